@@ -1,0 +1,41 @@
+# spinlog: the two promises are `make demo` and `make test`.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+
+.PHONY: all deps build demo test test-asan check-asan install clean bench
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: build
+	scripts/demo
+
+test: build
+	BUILD_DIR=$(BUILD) scripts/run-tests
+
+# The same tests on an AddressSanitizer + UBSan build.
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	BUILD_DIR=$(ASAN_BUILD) SPINLOG_ASAN=1 scripts/run-tests
+
+bench: build
+	BUILD_DIR=$(BUILD) scripts/run-bench
+
+install: build
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,275 @@
+/*
+ * Files are pretty-printed with two spaces like the real ones: each record is
+ * printed by cJSON (which indents with tabs) and the tabs are turned into
+ * spaces; cJSON escapes tabs inside strings, so every raw tab is layout.
+ */
+#include "export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zip.h>
+
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "core/banned.h"
+
+#define RECORDS_PER_FILE 10000
+
+static void fmt_time(int64_t ms, const char *fmt, char *out, size_t n)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, n, fmt, &tm);
+}
+
+/* Appends o as pretty JSON indented by `indent` spaces, tabs turned into spaces. */
+static void add_pretty(struct strbuf *sb, const cJSON *o, int indent)
+{
+	char *s = cJSON_Print(o);
+	int at_line_start = 1;
+	for (int i = 0; i < indent; i++)
+		strbuf_addch(sb, ' ');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\t') {
+			strbuf_addstr(sb, at_line_start ? "  " : " ");
+			continue;
+		}
+		at_line_start = 0;
+		strbuf_addch(sb, *p);
+		if (*p == '\n') {
+			at_line_start = 1;
+			for (int i = 0; i < indent; i++)
+				strbuf_addch(sb, ' ');
+		}
+	}
+	free(s);
+}
+
+static void add_nullable(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *extended_record(const struct world *w, const struct play *p)
+{
+	const struct catalog *c = w->cat;
+	cJSON *o = cJSON_CreateObject();
+	char ts[32], uri[64];
+	const struct cat_track *t = p->kind == PLAY_MUSIC ? &c->tracks[p->item] : NULL;
+	const struct cat_episode *e = p->kind == PLAY_PODCAST ? &c->episodes[p->item] : NULL;
+
+	fmt_time(p->end_ms, "%Y-%m-%dT%H:%M:%SZ", ts, sizeof(ts));
+	cJSON_AddStringToObject(o, "ts", ts);
+	cJSON_AddStringToObject(o, "platform", listen_platform_name(p->platform));
+	cJSON_AddNumberToObject(o, "ms_played", p->ms_played);
+	cJSON_AddStringToObject(o, "conn_country", "NL");
+	cJSON_AddStringToObject(o, "ip_addr", "192.0.2.1");
+	add_nullable(o, "master_metadata_track_name", t ? t->name : NULL);
+	add_nullable(o, "master_metadata_album_artist_name", t ? c->artists[c->albums[t->album].artists[0]].name : NULL);
+	add_nullable(o, "master_metadata_album_album_name", t ? c->albums[t->album].name : NULL);
+	if (t)
+		snprintf(uri, sizeof(uri), "spotify:track:%s", t->id);
+	add_nullable(o, "spotify_track_uri", t ? uri : NULL);
+	add_nullable(o, "episode_name", e ? e->name : NULL);
+	add_nullable(o, "episode_show_name", e ? c->shows[e->show].name : NULL);
+	if (e)
+		snprintf(uri, sizeof(uri), "spotify:episode:%s", e->id);
+	add_nullable(o, "spotify_episode_uri", e ? uri : NULL);
+	cJSON_AddNullToObject(o, "audiobook_title");
+	cJSON_AddNullToObject(o, "audiobook_uri");
+	cJSON_AddNullToObject(o, "audiobook_chapter_uri");
+	cJSON_AddNullToObject(o, "audiobook_chapter_title");
+	cJSON_AddStringToObject(o, "reason_start", listen_reason_name(p->reason_start));
+	cJSON_AddStringToObject(o, "reason_end", listen_reason_name(p->reason_end));
+	cJSON_AddBoolToObject(o, "shuffle", p->shuffle);
+	cJSON_AddBoolToObject(o, "skipped", p->skipped);
+	cJSON_AddBoolToObject(o, "offline", p->offline);
+	cJSON_AddNumberToObject(o, "offline_timestamp", (double)((p->end_ms - p->ms_played) / 1000));
+	cJSON_AddBoolToObject(o, "incognito_mode", p->incognito);
+	return o;
+}
+
+static int add_file(zip_t *za, const char *name, struct strbuf *sb)
+{
+	size_t len;
+	char *data = strbuf_detach(sb, &len);
+	zip_source_t *src = zip_source_buffer(za, data, len, 1);
+	if (!src) {
+		free(data);
+		return -1;
+	}
+	if (zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
+		zip_source_free(src);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes records [from, to) of the visible plays in one JSON array file. */
+static int add_extended_file(zip_t *za, const struct world *w, const struct play *plays, size_t from, size_t to,
+			     int n)
+{
+	struct strbuf sb = STRBUF_INIT, name = STRBUF_INIT;
+	char y1[8], y2[8];
+	int rc;
+	fmt_time(plays[from].end_ms, "%Y", y1, sizeof(y1));
+	fmt_time(plays[to - 1].end_ms, "%Y", y2, sizeof(y2));
+	strbuf_addf(&name, "Spotify Extended Streaming History/Streaming_History_Audio_%s%s%s_%d.json", y1,
+		    strcmp(y1, y2) ? "-" : "", strcmp(y1, y2) ? y2 : "", n);
+	strbuf_addstr(&sb, "[\n");
+	for (size_t i = from; i < to; i++) {
+		cJSON *o = extended_record(w, &plays[i]);
+		add_pretty(&sb, o, 2);
+		strbuf_addstr(&sb, i + 1 < to ? ",\n" : "\n");
+		cJSON_Delete(o);
+	}
+	strbuf_addstr(&sb, "]");
+	rc = add_file(za, name.buf, &sb);
+	strbuf_release(&name);
+	return rc;
+}
+
+static int add_extended(zip_t *za, const struct world *w, int u)
+{
+	const struct play *plays = w->users[u].plays;
+	size_t n = listen_visible(w, u);
+	if (zip_dir_add(za, "Spotify Extended Streaming History", ZIP_FL_ENC_UTF_8) < 0)
+		return -1;
+	for (size_t from = 0, k = 0; from < n; from += RECORDS_PER_FILE, k++) {
+		size_t to = from + RECORDS_PER_FILE < n ? from + RECORDS_PER_FILE : n;
+		if (add_extended_file(za, w, plays, from, to, (int)k))
+			return -1;
+	}
+	return 0;
+}
+
+/* StreamingHistory_music_N.json or StreamingHistory_podcast_N.json. */
+static int add_account_kind(zip_t *za, const struct world *w, int u, int kind)
+{
+	const struct catalog *c = w->cat;
+	const struct play *plays = w->users[u].plays;
+	size_t n = listen_visible(w, u), count = 0;
+	int file = 0, rc = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i <= n && !rc; i++) {
+		if (i == n || count == RECORDS_PER_FILE) {
+			if (count || (i == n && file == 0)) {
+				struct strbuf name = STRBUF_INIT;
+				strbuf_addf(&name, "Spotify Account Data/StreamingHistory_%s_%d.json",
+					    kind == PLAY_MUSIC ? "music" : "podcast", file++);
+				strbuf_addstr(&sb, count ? "\n]" : "[]");
+				rc = add_file(za, name.buf, &sb);
+				strbuf_release(&name);
+				count = 0;
+			}
+			if (i == n)
+				break;
+		}
+		const struct play *p = &plays[i];
+		if (p->kind != kind)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		char end[32];
+		fmt_time(p->end_ms, "%Y-%m-%d %H:%M", end, sizeof(end));
+		cJSON_AddStringToObject(o, "endTime", end);
+		if (kind == PLAY_MUSIC) {
+			const struct cat_track *t = &c->tracks[p->item];
+			cJSON_AddStringToObject(o, "artistName", c->artists[t->artists[0]].name);
+			cJSON_AddStringToObject(o, "trackName", t->name);
+		} else {
+			const struct cat_episode *e = &c->episodes[p->item];
+			cJSON_AddStringToObject(o, "podcastName", c->shows[e->show].name);
+			cJSON_AddStringToObject(o, "episodeName", e->name);
+		}
+		cJSON_AddNumberToObject(o, "msPlayed", p->ms_played);
+		strbuf_addstr(&sb, count ? ",\n" : "[\n");
+		add_pretty(&sb, o, 2);
+		cJSON_Delete(o);
+		count++;
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int add_account(zip_t *za, const struct world *w, int u)
+{
+	struct strbuf sb = STRBUF_INIT, mail = STRBUF_INIT;
+	cJSON *o = cJSON_CreateObject();
+	if (zip_dir_add(za, "Spotify Account Data", ZIP_FL_ENC_UTF_8) < 0)
+		return -1;
+	if (add_account_kind(za, w, u, PLAY_MUSIC) || add_account_kind(za, w, u, PLAY_PODCAST))
+		return -1;
+	strbuf_addf(&mail, "user%d@example.invalid", u + 1);
+	cJSON_AddStringToObject(o, "username", mail.buf + 0);
+	cJSON_AddStringToObject(o, "email", mail.buf);
+	cJSON_AddStringToObject(o, "country", "NL");
+	cJSON_AddBoolToObject(o, "createdFromFacebook", 0);
+	cJSON_AddNullToObject(o, "facebookUid");
+	cJSON_AddStringToObject(o, "birthdate", "1990-01-01");
+	cJSON_AddStringToObject(o, "gender", "neutral");
+	cJSON_AddNullToObject(o, "postalCode");
+	cJSON_AddNullToObject(o, "mobileNumber");
+	cJSON_AddNullToObject(o, "mobileOperator");
+	cJSON_AddNullToObject(o, "mobileBrand");
+	cJSON_AddStringToObject(o, "creationTime", "2015-06-01");
+	add_pretty(&sb, o, 0);
+	cJSON_Delete(o);
+	strbuf_release(&mail);
+	return add_file(za, "Spotify Account Data/Userdata.json", &sb);
+}
+
+unsigned char *export_zip(const struct world *w, int u, int packages, size_t *len)
+{
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *za;
+	unsigned char *out = NULL;
+	zip_int64_t size;
+
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(NULL, 0, 0, &ze);
+	if (!src)
+		goto out;
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+	if (!za) {
+		zip_source_free(src);
+		goto out;
+	}
+	zip_source_keep(src);
+	if (((packages & EXPORT_EXTENDED) && add_extended(za, w, u)) ||
+	    ((packages & EXPORT_ACCOUNT) && add_account(za, w, u))) {
+		zip_discard(za);
+		zip_source_free(src);
+		goto out;
+	}
+	if (zip_close(za) < 0) {
+		zip_discard(za);
+		zip_source_free(src);
+		goto out;
+	}
+	if (zip_source_open(src) < 0) {
+		zip_source_free(src);
+		goto out;
+	}
+	zip_source_seek(src, 0, SEEK_END);
+	size = zip_source_tell(src);
+	zip_source_seek(src, 0, SEEK_SET);
+	out = xmalloc(size > 0 ? (size_t)size : 1);
+	if (zip_source_read(src, out, (zip_uint64_t)size) != size) {
+		free(out);
+		out = NULL;
+	}
+	*len = (size_t)size;
+	zip_source_close(src);
+	zip_source_free(src);
+out:
+	zip_error_fini(&ze);
+	return out;
+}

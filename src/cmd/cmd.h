@@ -1,0 +1,54 @@
+/*
+ * What every subcommand sees. The dispatcher (main.c) prepares the parts a
+ * command's flags ask for before calling it, so no command opens the database
+ * or reads the configuration by hand. Commands return the process exit code:
+ * 0 success, 1 failure, 2 usage error.
+ */
+#ifndef CMD_CMD_H
+#define CMD_CMD_H
+
+#include <sqlite3.h>
+
+#include "core/config.h"
+
+struct landing;
+
+enum cmd_flags {
+	NEED_CONFIG = 1,  /* settings loaded (always done) */
+	NEED_DATADIR = 2, /* data directory exists */
+	NEED_DB = 4 | 2,  /* database open and migrated */
+	NEED_LANDING = 8 | 2, /* landing store open */
+};
+
+struct ctx {
+	struct config cfg;
+	char *config_path;  /* the file read, or NULL when none */
+	char *data_dir;
+	char *db_path;
+	sqlite3 *db;
+	struct landing *landing;
+};
+
+#define CMD(name)                                                   \
+	int cmd_##name(int argc, char **argv, struct ctx *ctx);    \
+	extern const char cmd_##name##_usage[]
+
+CMD(auth);
+CMD(collect);
+CMD(daemon);
+CMD(log);
+CMD(status);
+CMD(gaps);
+CMD(etl);
+CMD(export);
+CMD(import);
+CMD(serve);
+CMD(site);
+CMD(wrapped);
+CMD(config);
+
+/* Prints "usage: ..." of the command to stderr and returns 2. */
+int cmd_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

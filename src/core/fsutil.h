@@ -1,0 +1,24 @@
+/*
+ * File helpers. Writes are crash-safe: data goes to a temporary file in the
+ * same directory, is fsynced, renamed over the target, and the directory is
+ * fsynced, so a reader sees the old file or the new one, never half.
+ * Functions return 0 or -1 with errno set.
+ */
+#ifndef CORE_FSUTIL_H
+#define CORE_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/strbuf.h"
+
+int fs_mkdir_p(const char *path, mode_t mode);
+int fs_write_atomic(const char *path, const void *data, size_t len,
+		    mode_t mode);
+/* Reads a whole file, failing with EFBIG past max bytes (0 = no limit). */
+int fs_read_file(const char *path, struct strbuf *out, size_t max);
+int fs_exists(const char *path);
+/* Joins a and b with one '/'; returns a new string the caller frees. */
+char *fs_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,193 @@
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/http.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "core/banned.h"
+
+struct http {
+	CURL *curl;
+};
+
+struct http *http_new(void)
+{
+	struct http *h = xcalloc(1, sizeof(*h));
+
+	h->curl = curl_easy_init();
+	if (!h->curl) {
+		fprintf(stderr, "fatal: cannot initialise libcurl\n");
+		abort();
+	}
+	return h;
+}
+
+void http_free(struct http *h)
+{
+	if (!h)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+void http_response_init(struct http_response *res)
+{
+	res->status = 0;
+	strbuf_init(&res->body, 0);
+	res->retry_after_s = -1;
+	res->error[0] = '\0';
+}
+
+void http_response_release(struct http_response *res)
+{
+	strbuf_release(&res->body);
+}
+
+long http_parse_retry_after(const char *v, int64_t now_ms)
+{
+	char *end;
+	long n;
+	time_t t;
+
+	while (*v == ' ')
+		v++;
+	n = strtol(v, &end, 10);
+	if (end != v && (*end == '\0' || *end == '\r' || *end == ' ') && n >= 0)
+		return n;
+	t = curl_getdate(v, NULL);
+	if (t == (time_t)-1)
+		return -1;
+	n = (long)(t - now_ms / 1000);
+	return n < 0 ? 0 : n;
+}
+
+struct sink {
+	struct http_response *res;
+	int overflow;
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *user)
+{
+	struct sink *s = user;
+
+	if (strbuf_add(&s->res->body, data, size * n)) {
+		s->overflow = 1;
+		return 0;
+	}
+	return size * n;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *user)
+{
+	struct sink *s = user;
+	size_t len = size * n;
+	static const char name[] = "retry-after:";
+
+	if (len > sizeof(name) && !strncasecmp(data, name, sizeof(name) - 1)) {
+		char *v = xstrndup(data + sizeof(name) - 1,
+				   len - (sizeof(name) - 1));
+		char *nl = strpbrk(v, "\r\n");
+		if (nl)
+			*nl = '\0';
+		s->res->retry_after_s = http_parse_retry_after(v, time_now_ms());
+		free(v);
+	}
+	return len;
+}
+
+static enum http_result classify(long status)
+{
+	if (status >= 200 && status < 300)
+		return HTTP_OK;
+	switch (status) {
+	case 401: return HTTP_UNAUTHORIZED;
+	case 403: return HTTP_FORBIDDEN;
+	case 404: return HTTP_NOT_FOUND;
+	case 429: return HTTP_RATE_LIMITED;
+	}
+	return status >= 500 ? HTTP_SERVER_ERROR : HTTP_BAD_REQUEST;
+}
+
+enum http_result http_perform(struct http *h, const struct http_request *req,
+			      struct http_response *res)
+{
+	struct sink sink = { res, 0 };
+	struct curl_slist *hdrs = NULL;
+	struct strbuf auth = STRBUF_INIT;
+	enum http_result r;
+	CURLcode cc;
+	CURL *c = h->curl;
+
+	strbuf_reset(&res->body);
+	res->body.cap = req->max_body ? req->max_body : 32u << 20;
+	res->status = 0;
+	res->retry_after_s = -1;
+	res->error[0] = '\0';
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, req->url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, req->timeout_s ? req->timeout_s : 30L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "spinlog/" SPINLOG_VERSION);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
+	if (req->bearer) {
+		strbuf_addf(&auth, "Authorization: Bearer %s", req->bearer);
+		hdrs = curl_slist_append(hdrs, auth.buf);
+	}
+	if (req->basic_user) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, req->basic_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+				 req->basic_pass ? req->basic_pass : "");
+	}
+	if (req->form) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->form);
+		hdrs = curl_slist_append(
+			hdrs, "Content-Type: application/x-www-form-urlencoded");
+	} else if (req->method && !strcmp(req->method, "POST")) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+	}
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+	if (sink.overflow) {
+		snprintf(res->error, sizeof(res->error),
+			 "answer larger than %zu bytes", res->body.cap);
+		r = HTTP_TOO_LARGE;
+	} else if (cc != CURLE_OK) {
+		snprintf(res->error, sizeof(res->error), "%s",
+			 curl_easy_strerror(cc));
+		r = HTTP_NETWORK;
+	} else {
+		r = classify(res->status);
+		if (r != HTTP_OK)
+			snprintf(res->error, sizeof(res->error), "HTTP %ld",
+				 res->status);
+	}
+	/* Wipe the header buffer: it held a token. */
+	if (auth.alloc)
+		memset(auth.buf, 0, auth.len);
+	strbuf_release(&auth);
+	curl_slist_free_all(hdrs);
+	return r;
+}
+
+const char *http_result_name(enum http_result r)
+{
+	static const char *const names[] = {
+		"ok", "bad request", "unauthorized", "forbidden", "not found",
+		"rate limited", "server error", "network error", "too large",
+	};
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}

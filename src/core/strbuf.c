@@ -1,0 +1,224 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "core/banned.h"
+
+char strbuf_slopbuf[1];
+
+void strbuf_init(struct strbuf *sb, size_t hint)
+{
+	sb->alloc = sb->len = sb->cap = 0;
+	sb->buf = strbuf_slopbuf;
+	if (hint)
+		strbuf_grow(sb, hint);
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	size_t cap = sb->cap;
+
+	if (sb->alloc)
+		free(sb->buf);
+	strbuf_init(sb, 0);
+	sb->cap = cap;
+}
+
+char *strbuf_detach(struct strbuf *sb, size_t *len)
+{
+	char *res;
+
+	strbuf_grow(sb, 0);
+	res = sb->buf;
+	if (len)
+		*len = sb->len;
+	sb->alloc = sb->len = 0;
+	sb->buf = strbuf_slopbuf;
+	return res;
+}
+
+void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	int fresh = !sb->alloc;
+
+	if (fresh)
+		sb->buf = NULL;
+	ALLOC_GROW(sb->buf, sb->len + extra + 1, sb->alloc);
+	if (fresh)
+		sb->buf[0] = '\0';
+}
+
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (!sb->alloc) {
+		sb->len = 0;
+		return;
+	}
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
+int strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (sb->cap && sb->len + len > sb->cap)
+		return -1;
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	strbuf_setlen(sb, sb->len + len);
+	return 0;
+}
+
+int strbuf_addstr(struct strbuf *sb, const char *s)
+{
+	return strbuf_add(sb, s, strlen(s));
+}
+
+int strbuf_addch(struct strbuf *sb, int c)
+{
+	char ch = (char)c;
+	return strbuf_add(sb, &ch, 1);
+}
+
+int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return -1;
+	if (sb->cap && sb->len + (size_t)n > sb->cap)
+		return -1;
+	strbuf_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	strbuf_setlen(sb, sb->len + (size_t)n);
+	return 0;
+}
+
+int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int strbuf_add_json_str(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int r = strbuf_addch(sb, '"');
+
+	for (; *p && !r; p++) {
+		switch (*p) {
+		case '"': r = strbuf_addstr(sb, "\\\""); break;
+		case '\\': r = strbuf_addstr(sb, "\\\\"); break;
+		case '\n': r = strbuf_addstr(sb, "\\n"); break;
+		case '\r': r = strbuf_addstr(sb, "\\r"); break;
+		case '\t': r = strbuf_addstr(sb, "\\t"); break;
+		case '\b': r = strbuf_addstr(sb, "\\b"); break;
+		case '\f': r = strbuf_addstr(sb, "\\f"); break;
+		default:
+			if (*p < 0x20)
+				r = strbuf_addf(sb, "\\u%04x", *p);
+			else
+				r = strbuf_addch(sb, *p);
+		}
+	}
+	return r ? r : strbuf_addch(sb, '"');
+}
+
+int strbuf_add_html(struct strbuf *sb, const char *s)
+{
+	int r = 0;
+
+	for (; *s && !r; s++) {
+		switch (*s) {
+		case '&': r = strbuf_addstr(sb, "&amp;"); break;
+		case '<': r = strbuf_addstr(sb, "&lt;"); break;
+		case '>': r = strbuf_addstr(sb, "&gt;"); break;
+		case '"': r = strbuf_addstr(sb, "&quot;"); break;
+		case '\'': r = strbuf_addstr(sb, "&#39;"); break;
+		default: r = strbuf_addch(sb, *s);
+		}
+	}
+	return r;
+}
+
+/*
+ * Python's repr of a float: the shortest digits that read back to the same
+ * double, and ".0" on integral values, so 0 prints as 0.0 and 204.4473 as
+ * itself. The song record's float fields follow that rule.
+ */
+int strbuf_add_double(struct strbuf *sb, double d)
+{
+	char tmp[400];
+	int prec, exp10;
+
+	if (isnan(d) || isinf(d))
+		return strbuf_addstr(sb, "null");
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	exp10 = (int)strtol(strchr(tmp, 'e') + 1, NULL, 10);
+	if (exp10 >= -4 && exp10 < 16) {
+		int decimals = prec - 1 - exp10;
+		snprintf(tmp, sizeof(tmp), "%.*f", decimals > 0 ? decimals : 0, d);
+	} else {
+		/* Python writes 1e-05 and 1e+16: drop a bare ".0" mantissa */
+		char *e = strchr(tmp, 'e'), *dot = strchr(tmp, '.');
+		if (dot && dot < e) {
+			char *z = e;
+			while (z > dot + 1 && z[-1] == '0')
+				z--;
+			if (z == dot + 1)
+				z = dot;
+			memmove(z, e, strlen(e) + 1);
+		}
+	}
+	if (!strpbrk(tmp, ".e"))
+		return strbuf_addf(sb, "%s.0", tmp);
+	return strbuf_addstr(sb, tmp);
+}
+
+int strbuf_add_urlencoded(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int r = 0;
+
+	for (; *s && !r; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~') {
+			r = strbuf_addch(sb, c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			r = strbuf_add(sb, e, 3);
+		}
+	}
+	return r;
+}
+
+void strbuf_trim(struct strbuf *sb)
+{
+	size_t start = 0, end = sb->len;
+
+	while (start < end && strchr(" \t\r\n", sb->buf[start]))
+		start++;
+	while (end > start && strchr(" \t\r\n", sb->buf[end - 1]))
+		end--;
+	if (!sb->alloc)
+		return;
+	memmove(sb->buf, sb->buf + start, end - start);
+	strbuf_setlen(sb, end - start);
+}

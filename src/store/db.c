@@ -1,0 +1,179 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "store/schema.h"
+#include "core/banned.h"
+
+int db_exec(sqlite3 *db, const char *sql, struct strbuf *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (err)
+			strbuf_addf(err, "database: %s",
+				    msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin(sqlite3 *db, struct strbuf *err)
+{
+	return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int db_commit(sqlite3 *db, struct strbuf *err)
+{
+	return db_exec(db, "COMMIT", err);
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "BUG: cannot prepare \"%s\": %s\n", sql,
+			sqlite3_errmsg(db));
+		abort();
+	}
+	return st;
+}
+
+int64_t db_scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int64_t v = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int db_schema_version(sqlite3 *db)
+{
+	return (int)db_scalar(db, "PRAGMA user_version");
+}
+
+int db_latest_version(void)
+{
+	return schema_migrations_len;
+}
+
+/* Applies each pending migration in its own transaction. */
+static int migrate(sqlite3 *db, struct strbuf *err)
+{
+	int v = db_schema_version(db);
+
+	if (v > schema_migrations_len) {
+		strbuf_addf(err,
+			    "database schema version %d is newer than this "
+			    "spinlog knows (%d); upgrade spinlog",
+			    v, schema_migrations_len);
+		return -1;
+	}
+	for (; v < schema_migrations_len; v++) {
+		char pragma[64];
+
+		if (db_begin(db, err))
+			return -1;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+			 v + 1);
+		if (db_exec(db, schema_migrations[v], err) ||
+		    db_exec(db, pragma, err) || db_commit(db, err)) {
+			db_rollback(db);
+			strbuf_addf(err, " (migration %d)", v + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int db_open(const char *path, sqlite3 **out, struct strbuf *err)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		strbuf_addf(err, "cannot open database '%s': %s", path,
+			    db ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if (db_exec(db,
+		    "PRAGMA journal_mode = WAL;"
+		    "PRAGMA synchronous = NORMAL;"
+		    "PRAGMA foreign_keys = ON;",
+		    err))
+		goto fail;
+	if (migrate(db, err))
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return -1;
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db)
+		sqlite3_close(db);
+}
+
+char *db_state_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM state WHERE key = ?");
+	char *v = NULL;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int db_state_set(sqlite3 *db, const char *key, const char *v)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "INSERT INTO state(key, value) VALUES (?, ?) "
+		    "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_state_get_int(sqlite3 *db, const char *key, int64_t *out)
+{
+	char *v = db_state_get(db, key);
+
+	if (!v)
+		return -1;
+	*out = strtoll(v, NULL, 10);
+	free(v);
+	return 0;
+}
+
+int db_state_set_int(sqlite3 *db, const char *key, int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return db_state_set(db, key, buf);
+}

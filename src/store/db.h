@@ -1,0 +1,47 @@
+/*
+ * The SQLite store: opening (WAL, foreign keys, busy timeout), versioned
+ * migrations (PRAGMA user_version), and small helpers. The schema itself is
+ * in schema.c, one migration per entry. Functions return 0 or -1 and leave
+ * a message in err; the caller owns the sqlite3 handle and closes it with
+ * db_close.
+ */
+#ifndef STORE_DB_H
+#define STORE_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+/* Bits of plays.sources: which sources saw a listening event. */
+enum play_source {
+	SRC_API = 1,          /* recently-played */
+	SRC_EXPORT = 2,       /* extended streaming history */
+	SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
+};
+
+int db_open(const char *path, sqlite3 **out, struct strbuf *err);
+void db_close(sqlite3 *db);
+int db_schema_version(sqlite3 *db);
+int db_latest_version(void);
+
+/* Runs SQL with no result rows; on error appends sqlite's message to err. */
+int db_exec(sqlite3 *db, const char *sql, struct strbuf *err);
+int db_begin(sqlite3 *db, struct strbuf *err);   /* BEGIN IMMEDIATE */
+int db_commit(sqlite3 *db, struct strbuf *err);
+void db_rollback(sqlite3 *db);
+
+/* Prepares or dies on a programming error (bad SQL is a bug, not input). */
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
+
+/* The state table: small named values such as watermarks. */
+int db_state_get_int(sqlite3 *db, const char *key, int64_t *out);
+int db_state_set_int(sqlite3 *db, const char *key, int64_t v);
+/* Returns a new string the caller frees, or NULL when unset. */
+char *db_state_get(sqlite3 *db, const char *key);
+int db_state_set(sqlite3 *db, const char *key, const char *v);
+
+/* A single integer from a query with no parameters; -1 on error. */
+int64_t db_scalar(sqlite3 *db, const char *sql);
+
+#endif

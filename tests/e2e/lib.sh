@@ -1,0 +1,76 @@
+# Shared helpers for end-to-end tests: source it first.
+#
+# Each test runs the real binaries in a private temporary directory, with no
+# user configuration and no network: HOME and the XDG folders point into the
+# test directory, and spinlog talks only to a simulator on loopback.
+# Checks print TAP lines ("ok N - ..." / "not ok N - ..."); the script exits
+# non-zero when any check failed.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD_DIR=${BUILD_DIR:-build}
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+SPINLOG="$BUILD_DIR/spinlog"
+SIM="$BUILD_DIR/spotify-sim"
+[ -x "$SIM" ] || SIM="$BUILD_DIR/sim/spotify-sim"
+FIXTURES="$ROOT/../shared/fixtures/real"
+T=$(mktemp -d "${TMPDIR:-/tmp}/spinlog-test.XXXXXX")
+DATA="$T/data"
+export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_DATA_HOME="$T/home/.local/share"
+mkdir -p "$HOME"
+unset $(env | grep -o '^SPINLOG_[A-Z_]*' || true)
+export SPINLOG_TIMEZONE=${SPINLOG_TIMEZONE:-UTC}
+export SPINLOG_SPOTIFY_CLIENT_ID=spinlog-test-client
+_n=0 _failed=0 _pids=""
+
+_cleanup() {
+	local p
+	for p in $_pids; do kill "$p" 2>/dev/null; done
+	for p in $_pids; do wait "$p" 2>/dev/null; done
+	if [ "$_failed" -eq 0 ] || [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "# kept $T"; fi
+}
+trap _cleanup EXIT
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# is DESCRIPTION GOT WANT: passes when the two strings are equal.
+is() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1"; echo "#   got:  $(printf %s "$2" | head -c 600)"; echo "#   want: $(printf %s "$3" | head -c 600)"; fi
+}
+skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP ${2:-}"; }
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
+
+# start_sim [ARGS...]: starts the simulator, sets SIM_PORT and SIM_URL.
+start_sim() {
+	local pf="$T/sim.port.$RANDOM" i
+	"$SIM" --port 0 --port-file "$pf" "$@" >"$T/sim.log" 2>&1 &
+	_pids="$_pids $!"
+	SIM_PID=$!
+	for i in $(seq 1 200); do [ -s "$pf" ] && break; sleep 0.05; done
+	SIM_PORT=$(cat "$pf")
+	SIM_URL="http://127.0.0.1:$SIM_PORT"
+	export SPINLOG_SPOTIFY_API_URL="$SIM_URL" SPINLOG_SPOTIFY_ACCOUNTS_URL="$SIM_URL"
+	export SPINLOG_RECCOBEATS_URL="$SIM_URL/reccobeats"
+}
+
+# sim_post PATH: POST to the simulator's control API, print the answer.
+sim_post() { curl -sf -X POST "$SIM_URL$1"; }
+sim_get() { curl -sf "$SIM_URL$1"; }
+advance() { sim_post "/_sim/advance?minutes=$1" >/dev/null; }
+
+# sl ARGS...: runs spinlog on the test's data directory.
+sl() { "$SPINLOG" --data-dir "$DATA" "$@"; }
+
+# authorize ACCOUNT [SIM_USER]: runs 'spinlog auth' and lets the simulator
+# approve it, as a browser would; returns auth's exit status.
+authorize() {
+	local acct=$1 user=${2:-user1} out="$T/auth.$1.out" url i pid
+	sl auth --account "$acct" --port 0 --no-browser </dev/null >"$out" 2>"$T/auth.$1.err" &
+	pid=$!
+	for i in $(seq 1 200); do grep -q '^http' "$out" 2>/dev/null && break; sleep 0.05; done
+	url=$(grep -m1 '^http' "$out")
+	curl -s -o /dev/null -L "$url&sim_user=$user"
+	wait "$pid"
+}

@@ -1,0 +1,203 @@
+/* Unit tests for core/: strings, times, settings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/config.h"
+#include "core/fsutil.h"
+#include "core/strbuf.h"
+#include "core/timeutil.h"
+#include "landing/landing.h"
+
+static void strbuf_grows_and_caps(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+
+	assert_string_equal(sb.buf, "");
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(strbuf_addf(&sb, "%d,", i), 0);
+	assert_int_equal(sb.len, 3890);
+	strbuf_release(&sb);
+	sb.cap = 4;
+	assert_int_equal(strbuf_addstr(&sb, "abcd"), 0);
+	assert_int_equal(strbuf_addch(&sb, 'e'), -1);
+	assert_string_equal(sb.buf, "abcd");
+	strbuf_release(&sb);
+}
+
+static void strbuf_escapes(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+
+	strbuf_add_json_str(&sb, "a\"b\\c\n\x01");
+	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\"");
+	strbuf_reset(&sb);
+	strbuf_add_html(&sb, "<img src=x onerror='1'>&\"");
+	assert_string_equal(sb.buf,
+			    "&lt;img src=x onerror=&#39;1&#39;&gt;&amp;&quot;");
+	strbuf_release(&sb);
+}
+
+static void check_double(double d, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_add_double(&sb, d);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+
+static void doubles_print_like_python_repr(void **state)
+{
+	(void)state;
+	check_double(204.4473, "204.4473");
+	check_double(0.0, "0.0");
+	check_double(-6.117, "-6.117");
+	check_double(0.000167, "0.000167");
+	check_double(0.0000408, "4.08e-05");
+	check_double(1e-05, "1e-05");
+	check_double(100000.0, "100000.0");
+	check_double(1e16, "1e+16");
+	check_double(22.72, "22.72");
+	check_double(0.1 + 0.2, "0.30000000000000004");
+}
+
+static void parses_iso_times(void **state)
+{
+	int64_t ms;
+	char buf[TIME_ISO_MAX];
+	(void)state;
+
+	assert_int_equal(time_parse_iso("2026-05-13T15:10:40.089Z", &ms), 0);
+	assert_int_equal(ms, 1778685040089LL);
+	time_format_iso(ms, buf);
+	assert_string_equal(buf, "2026-05-13T15:10:40.089Z");
+	assert_int_equal(time_parse_iso("2024-11-28T16:05:23Z", &ms), 0);
+	assert_int_equal(ms, 1732809923000LL);
+	assert_int_equal(time_parse_iso("2021-04-22 05:41", &ms), 0);
+	assert_int_equal(ms, 1619070060000LL);
+	assert_int_equal(time_parse_iso("2019-13-45T00:00:00Z", &ms), -1);
+	assert_int_equal(time_parse_iso("2023-02-29T00:00:00Z", &ms), -1);
+	assert_int_equal(time_parse_iso("2024-02-29T00:00:00Z", &ms), 0);
+	assert_int_equal(time_parse_iso("2024-02-29T00:00:00Zjunk", &ms), -1);
+	assert_int_equal(time_parse_iso("", &ms), -1);
+}
+
+/* 00:30 local on the days DST starts and ends in Berlin and New York. */
+static void local_dates_across_dst(void **state)
+{
+	char buf[64];
+	int64_t ms;
+	(void)state;
+
+	assert_int_equal(time_set_zone("Europe/Berlin"), 0);
+	/* 2026-03-29 00:30 CET = 2026-03-28T23:30Z */
+	assert_int_equal(time_parse_iso("2026-03-28T23:30:00Z", &ms), 0);
+	time_format_local(ms, "%Y-%m-%d %H:%M", buf, sizeof(buf));
+	assert_string_equal(buf, "2026-03-29 00:30");
+	/* 2026-10-25 00:30 CEST = 2026-10-24T22:30Z */
+	assert_int_equal(time_parse_iso("2026-10-24T22:30:00Z", &ms), 0);
+	time_format_local(ms, "%Y-%m-%d %H:%M", buf, sizeof(buf));
+	assert_string_equal(buf, "2026-10-25 00:30");
+	assert_int_equal(time_local_day(ms), time_days_from_civil(2026, 10, 25));
+	assert_int_equal(time_set_zone("America/New_York"), 0);
+	assert_int_equal(time_parse_iso("2026-03-08T05:30:00Z", &ms), 0);
+	time_format_local(ms, "%Y-%m-%d %H:%M", buf, sizeof(buf));
+	assert_string_equal(buf, "2026-03-08 00:30");
+	assert_int_equal(time_set_zone("No/Such_Zone"), -1);
+	assert_int_equal(time_set_zone("UTC"), 0);
+}
+
+static void config_layers_and_errors(void **state)
+{
+	struct config cfg;
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	char path[] = "/tmp/spinlog-cfg-XXXXXX";
+	int fd = mkstemp(path);
+	const char *text = "timezone = Europe/Berlin\n[spotify]\nclient_id = abc\n"
+			   "client_secret = hunter2\n";
+	(void)state;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	config_init(&cfg);
+	assert_string_equal(config_get(&cfg, "spotify.api_url"),
+			    "https://api.spotify.com");
+	assert_int_equal(config_load_file(&cfg, path, 1, &err), 0);
+	assert_string_equal(config_get(&cfg, "spotify.client_id"), "abc");
+	setenv("SPINLOG_SPOTIFY_CLIENT_ID", "fromenv", 1);
+	assert_int_equal(config_load_env(&cfg, &err), 0);
+	unsetenv("SPINLOG_SPOTIFY_CLIENT_ID");
+	assert_string_equal(config_get(&cfg, "spotify.client_id"), "fromenv");
+	assert_int_equal(config_set_arg(&cfg, "spotify.client_id=cli", &err), 0);
+	assert_string_equal(config_get(&cfg, "spotify.client_id"), "cli");
+	config_print(&cfg, &out, 0);
+	assert_null(strstr(out.buf, "hunter2"));
+	assert_non_null(strstr(out.buf, "spotify.client_secret = ********"));
+	assert_int_equal(config_set_arg(&cfg, "collect.interval_max=abc", &err), -1);
+	assert_non_null(strstr(err.buf, "integer"));
+	strbuf_reset(&err);
+
+	/* a bad line names the file and the line */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	text = "timezone = UTC\n[spotify]\nnot_a_setting = 1\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(config_load_file(&cfg, path, 1, &err), -1);
+	assert_non_null(strstr(err.buf, ":3: unknown setting 'spotify.not_a_setting'"));
+	unlink(path);
+	strbuf_release(&err);
+	strbuf_release(&out);
+	config_release(&cfg);
+}
+
+static void landing_round_trip(void **state)
+{
+	char dir[] = "/tmp/spinlog-landing-XXXXXX";
+	struct landing *l;
+	struct strbuf got = STRBUF_INIT;
+	struct strvec keys = STRVEC_INIT;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	l = landing_open(dir);
+	assert_int_equal(landing_put(l, "rp/a/2026/01/02/000001-5.json", "{}", 2), 0);
+	assert_int_equal(landing_put(l, "rp/a/2026/01/01/000001-4.json", "[1]", 3), 0);
+	assert_int_equal(landing_put(l, "../escape.json", "x", 1), -1);
+	assert_int_equal(landing_put(l, "/abs.json", "x", 1), -1);
+	assert_int_equal(landing_put(l, "a//b.json", "x", 1), -1);
+	assert_int_equal(landing_get(l, "rp/a/2026/01/01/000001-4.json", &got), 0);
+	assert_string_equal(got.buf, "[1]");
+	assert_int_equal(landing_list(l, "rp", &keys), 0);
+	assert_int_equal(keys.n, 2);
+	assert_string_equal(keys.v[0], "rp/a/2026/01/01/000001-4.json");
+	assert_string_equal(keys.v[1], "rp/a/2026/01/02/000001-5.json");
+	assert_true(landing_exists(l, "rp/a/2026/01/02/000001-5.json"));
+	assert_false(landing_exists(l, "rp/none.json"));
+	strvec_clear(&keys);
+	strbuf_release(&got);
+	landing_free(l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strbuf_grows_and_caps),
+		cmocka_unit_test(strbuf_escapes),
+		cmocka_unit_test(doubles_print_like_python_repr),
+		cmocka_unit_test(parses_iso_times),
+		cmocka_unit_test(local_dates_across_dst),
+		cmocka_unit_test(config_layers_and_errors),
+		cmocka_unit_test(landing_round_trip),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}
