@@ -2,6 +2,7 @@
  * deflate blocks (at most 65535 bytes each) and IEND. */
 #include "png.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/strbuf.h"

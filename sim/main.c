@@ -1,0 +1,141 @@
+/*
+ * spotify-sim: Spotify on loopback, deterministic from a seed. Parses the
+ * command line and hands over to server_run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+#include "core/banned.h"
+
+static const char usage[] =
+	"usage: spotify-sim --port PORT --seed SEED [options]\n"
+	"\n"
+	"  --port PORT             port to listen on; 0 picks a free one\n"
+	"  --seed SEED             seed of the catalog, the listeners and the faults\n"
+	"  --users N               number of simulated users user1..userN (default 1)\n"
+	"  --app-mode MODE         legacy (default) or development\n"
+	"  --start ISO8601         start of the simulated clock (default 2026-03-02T00:00:00Z)\n"
+	"  --port-file FILE        write the port number to FILE once listening\n"
+	"  --token-ttl SECONDS     access token lifetime on the simulated clock (default 3600)\n"
+	"  --bind ADDR             address to listen on (default 127.0.0.1)\n"
+	"  --faults QUERY          initial faults, e.g. 'rate_5xx=0.05&rate_429=0.02&retry_after=1'\n"
+	"  --verbose               print one line per request to stderr\n"
+	"  --help                  show this help\n"
+	"\n"
+	"Control endpoints: GET /_sim/clock, POST /_sim/advance?minutes=M, POST /_sim/binge?user=U&plays=N,\n"
+	"GET /_sim/truth?user=U, GET /_sim/requests, POST /_sim/requests/reset,\n"
+	"GET /_sim/export?user=U[&package=extended|account|both], GET|POST /_sim/faults?...\n";
+
+/* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z" into ms since the epoch. */
+static int parse_iso(const char *s, long long *out)
+{
+	struct tm tm;
+	int ms = 0, n = 0;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &n) != 6)
+		return -1;
+	s += n;
+	if (*s == '.') {
+		int digits = 0;
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			if (digits < 3)
+				ms = ms * 10 + (*s - '0');
+		while (digits > 0 && digits < 3)
+			ms *= 10, digits++;
+	}
+	if (strcmp(s, "Z") && strcmp(s, "+00:00"))
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = (long long)timegm(&tm) * 1000 + ms;
+	return 0;
+}
+
+static int parse_num(const char *opt, const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	if (!s || !*s || *end || v < lo || v > hi) {
+		fprintf(stderr, "spotify-sim: %s needs a number from %lld to %lld, not \"%s\"\n", opt, lo, hi,
+			s ? s : "");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sim_config cfg = { .port = -1, .users = 1, .token_ttl_s = 3600, .bind = "127.0.0.1" };
+	int have_seed = 0;
+	long long v;
+
+	parse_iso("2026-03-02T00:00:00Z", &v);
+	cfg.start_ms = v;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!strcmp(o, "--verbose")) {
+			cfg.verbose = 1;
+			continue;
+		}
+		if (!val) {
+			fprintf(stderr, "spotify-sim: unknown option or missing value: \"%s\"\n%s", o, usage);
+			return 2;
+		}
+		i++;
+		if (!strcmp(o, "--port")) {
+			if (parse_num(o, val, 0, 65535, &v))
+				return 2;
+			cfg.port = (int)v;
+		} else if (!strcmp(o, "--seed")) {
+			char *end;
+			cfg.seed = strtoull(val, &end, 10);
+			if (!*val || *end) {
+				fprintf(stderr, "spotify-sim: --seed needs a number, not \"%s\"\n", val);
+				return 2;
+			}
+			have_seed = 1;
+		} else if (!strcmp(o, "--users")) {
+			if (parse_num(o, val, 1, 1000, &v))
+				return 2;
+			cfg.users = (int)v;
+		} else if (!strcmp(o, "--app-mode")) {
+			if (strcmp(val, "legacy") && strcmp(val, "development")) {
+				fprintf(stderr, "spotify-sim: --app-mode must be legacy or development, not \"%s\"\n", val);
+				return 2;
+			}
+			cfg.dev = !strcmp(val, "development");
+		} else if (!strcmp(o, "--start")) {
+			if (parse_iso(val, &v)) {
+				fprintf(stderr, "spotify-sim: --start \"%s\" is not like 2026-03-02T00:00:00Z\n", val);
+				return 2;
+			}
+			cfg.start_ms = v;
+		} else if (!strcmp(o, "--port-file")) {
+			cfg.port_file = val;
+		} else if (!strcmp(o, "--token-ttl")) {
+			if (parse_num(o, val, 1, 100000000, &v))
+				return 2;
+			cfg.token_ttl_s = v;
+		} else if (!strcmp(o, "--bind")) {
+			cfg.bind = val;
+		} else if (!strcmp(o, "--faults")) {
+			cfg.faults = val;
+		} else {
+			fprintf(stderr, "spotify-sim: unknown option \"%s\"\n%s", o, usage);
+			return 2;
+		}
+	}
+	if (cfg.port < 0 || !have_seed) {
+		fprintf(stderr, "spotify-sim: --port and --seed are required\n%s", usage);
+		return 2;
+	}
+	return server_run(&cfg) ? 1 : 0;
+}
