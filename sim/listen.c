@@ -100,8 +100,8 @@ static void push_play(struct listener *l, const struct play *p)
 static int pick_track(const struct world *w, const struct listener *l, struct rng *r)
 {
 	if (rng_unit(r) < 0.4) {
-		/* favourites, the first ten most of all */
-		int n = rng_unit(r) < 0.5 ? 10 : l->nfavs;
+		/* favourites, the first six most of all (user1: the hostile names) */
+		int n = rng_unit(r) < 0.5 ? 6 : l->nfavs;
 		return l->favs[rng_int(r, 0, n - 1)];
 	}
 	return (int)rng_int(r, 0, w->cat->ntracks - 1);
