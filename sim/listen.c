@@ -132,7 +132,7 @@ static void gen_session(struct world *w, struct listener *l, struct rng *r, int6
 		p.platform = (uint8_t)platform;
 		p.ctx_kind = (uint8_t)ctx_kind;
 		p.ctx = ctx;
-		p.incognito = (uint8_t)(incognito || rng_unit(r) < 0.005);
+		p.incognito = (uint8_t)(incognito || rng_unit(r) < 0.012);
 		p.reason_start = (uint8_t)(i == 0 ? (rng_unit(r) < 0.5 ? R_CLICKROW : R_PLAYBTN)
 					  : prev_end_reason == R_FWDBTN ? R_FWDBTN : R_TRACKDONE);
 		if (rng_unit(r) < 0.05) {
