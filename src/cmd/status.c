@@ -1,16 +1,129 @@
-/* Placeholder: replaced by the real 'spinlog status'. */
+/*
+ * spinlog status: per account, the last poll, what is stored, the token's
+ * state and age, the rate-limit penalty and open gaps.
+ */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/collect.h"
+#include "core/strvec.h"
+#include "core/timeutil.h"
+#include "spotify/account.h"
+#include "store/accounts.h"
+#include "store/db.h"
+#include "store/pages.h"
+#include "store/plays.h"
 #include "core/banned.h"
 
-const char cmd_status_usage[] = "usage: spinlog status\n";
+const char cmd_status_usage[] =
+	"usage: spinlog status [--account NAME]\n"
+	"\n"
+	"Shows each account's last poll, stored plays, token and rate-limit state\n"
+	"and open gaps.\n";
+
+#define DAY_MS (86400000LL)
+#define WARN_AGE_MS (150 * DAY_MS) /* about 5 months */
+#define EXPIRY_MS (182 * DAY_MS)   /* refresh tokens die 6 months after auth */
+
+static void fmt(int64_t ms, char *buf, size_t n)
+{
+	if (ms)
+		time_format_local(ms, "%Y-%m-%d %H:%M:%S %Z", buf, n);
+	else
+		snprintf(buf, n, "never");
+}
+
+static int show(struct ctx *ctx, const char *name)
+{
+	struct account_state st = ACCOUNT_STATE_INIT;
+	struct strbuf err = STRBUF_INIT;
+	int64_t id = accounts_find(ctx->db, name), now = time_now_ms();
+	char a[64], b[64];
+	int ret = 0;
+
+	printf("account %s\n", name);
+	if (account_load(ctx->data_dir, name, &st, &err)) {
+		printf("  token:       %s\n", err.buf);
+		ret = 1;
+	}
+	if (id) {
+		sqlite3_stmt *q = db_prepare(ctx->db,
+			"SELECT last_poll_ms, last_poll_status, last_success_ms, polls"
+			" FROM accounts WHERE id = ?");
+		sqlite3_bind_int64(q, 1, id);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			const char *s = (const char *)sqlite3_column_text(q, 1);
+			fmt(sqlite3_column_int64(q, 0), a, sizeof(a));
+			fmt(sqlite3_column_int64(q, 2), b, sizeof(b));
+			printf("  last poll:   %s (%s); last success %s; %lld polls\n",
+			       a, s ? s : "-", b, (long long)sqlite3_column_int64(q, 3));
+		}
+		sqlite3_finalize(q);
+		fmt(plays_newest_api_ms(ctx->db, id), a, sizeof(a));
+		printf("  plays:       %lld stored, newest %s\n",
+		       (long long)plays_count(ctx->db, id), a);
+		printf("  gaps:        %lld open%s\n",
+		       (long long)gaps_open_count(ctx->db, id),
+		       gaps_open_count(ctx->db, id) ? " (see 'spinlog gaps'; "
+		       "'spinlog import' of the privacy export fills them)" : "");
+	} else {
+		printf("  last poll:   never\n");
+	}
+	if (!ret) {
+		int64_t age = now - st.authorized_ms;
+		if (st.needs_reauth)
+			printf("  token:       needs re-auth (%s); run 'spinlog auth "
+			       "--account %s'\n", st.reauth_reason ? st.reauth_reason
+			       : "refused", name);
+		else if (st.access_token && st.expires_ms > now)
+			printf("  token:       valid\n");
+		else
+			printf("  token:       expired (refreshed on the next call)\n");
+		if (st.authorized_ms) {
+			fmt(st.authorized_ms, a, sizeof(a));
+			printf("  authorised:  %s (%lld days ago)\n", a,
+			       (long long)(age / DAY_MS));
+			if (age >= WARN_AGE_MS && !st.needs_reauth)
+				printf("  warning:     the refresh token expires about "
+				       "6 months after authorisation (in %lld days); "
+				       "run 'spinlog auth --account %s' soon\n",
+				       (long long)((EXPIRY_MS - age) / DAY_MS), name);
+		}
+		if (st.not_before_ms > now) {
+			fmt(st.not_before_ms, a, sizeof(a));
+			printf("  rate limit:  no requests before %s\n", a);
+		} else {
+			printf("  rate limit:  none\n");
+		}
+	}
+	account_state_release(&st);
+	strbuf_release(&err);
+	return ret;
+}
 
 int cmd_status(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	fprintf(stderr, "spinlog: 'status' is not implemented yet\n");
-	return 1;
+	struct strvec names = STRVEC_INIT;
+	const char *only = NULL;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--account") && i + 1 < argc)
+			only = argv[++i];
+		else
+			return cmd_usage_error(cmd_status_usage,
+					       "unknown argument '%s'", argv[i]);
+	}
+	if (collect_accounts(ctx, only, &names)) {
+		strvec_clear(&names);
+		return 1;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		if (i)
+			putchar('\n');
+		ret |= show(ctx, names.v[i]);
+	}
+	strvec_clear(&names);
+	return ret;
 }

@@ -23,6 +23,7 @@
 #ifndef SPOTIFY_CLIENT_H
 #define SPOTIFY_CLIENT_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -60,5 +61,12 @@ enum sp_result spotify_get(struct spotify_client *c, const char *path_or_url,
 int64_t spotify_client_not_before(const struct spotify_client *c);
 const char *spotify_client_account(const struct spotify_client *c);
 const char *sp_result_name(enum sp_result r);
+
+/* Sleeps inside calls end early once *stop is non-zero (signal handlers). */
+void spotify_client_set_stop(struct spotify_client *c,
+			     volatile sig_atomic_t *stop);
+struct account_state;
+/* The account's state as loaded and updated (borrowed; read only). */
+const struct account_state *spotify_client_state(const struct spotify_client *c);
 
 #endif

@@ -16,10 +16,7 @@ const char *const schema_migrations[] = {
 	"  name TEXT NOT NULL UNIQUE,"
 	"  spotify_user TEXT,"
 	"  created_ms INTEGER NOT NULL,"
-	"  authorized_ms INTEGER,"          /* start of the refresh token's 6 months */
-	"  needs_reauth INTEGER NOT NULL DEFAULT 0,"
-	"  reauth_reason TEXT,"
-	"  not_before_ms INTEGER NOT NULL DEFAULT 0," /* persisted Retry-After */
+	/* tokens, not-before and needs-reauth live in accounts/<name>.json */
 	"  last_poll_ms INTEGER,"
 	"  last_poll_status TEXT,"
 	"  last_success_ms INTEGER,"
@@ -73,6 +70,9 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX plays_time ON plays(played_ms);"
 	"CREATE INDEX plays_track ON plays(track_id, played_ms);"
 	"CREATE INDEX plays_account_time ON plays(account_id, played_ms);"
+	/* An API play is stored once: see store/plays.h. */
+	"CREATE UNIQUE INDEX plays_api_key ON plays(account_id, played_ms, track_id)"
+	"  WHERE (sources & 1) != 0;"
 	"CREATE TABLE gaps ("
 	"  id INTEGER PRIMARY KEY,"
 	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"

@@ -1,0 +1,21 @@
+/*
+ * Shared by 'spinlog collect' and 'spinlog daemon': which accounts to poll,
+ * and one poll of one account with its report line.
+ */
+#ifndef CMD_COLLECT_H
+#define CMD_COLLECT_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+#include "core/strvec.h"
+#include "pipeline/poll.h"
+
+/* Every account with a state file, or just `only`; -1 after a message. */
+int collect_accounts(struct ctx *ctx, const char *only, struct strvec *out);
+/* Polls one account, logging problems; prints the summary line to out. */
+int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
+		struct poll_result *res, FILE *out);
+
+#endif

@@ -1,0 +1,194 @@
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fsutil.h"
+#include "core/xalloc.h"
+#include "spotify/account.h"
+#include "core/banned.h"
+
+int account_valid_name(const char *name)
+{
+	size_t n = 0;
+
+	if (!name || !*name || name[0] == '.')
+		return 0;
+	for (const char *p = name; *p; p++, n++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		      *p == '-'))
+			return 0;
+	return n <= 64;
+}
+
+char *account_path(const char *data_dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s/accounts/%s.json", data_dir, name);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+void account_set_str(char **slot, const char *v)
+{
+	char *old = *slot;
+
+	*slot = v ? xstrdup(v) : NULL;
+	wipe_free(old);
+}
+
+void account_state_release(struct account_state *st)
+{
+	wipe_free(st->access_token);
+	wipe_free(st->refresh_token);
+	free(st->scope);
+	free(st->reauth_reason);
+	memset(st, 0, sizeof(*st));
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int64_t jint(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+int account_load(const char *data_dir, const char *name,
+		 struct account_state *st, struct strbuf *err)
+{
+	struct strbuf raw = STRBUF_INIT;
+	char *path = account_path(data_dir, name);
+	cJSON *doc = NULL;
+	int ret = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (!account_valid_name(name)) {
+		strbuf_addf(err, "'%s' is not a valid account name (use letters, "
+			    "digits, '.', '_' and '-')", name);
+		errno = EINVAL;
+		goto out;
+	}
+	if (fs_read_file(path, &raw, 1 << 20)) {
+		int e = errno;
+		if (e == ENOENT)
+			strbuf_addf(err, "no account '%s'; run 'spinlog auth "
+				    "--account %s'", name, name);
+		else
+			strbuf_addf(err, "cannot read '%s': %s", path, strerror(e));
+		errno = e;
+		goto out;
+	}
+	doc = cJSON_ParseWithLength(raw.buf, raw.len);
+	if (!cJSON_IsObject(doc)) {
+		strbuf_addf(err, "'%s' is not a valid account file; run 'spinlog "
+			    "auth --account %s' again", path, name);
+		errno = EINVAL;
+		goto out;
+	}
+	account_set_str(&st->access_token, jstr(doc, "access_token"));
+	account_set_str(&st->refresh_token, jstr(doc, "refresh_token"));
+	account_set_str(&st->scope, jstr(doc, "scope"));
+	account_set_str(&st->reauth_reason, jstr(doc, "reauth_reason"));
+	st->expires_ms = jint(doc, "expires_ms");
+	st->authorized_ms = jint(doc, "authorized_ms");
+	st->not_before_ms = jint(doc, "not_before_ms");
+	st->needs_reauth = cJSON_IsTrue(cJSON_GetObjectItem(doc, "needs_reauth"));
+	ret = 0;
+out:
+	if (raw.alloc)
+		memset(raw.buf, 0, raw.len);
+	strbuf_release(&raw);
+	cJSON_Delete(doc);
+	free(path);
+	return ret;
+}
+
+static void add_str(struct strbuf *sb, const char *k, const char *v)
+{
+	strbuf_addf(sb, ",\n  \"%s\": ", k);
+	if (v)
+		strbuf_add_json_str(sb, v);
+	else
+		strbuf_addstr(sb, "null");
+}
+
+int account_save(const char *data_dir, const char *name,
+		 const struct account_state *st, struct strbuf *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *dir = fs_join(data_dir, "accounts");
+	char *path = account_path(data_dir, name);
+	int ret = -1;
+
+	if (fs_mkdir_p(dir, 0700)) {
+		strbuf_addf(err, "cannot create '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	strbuf_addf(&sb, "{\n  \"version\": 1");
+	add_str(&sb, "access_token", st->access_token);
+	strbuf_addf(&sb, ",\n  \"expires_ms\": %lld", (long long)st->expires_ms);
+	add_str(&sb, "refresh_token", st->refresh_token);
+	add_str(&sb, "scope", st->scope);
+	strbuf_addf(&sb, ",\n  \"authorized_ms\": %lld,\n  \"not_before_ms\": %lld,"
+		    "\n  \"needs_reauth\": %s", (long long)st->authorized_ms,
+		    (long long)st->not_before_ms,
+		    st->needs_reauth ? "true" : "false");
+	add_str(&sb, "reauth_reason", st->reauth_reason);
+	strbuf_addstr(&sb, "\n}\n");
+	if (fs_write_atomic(path, sb.buf, sb.len, 0600)) {
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (sb.alloc)
+		memset(sb.buf, 0, sb.len);
+	strbuf_release(&sb);
+	free(dir);
+	free(path);
+	return ret;
+}
+
+int account_list(const char *data_dir, struct strvec *out)
+{
+	char *dir = fs_join(data_dir, "accounts");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct strvec names = STRVEC_INIT;
+
+	free(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *name;
+		if (n <= 5 || strcmp(e->d_name + n - 5, ".json"))
+			continue;
+		name = xstrndup(e->d_name, n - 5);
+		if (account_valid_name(name))
+			strvec_push_nodup(&names, name);
+		else
+			free(name);
+	}
+	closedir(d);
+	strvec_sort(&names);
+	for (size_t i = 0; i < names.n; i++)
+		strvec_push(out, names.v[i]);
+	strvec_clear(&names);
+	return 0;
+}

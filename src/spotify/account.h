@@ -1,0 +1,42 @@
+/*
+ * Account state files: <data-dir>/accounts/<name>.json, mode 0600, written
+ * atomically (temp file, fsync, rename). They hold the tokens, so nothing in
+ * them is ever logged. A struct account_state owns its strings;
+ * account_state_release frees them. Names are [A-Za-z0-9._-], 1-64 chars.
+ */
+#ifndef SPOTIFY_ACCOUNT_H
+#define SPOTIFY_ACCOUNT_H
+
+#include <stdint.h>
+
+#include "core/strbuf.h"
+#include "core/strvec.h"
+
+struct account_state {
+	char *access_token;     /* may be NULL */
+	int64_t expires_ms;     /* when access_token stops working */
+	char *refresh_token;
+	char *scope;
+	int64_t authorized_ms;  /* the refresh token's 6 months count from here */
+	int64_t not_before_ms;  /* persisted Retry-After; 0 = none */
+	int needs_reauth;
+	char *reauth_reason;    /* may be NULL */
+};
+
+#define ACCOUNT_STATE_INIT { NULL, 0, NULL, NULL, 0, 0, 0, NULL }
+
+int account_valid_name(const char *name);
+/* Returns a new string "<data_dir>/accounts/<name>.json". */
+char *account_path(const char *data_dir, const char *name);
+/* 0, or -1 with err filled (errno ENOENT when there is no such account). */
+int account_load(const char *data_dir, const char *name,
+		 struct account_state *st, struct strbuf *err);
+int account_save(const char *data_dir, const char *name,
+		 const struct account_state *st, struct strbuf *err);
+/* Appends every account name, sorted, to out. */
+int account_list(const char *data_dir, struct strvec *out);
+void account_state_release(struct account_state *st);
+/* Replaces *slot with a copy of v (NULL allowed), wiping the old value. */
+void account_set_str(char **slot, const char *v);
+
+#endif

@@ -1,0 +1,50 @@
+#include "core/timeutil.h"
+#include "store/accounts.h"
+#include "store/db.h"
+#include "core/banned.h"
+
+int64_t accounts_find(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM accounts WHERE name = ?");
+	int64_t id = 0;
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int64_t accounts_ensure(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int64_t id = accounts_find(db, name);
+
+	if (id)
+		return id;
+	st = db_prepare(db, "INSERT INTO accounts (name, created_ms) VALUES (?, ?)");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, time_now_ms());
+	id = sqlite3_step(st) == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
+	sqlite3_finalize(st);
+	return id;
+}
+
+int accounts_record_poll(sqlite3 *db, int64_t id, int64_t when_ms,
+			 const char *status, int ok)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"UPDATE accounts SET last_poll_ms = ?1, last_poll_status = ?2,"
+		" polls = polls + 1,"
+		" last_success_ms = CASE WHEN ?3 THEN ?1 ELSE last_success_ms END"
+		" WHERE id = ?4");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, when_ms);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, ok);
+	sqlite3_bind_int64(st, 4, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,20 @@
+/*
+ * The accounts table: one row per account name, for joins (plays, pages,
+ * gaps) and poll statistics. Tokens, the rate-limit penalty and the re-auth
+ * flag live in the account's state file (spotify/account.h), not here.
+ */
+#ifndef STORE_ACCOUNTS_H
+#define STORE_ACCOUNTS_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+/* The row id of the account, creating the row when needed; -1 on error. */
+int64_t accounts_ensure(sqlite3 *db, const char *name);
+/* The row id, or 0 when there is no such row. */
+int64_t accounts_find(sqlite3 *db, const char *name);
+/* Records the outcome of a poll ("ok", "rate limited", ...). */
+int accounts_record_poll(sqlite3 *db, int64_t id, int64_t when_ms,
+			 const char *status, int ok);
+
+#endif
