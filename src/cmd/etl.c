@@ -1,16 +1,52 @@
-/* Placeholder: replaced by the real 'spinlog etl'. */
+/*
+ * spinlog etl: landed pages -> plays and catalog, enriched with genres and
+ * audio data; see pipeline/etl.h.
+ */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
+#include "pipeline/etl.h"
 #include "core/banned.h"
 
-const char cmd_etl_usage[] = "usage: spinlog etl\n";
+const char cmd_etl_usage[] =
+	"usage: spinlog etl [--account NAME] [--rebuild]\n"
+	"\n"
+	"Turns every landed page not yet processed into plays and catalog rows,\n"
+	"then fetches what the catalog lacks (artist genres, audio features,\n"
+	"audio analysis) from the providers in 'etl.providers'. Every answer is\n"
+	"landed; nothing already stored is asked again.\n"
+	"\n"
+	"  --account NAME   only this account's pages (and its API access)\n"
+	"  --rebuild        drop the catalog and rebuild it from the landing\n"
+	"                   store alone, without a single request\n";
 
 int cmd_etl(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	fprintf(stderr, "spinlog: 'etl' is not implemented yet\n");
-	return 1;
+	struct strbuf summary = STRBUF_INIT, err = STRBUF_INIT;
+	const char *account = NULL;
+	int rebuild = 0, ret = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--account") && i + 1 < argc)
+			account = argv[++i];
+		else if (!strncmp(argv[i], "--account=", 10))
+			account = argv[i] + 10;
+		else if (!strcmp(argv[i], "--rebuild"))
+			rebuild = 1;
+		else
+			return cmd_usage_error(cmd_etl_usage,
+					       "unknown argument '%s'", argv[i]);
+	}
+	if (etl_run(ctx->db, ctx->landing, &ctx->cfg, ctx->data_dir, account,
+		    rebuild, &summary, &err)) {
+		fprintf(stderr, "spinlog: %s\n", err.buf);
+		goto out;
+	}
+	printf("%s\n", summary.buf);
+	ret = 0;
+out:
+	strbuf_release(&summary);
+	strbuf_release(&err);
+	return ret;
 }

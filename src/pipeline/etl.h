@@ -1,0 +1,30 @@
+/*
+ * The ETL run: extract -> transform -> load for every landed page not yet
+ * processed (a watermark per account in the state table: the last pages.id
+ * done), then enrichment of whatever the plays name that the catalog lacks
+ * (see enrich.h). The daemon and 'spinlog etl' both call etl_run.
+ *
+ * The page stage is one transaction: a page that cannot be read fails the
+ * run and changes nothing. Enrichment commits per request, so a run that
+ * meets a long rate-limit penalty keeps what it has and leaves the rest
+ * pending. A rebuild empties the catalog tables and rebuilds them from the
+ * landing store alone, with no request, in one transaction.
+ *
+ * summary gets one line: "etl: 12 pages, 340 plays, 57 new tracks;
+ * requests: ...; pending: 0". Returns 0, or -1 with err filled.
+ */
+#ifndef PIPELINE_ETL_H
+#define PIPELINE_ETL_H
+
+#include <sqlite3.h>
+
+#include "core/config.h"
+#include "core/strbuf.h"
+
+struct landing;
+
+int etl_run(sqlite3 *db, struct landing *l, const struct config *cfg,
+	    const char *data_dir, const char *account, int rebuild,
+	    struct strbuf *summary, struct strbuf *err);
+
+#endif

@@ -1,0 +1,327 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/http.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "pipeline/providers.h"
+#include "spotify/client.h"
+#include "store/db.h"
+#include "core/banned.h"
+
+struct prov_account {
+	int64_t id;
+	char *name;
+	struct spotify_client *c;
+	int dead; /* cannot be used in this run (no state, needs re-auth) */
+};
+
+struct prov {
+	sqlite3 *db;
+	const struct config *cfg;
+	const char *data_dir;
+	int64_t now_ms;
+	struct prov_account *acc;
+	size_t nacc;
+	long requests[EP_COUNT];
+	int stopped[EP_COUNT]; /* unavailable for the rest of the run */
+	int spotify_stopped;   /* a long rate-limit penalty */
+	int64_t rl_until;
+	struct http *http;
+};
+
+static const char *const ep_names[EP_COUNT] = {
+	"tracks", "artists", "audio-features", "audio-analysis", "reccobeats",
+};
+
+const char *prov_ep_name(enum prov_ep ep)
+{
+	return ep_names[ep];
+}
+
+struct prov *prov_open(sqlite3 *db, const struct config *cfg,
+		       const char *data_dir, const char *account,
+		       int64_t now_ms)
+{
+	struct prov *p = xcalloc(1, sizeof(*p));
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT id, name FROM accounts WHERE ?1 IS NULL OR name = ?1 "
+		"ORDER BY id");
+	size_t alloc = 0;
+
+	p->db = db;
+	p->cfg = cfg;
+	p->data_dir = data_dir;
+	p->now_ms = now_ms;
+	if (account)
+		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (p->nacc == alloc) {
+			alloc = alloc ? alloc * 2 : 4;
+			p->acc = xrealloc(p->acc, alloc * sizeof(*p->acc));
+		}
+		memset(&p->acc[p->nacc], 0, sizeof(*p->acc));
+		p->acc[p->nacc].id = sqlite3_column_int64(st, 0);
+		p->acc[p->nacc].name =
+			xstrdup((const char *)sqlite3_column_text(st, 1));
+		p->nacc++;
+	}
+	sqlite3_finalize(st);
+	return p;
+}
+
+void prov_free(struct prov *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nacc; i++) {
+		spotify_client_free(p->acc[i].c);
+		free(p->acc[i].name);
+	}
+	free(p->acc);
+	http_free(p->http);
+	free(p);
+}
+
+/* The provider_blocks key of an endpoint, or of the batch forms. */
+static const char *block_key(enum prov_ep ep, int batch)
+{
+	if (batch && (ep == EP_TRACKS || ep == EP_ARTISTS))
+		return "spotify:batch";
+	switch (ep) {
+	case EP_TRACKS:
+		return "spotify:tracks";
+	case EP_ARTISTS:
+		return "spotify:artists";
+	case EP_FEATURES:
+		return "spotify:audio-features";
+	case EP_ANALYSIS:
+		return "spotify:audio-analysis";
+	default:
+		return "reccobeats";
+	}
+}
+
+static int64_t block_until(struct prov *p, const char *key, int64_t account)
+{
+	sqlite3_stmt *st = db_prepare(p->db,
+		"SELECT until_ms FROM provider_blocks WHERE provider = ? AND "
+		"account_id = ? AND until_ms > ?");
+	int64_t until = 0;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, account);
+	sqlite3_bind_int64(st, 3, p->now_ms);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		until = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return until;
+}
+
+static void block(struct prov *p, const char *key, struct prov_account *a,
+		  const char *why)
+{
+	long long ttl = config_get_int(p->cfg, "etl.forbidden_ttl");
+	int64_t until = p->now_ms + (int64_t)ttl * 1000;
+	sqlite3_stmt *st = db_prepare(p->db,
+		"INSERT OR REPLACE INTO provider_blocks (provider, account_id, "
+		"until_ms, reason) VALUES (?, ?, ?, ?)");
+	char when[TIME_ISO_MAX];
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, a->id);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_warn("etl: cannot record the block of '%s': %s", key,
+			 sqlite3_errmsg(p->db));
+	sqlite3_finalize(st);
+	time_format_iso(until, when);
+	log_warn("etl: '%s' answered 403 for account '%s' (%s); not asking "
+		 "it again before %s", key, a->name, why, when);
+}
+
+/* The first account that may ask the endpoint, its client opened. */
+static struct prov_account *pick(struct prov *p, const char *key)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	for (size_t i = 0; i < p->nacc; i++) {
+		struct prov_account *a = &p->acc[i];
+		if (a->dead || block_until(p, key, a->id))
+			continue;
+		if (!a->c) {
+			a->c = spotify_client_open(p->cfg, p->data_dir, a->name,
+						   &err);
+			if (!a->c) {
+				log_warn("etl: account '%s': %s", a->name,
+					 err.buf);
+				strbuf_reset(&err);
+				a->dead = 1;
+				continue;
+			}
+		}
+		strbuf_release(&err);
+		return a;
+	}
+	strbuf_release(&err);
+	return NULL;
+}
+
+int prov_blocked(struct prov *p, enum prov_ep ep, int batch)
+{
+	if (p->stopped[ep])
+		return 1;
+	if (ep == EP_RECCOBEATS)
+		return 0;
+	if (p->spotify_stopped)
+		return 1;
+	for (size_t i = 0; i < p->nacc; i++)
+		if (!p->acc[i].dead &&
+		    !block_until(p, block_key(ep, batch), p->acc[i].id))
+			return 0;
+	return 1;
+}
+
+static enum prov_result spotify(struct prov *p, enum prov_ep ep, int batch,
+				const char *path, struct strbuf *body,
+				struct strbuf *err)
+{
+	const char *key = block_key(ep, batch);
+	struct prov_account *a;
+
+	while ((a = pick(p, key))) {
+		enum sp_result r;
+		p->requests[ep]++;
+		r = spotify_get(a->c, path, body, err);
+		switch (r) {
+		case SP_OK:
+			return PR_OK;
+		case SP_NOT_FOUND:
+		case SP_BAD_REQUEST:
+			return PR_NOT_FOUND;
+		case SP_FORBIDDEN:
+			block(p, key, a, "403 Forbidden");
+			return PR_FORBIDDEN;
+		case SP_RATE_LIMITED:
+			p->spotify_stopped = 1;
+			p->rl_until = spotify_client_not_before(a->c);
+			return PR_STOPPED;
+		case SP_UNAVAILABLE:
+			p->stopped[ep] = 1;
+			return PR_STOPPED;
+		case SP_REAUTH:
+		case SP_NO_ACCOUNT:
+			p->requests[ep]--;
+			log_warn("etl: account '%s': %s", a->name, err->buf);
+			strbuf_reset(err);
+			a->dead = 1;
+			break;
+		}
+	}
+	if (!err->len)
+		strbuf_addf(err, "no account may ask '%s'", ep_names[ep]);
+	return PR_STOPPED;
+}
+
+/* ReccoBeats: short Retry-After waits and a few retries on 5xx. */
+static enum prov_result recco(struct prov *p, const char *path,
+			      struct strbuf *body, struct strbuf *err)
+{
+	struct strbuf url = STRBUF_INIT;
+	struct http_request req;
+	struct http_response res;
+	long max_wait = (long)config_get_int(p->cfg, "spotify.max_wait");
+	enum prov_result r = PR_STOPPED;
+
+	if (!p->http)
+		p->http = http_new();
+	strbuf_addf(&url, "%s%s", config_get(p->cfg, "reccobeats.url"), path);
+	memset(&req, 0, sizeof(req));
+	req.url = url.buf;
+	req.timeout_s = (long)config_get_int(p->cfg, "spotify.timeout");
+	for (int attempt = 0; attempt < 4; attempt++) {
+		enum http_result hr;
+		http_response_init(&res);
+		p->requests[EP_RECCOBEATS]++;
+		hr = http_perform(p->http, &req, &res);
+		if (hr == HTTP_OK) {
+			strbuf_add(body, res.body.buf, res.body.len);
+			r = PR_OK;
+		} else if (hr == HTTP_NOT_FOUND || hr == HTTP_BAD_REQUEST) {
+			r = PR_NOT_FOUND;
+		} else if (hr == HTTP_RATE_LIMITED && res.retry_after_s >= 0 &&
+			   res.retry_after_s <= max_wait && attempt < 3) {
+			sleep((unsigned)res.retry_after_s);
+			http_response_release(&res);
+			continue;
+		} else if ((hr == HTTP_SERVER_ERROR || hr == HTTP_NETWORK) &&
+			   attempt < 3) {
+			sleep(1u << attempt);
+			http_response_release(&res);
+			continue;
+		} else {
+			strbuf_addf(err, "reccobeats: %s (%s)",
+				    http_result_name(hr), res.error);
+			p->stopped[EP_RECCOBEATS] = 1;
+		}
+		http_response_release(&res);
+		break;
+	}
+	strbuf_release(&url);
+	return r;
+}
+
+enum prov_result prov_get(struct prov *p, enum prov_ep ep, int batch,
+			  const char *path, struct strbuf *body,
+			  struct strbuf *err)
+{
+	if (prov_blocked(p, ep, batch))
+		return PR_STOPPED;
+	if (ep == EP_RECCOBEATS)
+		return recco(p, path, body, err);
+	return spotify(p, ep, batch, path, body, err);
+}
+
+int prov_stopped(const struct prov *p, enum prov_ep ep)
+{
+	return p->stopped[ep] || (ep != EP_RECCOBEATS && p->spotify_stopped);
+}
+
+long prov_requests(const struct prov *p, enum prov_ep ep)
+{
+	return p->requests[ep];
+}
+
+int64_t prov_rate_limited_until(const struct prov *p)
+{
+	return p->rl_until;
+}
+
+void prov_describe_blocks(struct prov *p, struct strbuf *out)
+{
+	static const enum prov_ep eps[] = { EP_FEATURES, EP_ANALYSIS };
+
+	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
+		int64_t until = 0;
+		char when[TIME_ISO_MAX];
+		for (size_t j = 0; j < p->nacc; j++) {
+			int64_t u = block_until(p, block_key(eps[i], 0),
+						p->acc[j].id);
+			if (!u) {
+				until = 0;
+				break;
+			}
+			if (!until || u < until)
+				until = u;
+		}
+		if (!until)
+			continue;
+		time_format_iso(until, when);
+		strbuf_addf(out, "%s%s blocked until %s", out->len ? ", " : "",
+			    ep_names[eps[i]], when);
+	}
+}

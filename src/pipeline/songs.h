@@ -1,0 +1,28 @@
+/*
+ * Songs: song records (record.h) built from the store, one per music play
+ * with a track id, oldest first. A track's part of the record is read once
+ * and cached for the walk; a play whose track the catalog does not know yet
+ * still yields a record, with the names the play carries and nulls.
+ */
+#ifndef PIPELINE_SONGS_H
+#define PIPELINE_SONGS_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+#include "pipeline/record.h"
+
+struct songs_query {
+	int64_t from_ms; /* inclusive; INT64_MIN for none */
+	int64_t to_ms;   /* exclusive; INT64_MAX for none */
+	int flags;       /* record_flags: what the records must carry */
+};
+
+/* Calls fn for every record (borrowed for the call); a non-zero return
+ * stops the walk and is returned. -1 with err on a database error. */
+int songs_each(sqlite3 *db, const struct songs_query *q,
+	       int (*fn)(const struct song_record *r, void *arg), void *arg,
+	       struct strbuf *err);
+
+#endif
