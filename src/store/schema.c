@@ -93,8 +93,9 @@ const char *const schema_migrations[] = {
 	");"
 	"CREATE TABLE artist_genres ("
 	"  artist_id TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"      /* Spotify's order */
 	"  genre TEXT NOT NULL,"
-	"  PRIMARY KEY (artist_id, genre)"
+	"  PRIMARY KEY (artist_id, position)"
 	") WITHOUT ROWID;"
 	"CREATE TABLE albums ("
 	"  id TEXT PRIMARY KEY,"
