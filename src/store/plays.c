@@ -1,4 +1,5 @@
 #include "store/db.h"
+#include "store/playmerge.h"
 #include "store/plays.h"
 #include "core/banned.h"
 
@@ -18,6 +19,12 @@ int plays_add_api(sqlite3 *db, int64_t account_id, int64_t page_id,
 		"  AND played_ms = ?2 AND track_id IS ?3 AND (sources & ?8) != 0)");
 	int rc;
 
+	/* A play an import stored first takes the API's view (playmerge.h). */
+	rc = playmerge_api(db, account_id, page_id, p);
+	if (rc) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	sqlite3_bind_int64(st, 1, account_id);
 	sqlite3_bind_int64(st, 2, p->played_ms);
 	sqlite3_bind_text(st, 3, p->track_id, -1, SQLITE_STATIC);

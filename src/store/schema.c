@@ -65,7 +65,16 @@ const char *const schema_migrations[] = {
 	"  user_agent TEXT,"
 	"  sources INTEGER NOT NULL,"
 	"  page_id INTEGER,"
-	"  import_id INTEGER"
+	"  import_id INTEGER,"
+	/*
+	 * Merge bookkeeping (pipeline/merge.h): fingerprints of the export and
+	 * account-data records merged into the row, so importing the same
+	 * file again finds them, and a hash of the normalised artist+title
+	 * for matching sources that have no Spotify id.
+	 */
+	"  export_fp INTEGER,"
+	"  account_fp INTEGER,"
+	"  name_key INTEGER"
 	");"
 	"CREATE INDEX plays_time ON plays(played_ms);"
 	"CREATE INDEX plays_track ON plays(track_id, played_ms);"
@@ -187,7 +196,12 @@ const char *const schema_migrations[] = {
 	"  started_ms INTEGER NOT NULL,"
 	"  finished_ms INTEGER,"
 	"  paths TEXT NOT NULL,"
-	"  files INTEGER, records INTEGER, added INTEGER, merged INTEGER"
+	"  files INTEGER, records INTEGER, added INTEGER, merged INTEGER,"
+	"  account_id INTEGER,"
+	"  duplicates INTEGER,"
+	"  ignored INTEGER,"
+	"  from_ms INTEGER,"                /* time range the files cover */
+	"  to_ms INTEGER"
 	");"
 	"CREATE TABLE state ("
 	"  key TEXT PRIMARY KEY,"

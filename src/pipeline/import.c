@@ -1,0 +1,1192 @@
+/*
+ * The import, end to end: find the files (ZIPs, folders, JSON files), parse
+ * them on two threads, merge (merge.h), write in one transaction, heal gaps.
+ *
+ * Why everything is parsed before anything is written: an import lands whole
+ * or not at all, and the merge needs every source at once (account data is
+ * matched against the extended export of the same download). Parsed events
+ * are ~100 bytes each with interned strings, so a million plays fit in about
+ * 100 MB.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "core/fsutil.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "pipeline/import.h"
+#include "pipeline/merge.h"
+#include "store/accounts.h"
+#include "store/db.h"
+#include "core/banned.h"
+
+#define THREADS 2
+
+struct task {
+	char *path;          /* the file, or the ZIP holding it */
+	char *name;          /* for messages: path, or zip path:entry */
+	zip_int64_t entry;   /* -1 for a plain file */
+	uint64_t size;
+	int strict;          /* given by name on the command line */
+	int status;          /* 0 parsed, 1 not a streaming history, -1 error */
+	struct strbuf err;
+	struct import_file f;
+};
+
+struct job {
+	struct task *tasks;
+	size_t ntasks, alloc;
+	const struct import_opts *o;
+	uint64_t total;
+	struct strvec *ignored;
+	atomic_size_t next, done, records;
+	atomic_int failed;
+	struct import_pool pools[THREADS];
+};
+
+/* ---- finding the files ---- */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+static struct task *add_task(struct job *j, const char *path, const char *name,
+			     zip_int64_t entry, uint64_t size, int strict)
+{
+	struct task *t;
+	ALLOC_GROW(j->tasks, j->ntasks + 1, j->alloc);
+	t = &j->tasks[j->ntasks++];
+	memset(t, 0, sizeof(*t));
+	t->path = xstrdup(path);
+	t->name = xstrdup(name);
+	t->entry = entry;
+	t->size = size;
+	t->strict = strict;
+	strbuf_init(&t->err, 0);
+	return t;
+}
+
+static int check_total(struct job *j, uint64_t size, const char *name,
+		       struct strbuf *err)
+{
+	const struct import_limits *l = &j->o->limits;
+	if (size > l->max_file) {
+		strbuf_addf(err, "%s: %llu bytes is larger than the limit of %llu "
+			    "for one file (setting 'import.max_file_mb')", name,
+			    (unsigned long long)size,
+			    (unsigned long long)l->max_file);
+		return -1;
+	}
+	j->total += size;
+	if (j->total > l->max_total) {
+		strbuf_addf(err, "%s: the files add up to more than the limit of "
+			    "%llu bytes (setting 'import.max_total_mb')", name,
+			    (unsigned long long)l->max_total);
+		return -1;
+	}
+	return 0;
+}
+
+static int unsafe_entry(const char *n)
+{
+	if (n[0] == '/' || n[0] == '\\' || (n[0] && n[1] == ':'))
+		return 1;
+	for (const char *p = n; *p; p++) {
+		if (p[0] == '.' && p[1] == '.' &&
+		    (p == n || p[-1] == '/' || p[-1] == '\\') &&
+		    (p[2] == '/' || p[2] == '\\' || p[2] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Lists a ZIP's entries as tasks, refusing unsafe names and anything that
+ * looks like a ZIP bomb before a single byte is inflated: declared sizes
+ * against the caps, and the compression ratio.
+ */
+static int add_zip(struct job *j, const char *path, struct strbuf *err)
+{
+	const char *base = strrchr(path, '/');
+	int zerr = 0, ret = -1;
+	zip_t *za = zip_open(path, ZIP_RDONLY, &zerr);
+	zip_int64_t n;
+
+	base = base ? base + 1 : path;
+	if (!za) {
+		zip_error_t ze;
+		zip_error_init_with_code(&ze, zerr);
+		strbuf_addf(err, "%s: cannot read the ZIP (%s)", path,
+			    zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return -1;
+	}
+	n = zip_get_num_entries(za, 0);
+	if (n > 100000) {
+		strbuf_addf(err, "%s: %lld entries is too many for an export",
+			    path, (long long)n);
+		goto out;
+	}
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t zs;
+		struct strbuf name = STRBUF_INIT;
+
+		if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) ||
+		    !(zs.valid & ZIP_STAT_NAME) || !(zs.valid & ZIP_STAT_SIZE)) {
+			strbuf_addf(err, "%s: entry %lld cannot be read (%s)",
+				    path, (long long)i, zip_strerror(za));
+			goto out;
+		}
+		if (unsafe_entry(zs.name)) {
+			strbuf_addf(err, "%s: entry \"%s\" has an unsafe path "
+				    "(absolute or with \"..\"); not an export as "
+				    "Spotify writes it", path, zs.name);
+			goto out;
+		}
+		if (ends_with(zs.name, "/"))
+			continue;
+		strbuf_addf(&name, "%s:%s", base, zs.name);
+		if (!ends_with(zs.name, ".json")) {
+			strvec_push(j->ignored, name.buf);
+			strbuf_release(&name);
+			continue;
+		}
+		if ((zs.valid & ZIP_STAT_COMP_SIZE) && zs.size > 1048576 &&
+		    zs.size / (zs.comp_size ? zs.comp_size : 1) >
+			    j->o->limits.max_ratio) {
+			strbuf_addf(err, "%s: compressed %llu:1, which is no "
+				    "export but a ZIP bomb; refusing to inflate it",
+				    name.buf, (unsigned long long)(zs.size /
+				    (zs.comp_size ? zs.comp_size : 1)));
+			strbuf_release(&name);
+			goto out;
+		}
+		if (check_total(j, zs.size, name.buf, err)) {
+			strbuf_release(&name);
+			goto out;
+		}
+		add_task(j, path, name.buf, i, zs.size, 0);
+		strbuf_release(&name);
+	}
+	ret = 0;
+out:
+	zip_discard(za);
+	return ret;
+}
+
+static int is_zip_file(const char *path)
+{
+	char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	if (fd < 0)
+		return 0;
+	n = read(fd, magic, 4);
+	close(fd);
+	return n == 4 && !memcmp(magic, "PK\3\4", 4);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_path(struct job *j, const char *path, int top,
+		    struct strbuf *err);
+
+static int add_dir(struct job *j, const char *path, struct strbuf *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	struct strvec names = STRVEC_INIT;
+	int ret = 0;
+
+	if (!d) {
+		strbuf_addf(err, "%s: cannot read the folder: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			strvec_push(&names, de->d_name);
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < names.n && !ret; i++) {
+		char *p = fs_join(path, names.v[i]);
+		ret = add_path(j, p, 0, err);
+		free(p);
+	}
+	strvec_clear(&names);
+	return ret;
+}
+
+static int add_path(struct job *j, const char *path, int top,
+		    struct strbuf *err)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		strbuf_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return add_dir(j, path, err);
+	if (!S_ISREG(st.st_mode)) {
+		if (top) {
+			strbuf_addf(err, "%s: not a file or folder", path);
+			return -1;
+		}
+		strvec_push(j->ignored, path);
+		return 0;
+	}
+	if (ends_with(path, ".zip") || (top && is_zip_file(path)))
+		return add_zip(j, path, err);
+	if (!top && !ends_with(path, ".json")) {
+		strvec_push(j->ignored, path);
+		return 0;
+	}
+	if (check_total(j, (uint64_t)st.st_size, path, err))
+		return -1;
+	add_task(j, path, path, -1, (uint64_t)st.st_size, top);
+	return 0;
+}
+
+/* ---- parsing on threads ---- */
+
+struct worker {
+	struct job *job;
+	struct import_pool *pool;
+	char *buf;
+	size_t alloc;
+	zip_t *za;
+	char *za_path;
+};
+
+static int read_plain(struct worker *w, struct task *t, size_t *len)
+{
+	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		strbuf_addf(&t->err, "%s: %s", t->name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > w->job->o->limits.max_file) {
+		strbuf_addf(&t->err, "%s: the file grew past the limit while "
+			    "reading", t->name);
+		close(fd);
+		return -1;
+	}
+	if ((size_t)st.st_size + 1 > w->alloc) {
+		w->alloc = (size_t)st.st_size + 1;
+		free(w->buf);
+		w->buf = xmalloc(w->alloc);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, w->buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_addf(&t->err, "%s: %s", t->name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+/* Inflates one entry, never more than its declared size. */
+static int read_entry(struct worker *w, struct task *t, size_t *len)
+{
+	zip_file_t *zf;
+	size_t got = 0;
+	zip_int64_t n;
+
+	if (!w->za || strcmp(w->za_path, t->path)) {
+		int zerr;
+		if (w->za)
+			zip_discard(w->za);
+		free(w->za_path);
+		w->za_path = xstrdup(t->path);
+		w->za = zip_open(t->path, ZIP_RDONLY, &zerr);
+		if (!w->za) {
+			strbuf_addf(&t->err, "%s: cannot open the ZIP", t->name);
+			return -1;
+		}
+	}
+	if (t->size + 2 > w->alloc) {
+		w->alloc = t->size + 2;
+		free(w->buf);
+		w->buf = xmalloc(w->alloc);
+	}
+	zf = zip_fopen_index(w->za, (zip_uint64_t)t->entry, 0);
+	if (!zf) {
+		strbuf_addf(&t->err, "%s: cannot inflate (%s)", t->name,
+			    zip_strerror(w->za));
+		return -1;
+	}
+	while ((n = zip_fread(zf, w->buf + got, t->size + 1 - got)) > 0) {
+		got += (size_t)n;
+		if (got > t->size)
+			break;
+	}
+	if (n < 0 || got != t->size) {
+		strbuf_addf(&t->err, "%s: %s", t->name,
+			    n < 0 ? zip_file_strerror(zf)
+				  : "inflates to a size other than it declares "
+				    "(corrupt ZIP or a bomb)");
+		zip_fclose(zf);
+		return -1;
+	}
+	zip_fclose(zf);
+	*len = got;
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *j = w->job;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->ntasks) {
+		struct task *t = &j->tasks[i];
+		size_t len = 0;
+		int r;
+
+		if (atomic_load(&j->failed))
+			break;
+		r = t->entry < 0 ? read_plain(w, t, &len) : read_entry(w, t, &len);
+		if (!r) {
+			t->f.keep_network = j->o->keep_network;
+			r = import_parse_buffer(t->name, w->buf, len, t->strict,
+						w->pool, &t->f, &t->err);
+		}
+		t->status = r;
+		if (r < 0)
+			atomic_store(&j->failed, 1);
+		atomic_fetch_add(&j->records, t->f.n);
+		atomic_fetch_add(&j->done, 1);
+	}
+	free(w->buf);
+	if (w->za)
+		zip_discard(w->za);
+	free(w->za_path);
+	return NULL;
+}
+
+static void progress(struct job *j, int64_t t0, int last)
+{
+	int64_t dt = time_mono_ms() - t0;
+	size_t rec = atomic_load(&j->records);
+	fprintf(stderr, "\rimport: files %zu/%zu, records %zu (%.0f/s)   %s",
+		atomic_load(&j->done), j->ntasks, rec,
+		dt > 0 ? (double)rec * 1000.0 / (double)dt : 0.0,
+		last ? "\n" : "");
+	fflush(stderr);
+}
+
+static int parse_all(struct job *j, struct strbuf *err)
+{
+	pthread_t th[THREADS];
+	struct worker w[THREADS];
+	int nth = j->ntasks < THREADS ? (int)j->ntasks : THREADS;
+	int64_t t0 = time_mono_ms();
+
+	for (int i = 0; i < nth; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].job = j;
+		w[i].pool = &j->pools[i];
+		if (pthread_create(&th[i], NULL, worker_main, &w[i])) {
+			nth = i;
+			atomic_store(&j->failed, 1);
+			strbuf_addstr(err, "cannot start a thread");
+			break;
+		}
+	}
+	if (j->o->progress) {
+		while (atomic_load(&j->done) < j->ntasks &&
+		       !atomic_load(&j->failed)) {
+			progress(j, t0, 0);
+			usleep(100000);
+		}
+	}
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (j->o->progress && j->ntasks)
+		progress(j, t0, 1);
+	if (err->len)
+		return -1;
+	for (size_t i = 0; i < j->ntasks; i++) {
+		if (j->tasks[i].status < 0) {
+			strbuf_add(err, j->tasks[i].err.buf, j->tasks[i].err.len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- merging ---- */
+
+/* A play already stored, as the merge sees it. */
+struct row {
+	int64_t id, played_ms, prec;
+	uint64_t idkey, namekey[2], export_fp, account_fp;
+	int32_t ms_played;
+	uint8_t kind, sources;
+};
+
+/* What became of each parsed event. */
+enum { OUT_NEW, OUT_DUP, OUT_ROW, OUT_EVENT };
+
+struct merge_state {
+	struct import_event **ev;
+	size_t n;
+	struct row *rows;
+	size_t nrows, arows;
+	uint8_t *out;       /* per event */
+	int32_t *target;    /* per event: row index or event index */
+	int32_t *acct_of;   /* per event: the account event merged into it */
+	int32_t *exp_of;    /* per row: the export event merged into it */
+	int32_t *acc_row;   /* per row: the account event merged into it */
+	size_t added, merged, dupes;
+};
+
+static int kind_of(const char *s)
+{
+	for (int k = 0; k <= KIND_UNKNOWN; k++)
+		if (s && !strcmp(s, import_kind_names[k]))
+			return k;
+	return KIND_UNKNOWN;
+}
+
+static int load_rows(sqlite3 *db, int64_t account, int64_t lo, int64_t hi,
+		     struct merge_state *m)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT id, played_ms, precision_ms, kind, track_id, episode_id,"
+		" artist_name, track_name, ms_played, sources, export_fp,"
+		" account_fp, name_key FROM plays WHERE account_id = ?1"
+		" AND played_ms BETWEEN ?2 AND ?3");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct row *r;
+		const char *tid = (const char *)sqlite3_column_text(st, 4);
+		const char *eid = (const char *)sqlite3_column_text(st, 5);
+		ALLOC_GROW(m->rows, m->nrows + 1, m->arows);
+		r = &m->rows[m->nrows++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->played_ms = sqlite3_column_int64(st, 1);
+		r->prec = sqlite3_column_int64(st, 2);
+		if (r->prec < 1)
+			r->prec = 1;
+		r->kind = (uint8_t)kind_of((const char *)sqlite3_column_text(st, 3));
+		r->idkey = tid ? merge_id_key('t', tid)
+			       : eid ? merge_id_key('e', eid) : 0;
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL) {
+			r->namekey[0] = r->namekey[1] =
+				(uint64_t)sqlite3_column_int64(st, 12);
+		} else {
+			playmerge_api_namekeys(
+				(const char *)sqlite3_column_text(st, 6),
+				(const char *)sqlite3_column_text(st, 7),
+				r->namekey);
+		}
+		r->ms_played = sqlite3_column_type(st, 8) == SQLITE_NULL
+			? -1 : (int32_t)sqlite3_column_int64(st, 8);
+		r->sources = (uint8_t)sqlite3_column_int(st, 9);
+		r->export_fp = (uint64_t)sqlite3_column_int64(st, 10);
+		r->account_fp = (uint64_t)sqlite3_column_int64(st, 11);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Exact duplicates: fingerprints seen in this import or stored on a row. */
+static void drop_duplicates(struct merge_state *m)
+{
+	size_t size = 1024;
+	uint64_t *tab;
+
+	while (size < 2 * (m->n + 2 * m->nrows))
+		size *= 2;
+	tab = xcalloc(size, sizeof(*tab));
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t count = pass ? m->n : 2 * m->nrows;
+		for (size_t i = 0; i < count; i++) {
+			uint64_t fp = pass ? m->ev[i]->fp
+				: (i & 1) ? m->rows[i / 2].account_fp
+					  : m->rows[i / 2].export_fp;
+			size_t h;
+			if (!fp)
+				continue;
+			/* fingerprints are FNV hashes: mix before masking */
+			h = (size_t)((fp ^ (fp >> 29)) * 0x9E3779B97F4A7C15ULL) &
+			    (size - 1);
+			while (tab[h] && tab[h] != fp)
+				h = (h + 1) & (size - 1);
+			if (tab[h] == fp) {
+				if (pass) {
+					m->out[i] = OUT_DUP;
+					m->dupes++;
+				}
+				continue;
+			}
+			tab[h] = fp;
+		}
+	}
+	free(tab);
+}
+
+static uint64_t event_idkey(const struct import_event *e)
+{
+	if (e->str[IS_TRACK_ID])
+		return merge_id_key('t', import_str(e->str[IS_TRACK_ID]));
+	if (e->str[IS_EPISODE_ID])
+		return merge_id_key('e', import_str(e->str[IS_EPISODE_ID]));
+	return 0;
+}
+
+static void cand_event(struct merge_cand *c, const struct import_event *e,
+		       uint64_t key, uint32_t idx)
+{
+	c->key = key;
+	c->t = e->played_ms;
+	c->prec = e->source == SRC_EXPORT ? 1000 : 60000;
+	c->ms_played = e->ms_played;
+	c->kind = e->kind;
+	c->unsure = (e->flags & EV_KIND_UNSURE) != 0;
+	c->idx = idx;
+}
+
+/* Extended export against stored plays that have no export yet, by id. */
+static void match_export(struct merge_state *m)
+{
+	struct merge_cand *l = NULL, *r = NULL;
+	size_t nl = 0, nr = 0, al = 0, ar = 0;
+	int32_t *res;
+
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *w = &m->rows[i];
+		if ((w->sources & SRC_EXPORT) || !w->idkey)
+			continue;
+		ALLOC_GROW(r, nr + 1, ar);
+		r[nr].key = w->idkey;
+		r[nr].t = w->played_ms;
+		r[nr].prec = w->prec;
+		r[nr].ms_played = w->ms_played;
+		r[nr].kind = w->kind;
+		r[nr].unsure = 0;
+		r[nr].idx = (uint32_t)i;
+		nr++;
+	}
+	if (!nr)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		struct import_event *e = m->ev[i];
+		uint64_t k;
+		if (m->out[i] != OUT_NEW || e->source != SRC_EXPORT ||
+		    !(k = event_idkey(e)))
+			continue;
+		ALLOC_GROW(l, nl + 1, al);
+		cand_event(&l[nl++], e, k, (uint32_t)i);
+	}
+	res = xmalloc((nl + 1) * sizeof(*res));
+	merge_match(l, nl, r, nr, MERGE_TOL_ID_MS, res);
+	for (size_t i = 0; i < nl; i++) {
+		if (res[i] < 0)
+			continue;
+		m->out[l[i].idx] = OUT_ROW;
+		m->target[l[i].idx] = res[i];
+		m->exp_of[res[i]] = (int32_t)l[i].idx;
+		m->merged++;
+	}
+	free(res);
+	free(l);
+	free(r);
+}
+
+/*
+ * Account data against everything without account data: stored plays and
+ * this import's new export events, by normalised names and the minute rule.
+ * Right-hand indexes below nrows are rows, the rest events.
+ */
+static void match_account(struct merge_state *m)
+{
+	struct merge_cand *l = NULL, *r = NULL;
+	size_t nl = 0, nr = 0, al = 0, ar = 0;
+	int32_t *res;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct import_event *e = m->ev[i];
+		if (m->out[i] != OUT_NEW || e->source != SRC_ACCOUNT_DATA ||
+		    !e->namekey)
+			continue;
+		ALLOC_GROW(l, nl + 1, al);
+		cand_event(&l[nl++], e, e->namekey, (uint32_t)i);
+	}
+	if (!nl)
+		return;
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *w = &m->rows[i];
+		for (int k = 0; k < 2; k++) {
+			if ((w->sources & SRC_ACCOUNT_DATA) || !w->namekey[k] ||
+			    (k && w->namekey[1] == w->namekey[0]))
+				continue;
+			ALLOC_GROW(r, nr + 1, ar);
+			r[nr].key = w->namekey[k];
+			r[nr].t = w->played_ms;
+			r[nr].prec = w->prec;
+			r[nr].ms_played = m->exp_of[i] >= 0
+				? m->ev[m->exp_of[i]]->ms_played : w->ms_played;
+			r[nr].kind = w->kind;
+			r[nr].unsure = 0;
+			r[nr].idx = (uint32_t)i;
+			nr++;
+		}
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		struct import_event *e = m->ev[i];
+		if (m->out[i] != OUT_NEW || e->source != SRC_EXPORT ||
+		    !e->namekey)
+			continue;
+		ALLOC_GROW(r, nr + 1, ar);
+		cand_event(&r[nr++], e, e->namekey, (uint32_t)(m->nrows + i));
+	}
+	res = xmalloc(nl * sizeof(*res));
+	merge_match(l, nl, r, nr, MERGE_TOL_NAME_MS, res);
+	for (size_t i = 0; i < nl; i++) {
+		size_t t;
+		if (res[i] < 0)
+			continue;
+		t = (size_t)res[i];
+		if (t < m->nrows) {
+			m->out[l[i].idx] = OUT_ROW;
+			m->target[l[i].idx] = (int32_t)t;
+			m->acc_row[t] = (int32_t)l[i].idx;
+		} else {
+			m->out[l[i].idx] = OUT_EVENT;
+			m->target[l[i].idx] = (int32_t)(t - m->nrows);
+			m->acct_of[t - m->nrows] = (int32_t)l[i].idx;
+		}
+		m->merged++;
+	}
+	free(res);
+	free(l);
+	free(r);
+}
+
+/* ---- writing ---- */
+
+static void bind_str(sqlite3_stmt *st, int i, uint32_t id)
+{
+	const char *s = import_str(id);
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_tri(sqlite3_stmt *st, int i, uint8_t v)
+{
+	if (v == TRI_NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int(st, i, v);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, int64_t v, int present)
+{
+	if (present)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The export's stream fields, parameters 1..21 of both statements. */
+static void bind_export(sqlite3_stmt *st, const struct import_event *e,
+			const struct import_event *acct)
+{
+	uint32_t tn = e->str[IS_TRACK], an = e->str[IS_ARTIST];
+	if (acct) {
+		tn = tn ? tn : acct->str[IS_TRACK];
+		an = an ? an : acct->str[IS_ARTIST];
+	}
+	sqlite3_bind_int64(st, 1, e->played_ms);
+	sqlite3_bind_int(st, 2, e->source == SRC_EXPORT ? 1000 : 60000);
+	sqlite3_bind_text(st, 3, import_kind_names[e->kind], -1, SQLITE_STATIC);
+	bind_str(st, 4, e->str[IS_TRACK_ID]);
+	bind_str(st, 5, e->str[IS_EPISODE_ID]);
+	bind_str(st, 6, tn);
+	bind_str(st, 7, an);
+	bind_str(st, 8, e->str[IS_ALBUM]);
+	bind_opt(st, 9, e->ms_played, e->ms_played >= 0);
+	bind_str(st, 10, e->str[IS_REASON_START]);
+	bind_str(st, 11, e->str[IS_REASON_END]);
+	bind_tri(st, 12, e->skipped);
+	bind_tri(st, 13, e->shuffle);
+	bind_tri(st, 14, e->offline);
+	bind_opt(st, 15, e->offline_ms, e->offline_ms != 0);
+	bind_tri(st, 16, e->incognito);
+	bind_str(st, 17, e->str[IS_PLATFORM]);
+	bind_str(st, 18, e->str[IS_COUNTRY]);
+	bind_str(st, 19, e->str[IS_IP]);
+	bind_str(st, 20, e->str[IS_UA]);
+	bind_opt(st, 21, (int64_t)e->namekey, e->namekey != 0);
+}
+
+static const char insert_sql[] =
+	"INSERT INTO plays (played_ms, precision_ms, kind, track_id, episode_id,"
+	" track_name, artist_name, album_name, ms_played, reason_start,"
+	" reason_end, skipped, shuffle, offline, offline_ms, incognito,"
+	" platform, country, ip_addr, user_agent, name_key, account_id,"
+	" sources, import_id, export_fp, account_fp)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+
+/* An export event merged into a stored play: the export's fields win. */
+static const char update_export_sql[] =
+	"UPDATE plays SET"
+	" played_ms = CASE WHEN precision_ms > ?2 THEN ?1 ELSE played_ms END,"
+	" precision_ms = min(precision_ms, ?2), kind = ?3,"
+	" track_id = coalesce(track_id, ?4), episode_id = coalesce(episode_id, ?5),"
+	" track_name = coalesce(track_name, ?6),"
+	" artist_name = coalesce(artist_name, ?7),"
+	" album_name = coalesce(album_name, ?8), ms_played = ?9,"
+	" reason_start = ?10, reason_end = ?11, skipped = ?12, shuffle = ?13,"
+	" offline = ?14, offline_ms = ?15, incognito = ?16, platform = ?17,"
+	" country = ?18, ip_addr = coalesce(?19, ip_addr),"
+	" user_agent = coalesce(?20, user_agent),"
+	" name_key = coalesce(name_key, ?21), sources = sources | ?23,"
+	" import_id = coalesce(import_id, ?24), export_fp = ?25"
+	" WHERE id = ?22";
+
+/* An account-data event merged into a stored play: it fills gaps only. */
+static const char update_account_sql[] =
+	"UPDATE plays SET"
+	" played_ms = CASE WHEN precision_ms > 60000 THEN ?1 ELSE played_ms END,"
+	" track_name = coalesce(track_name, ?2),"
+	" artist_name = coalesce(artist_name, ?3),"
+	" ms_played = coalesce(ms_played, ?4), name_key = coalesce(name_key, ?5),"
+	" sources = sources | 4, account_fp = ?6,"
+	" import_id = coalesce(import_id, ?7) WHERE id = ?8";
+
+static int step(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	strbuf_addf(err, "cannot write the plays: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+static int write_plays(sqlite3 *db, struct merge_state *m, int64_t account,
+		       int64_t import_id, struct strbuf *err)
+{
+	sqlite3_stmt *ins = db_prepare(db, insert_sql);
+	sqlite3_stmt *upe = db_prepare(db, update_export_sql);
+	sqlite3_stmt *upa = db_prepare(db, update_account_sql);
+	int ret = -1;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct import_event *e = m->ev[i];
+		const struct import_event *a = NULL;
+		int src = e->source;
+
+		if (m->out[i] == OUT_NEW) {
+			if (m->acct_of[i] >= 0) {
+				a = m->ev[m->acct_of[i]];
+				src |= SRC_ACCOUNT_DATA;
+			}
+			bind_export(ins, e, a);
+			if (e->source == SRC_ACCOUNT_DATA)
+				bind_opt(ins, 4, 0, 0);
+			sqlite3_bind_int64(ins, 22, account);
+			sqlite3_bind_int(ins, 23, src);
+			sqlite3_bind_int64(ins, 24, import_id);
+			if (e->source == SRC_EXPORT) {
+				sqlite3_bind_int64(ins, 25, (int64_t)e->fp);
+				bind_opt(ins, 26, a ? (int64_t)a->fp : 0, a != NULL);
+			} else {
+				sqlite3_bind_int64(ins, 26, (int64_t)e->fp);
+			}
+			if (step(db, ins, err))
+				goto out;
+			m->added++;
+		} else if (m->out[i] == OUT_ROW && e->source == SRC_EXPORT) {
+			bind_export(upe, e, NULL);
+			sqlite3_bind_int64(upe, 22, m->rows[m->target[i]].id);
+			sqlite3_bind_int(upe, 23, SRC_EXPORT);
+			sqlite3_bind_int64(upe, 24, import_id);
+			sqlite3_bind_int64(upe, 25, (int64_t)e->fp);
+			if (step(db, upe, err))
+				goto out;
+		}
+	}
+	/* account data after the export updates, so it only fills gaps */
+	for (size_t i = 0; i < m->n; i++) {
+		const struct import_event *e = m->ev[i];
+		if (m->out[i] != OUT_ROW || e->source != SRC_ACCOUNT_DATA)
+			continue;
+		sqlite3_bind_int64(upa, 1, e->played_ms);
+		bind_str(upa, 2, e->str[IS_TRACK]);
+		bind_str(upa, 3, e->str[IS_ARTIST]);
+		sqlite3_bind_int(upa, 4, e->ms_played);
+		bind_opt(upa, 5, (int64_t)e->namekey, e->namekey != 0);
+		sqlite3_bind_int64(upa, 6, (int64_t)e->fp);
+		sqlite3_bind_int64(upa, 7, import_id);
+		sqlite3_bind_int64(upa, 8, m->rows[m->target[i]].id);
+		if (step(db, upa, err))
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upe);
+	sqlite3_finalize(upa);
+	return ret;
+}
+
+/*
+ * Indexes are cheaper built once than maintained row by row: for a big
+ * import into a small table, drop the plays indexes and create them again
+ * from their own SQL afterwards (inside the transaction, so all or nothing).
+ */
+static int drop_indexes(sqlite3 *db, struct strvec *sqls, struct strbuf *err)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
+		" tbl_name = 'plays' AND sql IS NOT NULL");
+	struct strvec names = STRVEC_INIT;
+	int ret = 0;
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strvec_push(&names, (const char *)sqlite3_column_text(st, 0));
+		strvec_push(sqls, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < names.n && !ret; i++) {
+		struct strbuf q = STRBUF_INIT;
+		strbuf_addf(&q, "DROP INDEX \"%s\"", names.v[i]);
+		ret = db_exec(db, q.buf, err);
+		strbuf_release(&q);
+	}
+	strvec_clear(&names);
+	return ret;
+}
+
+struct range {
+	int64_t lo, hi;
+};
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * A gap is healed when one stretch of the imported files covers it: file
+ * time ranges are joined when they overlap or lie within a day of each
+ * other (an export's files follow one another), and a gap [from, to] inside
+ * one joined range (with the id tolerance at both ends) is marked healed.
+ */
+static int heal_gaps(sqlite3 *db, struct job *j, int64_t account,
+		     int64_t import_id, size_t *healed, struct strbuf *err)
+{
+	struct range *r = xcalloc(j->ntasks + 1, sizeof(*r));
+	size_t n = 0, k = 0;
+	sqlite3_stmt *st;
+	char by[64];
+	int ret = 0;
+
+	for (size_t i = 0; i < j->ntasks; i++) {
+		if (j->tasks[i].status || !j->tasks[i].f.n)
+			continue;
+		r[n].lo = j->tasks[i].f.min_ms;
+		r[n].hi = j->tasks[i].f.max_ms;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (size_t i = 1; i < n; i++) {
+		if (r[i].lo <= r[k].hi + 86400000LL) {
+			if (r[i].hi > r[k].hi)
+				r[k].hi = r[i].hi;
+		} else {
+			r[++k] = r[i];
+		}
+	}
+	if (n)
+		n = k + 1;
+	snprintf(by, sizeof(by), "import #%lld", (long long)import_id);
+	st = db_prepare(db,
+		"UPDATE gaps SET healed_ms = ?1, healed_by = ?2 WHERE"
+		" account_id = ?3 AND healed_ms IS NULL AND from_ms >= ?4 AND"
+		" to_ms <= ?5");
+	for (size_t i = 0; i < n && !ret; i++) {
+		sqlite3_bind_int64(st, 1, time_now_ms());
+		sqlite3_bind_text(st, 2, by, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, account);
+		sqlite3_bind_int64(st, 4, r[i].lo - MERGE_TOL_ID_MS);
+		sqlite3_bind_int64(st, 5, r[i].hi + MERGE_TOL_ID_MS);
+		ret = step(db, st, err);
+		*healed += (size_t)sqlite3_changes(db);
+	}
+	sqlite3_finalize(st);
+	free(r);
+	return ret;
+}
+
+static int resolve_account(sqlite3 *db, const char *want, int64_t *id,
+			   char **name, struct strbuf *err)
+{
+	sqlite3_stmt *st;
+	struct strvec names = STRVEC_INIT;
+	int ret = 0;
+
+	if (want) {
+		*id = accounts_ensure(db, want);
+		*name = xstrdup(want);
+		return *id > 0 ? 0 : -1;
+	}
+	st = db_prepare(db, "SELECT name FROM accounts ORDER BY name");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		strvec_push(&names, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (names.n > 1) {
+		strbuf_addstr(err, "there are several accounts (");
+		for (size_t i = 0; i < names.n; i++)
+			strbuf_addf(err, "%s\"%s\"", i ? ", " : "", names.v[i]);
+		strbuf_addstr(err, "); say which one the export belongs to with "
+			      "--account NAME");
+		ret = -1;
+	} else {
+		*name = xstrdup(names.n ? names.v[0] : "main");
+		*id = accounts_ensure(db, *name);
+		if (*id <= 0) {
+			strbuf_addf(err, "cannot create the account: %s",
+				    sqlite3_errmsg(db));
+			ret = -1;
+		}
+	}
+	strvec_clear(&names);
+	return ret;
+}
+
+static int64_t start_import(sqlite3 *db, char **paths, int npaths,
+			    int64_t account)
+{
+	struct strbuf p = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int64_t id = -1;
+
+	for (int i = 0; i < npaths; i++)
+		strbuf_addf(&p, "%s%s", i ? "\n" : "", paths[i]);
+	st = db_prepare(db, "INSERT INTO imports (started_ms, paths, account_id)"
+			" VALUES (?, ?, ?)");
+	sqlite3_bind_int64(st, 1, time_now_ms());
+	sqlite3_bind_text(st, 2, p.buf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, account);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	strbuf_release(&p);
+	return id;
+}
+
+static int finish_import(sqlite3 *db, struct import_result *res)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"UPDATE imports SET finished_ms = ?2, files = ?3, records = ?4,"
+		" added = ?5, merged = ?6, duplicates = ?7, ignored = ?8"
+		" WHERE id = ?1");
+	int rc;
+	sqlite3_bind_int64(st, 1, res->import_id);
+	sqlite3_bind_int64(st, 2, time_now_ms());
+	sqlite3_bind_int64(st, 3, (int64_t)res->files);
+	sqlite3_bind_int64(st, 4, (int64_t)res->records);
+	sqlite3_bind_int64(st, 5, (int64_t)res->added);
+	sqlite3_bind_int64(st, 6, (int64_t)res->merged);
+	sqlite3_bind_int64(st, 7, (int64_t)res->dupes);
+	sqlite3_bind_int64(st, 8, (int64_t)res->ignored.n);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void import_result_release(struct import_result *r)
+{
+	strvec_clear(&r->ignored);
+	free(r->account);
+	memset(r, 0, sizeof(*r));
+}
+
+static void merge_state_release(struct merge_state *m)
+{
+	free(m->ev);
+	free(m->rows);
+	free(m->out);
+	free(m->target);
+	free(m->acct_of);
+	free(m->exp_of);
+	free(m->acc_row);
+}
+
+/* Everything under the transaction: merge, write, heal, count. */
+static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
+		 char **paths, int npaths, struct import_result *res,
+		 struct strbuf *err)
+{
+	struct merge_state m;
+	struct strvec idx = STRVEC_INIT;
+	int64_t account, lo = INT64_MAX, hi = INT64_MIN, stored;
+	int ret = -1;
+
+	memset(&m, 0, sizeof(m));
+	for (size_t i = 0; i < j->ntasks; i++) {
+		struct import_file *f = &j->tasks[i].f;
+		if (j->tasks[i].status)
+			continue;
+		m.n += f->n;
+		if (f->n && f->min_ms < lo)
+			lo = f->min_ms;
+		if (f->n && f->max_ms > hi)
+			hi = f->max_ms;
+	}
+	m.ev = xmalloc((m.n + 1) * sizeof(*m.ev));
+	m.n = 0;
+	for (size_t i = 0; i < j->ntasks; i++) {
+		struct import_file *f = &j->tasks[i].f;
+		if (j->tasks[i].status)
+			continue;
+		for (size_t k = 0; k < f->n; k++) {
+			f->ev[k].file = (uint16_t)(i > 65535 ? 65535 : i);
+			m.ev[m.n++] = &f->ev[k];
+		}
+	}
+	m.out = xcalloc(m.n + 1, 1);
+	m.target = xmalloc((m.n + 1) * sizeof(*m.target));
+	m.acct_of = xmalloc((m.n + 1) * sizeof(*m.acct_of));
+	memset(m.acct_of, 0xff, (m.n + 1) * sizeof(*m.acct_of));
+
+	if (db_exec(db, "PRAGMA cache_size = -32768", err) || db_begin(db, err))
+		goto fail;
+	if (resolve_account(db, o->account, &account, &res->account, err))
+		goto rollback;
+	res->import_id = start_import(db, paths, npaths, account);
+	if (res->import_id < 0 ||
+	    (m.n && load_rows(db, account, lo - 600000, hi + 600000, &m))) {
+		strbuf_addf(err, "cannot read the plays: %s", sqlite3_errmsg(db));
+		goto rollback;
+	}
+	m.exp_of = xmalloc((m.nrows + 1) * sizeof(*m.exp_of));
+	m.acc_row = xmalloc((m.nrows + 1) * sizeof(*m.acc_row));
+	memset(m.exp_of, 0xff, (m.nrows + 1) * sizeof(*m.exp_of));
+	memset(m.acc_row, 0xff, (m.nrows + 1) * sizeof(*m.acc_row));
+	drop_duplicates(&m);
+	match_export(&m);
+	match_account(&m);
+
+	stored = db_scalar(db, "SELECT count(*) FROM plays");
+	if (m.n - m.dupes - m.merged > 100000 &&
+	    (int64_t)(m.n - m.dupes - m.merged) > stored &&
+	    drop_indexes(db, &idx, err))
+		goto rollback;
+	if (write_plays(db, &m, account, res->import_id, err))
+		goto rollback;
+	for (size_t i = 0; i < idx.n; i++)
+		if (db_exec(db, idx.v[i], err))
+			goto rollback;
+	res->records = m.n;
+	res->added = m.added;
+	res->merged = m.merged;
+	res->dupes = m.dupes;
+	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
+	    finish_import(db, res))
+		goto rollback;
+	if (o->dry_run) {
+		db_rollback(db);
+		ret = 0;
+		goto out;
+	}
+	if (db_commit(db, err))
+		goto fail;
+	ret = 0;
+	goto out;
+rollback:
+	db_rollback(db);
+fail:
+	if (!err->len)
+		strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(db));
+out:
+	strvec_clear(&idx);
+	merge_state_release(&m);
+	return ret;
+}
+
+int import_run(sqlite3 *db, const struct import_opts *o, char **paths,
+	       int npaths, struct import_result *res, struct strbuf *err)
+{
+	struct job j;
+	int ret = -1;
+
+	memset(&j, 0, sizeof(j));
+	j.o = o;
+	j.ignored = &res->ignored;
+	for (int i = 0; i < THREADS; i++) {
+		import_pool_init(&j.pools[i], (unsigned)i + 1);
+		import_pools[i + 1] = &j.pools[i];
+	}
+	for (int i = 0; i < npaths; i++)
+		if (add_path(&j, paths[i], 1, err))
+			goto out;
+	if (parse_all(&j, err))
+		goto out;
+	for (size_t i = 0; i < j.ntasks; i++) {
+		if (j.tasks[i].status == 1)
+			strvec_push(&res->ignored, j.tasks[i].name);
+		else
+			res->files++;
+	}
+	ret = store(db, &j, o, paths, npaths, res, err);
+out:
+	for (size_t i = 0; i < j.ntasks; i++) {
+		free(j.tasks[i].path);
+		free(j.tasks[i].name);
+		strbuf_release(&j.tasks[i].err);
+		import_file_release(&j.tasks[i].f);
+	}
+	free(j.tasks);
+	for (int i = 0; i < THREADS; i++) {
+		import_pool_release(&j.pools[i]);
+		import_pools[i + 1] = NULL;
+	}
+	return ret;
+}
