@@ -1,16 +1,54 @@
-/* Placeholder: replaced by the real 'spinlog serve'. */
+/* spinlog serve: the read-only local dashboard. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
+#include "web/server.h"
 #include "core/banned.h"
 
-const char cmd_serve_usage[] = "usage: spinlog serve\n";
+const char cmd_serve_usage[] =
+	"usage: spinlog serve [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
+	"                     [--no-covers]\n"
+	"  --listen     address to bind (default: setting serve.listen, 127.0.0.1:8080);\n"
+	"               port 0 picks a free port\n"
+	"  --port-file  write the port actually bound to FILE\n"
+	"  --no-covers  do not download missing album covers\n";
 
 int cmd_serve(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	fprintf(stderr, "spinlog: 'serve' is not implemented yet\n");
-	return 1;
+	struct server_options o = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
+
+	o.listen = config_get(&ctx->cfg, "serve.listen");
+	o.data_dir = ctx->data_dir;
+	o.db_path = ctx->db_path;
+	o.min_ms_played = config_get_int(&ctx->cfg, "stats.min_ms_played");
+	o.fetch_covers = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
+			o.listen = argv[++i];
+		else if (!strncmp(argv[i], "--listen=", 9))
+			o.listen = argv[i] + 9;
+		else if (!strcmp(argv[i], "--port-file") && i + 1 < argc)
+			o.port_file = argv[++i];
+		else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 64)
+				return cmd_usage_error(cmd_serve_usage,
+					"'--threads' wants 1..64, not '%s'", argv[i]);
+			o.threads = (int)n;
+		} else if (!strcmp(argv[i], "--no-covers"))
+			o.fetch_covers = 0;
+		else
+			return cmd_usage_error(cmd_serve_usage, "unknown argument '%s'", argv[i]);
+	}
+	if (server_run(ctx->db, &o, &err)) {
+		fprintf(stderr, "spinlog: serve: %s\n", err.buf);
+		ret = 1;
+	}
+	strbuf_release(&err);
+	return ret;
 }

@@ -1,16 +1,82 @@
-/* Placeholder: replaced by the real 'spinlog site'. */
+/* spinlog site: the dashboard as a static site. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/http.h"
+#include "core/timeutil.h"
+#include "web/covers.h"
+#include "web/pages.h"
+#include "web/site.h"
 #include "core/banned.h"
 
-const char cmd_site_usage[] = "usage: spinlog site\n";
+const char cmd_site_usage[] =
+	"usage: spinlog site --out DIR [--year YYYY] [--no-covers]\n"
+	"  --out        folder to write (created; existing files are replaced)\n"
+	"  --year       only that year (default: every year with plays)\n"
+	"  --no-covers  do not download missing album covers first\n";
 
 int cmd_site(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	fprintf(stderr, "spinlog: 'site' is not implemented yet\n");
-	return 1;
+	struct site_options o = { 0 };
+	struct site_stats st;
+	struct pages p;
+	struct strbuf err = STRBUF_INIT;
+	int fetch = 1, ret = 1;
+	int64_t t0 = time_mono_ms();
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			o.out_dir = argv[++i];
+		else if (!strcmp(argv[i], "--year") && i + 1 < argc) {
+			char *end;
+			long y = strtol(argv[++i], &end, 10);
+			if (*end || y < 1970 || y > 9999)
+				return cmd_usage_error(cmd_site_usage,
+					"'%s' is not a year", argv[i]);
+			o.year = (int)y;
+		} else if (!strcmp(argv[i], "--no-covers"))
+			fetch = 0;
+		else
+			return cmd_usage_error(cmd_site_usage, "unknown argument '%s'", argv[i]);
+	}
+	if (!o.out_dir)
+		return cmd_usage_error(cmd_site_usage, "'--out DIR' is required");
+	if (pages_init(&p, ctx->db, ctx->data_dir,
+		       config_get_int(&ctx->cfg, "stats.min_ms_played"), &err)) {
+		fprintf(stderr, "spinlog: site: %s\n", err.buf);
+		goto out_noinit;
+	}
+	if (fetch) {
+		struct http *h = http_new();
+		int failed = 0;
+		for (int i = 0; i < p.nyears; i++) {
+			if (o.year && p.years[i] != o.year)
+				continue;
+			const struct report_year *y = pages_year(&p, p.years[i], &err);
+			if (!y) {
+				fprintf(stderr, "spinlog: site: %s\n", err.buf);
+				http_free(h);
+				goto out;
+			}
+			covers_sync_year(&p.covers, h, y, &failed);
+		}
+		http_free(h);
+		if (failed)
+			fprintf(stderr, "spinlog: site: warning: %d covers could not be "
+				"downloaded; they show as tiles\n", failed);
+	}
+	if (site_write(&p, &o, &st, &err)) {
+		fprintf(stderr, "spinlog: site: %s\n", err.buf);
+		goto out;
+	}
+	printf("wrote %d files and %d covers to %s in %.2f s\n", st.files, st.covers,
+	       o.out_dir, (double)(time_mono_ms() - t0) / 1000.0);
+	ret = 0;
+out:
+	pages_release(&p);
+out_noinit:
+	strbuf_release(&err);
+	return ret;
 }

@@ -1,0 +1,1048 @@
+#include "report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "core/banned.h"
+
+/*
+ * Design for a million plays: the year is read once, in time order, over
+ * the plays_time index, reading four narrow columns. Everything else is
+ * looked up once per DISTINCT track or artist (a few thousand point lookups
+ * by primary key), never once per play. Local days and hours come from a
+ * cache keyed by the quarter hour, since no zone changes offset inside one
+ * (every offset in use is a multiple of 15 minutes), so localtime_r runs a
+ * few thousand times a year instead of once per play.
+ */
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return xstrdup(s ? (const char *)s : "");
+}
+
+static int64_t col_i64(sqlite3_stmt *st, int i, int64_t dflt)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return dflt;
+	return sqlite3_column_int64(st, i);
+}
+
+struct slot_cache {
+	int64_t bucket;
+	int64_t day;
+	int hour;
+};
+
+/* Local day number and hour of ms, cached per quarter hour. */
+static void local_slot(struct slot_cache *c, int64_t ms, int64_t *day, int *hour)
+{
+	int64_t b = ms >= 0 ? ms / 900000 : -((-ms + 899999) / 900000);
+	if (b != c->bucket) {
+		time_t t = (time_t)(b * 900);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		c->bucket = b;
+		c->day = time_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+					      tm.tm_mday);
+		c->hour = tm.tm_hour;
+	}
+	*day = c->day;
+	*hour = c->hour;
+}
+
+static int weekday_mon0(int64_t day)
+{
+	return (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+}
+
+static int64_t local_midnight(int64_t day)
+{
+	int y, m, d;
+	char buf[32];
+	int64_t ms = 0;
+
+	time_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+	if (time_parse_local_date(buf, &ms))
+		return day * 86400000LL;
+	return ms;
+}
+
+void report_year_bounds(int year, int64_t *from_ms, int64_t *to_ms)
+{
+	*from_ms = local_midnight(time_days_from_civil(year, 1, 1));
+	*to_ms = local_midnight(time_days_from_civil(year + 1, 1, 1));
+}
+
+int report_better(int plays, int64_t ms, const char *id,
+		  int best_plays, int64_t best_ms, const char *best_id)
+{
+	if (plays != best_plays)
+		return plays > best_plays;
+	if (ms != best_ms)
+		return ms > best_ms;
+	return strcmp(id, best_id) < 0;
+}
+
+/* ---- string -> index hash --------------------------------------------- */
+
+struct strmap {
+	char **keys;
+	int *vals;
+	size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void strmap_grow(struct strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 1024;
+	char **keys = xcalloc(ncap, sizeof(*keys));
+	int *vals = xcalloc(ncap, sizeof(*vals));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		size_t j = hash_str(m->keys[i]) & (ncap - 1);
+		while (keys[j])
+			j = (j + 1) & (ncap - 1);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = ncap;
+}
+
+/* Returns the value for key, or -1; *slot receives where to insert. */
+static int strmap_get(struct strmap *m, const char *key, size_t *slot)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	size_t j = hash_str(key) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (!strcmp(m->keys[j], key))
+			return m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	*slot = j;
+	return -1;
+}
+
+static void strmap_put(struct strmap *m, size_t slot, char *key, int val)
+{
+	m->keys[slot] = key;
+	m->vals[slot] = val;
+	m->n++;
+}
+
+static void strmap_release(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- the year scan ----------------------------------------------------- */
+
+struct tagg {
+	char *id;
+	int plays;
+	int64_t ms;
+	int64_t duration;   /* -1 unknown */
+	char *album_key;    /* album id, or "name:..." for uncatalogued tracks */
+	int *artists;       /* artist indices */
+	int nartists;
+	int has_mood;
+	double valence, energy;
+	int64_t day;        /* day the per-day counters belong to */
+	int day_plays;
+	int64_t day_ms;
+	int disp;           /* index in out->tracks, -1 none */
+};
+
+struct aagg {
+	char *key;          /* artist id, or "name:..." */
+	int plays;
+	int64_t ms;
+	int *genres;
+	int ngenres;
+};
+
+struct kagg {               /* albums and genres */
+	char *key;
+	int plays;
+	int64_t ms;
+	char *sub;
+};
+
+struct scan {
+	sqlite3 *db;
+	struct report_year *out;
+	struct tagg *t;
+	int nt, at;
+	struct aagg *a;
+	int na, aa;
+	struct strmap tmap, amap;
+	sqlite3_stmt *q_track, *q_artists, *q_fallback;
+	int *touched;       /* tracks played on the current day */
+	int ntouched, atouched;
+	int64_t cur_day;
+};
+
+static int artist_index(struct scan *s, const char *key)
+{
+	size_t slot;
+	int i = strmap_get(&s->amap, key, &slot);
+	if (i >= 0)
+		return i;
+	if (s->na == s->aa) {
+		s->aa = s->aa ? s->aa * 2 : 256;
+		s->a = xrealloc(s->a, (size_t)s->aa * sizeof(*s->a));
+	}
+	i = s->na++;
+	memset(&s->a[i], 0, sizeof(s->a[i]));
+	s->a[i].key = xstrdup(key);
+	strmap_put(&s->amap, slot, s->a[i].key, i);
+	return i;
+}
+
+static void add_artist(struct tagg *t, int ai)
+{
+	for (int k = 0; k < t->nartists; k++)
+		if (t->artists[k] == ai)
+			return;
+	t->artists = xrealloc(t->artists, (size_t)(t->nartists + 1) * sizeof(int));
+	t->artists[t->nartists++] = ai;
+}
+
+/* First sight of a track in the year: its duration, album, artists, mood. */
+static int track_index(struct scan *s, const char *id)
+{
+	size_t slot;
+	int i = strmap_get(&s->tmap, id, &slot);
+	if (i >= 0)
+		return i;
+	if (s->nt == s->at) {
+		s->at = s->at ? s->at * 2 : 1024;
+		s->t = xrealloc(s->t, (size_t)s->at * sizeof(*s->t));
+	}
+	i = s->nt++;
+	struct tagg *t = &s->t[i];
+	memset(t, 0, sizeof(*t));
+	t->id = xstrdup(id);
+	t->duration = -1;
+	t->day = INT64_MIN;
+	t->disp = -1;
+	strmap_put(&s->tmap, slot, t->id, i);
+
+	int found = 0;
+	sqlite3_bind_text(s->q_track, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s->q_track) == SQLITE_ROW) {
+		found = 1;
+		t->duration = col_i64(s->q_track, 0, -1);
+		t->album_key = col_dup(s->q_track, 1);
+		if (sqlite3_column_type(s->q_track, 2) != SQLITE_NULL &&
+		    sqlite3_column_type(s->q_track, 3) != SQLITE_NULL) {
+			t->has_mood = 1;
+			t->valence = sqlite3_column_double(s->q_track, 2);
+			t->energy = sqlite3_column_double(s->q_track, 3);
+		}
+	}
+	sqlite3_reset(s->q_track);
+	if (found) {
+		sqlite3_bind_text(s->q_artists, 1, id, -1, SQLITE_STATIC);
+		while (sqlite3_step(s->q_artists) == SQLITE_ROW)
+			add_artist(t, artist_index(s,
+				(const char *)sqlite3_column_text(s->q_artists, 0)));
+		sqlite3_reset(s->q_artists);
+	}
+	if (!found || !t->nartists || !t->album_key[0]) {
+		/* Not in the catalog yet: the names the play itself carried. */
+		sqlite3_bind_text(s->q_fallback, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s->q_fallback) == SQLITE_ROW) {
+			const char *ar = (const char *)sqlite3_column_text(s->q_fallback, 0);
+			const char *al = (const char *)sqlite3_column_text(s->q_fallback, 1);
+			struct strbuf k = STRBUF_INIT;
+			if (!t->nartists && ar) {
+				strbuf_addf(&k, "name:%s", ar);
+				add_artist(t, artist_index(s, k.buf));
+			}
+			if ((!t->album_key || !t->album_key[0]) && al) {
+				strbuf_reset(&k);
+				strbuf_addf(&k, "name:%s", al);
+				free(t->album_key);
+				t->album_key = strbuf_detach(&k, NULL);
+			}
+			strbuf_release(&k);
+		}
+		sqlite3_reset(s->q_fallback);
+	}
+	if (!t->album_key)
+		t->album_key = xstrdup("");
+	return i;
+}
+
+/* Closes the current day: picks its winner by report_better. */
+static void close_day(struct scan *s)
+{
+	struct report_year *y = s->out;
+	int64_t di = s->cur_day - y->first_day;
+
+	if (s->ntouched && di >= 0 && di < y->ndays) {
+		struct report_day *d = &y->days[di];
+		for (int k = 0; k < s->ntouched; k++) {
+			struct tagg *t = &s->t[s->touched[k]];
+			if (d->win < 0 ||
+			    report_better(t->day_plays, t->day_ms, t->id, d->win_plays,
+					  d->win_ms, s->t[d->win].id)) {
+				d->win = s->touched[k];
+				d->win_plays = t->day_plays;
+				d->win_ms = t->day_ms;
+			}
+		}
+	}
+	s->ntouched = 0;
+}
+
+static void count_play(struct scan *s, int64_t played, int ti, int64_t ms_played,
+		       int64_t day, int hour)
+{
+	struct report_year *y = s->out;
+	struct tagg *t = &s->t[ti];
+	int64_t ms = ms_played;
+
+	if (ms_played >= 0) {
+		y->plays_ms_known++;
+		y->ms_measured += ms_played;
+	} else if (t->duration >= 0) {
+		ms = t->duration;
+	} else {
+		ms = 0;
+		y->plays_ms_unknown++;
+	}
+	if (day != s->cur_day) {
+		close_day(s);
+		s->cur_day = day;
+	}
+	int64_t di = day - y->first_day;
+	if (di < 0 || di >= y->ndays)
+		return; /* cannot happen with sane bounds */
+	y->plays++;
+	y->ms += ms;
+	y->days[di].plays++;
+	y->days[di].ms += ms;
+	if (y->first_play_ms < 0) {
+		y->first_play_ms = played;
+		y->first_play_track = ti;
+	}
+	int yy, mm, dd;
+	time_civil_from_days(day, &yy, &mm, &dd);
+	y->month_ms[mm - 1] += ms;
+	y->month_plays[mm - 1]++;
+	y->heat[weekday_mon0(day)][hour]++;
+	if (t->has_mood) {
+		y->month_valence[mm - 1] += t->valence;
+		y->month_energy[mm - 1] += t->energy;
+		y->month_mood_plays[mm - 1]++;
+	}
+	t->plays++;
+	t->ms += ms;
+	if (t->day != day) {
+		t->day = day;
+		t->day_plays = 0;
+		t->day_ms = 0;
+		if (s->ntouched == s->atouched) {
+			s->atouched = s->atouched ? s->atouched * 2 : 64;
+			s->touched = xrealloc(s->touched,
+					      (size_t)s->atouched * sizeof(int));
+		}
+		s->touched[s->ntouched++] = ti;
+	}
+	t->day_plays++;
+	t->day_ms += ms;
+}
+
+static int scan_plays(struct scan *s, const struct report_options *opt,
+		      int64_t from, int64_t to)
+{
+	struct report_year *y = s->out;
+	struct slot_cache sc = { INT64_MIN, 0, 0 };
+	sqlite3_stmt *st = db_prepare(s->db,
+		"SELECT played_ms, track_id, ms_played, skipped FROM plays"
+		" WHERE played_ms >= ?1 AND played_ms < ?2 AND kind = 'music'"
+		" AND track_id IS NOT NULL ORDER BY played_ms");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t played = sqlite3_column_int64(st, 0);
+		int64_t msp = col_i64(st, 2, -1);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			y->skips_known++;
+			y->skips += sqlite3_column_int(st, 3) != 0;
+		}
+		if (msp >= 0 && msp < opt->min_ms_played)
+			continue;
+		int ti = track_index(s, (const char *)sqlite3_column_text(st, 1));
+		int64_t day;
+		int hour;
+		local_slot(&sc, played, &day, &hour);
+		count_play(s, played, ti, msp, day, hour);
+	}
+	close_day(s);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- display data ------------------------------------------------------ */
+
+/* Fills a report_track from the catalog, falling back to the play's names. */
+static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
+{
+	sqlite3_stmt *st;
+	struct strbuf ar = STRBUF_INIT;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->id = xstrdup(id);
+	rt->duration_ms = -1;
+	st = db_prepare(db,
+		"SELECT t.name, t.album_id, al.name, t.duration_ms FROM tracks t"
+		" LEFT JOIN albums al ON al.id = t.album_id WHERE t.id = ?1");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rt->name = col_dup(st, 0);
+		rt->album_id = col_dup(st, 1);
+		rt->album = col_dup(st, 2);
+		rt->duration_ms = col_i64(st, 3, -1);
+	}
+	sqlite3_finalize(st);
+
+	st = db_prepare(db,
+		"SELECT COALESCE(ar.name, ta.artist_id) FROM track_artists ta"
+		" LEFT JOIN artists ar ON ar.id = ta.artist_id"
+		" WHERE ta.track_id = ?1 ORDER BY ta.position");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (ar.len)
+			strbuf_addstr(&ar, ", ");
+		strbuf_addstr(&ar, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+
+	if (!rt->name || !rt->name[0] || !ar.len || !rt->album || !rt->album[0]) {
+		st = db_prepare(db,
+			"SELECT track_name, artist_name, album_name FROM plays"
+			" WHERE track_id = ?1 AND track_name IS NOT NULL LIMIT 1");
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (!rt->name || !rt->name[0]) {
+				free(rt->name);
+				rt->name = col_dup(st, 0);
+			}
+			if (!ar.len)
+				strbuf_addstr(&ar, sqlite3_column_text(st, 1) ?
+					      (const char *)sqlite3_column_text(st, 1) : "");
+			if (!rt->album || !rt->album[0]) {
+				free(rt->album);
+				rt->album = col_dup(st, 2);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	if (!rt->name)
+		rt->name = xstrdup(id);
+	if (!rt->album_id)
+		rt->album_id = xstrdup("");
+	if (!rt->album)
+		rt->album = xstrdup("");
+	rt->artists = strbuf_detach(&ar, NULL);
+
+	/* The smallest image at least 160 px wide, else the largest. */
+	rt->cover_url = NULL;
+	if (rt->album_id[0]) {
+		st = db_prepare(db,
+			"SELECT url FROM album_images WHERE album_id = ?1"
+			" ORDER BY (COALESCE(width, 0) >= 160) DESC,"
+			" CASE WHEN COALESCE(width, 0) >= 160 THEN width END ASC,"
+			" position ASC LIMIT 1");
+		sqlite3_bind_text(st, 1, rt->album_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			rt->cover_url = col_dup(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (!rt->cover_url)
+		rt->cover_url = xstrdup("");
+}
+
+static void release_track(struct report_track *t)
+{
+	free(t->id);
+	free(t->name);
+	free(t->artists);
+	free(t->album_id);
+	free(t->album);
+	free(t->cover_url);
+}
+
+static int display_index(struct scan *s, int ti)
+{
+	struct report_year *y = s->out;
+	struct tagg *t = &s->t[ti];
+	if (t->disp < 0) {
+		y->tracks = xrealloc(y->tracks,
+				     (size_t)(y->ntracks + 1) * sizeof(*y->tracks));
+		fill_track(s->db, t->id, &y->tracks[y->ntracks]);
+		t->disp = y->ntracks++;
+	}
+	return t->disp;
+}
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+	const struct kagg *a = pa, *b = pb;
+	if (a->plays != b->plays)
+		return a->plays > b->plays ? -1 : 1;
+	if (a->ms != b->ms)
+		return a->ms > b->ms ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+/* Sorts v and copies its best REPORT_TOP entries into out (labels later). */
+static int top_of(struct kagg *v, int n, struct report_rank *out)
+{
+	int k = 0;
+	qsort(v, (size_t)n, sizeof(*v), cmp_rank);
+	for (; k < n && k < REPORT_TOP; k++) {
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].key = xstrdup(v[k].key);
+		out[k].plays = v[k].plays;
+		out[k].ms = v[k].ms;
+		out[k].track = -1;
+	}
+	return k;
+}
+
+static char *lookup_name(sqlite3 *db, const char *sql, const char *key)
+{
+	char *r = NULL;
+	if (!strncmp(key, "name:", 5))
+		return xstrdup(key + 5);
+	sqlite3_stmt *st = db_prepare(db, sql);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = col_dup(st, 0);
+	sqlite3_finalize(st);
+	return r ? r : xstrdup(key);
+}
+
+static void rank_tracks(struct scan *s)
+{
+	struct report_year *y = s->out;
+	struct kagg *v = xcalloc((size_t)s->nt + 1, sizeof(*v));
+	for (int i = 0; i < s->nt; i++) {
+		v[i].key = s->t[i].id;
+		v[i].plays = s->t[i].plays;
+		v[i].ms = s->t[i].ms;
+	}
+	y->ntop_tracks = top_of(v, s->nt, y->top_tracks);
+	for (int k = 0; k < y->ntop_tracks; k++) {
+		size_t slot;
+		int ti = strmap_get(&s->tmap, y->top_tracks[k].key, &slot);
+		int d = display_index(s, ti);
+		y->top_tracks[k].track = d;
+		y->top_tracks[k].label = xstrdup(y->tracks[d].name);
+		y->top_tracks[k].sub = xstrdup(y->tracks[d].artists);
+	}
+	free(v);
+}
+
+static void rank_artists_genres(struct scan *s, int64_t year_from)
+{
+	struct report_year *y = s->out;
+	struct strmap gmap = { 0 };
+	struct kagg *g = NULL;
+	int ng = 0;
+	sqlite3_stmt *qg = db_prepare(s->db,
+		"SELECT genre FROM artist_genres WHERE artist_id = ?1");
+	sqlite3_stmt *qnew = db_prepare(s->db,
+		"SELECT EXISTS (SELECT 1 FROM track_artists ta JOIN plays p"
+		" ON p.track_id = ta.track_id AND p.played_ms < ?2"
+		" WHERE ta.artist_id = ?1)");
+
+	for (int i = 0; i < s->nt; i++)
+		for (int k = 0; k < s->t[i].nartists; k++) {
+			struct aagg *a = &s->a[s->t[i].artists[k]];
+			a->plays += s->t[i].plays;
+			a->ms += s->t[i].ms;
+		}
+	struct kagg *v = xcalloc((size_t)s->na + 1, sizeof(*v));
+	struct kagg *nv = xcalloc((size_t)s->na + 1, sizeof(*nv));
+	int nnew = 0;
+	for (int i = 0; i < s->na; i++) {
+		struct aagg *a = &s->a[i];
+		v[i].key = a->key;
+		v[i].plays = a->plays;
+		v[i].ms = a->ms;
+		if (!a->plays || !strncmp(a->key, "name:", 5))
+			continue;
+		y->distinct_artists++;
+		sqlite3_bind_text(qnew, 1, a->key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(qnew, 2, year_from);
+		if (sqlite3_step(qnew) == SQLITE_ROW && !sqlite3_column_int(qnew, 0))
+			nv[nnew++] = v[i];
+		sqlite3_reset(qnew);
+		sqlite3_bind_text(qg, 1, a->key, -1, SQLITE_STATIC);
+		while (sqlite3_step(qg) == SQLITE_ROW) {
+			const char *gn = (const char *)sqlite3_column_text(qg, 0);
+			size_t slot;
+			int gi = strmap_get(&gmap, gn, &slot);
+			if (gi < 0) {
+				g = xrealloc(g, (size_t)(ng + 1) * sizeof(*g));
+				memset(&g[ng], 0, sizeof(g[ng]));
+				g[ng].key = xstrdup(gn);
+				gi = ng++;
+				strmap_put(&gmap, slot, g[gi].key, gi);
+			}
+			a->genres = xrealloc(a->genres,
+					     (size_t)(a->ngenres + 1) * sizeof(int));
+			a->genres[a->ngenres++] = gi;
+		}
+		sqlite3_reset(qg);
+	}
+	for (int i = 0; i < s->na; i++)
+		if (s->a[i].plays && !strncmp(s->a[i].key, "name:", 5))
+			y->distinct_artists++;
+	y->new_artists = nnew;
+	y->ntop_artists = top_of(v, s->na, y->top_artists);
+	y->nnew_artist_list = top_of(nv, nnew, y->new_artist_list);
+	for (int k = 0; k < y->ntop_artists; k++)
+		y->top_artists[k].label = lookup_name(s->db,
+			"SELECT name FROM artists WHERE id = ?1", y->top_artists[k].key);
+	for (int k = 0; k < y->nnew_artist_list; k++)
+		y->new_artist_list[k].label = lookup_name(s->db,
+			"SELECT name FROM artists WHERE id = ?1",
+			y->new_artist_list[k].key);
+
+	/* A play counts once for each distinct genre of the track's artists. */
+	int *seen = xcalloc((size_t)ng + 1, sizeof(int));
+	for (int i = 0; i < s->nt; i++) {
+		struct tagg *t = &s->t[i];
+		for (int k = 0; k < t->nartists; k++) {
+			struct aagg *a = &s->a[t->artists[k]];
+			for (int j = 0; j < a->ngenres; j++) {
+				int gi = a->genres[j];
+				if (seen[gi] == i + 1)
+					continue;
+				seen[gi] = i + 1;
+				g[gi].plays += t->plays;
+				g[gi].ms += t->ms;
+			}
+		}
+	}
+	y->ntop_genres = top_of(g, ng, y->top_genres);
+	for (int k = 0; k < y->ntop_genres; k++)
+		y->top_genres[k].label = xstrdup(y->top_genres[k].key);
+	for (int i = 0; i < ng; i++)
+		free(g[i].key);
+	free(g);
+	free(seen);
+	free(v);
+	free(nv);
+	strmap_release(&gmap);
+	sqlite3_finalize(qg);
+	sqlite3_finalize(qnew);
+}
+
+static void rank_albums(struct scan *s)
+{
+	struct report_year *y = s->out;
+	struct strmap m = { 0 };
+	struct kagg *v = xcalloc((size_t)s->nt + 1, sizeof(*v));
+	int *rep = xcalloc((size_t)s->nt + 1, sizeof(int)); /* a track of it */
+	int n = 0;
+
+	for (int i = 0; i < s->nt; i++) {
+		struct tagg *t = &s->t[i];
+		size_t slot;
+		if (!t->album_key[0])
+			continue;
+		int ai = strmap_get(&m, t->album_key, &slot);
+		if (ai < 0) {
+			ai = n++;
+			v[ai].key = t->album_key;
+			rep[ai] = i;
+			strmap_put(&m, slot, t->album_key, ai);
+		}
+		v[ai].plays += t->plays;
+		v[ai].ms += t->ms;
+		if (report_better(t->plays, t->ms, t->id, s->t[rep[ai]].plays,
+				  s->t[rep[ai]].ms, s->t[rep[ai]].id))
+			rep[ai] = i;
+	}
+	y->distinct_albums = n;
+	/* top_of sorts v; remember each album's representative track first. */
+	for (int i = 0; i < n; i++)
+		v[i].sub = (char *)(intptr_t)rep[i];
+	y->ntop_albums = top_of(v, n, y->top_albums);
+	for (int k = 0; k < y->ntop_albums; k++) {
+		int d = display_index(s, (int)(intptr_t)v[k].sub);
+		y->top_albums[k].track = d;
+		y->top_albums[k].label = xstrdup(y->tracks[d].album[0] ?
+			y->tracks[d].album : y->top_albums[k].key);
+		y->top_albums[k].sub = xstrdup(y->tracks[d].artists);
+	}
+	strmap_release(&m);
+	free(v);
+	free(rep);
+}
+
+int report_year(sqlite3 *db, int year, const struct report_options *opt,
+		struct report_year *out, struct strbuf *err)
+{
+	struct scan s;
+	int64_t from, to;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	out->year = year;
+	out->first_day = time_days_from_civil(year, 1, 1);
+	out->ndays = (int)(time_days_from_civil(year + 1, 1, 1) - out->first_day);
+	out->days = xcalloc((size_t)out->ndays, sizeof(*out->days));
+	for (int i = 0; i < out->ndays; i++) {
+		out->days[i].day = out->first_day + i;
+		out->days[i].win = -1;
+	}
+	out->biggest_day = -1;
+	out->first_play_ms = -1;
+	out->first_play_track = -1;
+	report_year_bounds(year, &from, &to);
+
+	s.db = db;
+	s.out = out;
+	s.cur_day = INT64_MIN;
+	s.q_track = db_prepare(db,
+		"SELECT t.duration_ms, t.album_id, f.valence, f.energy FROM tracks t"
+		" LEFT JOIN audio_features f ON f.track_id = t.id WHERE t.id = ?1");
+	s.q_artists = db_prepare(db,
+		"SELECT artist_id FROM track_artists WHERE track_id = ?1"
+		" ORDER BY position");
+	s.q_fallback = db_prepare(db,
+		"SELECT artist_name, album_name FROM plays WHERE track_id = ?1"
+		" AND artist_name IS NOT NULL LIMIT 1");
+
+	if (db_exec(db, "BEGIN", err))
+		goto out;
+	if (scan_plays(&s, opt, from, to)) {
+		strbuf_addf(err, "reading the plays of %d: %s", year, sqlite3_errmsg(db));
+		db_exec(db, "ROLLBACK", NULL);
+		goto out;
+	}
+	out->distinct_tracks = s.nt;
+	for (int i = 0; i < out->ndays; i++) {
+		struct report_day *d = &out->days[i];
+		if (d->win >= 0) {
+			d->win = display_index(&s, d->win);
+			if (out->biggest_day < 0 ||
+			    d->ms > out->days[out->biggest_day].ms ||
+			    (d->ms == out->days[out->biggest_day].ms &&
+			     d->plays > out->days[out->biggest_day].plays))
+				out->biggest_day = i;
+		}
+	}
+	if (out->first_play_track >= 0)
+		out->first_play_track = display_index(&s, out->first_play_track);
+	rank_tracks(&s);
+	rank_artists_genres(&s, from);
+	rank_albums(&s);
+	for (int m = 0; m < 12; m++)
+		if (out->month_mood_plays[m]) {
+			out->month_valence[m] /= out->month_mood_plays[m];
+			out->month_energy[m] /= out->month_mood_plays[m];
+		}
+	db_exec(db, "COMMIT", NULL);
+	ret = 0;
+out:
+	for (int i = 0; i < s.nt; i++) {
+		free(s.t[i].id);
+		free(s.t[i].album_key);
+		free(s.t[i].artists);
+	}
+	for (int i = 0; i < s.na; i++) {
+		free(s.a[i].key);
+		free(s.a[i].genres);
+	}
+	free(s.t);
+	free(s.a);
+	free(s.touched);
+	strmap_release(&s.tmap);
+	strmap_release(&s.amap);
+	sqlite3_finalize(s.q_track);
+	sqlite3_finalize(s.q_artists);
+	sqlite3_finalize(s.q_fallback);
+	return ret;
+}
+
+static void release_ranks(struct report_rank *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(r[i].key);
+		free(r[i].label);
+		free(r[i].sub);
+	}
+}
+
+void report_year_release(struct report_year *y)
+{
+	for (int i = 0; i < y->ntracks; i++)
+		release_track(&y->tracks[i]);
+	free(y->tracks);
+	free(y->days);
+	release_ranks(y->top_tracks, y->ntop_tracks);
+	release_ranks(y->top_artists, y->ntop_artists);
+	release_ranks(y->top_albums, y->ntop_albums);
+	release_ranks(y->top_genres, y->ntop_genres);
+	release_ranks(y->new_artist_list, y->nnew_artist_list);
+	memset(y, 0, sizeof(*y));
+}
+
+int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT min(played_ms), max(played_ms) FROM plays");
+	int rc = sqlite3_step(st);
+
+	*years = NULL;
+	*n = 0;
+	if (rc != SQLITE_ROW) {
+		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		int y0, y1, m, d;
+		time_civil_from_days(time_local_day(sqlite3_column_int64(st, 0)), &y0, &m, &d);
+		time_civil_from_days(time_local_day(sqlite3_column_int64(st, 1)), &y1, &m, &d);
+		*years = xcalloc((size_t)(y1 - y0 + 1), sizeof(int));
+		for (int y = y0; y <= y1; y++)
+			(*years)[(*n)++] = y;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- day, track, coverage ----------------------------------------------- */
+
+int report_day_plays(sqlite3 *db, int64_t day, const struct report_options *opt,
+		     struct report_plays *out, struct strbuf *err)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT p.played_ms, p.kind, COALESCE(p.track_id, ''),"
+		" COALESCE(t.name, p.track_name, p.episode_id, ''),"
+		" COALESCE((SELECT group_concat(COALESCE(ar.name, ta.artist_id), ', ')"
+		"   FROM (SELECT * FROM track_artists WHERE track_id = p.track_id"
+		"   ORDER BY position) ta LEFT JOIN artists ar ON ar.id = ta.artist_id),"
+		"   p.artist_name, ''),"
+		" COALESCE(al.name, p.album_name, ''), p.ms_played, p.skipped, p.sources"
+		" FROM plays p LEFT JOIN tracks t ON t.id = p.track_id"
+		" LEFT JOIN albums al ON al.id = t.album_id"
+		" WHERE p.played_ms >= ?1 AND p.played_ms < ?2 ORDER BY p.played_ms, p.id");
+	int rc, alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int64(st, 1, local_midnight(day));
+	sqlite3_bind_int64(st, 2, local_midnight(day + 1));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			out->v = xrealloc(out->v, (size_t)alloc * sizeof(*out->v));
+		}
+		struct report_play *p = &out->v[out->n++];
+		p->played_ms = sqlite3_column_int64(st, 0);
+		p->kind = col_dup(st, 1);
+		p->track_id = col_dup(st, 2);
+		p->name = col_dup(st, 3);
+		p->artists = col_dup(st, 4);
+		p->album = col_dup(st, 5);
+		p->ms_played = col_i64(st, 6, -1);
+		p->skipped = (int)col_i64(st, 7, -1);
+		p->sources = sqlite3_column_int(st, 8);
+		p->counted = !strcmp(p->kind, "music") && p->track_id[0] &&
+			     (p->ms_played < 0 || p->ms_played >= opt->min_ms_played);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+void report_plays_release(struct report_plays *p)
+{
+	for (int i = 0; i < p->n; i++) {
+		free(p->v[i].kind);
+		free(p->v[i].track_id);
+		free(p->v[i].name);
+		free(p->v[i].artists);
+		free(p->v[i].album);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+int report_track(sqlite3 *db, const char *track_id,
+		 struct report_track_page *out, struct strbuf *err)
+{
+	sqlite3_stmt *st;
+	int alloc = 0;
+
+	(void)err;
+	memset(out, 0, sizeof(*out));
+	fill_track(db, track_id, &out->t);
+	st = db_prepare(db, "SELECT played_ms FROM plays WHERE track_id = ?1"
+			    " ORDER BY played_ms");
+	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (out->nplays == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			out->plays_ms = xrealloc(out->plays_ms, (size_t)alloc * sizeof(int64_t));
+		}
+		out->plays_ms[out->nplays++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	st = db_prepare(db, "SELECT count(*) FROM tracks WHERE id = ?1");
+	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
+	out->found = out->nplays > 0 ||
+		     (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0);
+	sqlite3_finalize(st);
+
+	st = db_prepare(db, "SELECT start, duration, loudness, tempo, key, mode"
+			    " FROM sections WHERE track_id = ?1 ORDER BY idx");
+	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
+	alloc = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (out->nsections == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			out->sections = xrealloc(out->sections,
+						 (size_t)alloc * sizeof(*out->sections));
+		}
+		struct report_section *x = &out->sections[out->nsections++];
+		x->start = sqlite3_column_double(st, 0);
+		x->duration = sqlite3_column_double(st, 1);
+		x->loudness = sqlite3_column_double(st, 2);
+		x->tempo = sqlite3_column_double(st, 3);
+		x->key = sqlite3_column_int(st, 4);
+		x->mode = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+
+	st = db_prepare(db, "SELECT valence, energy, danceability, tempo, loudness"
+			    " FROM audio_features WHERE track_id = ?1");
+	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->has_features = 1;
+		out->valence = sqlite3_column_double(st, 0);
+		out->energy = sqlite3_column_double(st, 1);
+		out->danceability = sqlite3_column_double(st, 2);
+		out->tempo = sqlite3_column_double(st, 3);
+		out->loudness = sqlite3_column_double(st, 4);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void report_track_page_release(struct report_track_page *p)
+{
+	release_track(&p->t);
+	free(p->plays_ms);
+	free(p->sections);
+	memset(p, 0, sizeof(*p));
+}
+
+int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
+		    struct strbuf *err)
+{
+	int64_t from, to;
+	struct slot_cache sc = { INT64_MIN, 0, 0 };
+	sqlite3_stmt *st;
+	int rc, alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->year = year;
+	out->first_day = time_days_from_civil(year, 1, 1);
+	out->ndays = (int)(time_days_from_civil(year + 1, 1, 1) - out->first_day);
+	out->days = xcalloc((size_t)out->ndays, sizeof(*out->days));
+	report_year_bounds(year, &from, &to);
+
+	st = db_prepare(db, "SELECT played_ms, sources FROM plays"
+			    " WHERE played_ms >= ?1 AND played_ms < ?2");
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t day;
+		int hour, src = sqlite3_column_int(st, 1);
+		local_slot(&sc, sqlite3_column_int64(st, 0), &day, &hour);
+		int64_t di = day - out->first_day;
+		if (di < 0 || di >= out->ndays)
+			continue;
+		out->days[di].plays++;
+		out->days[di].api += (src & SRC_API) != 0;
+		out->days[di].exported += (src & (SRC_EXPORT | SRC_ACCOUNT_DATA)) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	st = db_prepare(db,
+		"SELECT a.name, g.from_ms, g.to_ms, g.detected_ms, g.healed_ms,"
+		" COALESCE(g.healed_by, '') FROM gaps g JOIN accounts a"
+		" ON a.id = g.account_id WHERE g.to_ms >= ?1 AND g.from_ms < ?2"
+		" ORDER BY g.from_ms, g.id");
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (out->ngaps == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			out->gaps = xrealloc(out->gaps, (size_t)alloc * sizeof(*out->gaps));
+		}
+		struct report_gap *g = &out->gaps[out->ngaps++];
+		g->account = col_dup(st, 0);
+		g->from_ms = sqlite3_column_int64(st, 1);
+		g->to_ms = sqlite3_column_int64(st, 2);
+		g->detected_ms = sqlite3_column_int64(st, 3);
+		g->healed_ms = col_i64(st, 4, -1);
+		g->healed_by = col_dup(st, 5);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void report_coverage_release(struct report_coverage *c)
+{
+	for (int i = 0; i < c->ngaps; i++) {
+		free(c->gaps[i].account);
+		free(c->gaps[i].healed_by);
+	}
+	free(c->gaps);
+	free(c->days);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,133 @@
+#include "web/covers.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/fsutil.h"
+#include "core/http.h"
+#include "core/xalloc.h"
+#include "core/banned.h"
+
+static const char *const exts[] = { "png", "jpg", "gif", "webp" };
+
+void covers_init(struct covers *c, const char *data_dir)
+{
+	c->dir = fs_join(data_dir, "covers");
+}
+
+void covers_release(struct covers *c)
+{
+	free(c->dir);
+	c->dir = NULL;
+}
+
+int covers_id_ok(const char *id)
+{
+	size_t n = 0;
+	for (; id[n]; n++) {
+		char ch = id[n];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9')))
+			return 0;
+	}
+	return n > 0 && n <= 64;
+}
+
+int covers_find(const struct covers *c, const char *album_id, char *name,
+		size_t len)
+{
+	char path[4096];
+	struct stat st;
+
+	if (!covers_id_ok(album_id))
+		return 0;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s.%s", c->dir, album_id, exts[i]);
+		if (!stat(path, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+			snprintf(name, len, "%s.%s", album_id, exts[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static const char *sniff(const unsigned char *b, size_t n)
+{
+	if (n >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8))
+		return "png";
+	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+		return "jpg";
+	if (n >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6)))
+		return "gif";
+	if (n >= 12 && !memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4))
+		return "webp";
+	return NULL;
+}
+
+int covers_fetch(struct covers *c, struct http *h, const char *album_id,
+		 const char *url, struct strbuf *err)
+{
+	struct http_request req = { .url = url, .timeout_s = 20,
+				    .max_body = 8 << 20 };
+	struct http_response res;
+	char name[128];
+	int ret = -1;
+
+	if (!covers_id_ok(album_id)) {
+		strbuf_addf(err, "album id \"%s\" is not a Spotify id", album_id);
+		return -1;
+	}
+	if (covers_find(c, album_id, name, sizeof(name)))
+		return 0;
+	http_response_init(&res);
+	enum http_result r = http_perform(h, &req, &res);
+	if (r != HTTP_OK) {
+		strbuf_addf(err, "cover of album \"%s\": %s", album_id,
+			    res.error[0] ? res.error : http_result_name(r));
+		goto out;
+	}
+	const char *ext = sniff((const unsigned char *)res.body.buf, res.body.len);
+	if (!ext) {
+		strbuf_addf(err, "cover of album \"%s\" is not an image", album_id);
+		goto out;
+	}
+	if (fs_mkdir_p(c->dir, 0700)) {
+		strbuf_addf(err, "'%s': %s", c->dir, strerror(errno));
+		goto out;
+	}
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, album_id, ext);
+	if (fs_write_atomic(path, res.body.buf, res.body.len, 0644)) {
+		strbuf_addf(err, "'%s': %s", path, strerror(errno));
+		goto out;
+	}
+	ret = 1;
+out:
+	http_response_release(&res);
+	return ret;
+}
+
+int covers_sync_year(struct covers *c, struct http *h,
+		     const struct report_year *y, int *failed)
+{
+	int added = 0;
+	char name[128];
+
+	for (int i = 0; i < y->ntracks; i++) {
+		const struct report_track *t = &y->tracks[i];
+		if (!t->cover_url[0] || !covers_id_ok(t->album_id) ||
+		    covers_find(c, t->album_id, name, sizeof(name)))
+			continue;
+		struct strbuf err = STRBUF_INIT;
+		int r = covers_fetch(c, h, t->album_id, t->cover_url, &err);
+		if (r > 0)
+			added++;
+		else if (r < 0 && failed)
+			(*failed)++;
+		strbuf_release(&err);
+	}
+	return added;
+}

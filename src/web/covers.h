@@ -1,0 +1,41 @@
+/*
+ * The cover cache: album images downloaded once into <data>/covers as
+ * <album_id>.<ext> (ext from the image's magic bytes: png, jpg, gif, webp),
+ * written atomically, and served or copied from there. Album ids are used in
+ * file names only when they are plain [A-Za-z0-9] (Spotify's base62), so a
+ * hostile id can never name a path. The struct borrows nothing; release it
+ * with covers_release.
+ */
+#ifndef WEB_COVERS_H
+#define WEB_COVERS_H
+
+#include <stddef.h>
+
+#include "core/strbuf.h"
+#include "report/report.h"
+
+struct http;
+
+struct covers {
+	char *dir; /* <data>/covers */
+};
+
+void covers_init(struct covers *c, const char *data_dir);
+void covers_release(struct covers *c);
+
+/* 1 when album_id is a safe base62 id. */
+int covers_id_ok(const char *album_id);
+/* Writes the cached file's name ("<id>.png") into name and returns 1, or 0. */
+int covers_find(const struct covers *c, const char *album_id, char *name,
+		size_t len);
+/*
+ * Downloads the covers of every track in y that is not cached yet. Returns
+ * the number of covers added; failures are counted in *failed (a missing
+ * cover shows as a tile, so they are not errors).
+ */
+int covers_sync_year(struct covers *c, struct http *h,
+		     const struct report_year *y, int *failed);
+int covers_fetch(struct covers *c, struct http *h, const char *album_id,
+		 const char *url, struct strbuf *err);
+
+#endif

@@ -1,0 +1,639 @@
+#include "web/html.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "core/banned.h"
+
+static const char *const month_names[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December",
+};
+static const char *const wd_names[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+static const char css[] =
+	"body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;"
+	"background:#fafafa;color:#222}"
+	"header{background:#1b1b1b;color:#eee;padding:8px 16px}"
+	"header a{color:#9fe0b0;margin-right:12px;text-decoration:none}"
+	"main{padding:16px;max-width:1200px}"
+	"h1{font-size:1.5em;margin:.2em 0 .6em}h2{font-size:1.1em;margin:.2em 0}"
+	".months{display:grid;grid-template-columns:repeat(auto-fill,minmax(316px,1fr));gap:18px}"
+	".grid{display:grid;grid-template-columns:repeat(7,42px);gap:2px}"
+	".wd{font-size:10px;color:#777;text-align:center}"
+	".day{width:42px;height:42px;position:relative;display:block;overflow:hidden;"
+	"border-radius:3px;text-decoration:none}"
+	".day img{width:42px;height:42px;object-fit:cover;display:block}"
+	".day.empty{background:#eee}.day.pad{background:none}"
+	".tile{width:42px;height:42px;display:flex;align-items:center;justify-content:center;"
+	"background:#8a8f98;color:#fff;font-weight:600;font-size:14px}"
+	".n{position:absolute;top:1px;left:3px;font-size:9px;color:#fff;"
+	"text-shadow:0 0 2px #000,0 0 2px #000}.day.empty .n{color:#999;text-shadow:none}"
+	".stats{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}"
+	".stat{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px}"
+	".stat b{display:block;font-size:1.4em}"
+	".cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:16px}"
+	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;margin-bottom:16px}"
+	"ol{padding-left:1.4em;margin:.3em 0}li{margin:.15em 0}"
+	".sub{color:#666;font-size:.9em}"
+	"table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
+	"text-align:left;font-size:.92em}"
+	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
+	".bigtile{width:120px;height:120px;font-size:36px;float:right;margin-left:12px}"
+	"svg text{font-size:10px;fill:#555}"
+	".note{color:#666;font-size:.88em}";
+
+static void add_ms_min(struct strbuf *sb, int64_t ms)
+{
+	strbuf_addf(sb, "%.1f", (double)ms / 60000.0);
+}
+
+void html_date(int64_t day, char buf[16])
+{
+	int y, m, d;
+	time_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+void html_initials(const char *name, char *buf, size_t len)
+{
+	size_t o = 0;
+	int words = 0, at_start = 1;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && words < 2; p++) {
+		int alnum = *p >= 0x80 || (*p >= '0' && *p <= '9') ||
+			    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z');
+		if (!alnum) {
+			at_start = 1;
+			continue;
+		}
+		if (at_start && *p < 0xC0 && *p >= 0x80)
+			continue; /* a stray continuation byte */
+		if (at_start) {
+			size_t n = 1;
+			if (*p >= 0xF0) n = 4;
+			else if (*p >= 0xE0) n = 3;
+			else if (*p >= 0xC0) n = 2;
+			if (o + n + 1 > len)
+				break;
+			for (size_t k = 0; k < n && p[k]; k++)
+				buf[o++] = (char)(n == 1 && p[k] >= 'a' && p[k] <= 'z' ?
+						  p[k] - 32 : p[k]);
+			p += n - 1;
+			words++;
+			at_start = 0;
+		}
+	}
+	if (!o && len > 1)
+		buf[o++] = '?';
+	buf[o < len ? o : len - 1] = '\0';
+}
+
+static void page_start(struct strbuf *sb, const char *title_prefix,
+		       const char *title, const int *years, int nyears)
+{
+	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+		      "<title>");
+	strbuf_add_html(sb, title_prefix);
+	if (title) {
+		strbuf_addstr(sb, " ");
+		strbuf_add_html(sb, title);
+	}
+	strbuf_addstr(sb, " · spinlog</title><style>");
+	strbuf_addstr(sb, css);
+	strbuf_addstr(sb, "</style></head><body><header><a href=\"index.html\">spinlog</a>");
+	for (int i = nyears - 1; i >= 0 && i >= nyears - 6; i--)
+		strbuf_addf(sb, "<a href=\"calendar-%d.html\">%d</a>", years[i], years[i]);
+	if (nyears)
+		strbuf_addf(sb, "<a href=\"coverage-%d.html\">coverage</a>",
+			    years[nyears - 1]);
+	strbuf_addstr(sb, "</header><main>");
+}
+
+static void page_end(struct strbuf *sb)
+{
+	strbuf_addstr(sb, "</main></body></html>\n");
+}
+
+/* A name element: escaped text in a span that takes its own direction. */
+static void add_name(struct strbuf *sb, const char *cls, const char *s)
+{
+	strbuf_addf(sb, "<span class=\"%s\" dir=\"auto\">", cls);
+	strbuf_add_html(sb, s);
+	strbuf_addstr(sb, "</span>");
+}
+
+static void add_track_link(struct strbuf *sb, const char *id, const char *name)
+{
+	if (covers_id_ok(id)) {
+		strbuf_addf(sb, "<a href=\"track-%s.html\">", id);
+		add_name(sb, "track", name);
+		strbuf_addstr(sb, "</a>");
+	} else {
+		add_name(sb, "track", name);
+	}
+}
+
+/* An <img> of the cached cover, or a neutral tile with the album's initials. */
+static void add_cover(struct strbuf *sb, const struct covers *c,
+		      const struct report_track *t, const char *img_cls,
+		      const char *tile_cls)
+{
+	char name[128], ini[32];
+	if (c && covers_find(c, t->album_id, name, sizeof(name))) {
+		strbuf_addf(sb, "<img class=\"%s\" src=\"covers/%s\" alt=\"", img_cls, name);
+		strbuf_add_html(sb, t->album);
+		strbuf_addstr(sb, "\" loading=\"lazy\">");
+		return;
+	}
+	html_initials(t->album[0] ? t->album : t->name, ini, sizeof(ini));
+	strbuf_addf(sb, "<span class=\"tile %s\" dir=\"auto\" role=\"img\" aria-label=\"",
+		    tile_cls);
+	strbuf_add_html(sb, t->album);
+	strbuf_addstr(sb, "\">");
+	strbuf_add_html(sb, ini);
+	strbuf_addstr(sb, "</span>");
+}
+
+void html_index(const int *years, int nyears, struct strbuf *out)
+{
+	page_start(out, "Your listening", NULL, years, nyears);
+	strbuf_addstr(out, "<h1>Your listening</h1>");
+	if (!nyears)
+		strbuf_addstr(out, "<p>No plays stored yet. Run <code>spinlog collect</code>"
+			      " or <code>spinlog import</code> first.</p>");
+	strbuf_addstr(out, "<table><tr><th>year</th><th></th><th></th><th></th></tr>");
+	for (int i = nyears - 1; i >= 0; i--)
+		strbuf_addf(out, "<tr><td>%d</td><td><a href=\"calendar-%d.html\">calendar</a></td>"
+			    "<td><a href=\"year-%d.html\">year in review</a></td>"
+			    "<td><a href=\"coverage-%d.html\">coverage</a></td></tr>",
+			    years[i], years[i], years[i], years[i]);
+	strbuf_addstr(out, "</table>");
+	page_end(out);
+}
+
+void html_calendar(const struct report_year *y, const struct covers *c,
+		   const int *years, int nyears, struct strbuf *out)
+{
+	char title[32], date[16];
+	int di = 0;
+
+	snprintf(title, sizeof(title), "%d", y->year);
+	page_start(out, "Calendar", title, years, nyears);
+	strbuf_addf(out, "<h1>%d in covers</h1><p class=\"note\">Each day shows the cover of "
+		    "that day's most played song (ties: more time played, then the "
+		    "smaller track id). <a href=\"year-%d.html\">Year in review</a></p>"
+		    "<div class=\"months\">", y->year, y->year);
+	for (int m = 1; m <= 12; m++) {
+		int64_t first = time_days_from_civil(y->year, m, 1);
+		int64_t next = m == 12 ? time_days_from_civil(y->year + 1, 1, 1)
+				       : time_days_from_civil(y->year, m + 1, 1);
+		int pad = (int)(((first + 3) % 7 + 7) % 7);
+		strbuf_addf(out, "<section class=\"month\"><h2>%s</h2><div class=\"grid\">",
+			    month_names[m - 1]);
+		for (int w = 0; w < 7; w++)
+			strbuf_addf(out, "<span class=\"wd\">%s</span>", wd_names[w]);
+		for (int k = 0; k < pad; k++)
+			strbuf_addstr(out, "<span class=\"day pad\"></span>");
+		for (int64_t d = first; d < next; d++, di++) {
+			const struct report_day *rd = &y->days[di];
+			int dom = (int)(d - first + 1);
+			html_date(d, date);
+			if (rd->win < 0) {
+				strbuf_addf(out, "<span class=\"day empty\" data-date=\"%s\">"
+					    "<span class=\"n\">%d</span></span>", date, dom);
+				continue;
+			}
+			const struct report_track *t = &y->tracks[rd->win];
+			strbuf_addf(out, "<a class=\"day\" href=\"day-%s.html\" data-date=\"%s\""
+				    " data-track=\"", date, date);
+			strbuf_add_html(out, t->id);
+			strbuf_addstr(out, "\" data-album=\"");
+			strbuf_add_html(out, t->album_id);
+			strbuf_addstr(out, "\" title=\"");
+			strbuf_add_html(out, t->name);
+			strbuf_addstr(out, " — ");
+			strbuf_add_html(out, t->artists);
+			strbuf_addf(out, "&#10;%d play%s, ", rd->win_plays,
+				    rd->win_plays == 1 ? "" : "s");
+			add_ms_min(out, rd->win_ms);
+			strbuf_addf(out, " min&#10;day: %d plays, ", rd->plays);
+			add_ms_min(out, rd->ms);
+			strbuf_addstr(out, " min\">");
+			add_cover(out, c, t, "", "");
+			strbuf_addf(out, "<span class=\"n\">%d</span></a>", dom);
+		}
+		strbuf_addstr(out, "</div></section>");
+	}
+	strbuf_addstr(out, "</div>");
+	page_end(out);
+}
+
+/* Vertical bars with month labels. */
+static void svg_month_bars(struct strbuf *sb, const double *v, const char *unit)
+{
+	double max = 0;
+	const int W = 480, H = 160, bw = 34;
+	for (int i = 0; i < 12; i++)
+		if (v[i] > max)
+			max = v[i];
+	strbuf_addf(sb, "<svg class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+		    " role=\"img\"><title>%s per month</title>", W, H + 20, W, H + 20, unit);
+	for (int i = 0; i < 12; i++) {
+		double h = max > 0 ? v[i] / max * (H - 14) : 0;
+		strbuf_addf(sb, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\""
+			    " fill=\"#3d9a5c\"><title>%s: %.0f %s</title></rect>",
+			    8 + i * 39, H - h, bw, h, month_names[i], v[i], unit);
+		strbuf_addf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.3s</text>",
+			    8 + i * 39 + bw / 2, H + 14, month_names[i]);
+	}
+	strbuf_addstr(sb, "</svg>");
+}
+
+static void svg_heatmap(struct strbuf *sb, const int heat[7][24])
+{
+	int max = 0;
+	for (int d = 0; d < 7; d++)
+		for (int h = 0; h < 24; h++)
+			if (heat[d][h] > max)
+				max = heat[d][h];
+	strbuf_addstr(sb, "<svg class=\"chart\" width=\"560\" height=\"180\""
+		      " viewBox=\"0 0 560 180\" role=\"img\"><title>plays by weekday and hour</title>");
+	for (int d = 0; d < 7; d++) {
+		strbuf_addf(sb, "<text x=\"0\" y=\"%d\">%s</text>", 14 + d * 20, wd_names[d]);
+		for (int h = 0; h < 24; h++) {
+			double a = max ? 0.08 + 0.92 * heat[d][h] / max : 0.08;
+			strbuf_addf(sb, "<rect x=\"%d\" y=\"%d\" width=\"19\" height=\"18\""
+				    " fill=\"#3d9a5c\" fill-opacity=\"%.2f\"><title>%s %02d:00:"
+				    " %d plays</title></rect>", 36 + h * 21, 2 + d * 20, a,
+				    wd_names[d], h, heat[d][h]);
+		}
+	}
+	for (int h = 0; h < 24; h += 3)
+		strbuf_addf(sb, "<text x=\"%d\" y=\"160\">%02d</text>", 38 + h * 21, h);
+	strbuf_addstr(sb, "</svg>");
+}
+
+static void svg_mood(struct strbuf *sb, const struct report_year *y)
+{
+	const char *names[2] = { "valence", "energy" }, *colors[2] = { "#d9822b", "#2b6cd9" };
+	strbuf_addstr(sb, "<svg class=\"chart\" width=\"480\" height=\"150\" viewBox=\"0 0 480 150\""
+		      " role=\"img\"><title>mood per month</title>"
+		      "<line x1=\"20\" y1=\"130\" x2=\"470\" y2=\"130\" stroke=\"#bbb\"/>"
+		      "<text x=\"0\" y=\"14\">1</text><text x=\"0\" y=\"132\">0</text>");
+	for (int k = 0; k < 2; k++) {
+		const double *v = k ? y->month_energy : y->month_valence;
+		strbuf_addf(sb, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+			    colors[k]);
+		for (int m = 0; m < 12; m++)
+			if (y->month_mood_plays[m])
+				strbuf_addf(sb, "%d,%.1f ", 30 + m * 39, 130 - v[m] * 120);
+		strbuf_addstr(sb, "\"/>");
+		for (int m = 0; m < 12; m++)
+			if (y->month_mood_plays[m])
+				strbuf_addf(sb, "<circle cx=\"%d\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
+					    "<title>%s %s: %.2f</title></circle>", 30 + m * 39,
+					    130 - v[m] * 120, colors[k], month_names[m],
+					    names[k], v[m]);
+		strbuf_addf(sb, "<text x=\"%d\" y=\"146\" style=\"fill:%s\">%s</text>",
+			    30 + k * 80, colors[k], names[k]);
+	}
+	strbuf_addstr(sb, "</svg>");
+}
+
+static void add_rank_list(struct strbuf *sb, const char *title,
+			  const struct report_rank *r, int n, int kind)
+{
+	strbuf_addf(sb, "<div class=\"card\"><h2>%s</h2>", title);
+	if (!n)
+		strbuf_addstr(sb, "<p class=\"note\">none</p>");
+	strbuf_addstr(sb, "<ol>");
+	for (int i = 0; i < n; i++) {
+		strbuf_addstr(sb, "<li>");
+		if (kind == 0)
+			add_track_link(sb, r[i].key, r[i].label);
+		else
+			add_name(sb, "name", r[i].label);
+		if (r[i].sub && r[i].sub[0]) {
+			strbuf_addstr(sb, " <span class=\"sub\">— ");
+			add_name(sb, "artist", r[i].sub);
+			strbuf_addstr(sb, "</span>");
+		}
+		strbuf_addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
+		add_ms_min(sb, r[i].ms);
+		strbuf_addstr(sb, " min</span></li>");
+	}
+	strbuf_addstr(sb, "</ol></div>");
+}
+
+void html_year(const struct report_year *y, const struct covers *c,
+	       const int *years, int nyears, struct strbuf *out)
+{
+	char title[32], date[16], when[64];
+	double mins[12];
+
+	(void)c;
+	snprintf(title, sizeof(title), "%d", y->year);
+	page_start(out, "Year in review", title, years, nyears);
+	strbuf_addf(out, "<h1>%d in review</h1><div class=\"stats\">", y->year);
+	strbuf_addf(out, "<div class=\"stat\"><b id=\"hours\">%.1f h</b>listening time</div>",
+		    (double)y->ms / 3600000.0);
+	strbuf_addf(out, "<div class=\"stat\"><b id=\"plays\">%d</b>plays</div>"
+		    "<div class=\"stat\"><b>%d</b>tracks</div>"
+		    "<div class=\"stat\"><b>%d</b>artists</div>"
+		    "<div class=\"stat\"><b>%d</b>albums</div>",
+		    y->plays, y->distinct_tracks, y->distinct_artists, y->distinct_albums);
+	if (y->skips_known)
+		strbuf_addf(out, "<div class=\"stat\"><b>%.1f %%</b>skipped (of %d plays"
+			    " with a known skip flag)</div>",
+			    100.0 * y->skips / y->skips_known, y->skips_known);
+	else
+		strbuf_addstr(out, "<div class=\"stat\"><b>–</b>skip rate unknown"
+			      " (no source said)</div>");
+	strbuf_addf(out, "<div class=\"stat\"><b>%d</b>artists new this year</div></div>",
+		    y->new_artists);
+	strbuf_addf(out, "<p class=\"note\" id=\"time-note\">Listening time: %d of %d plays "
+		    "measured (ms_played from an export, %.1f h); the other %d estimated from "
+		    "the track's duration",
+		    y->plays_ms_known, y->plays, (double)y->ms_measured / 3600000.0,
+		    y->plays - y->plays_ms_known - y->plays_ms_unknown);
+	if (y->plays_ms_unknown)
+		strbuf_addf(out, "; %d with neither counted as 0", y->plays_ms_unknown);
+	strbuf_addstr(out, ". Music only; plays shorter than the minimum are not counted.</p>");
+
+	strbuf_addstr(out, "<div class=\"cols\">");
+	if (y->biggest_day >= 0) {
+		const struct report_day *d = &y->days[y->biggest_day];
+		html_date(d->day, date);
+		strbuf_addf(out, "<div class=\"card\"><h2>Biggest day</h2><a href=\"day-%s.html\">"
+			    "%s</a>: %d plays, ", date, date, d->plays);
+		add_ms_min(out, d->ms);
+		strbuf_addstr(out, " min</div>");
+	}
+	if (y->first_play_ms >= 0) {
+		const struct report_track *t = &y->tracks[y->first_play_track];
+		time_format_local(y->first_play_ms, "%Y-%m-%d %H:%M", when, sizeof(when));
+		strbuf_addf(out, "<div class=\"card\"><h2>First play of the year</h2>%s: ", when);
+		add_track_link(out, t->id, t->name);
+		strbuf_addstr(out, " <span class=\"sub\">— ");
+		add_name(out, "artist", t->artists);
+		strbuf_addstr(out, "</span></div>");
+	}
+	strbuf_addstr(out, "</div><div class=\"cols\">");
+	add_rank_list(out, "Top tracks", y->top_tracks, y->ntop_tracks, 0);
+	add_rank_list(out, "Top artists", y->top_artists, y->ntop_artists, 1);
+	add_rank_list(out, "Top albums", y->top_albums, y->ntop_albums, 1);
+	add_rank_list(out, "Top genres", y->top_genres, y->ntop_genres, 1);
+	add_rank_list(out, "New artists this year", y->new_artist_list,
+		      y->nnew_artist_list, 1);
+	strbuf_addstr(out, "</div>");
+
+	for (int m = 0; m < 12; m++)
+		mins[m] = (double)y->month_ms[m] / 60000.0;
+	strbuf_addstr(out, "<div class=\"card\"><h2>Minutes per month</h2>");
+	svg_month_bars(out, mins, "minutes");
+	strbuf_addstr(out, "</div><div class=\"card\"><h2>When you listen</h2>");
+	svg_heatmap(out, y->heat);
+	strbuf_addstr(out, "</div><div class=\"card\"><h2>Mood over the months</h2>");
+	int mood = 0;
+	for (int m = 0; m < 12; m++)
+		mood += y->month_mood_plays[m];
+	if (mood)
+		svg_mood(out, y);
+	else
+		strbuf_addstr(out, "<p class=\"note\">No audio features stored for this "
+			      "year's tracks.</p>");
+	strbuf_addf(out, "</div><p><a href=\"calendar-%d.html\">The calendar of %d</a></p>",
+		    y->year, y->year);
+	page_end(out);
+}
+
+static void add_sources(struct strbuf *sb, int src)
+{
+	const char *sep = "";
+	if (src & 1) { strbuf_addstr(sb, "api"); sep = "+"; }
+	if (src & 2) { strbuf_addf(sb, "%sexport", sep); sep = "+"; }
+	if (src & 4) strbuf_addf(sb, "%saccount data", sep);
+}
+
+void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
+{
+	char date[16], when[32];
+	int y, m, d;
+
+	html_date(day, date);
+	time_civil_from_days(day, &y, &m, &d);
+	page_start(out, "Plays of", date, NULL, 0);
+	strbuf_addf(out, "<h1>Plays of %s</h1><p><a href=\"calendar-%d.html\">calendar of %d</a>"
+		    "</p><table><tr><th>ended</th><th>track</th><th>artist</th><th>album</th>"
+		    "<th>played</th><th>source</th><th></th></tr>", date, y, y);
+	for (int i = 0; i < p->n; i++) {
+		const struct report_play *x = &p->v[i];
+		time_format_local(x->played_ms, "%H:%M:%S", when, sizeof(when));
+		strbuf_addf(out, "<tr%s><td>%s</td><td>", x->counted ? "" :
+			    " class=\"note\"", when);
+		add_track_link(out, x->track_id, x->name);
+		strbuf_addstr(out, "</td><td>");
+		add_name(out, "artist", x->artists);
+		strbuf_addstr(out, "</td><td>");
+		add_name(out, "album", x->album);
+		strbuf_addstr(out, "</td><td>");
+		if (x->ms_played >= 0)
+			strbuf_addf(out, "%lld s", (long long)(x->ms_played / 1000));
+		strbuf_addstr(out, "</td><td>");
+		add_sources(out, x->sources);
+		strbuf_addstr(out, "</td><td>");
+		if (strcmp(x->kind, "music"))
+			strbuf_add_html(out, x->kind);
+		else if (!x->counted)
+			strbuf_addstr(out, "too short");
+		if (x->skipped > 0)
+			strbuf_addstr(out, " skipped");
+		strbuf_addstr(out, "</td></tr>");
+	}
+	strbuf_addstr(out, "</table>");
+	if (!p->n)
+		strbuf_addstr(out, "<p>No plays that day.</p>");
+	page_end(out);
+}
+
+/* Plays per month over the track's whole history. */
+static void svg_track_plays(struct strbuf *sb, const struct report_track_page *t)
+{
+	int y0, y1, m0, m1, d;
+	time_civil_from_days(time_local_day(t->plays_ms[0]), &y0, &m0, &d);
+	time_civil_from_days(time_local_day(t->plays_ms[t->nplays - 1]), &y1, &m1, &d);
+	int n = (y1 - y0) * 12 + m1 - m0 + 1, max = 0;
+	int counts[1200] = { 0 };
+	if (n > 1200)
+		n = 1200;
+	for (int i = 0; i < t->nplays; i++) {
+		int yy, mm;
+		time_civil_from_days(time_local_day(t->plays_ms[i]), &yy, &mm, &d);
+		int k = (yy - y0) * 12 + mm - m0;
+		if (k >= 0 && k < n && ++counts[k] > max)
+			max = counts[k];
+	}
+	double bw = 600.0 / n;
+	strbuf_addstr(sb, "<svg class=\"chart\" width=\"620\" height=\"150\" viewBox=\"0 0 620 150\""
+		      " role=\"img\"><title>plays per month</title>");
+	for (int k = 0; k < n; k++) {
+		double h = max ? 110.0 * counts[k] / max : 0;
+		int yy = y0 + (m0 - 1 + k) / 12, mm = (m0 - 1 + k) % 12 + 1;
+		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
+			    " fill=\"#3d9a5c\"><title>%04d-%02d: %d plays</title></rect>",
+			    10 + k * bw, 120 - h, bw > 2 ? bw - 1 : bw, h, yy, mm, counts[k]);
+	}
+	strbuf_addf(sb, "<text x=\"10\" y=\"138\">%04d-%02d</text>"
+		    "<text x=\"610\" y=\"138\" text-anchor=\"end\">%04d-%02d</text></svg>",
+		    y0, m0, y1, m1);
+}
+
+/* The sections along the track: height = loudness, line = tempo. */
+static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
+{
+	double end = 0, tmin = 1e9, tmax = -1e9;
+	for (int i = 0; i < t->nsections; i++) {
+		const struct report_section *s = &t->sections[i];
+		if (s->start + s->duration > end)
+			end = s->start + s->duration;
+		if (s->tempo < tmin) tmin = s->tempo;
+		if (s->tempo > tmax) tmax = s->tempo;
+	}
+	if (end <= 0)
+		end = 1;
+	if (tmax - tmin < 1) { tmax += 1; tmin -= 1; }
+	strbuf_addstr(sb, "<svg class=\"chart\" width=\"620\" height=\"190\" viewBox=\"0 0 620 190\""
+		      " role=\"img\"><title>sections: loudness (bars) and tempo (line)</title>");
+	for (int i = 0; i < t->nsections; i++) {
+		const struct report_section *s = &t->sections[i];
+		double x = 10 + s->start / end * 600, w = s->duration / end * 600;
+		double l = s->loudness < -60 ? -60 : s->loudness > 0 ? 0 : s->loudness;
+		double h = (60 + l) / 60 * 140;
+		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
+			    " fill=\"%s\" stroke=\"#fff\"><title>section %d: %.1f–%.1f s,"
+			    " loudness %.1f dB, tempo %.1f BPM</title></rect>",
+			    x, 150 - h, w > 1 ? w : 1, h, i % 2 ? "#6fbf8a" : "#3d9a5c", i + 1,
+			    s->start, s->start + s->duration, s->loudness, s->tempo);
+	}
+	strbuf_addstr(sb, "<polyline fill=\"none\" stroke=\"#d9822b\" stroke-width=\"2\" points=\"");
+	for (int i = 0; i < t->nsections; i++) {
+		const struct report_section *s = &t->sections[i];
+		double x = 10 + (s->start + s->duration / 2) / end * 600;
+		strbuf_addf(sb, "%.1f,%.1f ", x, 140 - (s->tempo - tmin) / (tmax - tmin) * 120);
+	}
+	strbuf_addf(sb, "\"/><text x=\"10\" y=\"168\">0 s</text><text x=\"610\" y=\"168\""
+		    " text-anchor=\"end\">%.0f s</text><text x=\"10\" y=\"184\">bars: loudness"
+		    " (-60..0 dB)</text><text x=\"250\" y=\"184\" style=\"fill:#d9822b\">line:"
+		    " tempo %.0f–%.0f BPM</text></svg>", end, tmin, tmax);
+}
+
+void html_track(const struct report_track_page *t, const struct covers *c,
+		struct strbuf *out)
+{
+	page_start(out, "Track", t->t.name, NULL, 0);
+	strbuf_addstr(out, "<div class=\"card\">");
+	add_cover(out, c, &t->t, "cover", "bigtile");
+	strbuf_addstr(out, "<h1>");
+	add_name(out, "track", t->t.name);
+	strbuf_addstr(out, "</h1><p>");
+	add_name(out, "artist", t->t.artists);
+	strbuf_addstr(out, " · ");
+	add_name(out, "album", t->t.album);
+	strbuf_addf(out, "</p><p>%d plays stored", t->nplays);
+	if (t->t.duration_ms >= 0)
+		strbuf_addf(out, " · %d:%02d", (int)(t->t.duration_ms / 60000),
+			    (int)(t->t.duration_ms / 1000 % 60));
+	if (t->has_features)
+		strbuf_addf(out, " · valence %.2f · energy %.2f · danceability %.2f",
+			    t->valence, t->energy, t->danceability);
+	strbuf_addstr(out, "</p><div style=\"clear:both\"></div></div>");
+	strbuf_addstr(out, "<div class=\"card\"><h2>Plays over time</h2>");
+	if (t->nplays)
+		svg_track_plays(out, t);
+	else
+		strbuf_addstr(out, "<p class=\"note\">No plays stored.</p>");
+	strbuf_addstr(out, "</div><div class=\"card\"><h2>Sections</h2>");
+	if (t->nsections)
+		svg_sections(out, t);
+	else
+		strbuf_addstr(out, "<p class=\"note\">No audio analysis stored for this track.</p>");
+	strbuf_addstr(out, "</div>");
+	page_end(out);
+}
+
+void html_coverage(const struct report_coverage *cv, const int *years,
+		   int nyears, struct strbuf *out)
+{
+	char title[16], date[16], a[32], b[32];
+	int pad = (int)(((cv->first_day + 3) % 7 + 7) % 7);
+	int napi = 0, nexp = 0, nboth = 0, nnone = 0;
+
+	snprintf(title, sizeof(title), "%d", cv->year);
+	page_start(out, "Coverage", title, years, nyears);
+	strbuf_addf(out, "<h1>Coverage of %d</h1><p>", cv->year);
+	for (int i = 0; i < nyears; i++)
+		strbuf_addf(out, "<a href=\"coverage-%d.html\">%d</a> ", years[i], years[i]);
+	strbuf_addstr(out, "</p><div class=\"card\"><svg class=\"chart\" width=\"760\" height=\"170\""
+		      " viewBox=\"0 0 760 170\" role=\"img\"><title>days by source</title>");
+	for (int i = 0; i < cv->ndays; i++) {
+		const struct report_coverage_day *d = &cv->days[i];
+		const char *fill = "#e4e4e4", *what = "no plays";
+		int k = i + pad;
+		if (d->api && d->exported) { fill = "#3d9a5c"; what = "polling and export"; nboth++; }
+		else if (d->api) { fill = "#2b6cd9"; what = "polling"; napi++; }
+		else if (d->exported) { fill = "#d9822b"; what = "export"; nexp++; }
+		else nnone++;
+		html_date(cv->first_day + i, date);
+		strbuf_addf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\""
+			    " data-date=\"%s\"><title>%s: %s (%d plays)</title></rect>",
+			    30 + (k / 7) * 13, 4 + (k % 7) * 13, fill, date, date, what, d->plays);
+	}
+	for (int w = 0; w < 7; w += 2)
+		strbuf_addf(out, "<text x=\"0\" y=\"%d\">%s</text>", 14 + w * 13, wd_names[w]);
+	strbuf_addf(out, "<rect x=\"30\" y=\"105\" width=\"12\" height=\"12\" fill=\"#2b6cd9\"/>"
+		    "<text x=\"46\" y=\"115\">polling only (%d days)</text>"
+		    "<rect x=\"200\" y=\"105\" width=\"12\" height=\"12\" fill=\"#d9822b\"/>"
+		    "<text x=\"216\" y=\"115\">export only (%d)</text>"
+		    "<rect x=\"340\" y=\"105\" width=\"12\" height=\"12\" fill=\"#3d9a5c\"/>"
+		    "<text x=\"356\" y=\"115\">both (%d)</text>"
+		    "<rect x=\"450\" y=\"105\" width=\"12\" height=\"12\" fill=\"#e4e4e4\"/>"
+		    "<text x=\"466\" y=\"115\">no plays (%d)</text></svg></div>",
+		    napi, nexp, nboth, nnone);
+	strbuf_addstr(out, "<div class=\"card\"><h2>Gaps</h2><p class=\"note\">Spans where "
+		      "polling could not see every play (recently-played keeps only the last 50)."
+		      " An export can heal them.</p><table><tr><th>account</th><th>from</th>"
+		      "<th>to</th><th>hours</th><th>healed</th></tr>");
+	for (int i = 0; i < cv->ngaps; i++) {
+		const struct report_gap *g = &cv->gaps[i];
+		time_format_local(g->from_ms, "%Y-%m-%d %H:%M", a, sizeof(a));
+		time_format_local(g->to_ms, "%Y-%m-%d %H:%M", b, sizeof(b));
+		strbuf_addstr(out, "<tr><td>");
+		add_name(out, "account", g->account);
+		strbuf_addf(out, "</td><td>%s</td><td>%s</td><td>%.1f</td><td>", a, b,
+			    (double)(g->to_ms - g->from_ms) / 3600000.0);
+		if (g->healed_ms >= 0) {
+			strbuf_addstr(out, "by ");
+			strbuf_add_html(out, g->healed_by);
+		} else {
+			strbuf_addstr(out, "open");
+		}
+		strbuf_addstr(out, "</td></tr>");
+	}
+	strbuf_addstr(out, "</table>");
+	if (!cv->ngaps)
+		strbuf_addstr(out, "<p>No gaps recorded this year.</p>");
+	strbuf_addstr(out, "</div>");
+	page_end(out);
+}
+
+void html_not_found(const char *what, struct strbuf *out)
+{
+	page_start(out, "Not found", NULL, NULL, 0);
+	strbuf_addstr(out, "<h1>Not found</h1><p>");
+	strbuf_add_html(out, what);
+	strbuf_addstr(out, "</p><p><a href=\"index.html\">Home</a></p>");
+	page_end(out);
+}

@@ -1,0 +1,36 @@
+/*
+ * The dashboard's pages as HTML with inline SVG charts, drawn from report
+ * structs. Pages read without JavaScript. Every page lives at the top level
+ * with a flat name (index.html, calendar-2024.html, year-2024.html,
+ * day-2024-05-01.html, track-<id>.html, coverage-2024.html) and links only
+ * relatively, so the server and the static site serve the same bytes and the
+ * site opens from file://. Covers are linked as covers/<album_id>.<ext>.
+ * Every name goes through strbuf_add_html; name elements carry dir="auto".
+ * Functions append to out.
+ */
+#ifndef WEB_HTML_H
+#define WEB_HTML_H
+
+#include "core/strbuf.h"
+#include "report/report.h"
+#include "web/covers.h"
+
+void html_index(const int *years, int nyears, struct strbuf *out);
+void html_calendar(const struct report_year *y, const struct covers *c,
+		   const int *years, int nyears, struct strbuf *out);
+void html_year(const struct report_year *y, const struct covers *c,
+	       const int *years, int nyears, struct strbuf *out);
+void html_day(int64_t day, const struct report_plays *p, struct strbuf *out);
+void html_track(const struct report_track_page *t, const struct covers *c,
+		struct strbuf *out);
+void html_coverage(const struct report_coverage *cv, const int *years,
+		   int nyears, struct strbuf *out);
+/* A page saying what was not found, with a link home. */
+void html_not_found(const char *what, struct strbuf *out);
+
+/* The initials of a name (first letter of up to two words), UTF-8 aware. */
+void html_initials(const char *name, char *buf, size_t len);
+/* "YYYY-MM-DD" of a local day number. */
+void html_date(int64_t day, char buf[16]);
+
+#endif

@@ -1,0 +1,433 @@
+#include "web/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fsutil.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "web/covers.h"
+#include "web/pages.h"
+#include "core/banned.h"
+
+#define CACHE_SLOTS 4096
+#define CACHE_KEY_MAX 200
+
+struct cache_entry {
+	char *key;
+	struct MHD_Response *resp;
+	unsigned status;
+};
+
+struct server {
+	pthread_mutex_t lock;
+	struct pages pages;
+	sqlite3_stmt *q_version;
+	int64_t version;           /* data_version * 2^20 + cover generation */
+	atomic_int cover_gen;
+	struct cache_entry cache[CACHE_SLOTS];
+	int cached;
+	char host[256];
+	int port;
+	const struct server_options *opt;
+	atomic_int stop;
+};
+
+int server_parse_listen(const char *s, char *host, size_t hlen, int *port)
+{
+	const char *colon;
+	size_t n;
+	char *end;
+
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+		if (!rb || rb[1] != ':')
+			return -1;
+		n = (size_t)(rb - s - 1);
+		if (n + 1 > hlen)
+			return -1;
+		memcpy(host, s + 1, n);
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		n = (size_t)(colon - s);
+		if (!n || n + 1 > hlen || memchr(s, ':', n))
+			return -1;
+		memcpy(host, s, n);
+	}
+	host[n] = '\0';
+	errno = 0;
+	long p = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || p < 0 || p > 65535)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+static void cache_clear(struct server *s)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		if (!s->cache[i].key)
+			continue;
+		free(s->cache[i].key);
+		MHD_destroy_response(s->cache[i].resp);
+		s->cache[i].key = NULL;
+		s->cache[i].resp = NULL;
+	}
+	s->cached = 0;
+}
+
+static uint64_t hash_key(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+static struct cache_entry *cache_slot(struct server *s, const char *key)
+{
+	size_t j = hash_key(key) & (CACHE_SLOTS - 1);
+	while (s->cache[j].key && strcmp(s->cache[j].key, key))
+		j = (j + 1) & (CACHE_SLOTS - 1);
+	return &s->cache[j];
+}
+
+/* Drops everything cached when the database or the covers changed. */
+static void check_version(struct server *s)
+{
+	int64_t v = 0;
+	if (sqlite3_step(s->q_version) == SQLITE_ROW)
+		v = sqlite3_column_int64(s->q_version, 0);
+	sqlite3_reset(s->q_version);
+	v = v * (1 << 20) + atomic_load(&s->cover_gen);
+	if (v == s->version)
+		return;
+	struct strbuf err = STRBUF_INIT;
+	cache_clear(s);
+	if (pages_invalidate(&s->pages, &err))
+		log_warn("serve: %s", err.buf);
+	strbuf_release(&err);
+	s->version = v;
+}
+
+static void add_headers(struct MHD_Response *r, const char *ctype)
+{
+	MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy",
+		"default-src 'none'; img-src 'self'; style-src 'unsafe-inline';"
+		" frame-ancestors 'none'");
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+}
+
+static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status,
+				   const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text),
+		(void *)text, MHD_RESPMEM_MUST_COPY);
+	add_headers(r, "text/plain; charset=utf-8");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static int host_ok(struct server *s, const char *host)
+{
+	char h[300];
+	size_t n;
+
+	if (!host)
+		return 1; /* HTTP/1.0 */
+	if (host[0] == '[') {
+		const char *rb = strchr(host, ']');
+		if (!rb)
+			return 0;
+		n = (size_t)(rb - host - 1);
+		host++;
+	} else {
+		const char *colon = strchr(host, ':');
+		n = colon ? (size_t)(colon - host) : strlen(host);
+	}
+	if (n >= sizeof(h))
+		return 0;
+	memcpy(h, host, n);
+	h[n] = '\0';
+	return !strcasecmp(h, "localhost") || !strcmp(h, "127.0.0.1") ||
+	       !strcmp(h, "::1") || !strcasecmp(h, s->host);
+}
+
+static const char *cover_type(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return NULL;
+	if (!strcmp(dot, ".png")) return "image/png";
+	if (!strcmp(dot, ".jpg")) return "image/jpeg";
+	if (!strcmp(dot, ".gif")) return "image/gif";
+	if (!strcmp(dot, ".webp")) return "image/webp";
+	return NULL;
+}
+
+static enum MHD_Result serve_cover(struct server *s, struct MHD_Connection *c,
+				   const char *name)
+{
+	char id[80], path[4096];
+	const char *ct = cover_type(name), *dot = strrchr(name, '.');
+	struct stat st;
+
+	if (!ct || (size_t)(dot - name) >= sizeof(id))
+		return answer_text(c, MHD_HTTP_NOT_FOUND, "no such cover\n");
+	memcpy(id, name, (size_t)(dot - name));
+	id[dot - name] = '\0';
+	if (!covers_id_ok(id))
+		return answer_text(c, MHD_HTTP_NOT_FOUND, "no such cover\n");
+	snprintf(path, sizeof(path), "%s/%s", s->pages.covers.dir, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return answer_text(c, MHD_HTTP_NOT_FOUND, "no such cover\n");
+	}
+	struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	MHD_add_response_header(r, "Content-Type", ct);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "max-age=86400");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version,
+			      const char *upload_data, size_t *upload_size,
+			      void **con_cls)
+{
+	struct server *s = cls;
+	const char *year, *date;
+	char key[CACHE_KEY_MAX + 64];
+	enum MHD_Result ret;
+
+	(void)version;
+	(void)upload_data;
+	(void)con_cls;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		*upload_size = 0;
+		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
+	}
+	if (!host_ok(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
+		return answer_text(c, MHD_HTTP_FORBIDDEN, "unexpected Host\n");
+	if (!strncmp(url, "/covers/", 8))
+		return serve_cover(s, c, url + 8);
+
+	year = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "year");
+	date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "date");
+	int cacheable = strlen(url) < CACHE_KEY_MAX &&
+			(!year || strlen(year) < 16) && (!date || strlen(date) < 16);
+	if (cacheable)
+		snprintf(key, sizeof(key), "%s?%s&%s", url, year ? year : "",
+			 date ? date : "");
+
+	pthread_mutex_lock(&s->lock);
+	check_version(s);
+	struct cache_entry *e = cacheable ? cache_slot(s, key) : NULL;
+	if (e && e->key) {
+		ret = MHD_queue_response(c, e->status, e->resp);
+		pthread_mutex_unlock(&s->lock);
+		return ret;
+	}
+	struct strbuf out = STRBUF_INIT;
+	const char *ctype = "text/plain";
+	enum page_status st = pages_render(&s->pages, url, year, date, &out, &ctype);
+	struct MHD_Response *r = MHD_create_response_from_buffer(out.len, out.buf,
+		MHD_RESPMEM_MUST_COPY);
+	strbuf_release(&out);
+	add_headers(r, ctype);
+	ret = MHD_queue_response(c, (unsigned)st, r);
+	if (e && (st == PAGE_OK || st == PAGE_NOT_FOUND)) {
+		if (s->cached >= CACHE_SLOTS / 2) {
+			cache_clear(s);
+			e = cache_slot(s, key);
+		}
+		e->key = xstrdup(key);
+		e->resp = r;
+		e->status = (unsigned)st;
+		s->cached++;
+	} else {
+		MHD_destroy_response(r);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+/*
+ * Downloads missing covers of every year with its own connection, then
+ * again whenever the database changes, until the server stops.
+ */
+static void *cover_thread(void *arg)
+{
+	struct server *s = arg;
+	struct strbuf err = STRBUF_INIT;
+	struct http *h = http_new();
+	struct covers cv;
+	sqlite3 *db = NULL;
+	int64_t seen = -1;
+
+	covers_init(&cv, s->opt->data_dir);
+	if (db_open(s->opt->db_path, &db, &err)) {
+		log_warn("serve: covers: %s", err.buf);
+		goto out;
+	}
+	while (!atomic_load(&s->stop)) {
+		int64_t v = db_scalar(db, "PRAGMA data_version");
+		if (v != seen) {
+			int *years = NULL, n = 0, added = 0, failed = 0;
+			struct report_options ro = { s->opt->min_ms_played };
+			seen = v;
+			strbuf_reset(&err);
+			if (!report_years(db, &years, &n, &err))
+				for (int i = n - 1; i >= 0 && !atomic_load(&s->stop); i--) {
+					struct report_year y;
+					if (report_year(db, years[i], &ro, &y, &err))
+						break;
+					added += covers_sync_year(&cv, h, &y, &failed);
+					report_year_release(&y);
+				}
+			free(years);
+			if (added)
+				atomic_fetch_add(&s->cover_gen, 1);
+			if (failed)
+				log_warn("serve: %d covers could not be downloaded", failed);
+		}
+		for (int i = 0; i < 20 && !atomic_load(&s->stop); i++)
+			usleep(100000);
+	}
+out:
+	if (db)
+		db_close(db);
+	covers_release(&cv);
+	http_free(h);
+	strbuf_release(&err);
+	return NULL;
+}
+
+static int bind_addr(const char *host, int port, struct sockaddr_storage *ss,
+		     socklen_t *len, struct strbuf *err)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+	char ps[16];
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(ps, sizeof(ps), "%d", port);
+	int rc = getaddrinfo(host, ps, &hints, &res);
+	if (rc || !res) {
+		strbuf_addf(err, "cannot resolve '%s': %s", host, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct MHD_Daemon *d = NULL;
+	pthread_t th;
+	int have_thread = 0, ret = -1, sig;
+	sigset_t set;
+
+	s->opt = o;
+	pthread_mutex_init(&s->lock, NULL);
+	s->version = -1;
+	if (server_parse_listen(o->listen, s->host, sizeof(s->host), &s->port)) {
+		strbuf_addf(err, "'%s' is not an address like 127.0.0.1:8080", o->listen);
+		goto out;
+	}
+	if (bind_addr(s->host, s->port, &ss, &sl, err))
+		goto out;
+	if (pages_init(&s->pages, db, o->data_dir, o->min_ms_played, err))
+		goto out;
+	s->q_version = db_prepare(db, "PRAGMA data_version");
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_TURBO;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_THREAD_POOL_SIZE,
+			     (unsigned)(o->threads > 0 ? o->threads : 2),
+			     MHD_OPTION_CONNECTION_LIMIT, 2000u,
+			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+			     MHD_OPTION_END);
+	if (!d) {
+		strbuf_addf(err, "cannot listen on '%s' (in use, or not an address of this"
+			    " machine?)", o->listen);
+		goto out;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage bound;
+	socklen_t bl = sizeof(bound);
+	int port = s->port;
+	if (info && !getsockname(info->listen_fd, (struct sockaddr *)&bound, &bl))
+		port = ntohs(bound.ss_family == AF_INET6 ?
+			     ((struct sockaddr_in6 *)&bound)->sin6_port :
+			     ((struct sockaddr_in *)&bound)->sin_port);
+	if (o->fetch_covers && !pthread_create(&th, NULL, cover_thread, s))
+		have_thread = 1;
+	printf("spinlog: serving http://%s%s%s:%d/ (Ctrl-C stops)\n",
+	       strchr(s->host, ':') ? "[" : "", s->host, strchr(s->host, ':') ? "]" : "",
+	       port);
+	fflush(stdout);
+	if (o->port_file) {
+		char buf[16];
+		int n = snprintf(buf, sizeof(buf), "%d\n", port);
+		if (fs_write_atomic(o->port_file, buf, (size_t)n, 0644))
+			log_warn("serve: cannot write '%s': %s", o->port_file, strerror(errno));
+	}
+	sigwait(&set, &sig);
+	ret = 0;
+out:
+	atomic_store(&s->stop, 1);
+	if (have_thread)
+		pthread_join(th, NULL);
+	if (d)
+		MHD_stop_daemon(d);
+	cache_clear(s);
+	if (s->q_version)
+		sqlite3_finalize(s->q_version);
+	if (s->pages.db)
+		pages_release(&s->pages);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return ret;
+}

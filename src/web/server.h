@@ -1,0 +1,35 @@
+/*
+ * The read-only dashboard server (libmicrohttpd): pages and the JSON API
+ * from pages.c, covers from <data>/covers. Binds exactly the address given
+ * (loopback by default), answers only GET and HEAD, and rejects requests
+ * whose Host is not a loopback name or the bound address (DNS rebinding).
+ *
+ * Speed: rendered answers are kept in memory per URL and reused until the
+ * database changes (PRAGMA data_version) or new covers arrive, so a page
+ * request costs a hash lookup. A background thread with its own database
+ * connection downloads missing covers.
+ */
+#ifndef WEB_SERVER_H
+#define WEB_SERVER_H
+
+#include <sqlite3.h>
+
+#include "core/strbuf.h"
+
+struct server_options {
+	const char *listen;     /* "host:port", "[v6]:port"; port 0 = any */
+	const char *port_file;  /* where to write the chosen port, or NULL */
+	const char *data_dir;
+	const char *db_path;
+	long long min_ms_played;
+	int threads;            /* 0 = 2 */
+	int fetch_covers;       /* download missing covers in the background */
+};
+
+/* Serves until SIGINT or SIGTERM. 0, or -1 with err filled. */
+int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err);
+
+/* Parses a listen address into host and port; 0 or -1. */
+int server_parse_listen(const char *s, char *host, size_t hlen, int *port);
+
+#endif

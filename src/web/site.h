@@ -1,0 +1,27 @@
+/*
+ * The dashboard as a static site: the same pages the server answers, as
+ * flat files in one folder with relative links only (it opens from file://
+ * with no server), the covers copied into covers/, plus calendar.json and
+ * summary.json (arrays with one API object per year). Files are written
+ * plainly (no fsync per file): a site is regenerated, not recovered.
+ */
+#ifndef WEB_SITE_H
+#define WEB_SITE_H
+
+#include "core/strbuf.h"
+#include "web/pages.h"
+
+struct site_options {
+	const char *out_dir;
+	int year;       /* 0 = every year */
+};
+
+struct site_stats {
+	int files;
+	int covers;
+};
+
+int site_write(struct pages *p, const struct site_options *o,
+	       struct site_stats *stats, struct strbuf *err);
+
+#endif
