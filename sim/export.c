@@ -13,6 +13,7 @@
 
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "rng.h"
 #include "core/banned.h"
 
 #define RECORDS_PER_FILE 10000
@@ -56,7 +57,10 @@ static void add_nullable(cJSON *o, const char *key, const char *v)
 		cJSON_AddNullToObject(o, key);
 }
 
-static cJSON *extended_record(const struct world *w, const struct play *p)
+/* Per-play quirks of an export with quirks=1. */
+enum { Q_VIDEO = 1, Q_DUP = 2, Q_NULL_SKIPPED = 4, Q_EMPTY_REASON = 8 };
+
+static cJSON *extended_record(const struct world *w, int u, const struct play *p, unsigned q, int endsong)
 {
 	const struct catalog *c = w->cat;
 	cJSON *o = cJSON_CreateObject();
@@ -66,10 +70,20 @@ static cJSON *extended_record(const struct world *w, const struct play *p)
 
 	fmt_time(p->end_ms, "%Y-%m-%dT%H:%M:%SZ", ts, sizeof(ts));
 	cJSON_AddStringToObject(o, "ts", ts);
+	if (endsong) {
+		char name[32];
+		snprintf(name, sizeof(name), "user%d", u + 1);
+		cJSON_AddStringToObject(o, "username", name);
+	}
 	cJSON_AddStringToObject(o, "platform", listen_platform_name(p->platform));
 	cJSON_AddNumberToObject(o, "ms_played", p->ms_played);
 	cJSON_AddStringToObject(o, "conn_country", "NL");
-	cJSON_AddStringToObject(o, "ip_addr", "192.0.2.1");
+	if (endsong) {
+		cJSON_AddStringToObject(o, "ip_addr_decrypted", "192.0.2.1");
+		cJSON_AddStringToObject(o, "user_agent_decrypted", "unknown");
+	} else {
+		cJSON_AddStringToObject(o, "ip_addr", "192.0.2.1");
+	}
 	add_nullable(o, "master_metadata_track_name", t ? t->name : NULL);
 	add_nullable(o, "master_metadata_album_artist_name", t ? c->artists[c->albums[t->album].artists[0]].name : NULL);
 	add_nullable(o, "master_metadata_album_album_name", t ? c->albums[t->album].name : NULL);
@@ -81,16 +95,23 @@ static cJSON *extended_record(const struct world *w, const struct play *p)
 	if (e)
 		snprintf(uri, sizeof(uri), "spotify:episode:%s", e->id);
 	add_nullable(o, "spotify_episode_uri", e ? uri : NULL);
-	cJSON_AddNullToObject(o, "audiobook_title");
-	cJSON_AddNullToObject(o, "audiobook_uri");
-	cJSON_AddNullToObject(o, "audiobook_chapter_uri");
-	cJSON_AddNullToObject(o, "audiobook_chapter_title");
-	cJSON_AddStringToObject(o, "reason_start", listen_reason_name(p->reason_start));
+	if (!endsong) {
+		cJSON_AddNullToObject(o, "audiobook_title");
+		cJSON_AddNullToObject(o, "audiobook_uri");
+		cJSON_AddNullToObject(o, "audiobook_chapter_uri");
+		cJSON_AddNullToObject(o, "audiobook_chapter_title");
+	}
+	cJSON_AddStringToObject(o, "reason_start", q & Q_EMPTY_REASON ? "" : listen_reason_name(p->reason_start));
 	cJSON_AddStringToObject(o, "reason_end", listen_reason_name(p->reason_end));
 	cJSON_AddBoolToObject(o, "shuffle", p->shuffle);
-	cJSON_AddBoolToObject(o, "skipped", p->skipped);
+	if (q & Q_NULL_SKIPPED)
+		cJSON_AddNullToObject(o, "skipped");
+	else
+		cJSON_AddBoolToObject(o, "skipped", p->skipped);
 	cJSON_AddBoolToObject(o, "offline", p->offline);
-	cJSON_AddNumberToObject(o, "offline_timestamp", (double)((p->end_ms - p->ms_played) / 1000));
+	/* the start time: in ms in the old era, in seconds in the new one */
+	cJSON_AddNumberToObject(o, "offline_timestamp",
+				(double)(endsong ? p->end_ms - p->ms_played : (p->end_ms - p->ms_played) / 1000));
 	cJSON_AddBoolToObject(o, "incognito_mode", p->incognito);
 	return o;
 }
@@ -111,42 +132,137 @@ static int add_file(zip_t *za, const char *name, struct strbuf *sb)
 	return 0;
 }
 
-/* Writes records [from, to) of the visible plays in one JSON array file. */
-static int add_extended_file(zip_t *za, const struct world *w, const struct play *plays, size_t from, size_t to,
-			     int n)
+/* Appends "2026" or "2025-2026": the years of the earliest and latest of the plays idx[0..n). */
+static void add_years(struct strbuf *sb, const struct play *plays, const size_t *idx, size_t n)
 {
-	struct strbuf sb = STRBUF_INIT, name = STRBUF_INIT;
+	int64_t lo = plays[idx[0]].end_ms, hi = lo;
 	char y1[8], y2[8];
-	int rc;
-	fmt_time(plays[from].end_ms, "%Y", y1, sizeof(y1));
-	fmt_time(plays[to - 1].end_ms, "%Y", y2, sizeof(y2));
-	strbuf_addf(&name, "Spotify Extended Streaming History/Streaming_History_Audio_%s%s%s_%d.json", y1,
-		    strcmp(y1, y2) ? "-" : "", strcmp(y1, y2) ? y2 : "", n);
+	for (size_t i = 1; i < n; i++) {
+		int64_t t = plays[idx[i]].end_ms;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	fmt_time(lo, "%Y", y1, sizeof(y1));
+	fmt_time(hi, "%Y", y2, sizeof(y2));
+	strbuf_addstr(sb, y1);
+	if (strcmp(y1, y2))
+		strbuf_addf(sb, "-%s", y2);
+}
+
+/* Writes the plays idx[0..n), in that order, as one JSON array file; q (NULL: none) holds each play's quirks. */
+static int add_extended_file(zip_t *za, const char *name, const struct world *w, int u, const size_t *idx, size_t n,
+			     const uint8_t *q, int endsong)
+{
+	const struct play *plays = w->users[u].plays;
+	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "[\n");
-	for (size_t i = from; i < to; i++) {
-		cJSON *o = extended_record(w, &plays[i]);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = extended_record(w, u, &plays[idx[i]], q ? q[idx[i]] : 0, endsong);
 		add_pretty(&sb, o, 2);
-		strbuf_addstr(&sb, i + 1 < to ? ",\n" : "\n");
+		strbuf_addstr(&sb, i + 1 < n ? ",\n" : "\n");
 		cJSON_Delete(o);
 	}
 	strbuf_addstr(&sb, "]");
+	return add_file(za, name, &sb);
+}
+
+/*
+ * Writes idx[0..n) (sorted by time) in files of RECORDS_PER_FILE records:
+ * <dir>/<stem><years>_<k>.json, or <dir>/endsong_<k>.json. With quirks the
+ * records of each file are shuffled; `salt` keeps the streams of the Audio
+ * and Video files apart.
+ */
+static int add_extended_files(zip_t *za, const char *dir, const char *stem, const struct world *w, int u, size_t *idx,
+			      size_t n, const uint8_t *q, int endsong, uint64_t salt)
+{
+	const struct play *plays = w->users[u].plays;
+	int rc = 0;
+	for (size_t from = 0, k = 0; from < n && !rc; from += RECORDS_PER_FILE, k++) {
+		size_t cnt = n - from < RECORDS_PER_FILE ? n - from : RECORDS_PER_FILE;
+		size_t *chunk = idx + from;
+		struct strbuf name = STRBUF_INIT;
+		strbuf_addf(&name, "%s/", dir);
+		if (endsong) {
+			strbuf_addf(&name, "endsong_%d.json", (int)k);
+		} else {
+			strbuf_addstr(&name, stem);
+			add_years(&name, plays, chunk, cnt);
+			strbuf_addf(&name, "_%d.json", (int)k);
+		}
+		if (q) {
+			struct rng r;
+			rng_init(&r, w->seed, (uint64_t)u + 1, 0x5b0ff1eULL + salt * 65536 + k);
+			for (size_t i = cnt - 1; i > 0; i--) {
+				size_t j = (size_t)rng_int(&r, 0, (int64_t)i), tmp = chunk[i];
+				chunk[i] = chunk[j];
+				chunk[j] = tmp;
+			}
+		}
+		rc = add_extended_file(za, name.buf, w, u, chunk, cnt, q, endsong);
+		strbuf_release(&name);
+	}
+	return rc;
+}
+
+/* A stand-in for the PDF real exports carry beside the JSON files; readers must ignore it. */
+static int add_readme(zip_t *za, const char *dir)
+{
+	struct strbuf sb = STRBUF_INIT, name = STRBUF_INIT;
+	int rc;
+	strbuf_addstr(&sb, "%PDF-1.4\n% spotify-sim: Read Me First (placeholder)\n%%EOF\n");
+	strbuf_addf(&name, "%s/ReadMeFirst_ExtendedStreamingHistory.pdf", dir);
 	rc = add_file(za, name.buf, &sb);
 	strbuf_release(&name);
 	return rc;
 }
 
-static int add_extended(zip_t *za, const struct world *w, int u)
+static int add_extended(zip_t *za, const struct world *w, int u, const struct export_opts *opts)
 {
 	const struct play *plays = w->users[u].plays;
-	size_t n = listen_visible(w, u);
-	if (zip_dir_add(za, "Spotify Extended Streaming History", ZIP_FL_ENC_UTF_8) < 0)
-		return -1;
-	for (size_t from = 0, k = 0; from < n; from += RECORDS_PER_FILE, k++) {
-		size_t to = from + RECORDS_PER_FILE < n ? from + RECORDS_PER_FILE : n;
-		if (add_extended_file(za, w, plays, from, to, (int)k))
-			return -1;
+	size_t n = listen_visible(w, u), naudio = 0, nvideo = 0;
+	const char *dir = opts->endsong ? "MyData" : "Spotify Extended Streaming History";
+	uint8_t *q = NULL;
+	size_t *audio = xmalloc((2 * n + 1) * sizeof(*audio)), *video = NULL;
+	int rc = -1;
+
+	if (zip_dir_add(za, dir, ZIP_FL_ENC_UTF_8) < 0)
+		goto out;
+	if (opts->quirks) {
+		struct rng r;
+		q = xcalloc(n ? n : 1, 1);
+		video = xmalloc((2 * n + 1) * sizeof(*video));
+		rng_init(&r, w->seed, (uint64_t)u + 1, 0x9a1c5ULL);
+		for (size_t i = 0; i < n; i++) {
+			/* four draws for every play, so a play's quirks never depend on another's */
+			double dv = rng_unit(&r), dd = rng_unit(&r), ds = rng_unit(&r), dr = rng_unit(&r);
+			if (dv < 0.05 && plays[i].kind == PLAY_MUSIC && !opts->endsong)
+				q[i] |= Q_VIDEO;
+			if (dd < 0.01)
+				q[i] |= Q_DUP;
+			if (ds < 0.02)
+				q[i] |= Q_NULL_SKIPPED;
+			if (dr < 0.02)
+				q[i] |= Q_EMPTY_REASON;
+		}
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t *list = q && (q[i] & Q_VIDEO) ? video : audio;
+		size_t *len = list == video ? &nvideo : &naudio;
+		list[(*len)++] = i;
+		if (q && (q[i] & Q_DUP))
+			list[(*len)++] = i;
+	}
+	if (add_extended_files(za, dir, "Streaming_History_Audio_", w, u, audio, naudio, q, opts->endsong, 0) ||
+	    add_extended_files(za, dir, "Streaming_History_Video_", w, u, video, nvideo, q, opts->endsong, 1))
+		goto out;
+	if (opts->quirks && add_readme(za, dir))
+		goto out;
+	rc = 0;
+out:
+	free(audio);
+	free(video);
+	free(q);
+	return rc;
 }
 
 /* StreamingHistory_music_N.json or StreamingHistory_podcast_N.json. */
@@ -225,8 +341,9 @@ static int add_account(zip_t *za, const struct world *w, int u)
 	return add_file(za, "Spotify Account Data/Userdata.json", &sb);
 }
 
-unsigned char *export_zip(const struct world *w, int u, int packages, size_t *len)
+unsigned char *export_zip(const struct world *w, int u, int packages, const struct export_opts *opts, size_t *len)
 {
+	static const struct export_opts none;
 	zip_error_t ze;
 	zip_source_t *src;
 	zip_t *za;
@@ -243,7 +360,7 @@ unsigned char *export_zip(const struct world *w, int u, int packages, size_t *le
 		goto out;
 	}
 	zip_source_keep(src);
-	if (((packages & EXPORT_EXTENDED) && add_extended(za, w, u)) ||
+	if (((packages & EXPORT_EXTENDED) && add_extended(za, w, u, opts ? opts : &none)) ||
 	    ((packages & EXPORT_ACCOUNT) && add_account(za, w, u))) {
 		zip_discard(za);
 		zip_source_free(src);

@@ -248,8 +248,9 @@ static void sim_requests_reset(struct reply *r)
 
 static void sim_export(struct MHD_Connection *c, struct reply *r)
 {
-	const char *pkg = arg(c, "package");
+	const char *pkg = arg(c, "package"), *quirks = arg(c, "quirks"), *schema = arg(c, "schema");
 	int packages = EXPORT_BOTH;
+	struct export_opts opts = { 0 };
 	size_t len;
 	int u = user_arg(c, r);
 	if (u < 0)
@@ -262,7 +263,18 @@ static void sim_export(struct MHD_Connection *c, struct reply *r)
 		reply_error(r, 400, "\"package\" must be extended, account or both");
 		return;
 	}
-	unsigned char *zip = export_zip(&S.world, u, packages, &len);
+	if (quirks && strcmp(quirks, "0") && strcmp(quirks, "1")) {
+		reply_error(r, 400, "\"quirks\" must be 0 or 1");
+		return;
+	}
+	opts.quirks = quirks && !strcmp(quirks, "1");
+	if (schema && !strcmp(schema, "endsong"))
+		opts.endsong = 1;
+	else if (schema && strcmp(schema, "current")) {
+		reply_error(r, 400, "\"schema\" must be current or endsong");
+		return;
+	}
+	unsigned char *zip = export_zip(&S.world, u, packages, &opts, &len);
 	if (!zip) {
 		reply_error(r, 500, "could not build the export zip");
 		return;
