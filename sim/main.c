@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "server.h"
+#include "core/timeutil.h"
 #include "core/banned.h"
 
 static const char usage[] =
@@ -27,33 +28,8 @@ static const char usage[] =
 	"\n"
 	"Control endpoints: GET /_sim/clock, POST /_sim/advance?minutes=M, POST /_sim/binge?user=U&plays=N,\n"
 	"GET /_sim/truth?user=U, GET /_sim/requests, POST /_sim/requests/reset,\n"
-	"GET /_sim/export?user=U[&package=extended|account|both], GET|POST /_sim/faults?...\n";
-
-/* Parses "YYYY-MM-DDTHH:MM:SS[.mmm]Z" into ms since the epoch. */
-static int parse_iso(const char *s, long long *out)
-{
-	struct tm tm;
-	int ms = 0, n = 0;
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &n) != 6)
-		return -1;
-	s += n;
-	if (*s == '.') {
-		int digits = 0;
-		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-			if (digits < 3)
-				ms = ms * 10 + (*s - '0');
-		while (digits > 0 && digits < 3)
-			ms *= 10, digits++;
-	}
-	if (strcmp(s, "Z") && strcmp(s, "+00:00"))
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = (long long)timegm(&tm) * 1000 + ms;
-	return 0;
-}
+	"GET /_sim/export?user=U[&package=extended|account|both][&quirks=1][&schema=endsong],\n"
+	"GET|POST /_sim/faults?...\n";
 
 static int parse_num(const char *opt, const char *s, long long lo, long long hi, long long *out)
 {
@@ -73,9 +49,10 @@ int main(int argc, char **argv)
 	struct sim_config cfg = { .port = -1, .users = 1, .token_ttl_s = 3600, .bind = "127.0.0.1" };
 	int have_seed = 0;
 	long long v;
+	int64_t t;
 
-	parse_iso("2026-03-02T00:00:00Z", &v);
-	cfg.start_ms = v;
+	time_parse_iso("2026-03-02T00:00:00Z", &t);
+	cfg.start_ms = t;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
@@ -113,11 +90,11 @@ int main(int argc, char **argv)
 			}
 			cfg.dev = !strcmp(val, "development");
 		} else if (!strcmp(o, "--start")) {
-			if (parse_iso(val, &v)) {
+			if (time_parse_iso(val, &t)) {
 				fprintf(stderr, "spotify-sim: --start \"%s\" is not like 2026-03-02T00:00:00Z\n", val);
 				return 2;
 			}
-			cfg.start_ms = v;
+			cfg.start_ms = t;
 		} else if (!strcmp(o, "--port-file")) {
 			cfg.port_file = val;
 		} else if (!strcmp(o, "--token-ttl")) {

@@ -31,6 +31,7 @@
 #include "listen.h"
 #include "png.h"
 #include "rng.h"
+#include "core/timeutil.h"
 #include "core/banned.h"
 
 #define MAX_BODY 65536
@@ -120,16 +121,6 @@ static void count(const char *key)
 	S.counters[S.ncounters++].n = 1;
 }
 
-static void fmt_iso_ms(int64_t ms, char *out, size_t n)
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&s, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, n, "%s.%03dZ", buf, (int)(ms % 1000));
-}
-
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -160,7 +151,7 @@ static cJSON *clock_json(void)
 {
 	char buf[40];
 	cJSON *o = cJSON_CreateObject();
-	fmt_iso_ms(S.world.now_ms, buf, sizeof(buf));
+	time_format_iso(S.world.now_ms, buf);
 	cJSON_AddStringToObject(o, "now", buf);
 	cJSON_AddNumberToObject(o, "now_ms", (double)S.world.now_ms);
 	return o;
@@ -219,7 +210,7 @@ static void sim_truth(struct MHD_Connection *c, struct reply *r)
 			cJSON_AddStringToObject(o, "episode_id", S.cat.episodes[p->item].id);
 		}
 		cJSON_AddStringToObject(o, "kind", p->kind == PLAY_MUSIC ? "music" : "podcast");
-		fmt_iso_ms(p->end_ms, ts, sizeof(ts));
+		time_format_iso(p->end_ms, ts);
 		cJSON_AddStringToObject(o, "ended_at", ts);
 		cJSON_AddNumberToObject(o, "ms_played", p->ms_played);
 		cJSON_AddBoolToObject(o, "listed", listen_listed(p));
@@ -578,7 +569,7 @@ static void h_recent(struct MHD_Connection *c, int u, struct reply *r)
 		cJSON *it = cJSON_CreateObject();
 		char ts[40];
 		cJSON_AddItemToObject(it, "track", catalog_track_json(&S.cat, win[i]->item, S.base, S.dev));
-		fmt_iso_ms(win[i]->end_ms, ts, sizeof(ts));
+		time_format_iso(win[i]->end_ms, ts);
 		cJSON_AddStringToObject(it, "played_at", ts);
 		cJSON_AddItemToObject(it, "context", context_json(win[i], u));
 		cJSON_AddItemToArray(items, it);
