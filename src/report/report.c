@@ -82,6 +82,11 @@ void report_year_bounds(int year, int64_t *from_ms, int64_t *to_ms)
 	*to_ms = local_midnight(time_days_from_civil(year + 1, 1, 1));
 }
 
+void report_tune(sqlite3 *db)
+{
+	db_exec(db, "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824", NULL);
+}
+
 int report_better(int plays, int64_t ms, const char *id,
 		  int best_plays, int64_t best_ms, const char *best_id)
 {
@@ -97,7 +102,9 @@ int report_better(int plays, int64_t ms, const char *id,
 struct strmap {
 	char **keys;
 	int *vals;
+	uint64_t *hashes;
 	size_t cap, n;
+	uint64_t pending; /* hash of the key strmap_get last missed */
 };
 
 static uint64_t hash_str(const char *s)
@@ -105,6 +112,9 @@ static uint64_t hash_str(const char *s)
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -113,19 +123,23 @@ static void strmap_grow(struct strmap *m)
 	size_t ncap = m->cap ? m->cap * 2 : 1024;
 	char **keys = xcalloc(ncap, sizeof(*keys));
 	int *vals = xcalloc(ncap, sizeof(*vals));
+	uint64_t *hashes = xcalloc(ncap, sizeof(*hashes));
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
-		size_t j = hash_str(m->keys[i]) & (ncap - 1);
+		size_t j = m->hashes[i] & (ncap - 1);
 		while (keys[j])
 			j = (j + 1) & (ncap - 1);
 		keys[j] = m->keys[i];
 		vals[j] = m->vals[i];
+		hashes[j] = m->hashes[i];
 	}
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	m->keys = keys;
 	m->vals = vals;
+	m->hashes = hashes;
 	m->cap = ncap;
 }
 
@@ -134,13 +148,15 @@ static int strmap_get(struct strmap *m, const char *key, size_t *slot)
 {
 	if ((m->n + 1) * 2 > m->cap)
 		strmap_grow(m);
-	size_t j = hash_str(key) & (m->cap - 1);
+	uint64_t h = hash_str(key);
+	size_t j = h & (m->cap - 1);
 	while (m->keys[j]) {
-		if (!strcmp(m->keys[j], key))
+		if (m->hashes[j] == h && !strcmp(m->keys[j], key))
 			return m->vals[j];
 		j = (j + 1) & (m->cap - 1);
 	}
 	*slot = j;
+	m->pending = h;
 	return -1;
 }
 
@@ -148,6 +164,7 @@ static void strmap_put(struct strmap *m, size_t slot, char *key, int val)
 {
 	m->keys[slot] = key;
 	m->vals[slot] = val;
+	m->hashes[slot] = m->pending;
 	m->n++;
 }
 
@@ -155,6 +172,7 @@ static void strmap_release(struct strmap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -174,6 +192,7 @@ struct tagg {
 	int day_plays;
 	int64_t day_ms;
 	int disp;           /* index in out->tracks, -1 none */
+	int fallback_done;
 };
 
 struct aagg {
@@ -191,15 +210,21 @@ struct kagg {               /* albums and genres */
 	char *sub;
 };
 
+struct fill_stmts {
+	sqlite3 *db;
+	sqlite3_stmt *q[4];
+};
+
 struct scan {
 	sqlite3 *db;
 	struct report_year *out;
 	struct tagg *t;
-	int nt, at;
+	int nt, at, ncatalog;
 	struct aagg *a;
 	int na, aa;
 	struct strmap tmap, amap;
-	sqlite3_stmt *q_track, *q_artists, *q_fallback;
+	sqlite3_stmt *q_fallback;
+	struct fill_stmts fill;
 	int *touched;       /* tracks played on the current day */
 	int ntouched, atouched;
 	int64_t cur_day;
@@ -231,18 +256,13 @@ static void add_artist(struct tagg *t, int ai)
 	t->artists[t->nartists++] = ai;
 }
 
-/* First sight of a track in the year: its duration, album, artists, mood. */
-static int track_index(struct scan *s, const char *id)
+static int new_track(struct scan *s, const char *id, size_t slot)
 {
-	size_t slot;
-	int i = strmap_get(&s->tmap, id, &slot);
-	if (i >= 0)
-		return i;
 	if (s->nt == s->at) {
 		s->at = s->at ? s->at * 2 : 1024;
 		s->t = xrealloc(s->t, (size_t)s->at * sizeof(*s->t));
 	}
-	i = s->nt++;
+	int i = s->nt++;
 	struct tagg *t = &s->t[i];
 	memset(t, 0, sizeof(*t));
 	t->id = xstrdup(id);
@@ -250,49 +270,84 @@ static int track_index(struct scan *s, const char *id)
 	t->day = INT64_MIN;
 	t->disp = -1;
 	strmap_put(&s->tmap, slot, t->id, i);
+	return i;
+}
 
-	int found = 0;
-	sqlite3_bind_text(s->q_track, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s->q_track) == SQLITE_ROW) {
-		found = 1;
-		t->duration = col_i64(s->q_track, 0, -1);
-		t->album_key = col_dup(s->q_track, 1);
-		if (sqlite3_column_type(s->q_track, 2) != SQLITE_NULL &&
-		    sqlite3_column_type(s->q_track, 3) != SQLITE_NULL) {
-			t->has_mood = 1;
-			t->valence = sqlite3_column_double(s->q_track, 2);
-			t->energy = sqlite3_column_double(s->q_track, 3);
+/*
+ * Loads the catalog's tracks (duration, album, artists, mood) in three
+ * sequential scans: cheaper than a point lookup per distinct track, and
+ * proportional to the listener's catalog, not to the year's plays.
+ */
+static void preload_catalog(struct scan *s)
+{
+	sqlite3_stmt *st = db_prepare(s->db, "SELECT id, duration_ms, album_id FROM tracks");
+	size_t slot;
+	int i;
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (strmap_get(&s->tmap, id, &slot) >= 0)
+			continue;
+		i = new_track(s, id, slot);
+		s->t[i].duration = col_i64(st, 1, -1);
+		s->t[i].album_key = col_dup(st, 2);
+	}
+	sqlite3_finalize(st);
+	s->ncatalog = s->nt;
+	st = db_prepare(s->db, "SELECT track_id, valence, energy FROM audio_features"
+			       " WHERE valence IS NOT NULL AND energy IS NOT NULL");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		i = strmap_get(&s->tmap, (const char *)sqlite3_column_text(st, 0), &slot);
+		if (i < 0)
+			continue;
+		s->t[i].has_mood = 1;
+		s->t[i].valence = sqlite3_column_double(st, 1);
+		s->t[i].energy = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	st = db_prepare(s->db, "SELECT track_id, artist_id FROM track_artists"
+			       " ORDER BY track_id, position");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		i = strmap_get(&s->tmap, (const char *)sqlite3_column_text(st, 0), &slot);
+		if (i < 0)
+			continue;
+		add_artist(&s->t[i], artist_index(s,
+			(const char *)sqlite3_column_text(st, 1)));
+	}
+	sqlite3_finalize(st);
+}
+
+/* A track played this year: from the catalog, or new with the play's names. */
+static int track_index(struct scan *s, const char *id)
+{
+	size_t slot;
+	int i = strmap_get(&s->tmap, id, &slot);
+	if (i >= 0 && (i >= s->ncatalog || s->t[i].fallback_done ||
+		       (s->t[i].nartists && s->t[i].album_key[0])))
+		return i;
+	if (i < 0)
+		i = new_track(s, id, slot);
+	struct tagg *t = &s->t[i];
+	t->fallback_done = 1;
+	/* Not (fully) in the catalog yet: the names the play itself carried. */
+	sqlite3_bind_text(s->q_fallback, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s->q_fallback) == SQLITE_ROW) {
+		const char *ar = (const char *)sqlite3_column_text(s->q_fallback, 0);
+		const char *al = (const char *)sqlite3_column_text(s->q_fallback, 1);
+		struct strbuf k = STRBUF_INIT;
+		if (!t->nartists && ar) {
+			strbuf_addf(&k, "name:%s", ar);
+			add_artist(t, artist_index(s, k.buf));
 		}
-	}
-	sqlite3_reset(s->q_track);
-	if (found) {
-		sqlite3_bind_text(s->q_artists, 1, id, -1, SQLITE_STATIC);
-		while (sqlite3_step(s->q_artists) == SQLITE_ROW)
-			add_artist(t, artist_index(s,
-				(const char *)sqlite3_column_text(s->q_artists, 0)));
-		sqlite3_reset(s->q_artists);
-	}
-	if (!found || !t->nartists || !t->album_key[0]) {
-		/* Not in the catalog yet: the names the play itself carried. */
-		sqlite3_bind_text(s->q_fallback, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(s->q_fallback) == SQLITE_ROW) {
-			const char *ar = (const char *)sqlite3_column_text(s->q_fallback, 0);
-			const char *al = (const char *)sqlite3_column_text(s->q_fallback, 1);
-			struct strbuf k = STRBUF_INIT;
-			if (!t->nartists && ar) {
-				strbuf_addf(&k, "name:%s", ar);
-				add_artist(t, artist_index(s, k.buf));
-			}
-			if ((!t->album_key || !t->album_key[0]) && al) {
-				strbuf_reset(&k);
-				strbuf_addf(&k, "name:%s", al);
-				free(t->album_key);
-				t->album_key = strbuf_detach(&k, NULL);
-			}
-			strbuf_release(&k);
+		if ((!t->album_key || !t->album_key[0]) && al) {
+			strbuf_reset(&k);
+			strbuf_addf(&k, "name:%s", al);
+			free(t->album_key);
+			t->album_key = strbuf_detach(&k, NULL);
 		}
-		sqlite3_reset(s->q_fallback);
+		strbuf_release(&k);
 	}
+	sqlite3_reset(s->q_fallback);
 	if (!t->album_key)
 		t->album_key = xstrdup("");
 	return i;
@@ -414,7 +469,22 @@ static int scan_plays(struct scan *s, const struct report_options *opt,
 /* ---- display data ------------------------------------------------------ */
 
 /* Fills a report_track from the catalog, falling back to the play's names. */
-static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
+static sqlite3_stmt *fill_stmt(struct fill_stmts *f, int i, const char *sql)
+{
+	if (!f->q[i])
+		f->q[i] = db_prepare(f->db, sql);
+	return f->q[i];
+}
+
+static void fill_stmts_release(struct fill_stmts *f)
+{
+	for (int i = 0; i < 4; i++)
+		if (f->q[i])
+			sqlite3_finalize(f->q[i]);
+	memset(f->q, 0, sizeof(f->q));
+}
+
+static void fill_track(struct fill_stmts *f, const char *id, struct report_track *rt)
 {
 	sqlite3_stmt *st;
 	struct strbuf ar = STRBUF_INIT;
@@ -422,7 +492,7 @@ static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
 	memset(rt, 0, sizeof(*rt));
 	rt->id = xstrdup(id);
 	rt->duration_ms = -1;
-	st = db_prepare(db,
+	st = fill_stmt(f, 0, 
 		"SELECT t.name, t.album_id, al.name, t.duration_ms FROM tracks t"
 		" LEFT JOIN albums al ON al.id = t.album_id WHERE t.id = ?1");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -432,9 +502,9 @@ static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
 		rt->album = col_dup(st, 2);
 		rt->duration_ms = col_i64(st, 3, -1);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
-	st = db_prepare(db,
+	st = fill_stmt(f, 1, 
 		"SELECT COALESCE(ar.name, ta.artist_id) FROM track_artists ta"
 		" LEFT JOIN artists ar ON ar.id = ta.artist_id"
 		" WHERE ta.track_id = ?1 ORDER BY ta.position");
@@ -444,10 +514,10 @@ static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
 			strbuf_addstr(&ar, ", ");
 		strbuf_addstr(&ar, (const char *)sqlite3_column_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
 	if (!rt->name || !rt->name[0] || !ar.len || !rt->album || !rt->album[0]) {
-		st = db_prepare(db,
+		st = fill_stmt(f, 2, 
 			"SELECT track_name, artist_name, album_name FROM plays"
 			" WHERE track_id = ?1 AND track_name IS NOT NULL LIMIT 1");
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -464,7 +534,7 @@ static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
 				rt->album = col_dup(st, 2);
 			}
 		}
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 	}
 	if (!rt->name)
 		rt->name = xstrdup(id);
@@ -477,7 +547,7 @@ static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
 	/* The smallest image at least 160 px wide, else the largest. */
 	rt->cover_url = NULL;
 	if (rt->album_id[0]) {
-		st = db_prepare(db,
+		st = fill_stmt(f, 3, 
 			"SELECT url FROM album_images WHERE album_id = ?1"
 			" ORDER BY (COALESCE(width, 0) >= 160) DESC,"
 			" CASE WHEN COALESCE(width, 0) >= 160 THEN width END ASC,"
@@ -485,7 +555,7 @@ static void fill_track(sqlite3 *db, const char *id, struct report_track *rt)
 		sqlite3_bind_text(st, 1, rt->album_id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			rt->cover_url = col_dup(st, 0);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 	}
 	if (!rt->cover_url)
 		rt->cover_url = xstrdup("");
@@ -508,10 +578,19 @@ static int display_index(struct scan *s, int ti)
 	if (t->disp < 0) {
 		y->tracks = xrealloc(y->tracks,
 				     (size_t)(y->ntracks + 1) * sizeof(*y->tracks));
-		fill_track(s->db, t->id, &y->tracks[y->ntracks]);
+		fill_track(&s->fill, t->id, &y->tracks[y->ntracks]);
 		t->disp = y->ntracks++;
 	}
 	return t->disp;
+}
+
+static void release_ranks(struct report_rank *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(r[i].key);
+		free(r[i].label);
+		free(r[i].sub);
+	}
 }
 
 static int cmp_rank(const void *pa, const void *pb)
@@ -556,12 +635,15 @@ static void rank_tracks(struct scan *s)
 {
 	struct report_year *y = s->out;
 	struct kagg *v = xcalloc((size_t)s->nt + 1, sizeof(*v));
+	int n = 0;
 	for (int i = 0; i < s->nt; i++) {
-		v[i].key = s->t[i].id;
-		v[i].plays = s->t[i].plays;
-		v[i].ms = s->t[i].ms;
+		if (!s->t[i].plays)
+			continue;
+		v[n].key = s->t[i].id;
+		v[n].plays = s->t[i].plays;
+		v[n++].ms = s->t[i].ms;
 	}
-	y->ntop_tracks = top_of(v, s->nt, y->top_tracks);
+	y->ntop_tracks = top_of(v, n, y->top_tracks);
 	for (int k = 0; k < y->ntop_tracks; k++) {
 		size_t slot;
 		int ti = strmap_get(&s->tmap, y->top_tracks[k].key, &slot);
@@ -595,18 +677,21 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	struct kagg *v = xcalloc((size_t)s->na + 1, sizeof(*v));
 	struct kagg *nv = xcalloc((size_t)s->na + 1, sizeof(*nv));
 	int nnew = 0;
+	int nv_all = 0;
 	for (int i = 0; i < s->na; i++) {
 		struct aagg *a = &s->a[i];
-		v[i].key = a->key;
-		v[i].plays = a->plays;
-		v[i].ms = a->ms;
-		if (!a->plays || !strncmp(a->key, "name:", 5))
+		if (!a->plays)
+			continue;
+		v[nv_all].key = a->key;
+		v[nv_all].plays = a->plays;
+		v[nv_all++].ms = a->ms;
+		if (!strncmp(a->key, "name:", 5))
 			continue;
 		y->distinct_artists++;
 		sqlite3_bind_text(qnew, 1, a->key, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(qnew, 2, year_from);
 		if (sqlite3_step(qnew) == SQLITE_ROW && !sqlite3_column_int(qnew, 0))
-			nv[nnew++] = v[i];
+			nv[nnew++] = v[nv_all - 1];
 		sqlite3_reset(qnew);
 		sqlite3_bind_text(qg, 1, a->key, -1, SQLITE_STATIC);
 		while (sqlite3_step(qg) == SQLITE_ROW) {
@@ -630,7 +715,7 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 		if (s->a[i].plays && !strncmp(s->a[i].key, "name:", 5))
 			y->distinct_artists++;
 	y->new_artists = nnew;
-	y->ntop_artists = top_of(v, s->na, y->top_artists);
+	y->ntop_artists = top_of(v, nv_all, y->top_artists);
 	y->nnew_artist_list = top_of(nv, nnew, y->new_artist_list);
 	for (int k = 0; k < y->ntop_artists; k++)
 		y->top_artists[k].label = lookup_name(s->db,
@@ -656,7 +741,15 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 			}
 		}
 	}
+	int ngp = 0;
+	for (int i = 0; i < ng; i++)
+		if (g[i].plays)
+			ngp++;
 	y->ntop_genres = top_of(g, ng, y->top_genres);
+	if (y->ntop_genres > ngp) {
+		release_ranks(y->top_genres + ngp, y->ntop_genres - ngp);
+		y->ntop_genres = ngp;
+	}
 	for (int k = 0; k < y->ntop_genres; k++)
 		y->top_genres[k].label = xstrdup(y->top_genres[k].key);
 	for (int i = 0; i < ng; i++)
@@ -681,7 +774,7 @@ static void rank_albums(struct scan *s)
 	for (int i = 0; i < s->nt; i++) {
 		struct tagg *t = &s->t[i];
 		size_t slot;
-		if (!t->album_key[0])
+		if (!t->album_key[0] || !t->plays)
 			continue;
 		int ai = strmap_get(&m, t->album_key, &slot);
 		if (ai < 0) {
@@ -738,24 +831,21 @@ int report_year(sqlite3 *db, int year, const struct report_options *opt,
 	s.db = db;
 	s.out = out;
 	s.cur_day = INT64_MIN;
-	s.q_track = db_prepare(db,
-		"SELECT t.duration_ms, t.album_id, f.valence, f.energy FROM tracks t"
-		" LEFT JOIN audio_features f ON f.track_id = t.id WHERE t.id = ?1");
-	s.q_artists = db_prepare(db,
-		"SELECT artist_id FROM track_artists WHERE track_id = ?1"
-		" ORDER BY position");
+	s.fill.db = db;
 	s.q_fallback = db_prepare(db,
 		"SELECT artist_name, album_name FROM plays WHERE track_id = ?1"
 		" AND artist_name IS NOT NULL LIMIT 1");
 
 	if (db_exec(db, "BEGIN", err))
 		goto out;
+	preload_catalog(&s);
 	if (scan_plays(&s, opt, from, to)) {
 		strbuf_addf(err, "reading the plays of %d: %s", year, sqlite3_errmsg(db));
 		db_exec(db, "ROLLBACK", NULL);
 		goto out;
 	}
-	out->distinct_tracks = s.nt;
+	for (int i = 0; i < s.nt; i++)
+		out->distinct_tracks += s.t[i].plays > 0;
 	for (int i = 0; i < out->ndays; i++) {
 		struct report_day *d = &out->days[i];
 		if (d->win >= 0) {
@@ -794,19 +884,9 @@ out:
 	free(s.touched);
 	strmap_release(&s.tmap);
 	strmap_release(&s.amap);
-	sqlite3_finalize(s.q_track);
-	sqlite3_finalize(s.q_artists);
 	sqlite3_finalize(s.q_fallback);
+	fill_stmts_release(&s.fill);
 	return ret;
-}
-
-static void release_ranks(struct report_rank *r, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(r[i].key);
-		free(r[i].label);
-		free(r[i].sub);
-	}
 }
 
 void report_year_release(struct report_year *y)
@@ -916,7 +996,9 @@ int report_track(sqlite3 *db, const char *track_id,
 
 	(void)err;
 	memset(out, 0, sizeof(*out));
-	fill_track(db, track_id, &out->t);
+	struct fill_stmts fs = { db, { NULL } };
+	fill_track(&fs, track_id, &out->t);
+	fill_stmts_release(&fs);
 	st = db_prepare(db, "SELECT played_ms FROM plays WHERE track_id = ?1"
 			    " ORDER BY played_ms");
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);

@@ -1,0 +1,82 @@
+/*
+ * Measures the "see it" reports on an existing store (see report_bench.sh,
+ * which fills one with bench/report_gen.sql): for each year given, the time
+ * to compute the year (calendar and year in review come from one pass) and
+ * to render the calendar and year-in-review pages. Prints milliseconds:
+ * the first (cold) run and the best of five.
+ *   report-bench DB YEAR...
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/strbuf.h"
+#include "core/timeutil.h"
+#include "report/report.h"
+#include "store/db.h"
+#include "web/api.h"
+#include "web/html.h"
+#include "core/banned.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	sqlite3 *db;
+	struct strbuf err = STRBUF_INIT;
+	struct report_options opt = { 30000 };
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: report-bench DB YEAR...\n");
+		return 2;
+	}
+	time_set_zone(getenv("SPINLOG_TIMEZONE"));
+	if (db_open(argv[1], &db, &err)) {
+		fprintf(stderr, "report-bench: %s\n", err.buf);
+		return 1;
+	}
+	if (getenv("BENCH_TUNE"))
+		report_tune(db);
+	printf("%-6s %8s %12s %12s %12s %12s %8s\n", "year", "plays", "report_cold",
+	       "report_best", "calendar", "summary", "html_kb");
+	for (int a = 2; a < argc; a++) {
+		int year = (int)strtol(argv[a], NULL, 10);
+		double cold = 0, best = 1e9, cal = 1e9, sum = 1e9;
+		size_t kb = 0;
+		for (int run = 0; run < 5; run++) {
+			struct report_year y;
+			struct strbuf out = STRBUF_INIT;
+			double t0 = now_ms();
+			if (report_year(db, year, &opt, &y, &err)) {
+				fprintf(stderr, "report-bench: %s\n", err.buf);
+				return 1;
+			}
+			double t1 = now_ms();
+			html_calendar(&y, NULL, &year, 1, &out);
+			api_calendar(&y, NULL, &out);
+			double t2 = now_ms();
+			html_year(&y, NULL, &year, 1, &out);
+			api_summary(&y, &out);
+			double t3 = now_ms();
+			if (!run)
+				cold = t1 - t0;
+			if (t1 - t0 < best) best = t1 - t0;
+			if (t2 - t1 < cal) cal = t2 - t1;
+			if (t3 - t2 < sum) sum = t3 - t2;
+			kb = out.len / 1024;
+			if (a == 2 && !run)
+				printf("# %d plays counted in %d\n", y.plays, year);
+			report_year_release(&y);
+			strbuf_release(&out);
+		}
+		printf("%-6d %8s %12.1f %12.1f %12.2f %12.2f %8zu\n", year, "", cold, best,
+		       cal, sum, kb);
+	}
+	db_close(db);
+	return 0;
+}
