@@ -21,6 +21,7 @@
 #include <zip.h>
 
 #include "core/fsutil.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "pipeline/import.h"
@@ -878,12 +879,14 @@ out:
  * Indexes are cheaper built once than maintained row by row: for a big
  * import into a small table, drop the plays indexes and create them again
  * from their own SQL afterwards (inside the transaction, so all or nothing).
+ * Partial indexes are kept: imported rows are not in them, and building
+ * one would scan the whole table again.
  */
 static int drop_indexes(sqlite3 *db, struct strvec *sqls, struct strbuf *err)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
-		" tbl_name = 'plays' AND sql IS NOT NULL");
+		" tbl_name = 'plays' AND sql IS NOT NULL AND sql NOT LIKE '% WHERE %'");
 	struct strvec names = STRVEC_INIT;
 	int ret = 0;
 
@@ -1059,6 +1062,18 @@ static void merge_state_release(struct merge_state *m)
 	free(m->acc_row);
 }
 
+/* Time order, then file order: the order plays are written in. */
+static int cmp_event_time(const void *a, const void *b)
+{
+	const struct import_event *x = *(struct import_event *const *)a;
+	const struct import_event *y = *(struct import_event *const *)b;
+	if (x->played_ms != y->played_ms)
+		return x->played_ms < y->played_ms ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
 /* Everything under the transaction: merge, write, heal, count. */
 static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 		 char **paths, int npaths, struct import_result *res,
@@ -1066,6 +1081,7 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 {
 	struct merge_state m;
 	struct strvec idx = STRVEC_INIT;
+	int64_t t0 = time_mono_ms();
 	int64_t account, lo = INT64_MAX, hi = INT64_MIN, stored;
 	int ret = -1;
 
@@ -1096,7 +1112,7 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	m.acct_of = xmalloc((m.n + 1) * sizeof(*m.acct_of));
 	memset(m.acct_of, 0xff, (m.n + 1) * sizeof(*m.acct_of));
 
-	if (db_exec(db, "PRAGMA cache_size = -32768", err) || db_begin(db, err))
+	if (db_exec(db, "PRAGMA cache_size = -32768; PRAGMA threads = 2", err) || db_begin(db, err))
 		goto fail;
 	if (resolve_account(db, o->account, &account, &res->account, err))
 		goto rollback;
@@ -1110,9 +1126,11 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	m.acc_row = xmalloc((m.nrows + 1) * sizeof(*m.acc_row));
 	memset(m.exp_of, 0xff, (m.nrows + 1) * sizeof(*m.exp_of));
 	memset(m.acc_row, 0xff, (m.nrows + 1) * sizeof(*m.acc_row));
+	qsort(m.ev, m.n, sizeof(*m.ev), cmp_event_time);
 	drop_duplicates(&m);
 	match_export(&m);
 	match_account(&m);
+	log_debug("import: merged in %lld ms", (long long)(time_mono_ms() - t0));
 
 	stored = db_scalar(db, "SELECT count(*) FROM plays");
 	if (m.n - m.dupes - m.merged > 100000 &&
@@ -1121,9 +1139,11 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 		goto rollback;
 	if (write_plays(db, &m, account, res->import_id, err))
 		goto rollback;
+	log_debug("import: written in %lld ms", (long long)(time_mono_ms() - t0));
 	for (size_t i = 0; i < idx.n; i++)
 		if (db_exec(db, idx.v[i], err))
 			goto rollback;
+	log_debug("import: indexed in %lld ms", (long long)(time_mono_ms() - t0));
 	res->records = m.n;
 	res->added = m.added;
 	res->merged = m.merged;
@@ -1131,13 +1151,15 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
 	    finish_import(db, res))
 		goto rollback;
-	if (o->dry_run) {
+	/* Nothing new (the same files again): leave no trace at all. */
+	if (o->dry_run || (!res->added && !res->merged && !res->healed)) {
 		db_rollback(db);
 		ret = 0;
 		goto out;
 	}
 	if (db_commit(db, err))
 		goto fail;
+	log_debug("import: committed in %lld ms", (long long)(time_mono_ms() - t0));
 	ret = 0;
 	goto out;
 rollback:
@@ -1156,6 +1178,7 @@ int import_run(sqlite3 *db, const struct import_opts *o, char **paths,
 {
 	struct job j;
 	int ret = -1;
+	int64_t t0 = time_mono_ms();
 
 	memset(&j, 0, sizeof(j));
 	j.o = o;
@@ -1169,6 +1192,7 @@ int import_run(sqlite3 *db, const struct import_opts *o, char **paths,
 			goto out;
 	if (parse_all(&j, err))
 		goto out;
+	log_debug("import: parsed in %lld ms", (long long)(time_mono_ms() - t0));
 	for (size_t i = 0; i < j.ntasks; i++) {
 		if (j.tasks[i].status == 1)
 			strvec_push(&res->ignored, j.tasks[i].name);
