@@ -152,11 +152,13 @@ int poll_account(sqlite3 *db, struct landing *l, struct spotify_client *c,
 			if (f[i].rows.n && f[i].rows.oldest_ms < res->gap_to_ms)
 				res->gap_to_ms = f[i].rows.oldest_ms;
 	}
+	res->not_before_ms = spotify_client_not_before(c);
 	if (store(db, acct, f, nf, res, now,
 		  res->sp != SP_OK ? sp_result_name(res->sp) :
 		  msg.len ? "error" : "ok", err))
 		goto out;
 	res->newest_ms = plays_newest_api_ms(db, acct);
+	res->not_before_ms = spotify_client_not_before(c);
 	ret = msg.len ? -1 : 0;
 	if (ret)
 		strbuf_add(err, msg.buf, msg.len);

@@ -26,6 +26,7 @@ struct poll_result {
 	int64_t newest_ms;     /* newest API play stored, after the poll */
 	int gap;               /* 1 when a gap was detected */
 	int64_t gap_from_ms, gap_to_ms;
+	int64_t not_before_ms; /* the account's rate-limit penalty end, 0 = none */
 };
 
 /*

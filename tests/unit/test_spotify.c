@@ -1,0 +1,163 @@
+/* Unit tests for spotify/: PKCE, base64url, Retry-After, backoff bounds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/fsutil.h"
+#include "core/http.h"
+#include "spotify/account.h"
+#include "spotify/oauth.h"
+#include "spotify/retry.h"
+
+static void base64url_vectors(void **state)
+{
+	static const struct { const char *in, *out; } v[] = {
+		{ "", "" }, { "f", "Zg" }, { "fo", "Zm8" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg" }, { "fooba", "Zm9vYmE" }, { "foobar", "Zm9vYmFy" },
+		{ "\xfb\xff\xbf", "-_-_" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		oauth_base64url((const unsigned char *)v[i].in, strlen(v[i].in), &sb);
+		assert_string_equal(sb.buf, v[i].out);
+		strbuf_release(&sb);
+	}
+}
+
+static void pkce_rfc7636_example(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	oauth_pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", &sb);
+	assert_string_equal(sb.buf, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+	strbuf_release(&sb);
+}
+
+static void pkce_verifier_shape(void **state)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	(void)state;
+	assert_int_equal(oauth_pkce_verifier(&a), 0);
+	assert_int_equal(oauth_pkce_verifier(&b), 0);
+	assert_true(a.len >= 43 && a.len <= 128);
+	assert_int_equal(strspn(a.buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				"qrstuvwxyz0123456789-._~"), a.len);
+	assert_string_not_equal(a.buf, b.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+static void authorize_url(void **state)
+{
+	struct config cfg;
+	struct strbuf err = STRBUF_INIT, url = STRBUF_INIT;
+	(void)state;
+	config_init(&cfg);
+	assert_int_equal(config_set(&cfg, "spotify.client_id", "abc", "test", &err), 0);
+	oauth_authorize_url(&cfg, "http://127.0.0.1:8888/callback", "st", "ch", &url);
+	assert_string_equal(url.buf,
+		"https://accounts.spotify.com/authorize?client_id=abc&response_type=code"
+		"&redirect_uri=http%3A%2F%2F127.0.0.1%3A8888%2Fcallback&state=st"
+		"&scope=user-read-recently-played&code_challenge_method=S256"
+		"&code_challenge=ch");
+	strbuf_release(&url);
+	strbuf_release(&err);
+	config_release(&cfg);
+}
+
+static void retry_after_forms(void **state)
+{
+	int64_t now = 1445412480000LL; /* Wed, 21 Oct 2015 07:28:00 GMT */
+	(void)state;
+	assert_int_equal(http_parse_retry_after("120", now), 120);
+	assert_int_equal(http_parse_retry_after("0", now), 0);
+	assert_int_equal(http_parse_retry_after("Wed, 21 Oct 2015 07:29:00 GMT", now), 60);
+	assert_int_equal(http_parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), 0);
+	assert_int_equal(http_parse_retry_after("soon", now), -1);
+	assert_int_equal(sp_retry_after_ms(3600), 3600000);
+	assert_int_equal(sp_retry_after_ms(-1), 1000);
+}
+
+static void backoff_bounds(void **state)
+{
+	(void)state;
+	for (int attempt = 0; attempt < 40; attempt++) {
+		int64_t hi = 200;
+		for (int i = 0; i < attempt && hi < 10000; i++)
+			hi *= 2;
+		if (hi > 10000)
+			hi = 10000;
+		for (int k = 0; k < 200; k++) {
+			int64_t d = sp_backoff_ms(attempt, 200, 10000, sp_random64());
+			assert_true(d >= 0 && d <= hi);
+		}
+		/* the extremes of the draw reach both ends */
+		assert_int_equal(sp_backoff_ms(attempt, 200, 10000, 0), 0);
+		assert_int_equal(sp_backoff_ms(attempt, 200, 10000, (uint64_t)hi), hi);
+	}
+	assert_int_equal(sp_backoff_ms(60, 200, 10000, 10000), 10000);
+}
+
+static void account_roundtrip(void **state)
+{
+	char dir[] = "/tmp/spinlog-acct-XXXXXX";
+	struct account_state st = ACCOUNT_STATE_INIT, back;
+	struct strbuf err = STRBUF_INIT;
+	struct strvec names = STRVEC_INIT;
+	char *path;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	account_set_str(&st.access_token, "AT\"x");
+	account_set_str(&st.refresh_token, "RT");
+	st.expires_ms = 5;
+	st.authorized_ms = 7;
+	st.not_before_ms = 9;
+	st.needs_reauth = 1;
+	account_set_str(&st.reauth_reason, "refused");
+	assert_int_equal(account_save(dir, "main", &st, &err), 0);
+	assert_int_equal(account_load(dir, "main", &back, &err), 0);
+	assert_string_equal(back.access_token, "AT\"x");
+	assert_string_equal(back.refresh_token, "RT");
+	assert_int_equal(back.expires_ms, 5);
+	assert_int_equal(back.authorized_ms, 7);
+	assert_int_equal(back.not_before_ms, 9);
+	assert_int_equal(back.needs_reauth, 1);
+	assert_string_equal(back.reauth_reason, "refused");
+	assert_int_equal(account_list(dir, &names), 0);
+	assert_int_equal(names.n, 1);
+	assert_string_equal(names.v[0], "main");
+	assert_int_equal(account_load(dir, "../x", &back, &err), -1);
+	assert_false(account_valid_name(".hidden"));
+	path = account_path(dir, "main");
+	unlink(path);
+	free(path);
+	path = fs_join(dir, "accounts");
+	rmdir(path);
+	free(path);
+	rmdir(dir);
+	strvec_clear(&names);
+	account_state_release(&st);
+	account_state_release(&back);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(base64url_vectors),
+		cmocka_unit_test(pkce_rfc7636_example),
+		cmocka_unit_test(pkce_verifier_shape),
+		cmocka_unit_test(authorize_url),
+		cmocka_unit_test(retry_after_forms),
+		cmocka_unit_test(backoff_bounds),
+		cmocka_unit_test(account_roundtrip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
