@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -1060,6 +1061,42 @@ static void merge_state_release(struct merge_state *m)
 	free(m->acc_row);
 }
 
+/*
+ * Bulk mode for a big import: the rollback journal instead of WAL while the
+ * import runs. In WAL every page is written twice (to the log, then by the
+ * checkpoint into the database); a rollback journal only saves the pages
+ * that existed before, and a big import mostly appends new ones. Switching
+ * needs the database to ourselves: when another process has it open the
+ * switch fails and the import simply runs in WAL. db_open puts WAL back for
+ * every later open; we put it back at once.
+ */
+static int bulk_mode(sqlite3 *db, int on)
+{
+	sqlite3_stmt *st = db_prepare(db, on ? "PRAGMA journal_mode = DELETE"
+					     : "PRAGMA journal_mode = WAL");
+	int ok = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0),
+			     on ? "delete" : "wal");
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* Frees the parsed events and their strings once they are written. */
+static void release_events(struct job *j, struct merge_state *m)
+{
+	merge_state_release(m);
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < j->ntasks; i++) {
+		free(j->tasks[i].f.ev);
+		j->tasks[i].f.ev = NULL;
+		j->tasks[i].f.alloc = 0;
+	}
+	for (int i = 0; i < THREADS; i++)
+		import_pool_release(&j->pools[i]);
+	malloc_trim(0);
+}
+
 /* Time order, then file order: the order plays are written in. */
 static int cmp_event_time(const void *a, const void *b)
 {
@@ -1081,7 +1118,7 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	struct strvec idx = STRVEC_INIT;
 	int64_t t0 = time_mono_ms();
 	int64_t account, lo = INT64_MAX, hi = INT64_MIN, stored;
-	int ret = -1;
+	int ret = -1, bulk = 0;
 
 	memset(&m, 0, sizeof(m));
 	for (size_t i = 0; i < j->ntasks; i++) {
@@ -1117,6 +1154,8 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	 */
 	if (db_exec(db, "PRAGMA cache_size = -8192; PRAGMA threads = 2", err))
 		goto fail;
+	if (m.n > 100000)
+		bulk = bulk_mode(db, 1);
 	if (db_begin(db, err))
 		goto fail;
 	if (resolve_account(db, o->account, &account, &res->account, err))
@@ -1145,14 +1184,21 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	if (write_plays(db, &m, account, res->import_id, err))
 		goto rollback;
 	log_debug("import: written in %lld ms", (long long)(time_mono_ms() - t0));
-	for (size_t i = 0; i < idx.n; i++)
-		if (db_exec(db, idx.v[i], err))
-			goto rollback;
-	log_debug("import: indexed in %lld ms", (long long)(time_mono_ms() - t0));
 	res->records = m.n;
 	res->added = m.added;
 	res->merged = m.merged;
 	res->dupes = m.dupes;
+	if (idx.n) {
+		/*
+		 * The parsed events are written: give their memory to SQLite's
+		 * sorter, which builds the indexes without spilling to disk.
+		 */
+		release_events(j, &m);
+	}
+	for (size_t i = 0; i < idx.n; i++)
+		if (db_exec(db, idx.v[i], err))
+			goto rollback;
+	log_debug("import: indexed in %lld ms", (long long)(time_mono_ms() - t0));
 	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
 	    finish_import(db, res))
 		goto rollback;
@@ -1173,6 +1219,8 @@ fail:
 	if (!err->len)
 		strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(db));
 out:
+	if (bulk)
+		bulk_mode(db, 0);
 	strvec_clear(&idx);
 	merge_state_release(&m);
 	return ret;

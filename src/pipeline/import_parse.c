@@ -165,6 +165,7 @@ static const char *const key_names[K_N] = {
 
 #define KTAB 256
 static signed char key_tab[KTAB];
+static unsigned char key_len[K_N];
 static int key_tab_ready;
 
 static unsigned key_slot(const char *k, size_t len)
@@ -182,6 +183,7 @@ static void key_tab_init(void)
 	memset(key_tab, -1, sizeof(key_tab));
 	for (int i = 0; i < K_N; i++) {
 		unsigned j = key_slot(key_names[i], strlen(key_names[i]));
+		key_len[i] = (unsigned char)strlen(key_names[i]);
 		while (key_tab[j] >= 0)
 			j = (j + 1) & (KTAB - 1);
 		key_tab[j] = (signed char)i;
@@ -196,9 +198,9 @@ static int key_lookup(const char *k, size_t len)
 		return -1;
 	j = key_slot(k, len);
 	while (key_tab[j] >= 0) {
-		const char *n = key_names[(int)key_tab[j]];
-		if (!strncmp(n, k, len) && n[len] == '\0')
-			return key_tab[j];
+		int key = key_tab[j];
+		if (key_len[key] == len && !memcmp(key_names[key], k, len))
+			return key;
 		j = (j + 1) & (KTAB - 1);
 	}
 	return -1;
@@ -613,10 +615,10 @@ static int classify_name(const char *name, int *kind, int *video)
 }
 
 /* Spotify started in 2006; a day of clock skew is allowed in the future. */
-static int plausible(int64_t ms)
+static int plausible(int64_t ms, int64_t now)
 {
 	static const int64_t y2006 = 1136073600000LL;
-	return ms >= y2006 && ms <= time_now_ms() + 86400000LL;
+	return ms >= y2006 && ms <= now + 86400000LL;
 }
 
 /* "YYYY-MM-DDTHH:MM:SSZ" fast, anything else through time_parse_iso. */
@@ -722,6 +724,7 @@ static int uri_id(struct scan *s, int key, struct jval *v, const char *prefix,
 }
 
 struct fileinfo {
+	int64_t now;
 	int format, kind, video, unsure;
 	int keep_network;
 };
@@ -762,7 +765,7 @@ static int extended_event(struct scan *s, struct rec *r,
 		return -1;
 	if (!ts || parse_time(ts, tsl, &e->played_ms))
 		return fail_field(s, K_TS, "is not a timestamp", &r->v[K_TS]);
-	if (!plausible(e->played_ms))
+	if (!plausible(e->played_ms, fi->now))
 		return fail_field(s, K_TS, "is not a plausible time (before "
 				  "2006 or in the future)", &r->v[K_TS]);
 	e->played_ms -= e->played_ms % 1000;
@@ -870,7 +873,7 @@ static int account_event(struct scan *s, struct rec *r,
 	if (!et || parse_time(et, etl, &e->played_ms))
 		return fail_field(s, K_END_TIME, "is not a timestamp",
 				  &r->v[K_END_TIME]);
-	if (!plausible(e->played_ms))
+	if (!plausible(e->played_ms, fi->now))
 		return fail_field(s, K_END_TIME, "is not a plausible time "
 				  "(before 2006 or in the future)",
 				  &r->v[K_END_TIME]);
@@ -928,6 +931,7 @@ int import_parse_buffer(const char *name, const char *buf, size_t len,
 	out->max_ms = INT64_MIN;
 	name_fmt = classify_name(name, &name_kind, &video);
 	fi.keep_network = keep_network;
+	fi.now = time_now_ms();
 	fi.video = video;
 
 	if (s.end - s.p >= 3 && !memcmp(s.p, "\xef\xbb\xbf", 3))
