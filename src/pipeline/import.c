@@ -40,6 +40,7 @@ struct task {
 	uint64_t size;
 	int strict;          /* given by name on the command line */
 	int status;          /* 0 parsed, 1 not a streaming history, -1 error */
+	atomic_int ready;    /* status and f are final */
 	struct strbuf err;
 	struct import_file f;
 };
@@ -385,6 +386,7 @@ static void *worker_main(void *arg)
 						w->pool, &t->f, &t->err);
 		}
 		t->status = r;
+		atomic_store(&t->ready, 1);
 		if (r < 0)
 			atomic_store(&j->failed, 1);
 		atomic_fetch_add(&j->records, t->f.n);
@@ -408,35 +410,46 @@ static void progress(struct job *j, int64_t t0, int last)
 	fflush(stderr);
 }
 
-static int parse_all(struct job *j, struct strbuf *err)
-{
+struct threads {
 	pthread_t th[THREADS];
 	struct worker w[THREADS];
-	int nth = j->ntasks < THREADS ? (int)j->ntasks : THREADS;
-	int64_t t0 = time_mono_ms();
+	int n;
+	int64_t t0;
+};
 
-	for (int i = 0; i < nth; i++) {
-		memset(&w[i], 0, sizeof(w[i]));
-		w[i].job = j;
-		w[i].pool = &j->pools[i];
-		if (pthread_create(&th[i], NULL, worker_main, &w[i])) {
-			nth = i;
+static int parse_start(struct job *j, struct threads *t, struct strbuf *err)
+{
+	t->n = j->ntasks < THREADS ? (int)j->ntasks : THREADS;
+	t->t0 = time_mono_ms();
+	for (int i = 0; i < t->n; i++) {
+		memset(&t->w[i], 0, sizeof(t->w[i]));
+		t->w[i].job = j;
+		t->w[i].pool = &j->pools[i];
+		if (pthread_create(&t->th[i], NULL, worker_main, &t->w[i])) {
+			t->n = i;
 			atomic_store(&j->failed, 1);
 			strbuf_addstr(err, "cannot start a thread");
-			break;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* Waits for the parsers; the first failing file (in order) is the error. */
+static int parse_finish(struct job *j, struct threads *t, struct strbuf *err)
+{
 	if (j->o->progress) {
 		while (atomic_load(&j->done) < j->ntasks &&
 		       !atomic_load(&j->failed)) {
-			progress(j, t0, 0);
+			progress(j, t->t0, 0);
 			usleep(100000);
 		}
 	}
-	for (int i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
+	for (int i = 0; i < t->n; i++)
+		pthread_join(t->th[i], NULL);
+	t->n = 0;
 	if (j->o->progress && j->ntasks)
-		progress(j, t0, 1);
+		progress(j, t->t0, 1);
 	if (err->len)
 		return -1;
 	for (size_t i = 0; i < j->ntasks; i++) {
@@ -808,6 +821,26 @@ static int step(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
 	return -1;
 }
 
+/* Inserts e (with the account-data event a merged into it, or NULL). */
+static int insert_event(sqlite3 *db, sqlite3_stmt *ins,
+			const struct import_event *e,
+			const struct import_event *a, int64_t account,
+			int64_t import_id, struct strbuf *err)
+{
+	bind_export(ins, e, a);
+	sqlite3_bind_int64(ins, 22, account);
+	sqlite3_bind_int(ins, 23, e->source | (a ? SRC_ACCOUNT_DATA : 0));
+	sqlite3_bind_int64(ins, 24, import_id);
+	if (e->source == SRC_EXPORT) {
+		sqlite3_bind_int64(ins, 25, (int64_t)e->fp);
+		bind_opt(ins, 26, a ? (int64_t)a->fp : 0, a != NULL);
+	} else {
+		sqlite3_bind_null(ins, 25);
+		sqlite3_bind_int64(ins, 26, (int64_t)e->fp);
+	}
+	return step(db, ins, err);
+}
+
 static int write_plays(sqlite3 *db, struct merge_state *m, int64_t account,
 		       int64_t import_id, struct strbuf *err)
 {
@@ -819,25 +852,11 @@ static int write_plays(sqlite3 *db, struct merge_state *m, int64_t account,
 	for (size_t i = 0; i < m->n; i++) {
 		const struct import_event *e = m->ev[i];
 		const struct import_event *a = NULL;
-		int src = e->source;
 
 		if (m->out[i] == OUT_NEW) {
-			if (m->acct_of[i] >= 0) {
+			if (m->acct_of[i] >= 0)
 				a = m->ev[m->acct_of[i]];
-				src |= SRC_ACCOUNT_DATA;
-			}
-			bind_export(ins, e, a);
-			sqlite3_bind_int64(ins, 22, account);
-			sqlite3_bind_int(ins, 23, src);
-			sqlite3_bind_int64(ins, 24, import_id);
-			if (e->source == SRC_EXPORT) {
-				sqlite3_bind_int64(ins, 25, (int64_t)e->fp);
-				bind_opt(ins, 26, a ? (int64_t)a->fp : 0, a != NULL);
-			} else {
-				sqlite3_bind_null(ins, 25);
-				sqlite3_bind_int64(ins, 26, (int64_t)e->fp);
-			}
-			if (step(db, ins, err))
+			if (insert_event(db, ins, e, a, account, import_id, err))
 				goto out;
 			m->added++;
 		} else if (m->out[i] == OUT_ROW && e->source == SRC_EXPORT) {
@@ -1226,14 +1245,162 @@ out:
 	return ret;
 }
 
+static void count_files(struct job *j, struct import_result *res)
+{
+	res->files = 0;
+	for (size_t i = 0; i < j->ntasks; i++) {
+		if (j->tasks[i].status == 1)
+			strvec_push(&res->ignored, j->tasks[i].name);
+		else
+			res->files++;
+	}
+}
+
+/* A set of fingerprints (never 0) that grows. */
+struct fpset {
+	uint64_t *tab;
+	size_t size, n;
+};
+
+static int fpset_add(struct fpset *f, uint64_t fp)
+{
+	size_t h;
+	if (2 * (f->n + 1) > f->size) {
+		struct fpset g = { NULL, f->size ? 2 * f->size : 1 << 16, 0 };
+		g.tab = xcalloc(g.size, sizeof(*g.tab));
+		for (size_t i = 0; i < f->size; i++)
+			if (f->tab[i])
+				fpset_add(&g, f->tab[i]);
+		free(f->tab);
+		*f = g;
+	}
+	h = (size_t)((fp ^ (fp >> 29)) * 0x9E3779B97F4A7C15ULL) & (f->size - 1);
+	while (f->tab[h] && f->tab[h] != fp)
+		h = (h + 1) & (f->size - 1);
+	if (f->tab[h])
+		return 1;
+	f->tab[h] = fp;
+	f->n++;
+	return 0;
+}
+
+/*
+ * The fast path for the big first import of an account: with no stored
+ * plays to merge with and no account data, merging is dropping exact
+ * duplicates, so each file is written as soon as it is parsed while the
+ * threads parse the next ones (the one writer overlaps the two parsers).
+ * Returns 0 when done, -1 on a database error, 1 when the slow path must
+ * run instead (a file turned out to be account data or failed to parse,
+ * or the account has plays): then nothing was written.
+ */
+static int store_streaming(sqlite3 *db, struct job *j,
+			   const struct import_opts *o, char **paths,
+			   int npaths, struct import_result *res,
+			   struct strbuf *err)
+{
+	struct strvec idx = STRVEC_INIT;
+	struct fpset seen = { NULL, 0, 0 };
+	sqlite3_stmt *ins = NULL, *st;
+	int64_t account, t0 = time_mono_ms(), last = t0;
+	int ret = -1, bulk, has_plays;
+
+	if (db_exec(db, "PRAGMA cache_size = -8192; PRAGMA threads = 2", err))
+		return -1;
+	bulk = bulk_mode(db, 1);
+	if (db_begin(db, err))
+		goto out;
+	if (resolve_account(db, o->account, &account, &res->account, err))
+		goto rollback;
+	st = db_prepare(db, "SELECT 1 FROM plays WHERE account_id = ? LIMIT 1");
+	sqlite3_bind_int64(st, 1, account);
+	has_plays = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (has_plays)
+		goto fallback;
+	res->import_id = start_import(db, paths, npaths, account);
+	if (res->import_id < 0 || drop_indexes(db, &idx, err))
+		goto rollback;
+	ins = db_prepare(db, insert_sql);
+	for (size_t i = 0; i < j->ntasks; i++) {
+		struct task *t = &j->tasks[i];
+		while (!atomic_load(&t->ready)) {
+			if (atomic_load(&j->failed))
+				goto fallback;
+			usleep(500);
+		}
+		if (t->status < 0 || (t->status == 0 && t->f.format == FMT_ACCOUNT))
+			goto fallback;
+		for (size_t k = 0; k < t->f.n; k++) {
+			const struct import_event *e = &t->f.ev[k];
+			res->records++;
+			if (fpset_add(&seen, e->fp)) {
+				res->dupes++;
+				continue;
+			}
+			if (insert_event(db, ins, e, NULL, account,
+					 res->import_id, err))
+				goto rollback;
+			res->added++;
+		}
+		if (o->progress && time_mono_ms() - last >= 100) {
+			progress(j, t0, 0);
+			last = time_mono_ms();
+		}
+	}
+	if (o->progress)
+		progress(j, t0, 1);
+	sqlite3_finalize(ins);
+	ins = NULL;
+	free(seen.tab);
+	seen.tab = NULL;
+	log_debug("import: parsed and written in %lld ms",
+		  (long long)(time_mono_ms() - t0));
+	for (size_t i = 0; i < idx.n; i++)
+		if (db_exec(db, idx.v[i], err))
+			goto rollback;
+	log_debug("import: indexed in %lld ms", (long long)(time_mono_ms() - t0));
+	count_files(j, res);
+	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
+	    finish_import(db, res))
+		goto rollback;
+	if (o->dry_run || !res->added) {
+		db_rollback(db);
+		ret = 0;
+		goto out;
+	}
+	if (db_commit(db, err))
+		goto rollback;
+	ret = 0;
+	goto out;
+fallback:
+	ret = 1;
+	strvec_clear(&res->ignored);
+	free(res->account);
+	res->account = NULL;
+	res->records = res->added = res->dupes = 0;
+rollback:
+	db_rollback(db);
+	if (ret < 0 && !err->len)
+		strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(ins);
+	free(seen.tab);
+	strvec_clear(&idx);
+	if (bulk)
+		bulk_mode(db, 0);
+	return ret;
+}
+
 int import_run(sqlite3 *db, const struct import_opts *o, char **paths,
 	       int npaths, struct import_result *res, struct strbuf *err)
 {
 	struct job j;
+	struct threads th;
 	int ret = -1;
 	int64_t t0 = time_mono_ms();
 
 	memset(&j, 0, sizeof(j));
+	memset(&th, 0, sizeof(th));
 	j.o = o;
 	j.ignored = &res->ignored;
 	for (int i = 0; i < THREADS; i++) {
@@ -1243,17 +1410,32 @@ int import_run(sqlite3 *db, const struct import_opts *o, char **paths,
 	for (int i = 0; i < npaths; i++)
 		if (add_path(&j, paths[i], 1, err))
 			goto out;
-	if (parse_all(&j, err))
+	if (parse_start(&j, &th, err))
+		goto out;
+	if (j.total >= ((uint64_t)64 << 20)) {
+		int r = store_streaming(db, &j, o, paths, npaths, res, err);
+		if (r <= 0) {
+			struct strbuf perr = STRBUF_INIT;
+			int pr = parse_finish(&j, &th, &perr);
+			if (pr && !r) /* cannot happen: every file was read */
+				r = -1;
+			strbuf_release(&perr);
+			ret = r;
+			goto out;
+		}
+		log_debug("import: taking the merging path");
+	}
+	if (parse_finish(&j, &th, err))
 		goto out;
 	log_debug("import: parsed in %lld ms", (long long)(time_mono_ms() - t0));
-	for (size_t i = 0; i < j.ntasks; i++) {
-		if (j.tasks[i].status == 1)
-			strvec_push(&res->ignored, j.tasks[i].name);
-		else
-			res->files++;
-	}
+	count_files(&j, res);
 	ret = store(db, &j, o, paths, npaths, res, err);
 out:
+	if (th.n) {
+		atomic_store(&j.failed, 1);
+		for (int i = 0; i < th.n; i++)
+			pthread_join(th.th[i], NULL);
+	}
 	for (size_t i = 0; i < j.ntasks; i++) {
 		free(j.tasks[i].path);
 		free(j.tasks[i].name);

@@ -55,16 +55,23 @@ struct import_event {
 	uint8_t kind, source, skipped, shuffle, offline, incognito, flags;
 };
 
-/* An interning pool: strings appended once, referred to by offset. */
+/*
+ * An interning pool: strings appended once, referred to by offset. The
+ * bytes live in fixed 1 MB chunks that never move, so one thread may read
+ * strings of finished files while the parser thread owning the pool adds
+ * more (the pool's table is the owner's alone).
+ */
+#define IMPORT_POOLS 4
+#define IMPORT_POOL_SHIFT 30
+#define IMPORT_CHUNK_SHIFT 20
+#define IMPORT_CHUNKS (1u << (IMPORT_POOL_SHIFT - IMPORT_CHUNK_SHIFT))
 struct import_pool {
-	char *buf;
-	size_t len, alloc;
+	char *chunk[IMPORT_CHUNKS];
+	size_t len;       /* next free offset */
 	uint32_t *tab;    /* open addressing: offsets, 0 = empty */
 	size_t tabsize, count;
 	unsigned index;   /* which pool: the top bits of ids */
 };
-#define IMPORT_POOLS 4
-#define IMPORT_POOL_SHIFT 30
 
 void import_pool_init(struct import_pool *p, unsigned index);
 void import_pool_release(struct import_pool *p);
@@ -76,8 +83,10 @@ static inline const char *import_str(uint32_t id)
 {
 	if (!id)
 		return NULL;
-	return import_pools[id >> IMPORT_POOL_SHIFT]->buf +
-	       (id & ((1u << IMPORT_POOL_SHIFT) - 1));
+	uint32_t off = id & ((1u << IMPORT_POOL_SHIFT) - 1);
+	return import_pools[id >> IMPORT_POOL_SHIFT]
+		       ->chunk[off >> IMPORT_CHUNK_SHIFT] +
+	       (off & ((1u << IMPORT_CHUNK_SHIFT) - 1));
 }
 
 /* Limits against hostile input; all in bytes. */

@@ -7,6 +7,7 @@
  * Anything else (nesting, truncation, a wrong type, an impossible time) is
  * an error naming the file, the record index (as in jq '.[N]') and the key.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,13 +42,19 @@ static uint64_t hash_u64(uint64_t h, uint64_t v)
 	return hash_bytes(h, &v, sizeof(v));
 }
 
+#define CHUNK ((size_t)1 << IMPORT_CHUNK_SHIFT)
+
+static const char *pool_at(const struct import_pool *p, uint32_t off)
+{
+	return p->chunk[off >> IMPORT_CHUNK_SHIFT] + (off & (CHUNK - 1));
+}
+
 void import_pool_init(struct import_pool *p, unsigned index)
 {
 	memset(p, 0, sizeof(*p));
 	p->index = index;
-	p->alloc = 4096;
-	p->buf = xmalloc(p->alloc);
-	p->buf[0] = '\0';
+	p->chunk[0] = xmalloc(CHUNK);
+	p->chunk[0][0] = '\0';
 	p->len = 1; /* offset 0 is never a string */
 	p->tabsize = 1024;
 	p->tab = xcalloc(p->tabsize, sizeof(*p->tab));
@@ -55,7 +62,8 @@ void import_pool_init(struct import_pool *p, unsigned index)
 
 void import_pool_release(struct import_pool *p)
 {
-	free(p->buf);
+	for (size_t i = 0; i < IMPORT_CHUNKS; i++)
+		free(p->chunk[i]);
 	free(p->tab);
 	memset(p, 0, sizeof(*p));
 }
@@ -71,7 +79,7 @@ static void pool_rehash(struct import_pool *p)
 		size_t j;
 		if (!off)
 			continue;
-		s = p->buf + off;
+		s = pool_at(p, off);
 		j = hash_bytes(HASH_SEED, s, strlen(s)) & (n - 1);
 		while (t[j])
 			j = (j + 1) & (n - 1);
@@ -84,25 +92,37 @@ static void pool_rehash(struct import_pool *p)
 
 uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 {
-	size_t j = hash_bytes(HASH_SEED, s, len) & (p->tabsize - 1);
+	size_t j, c, room;
 	uint32_t off;
+	char *dst;
+
+	if (len > 65535) { /* no name is that long: keep 64 KB, whole UTF-8 */
+		len = 65535;
+		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
+	j = hash_bytes(HASH_SEED, s, len) & (p->tabsize - 1);
 
 	while ((off = p->tab[j])) {
-		const char *c = p->buf + off;
-		if (!memcmp(c, s, len) && c[len] == '\0')
+		const char *x = pool_at(p, off);
+		if (!memcmp(x, s, len) && x[len] == '\0')
 			return ((uint32_t)p->index << IMPORT_POOL_SHIFT) | off;
 		j = (j + 1) & (p->tabsize - 1);
 	}
-	if (p->len + len + 1 >= (1u << IMPORT_POOL_SHIFT))
-		abort(); /* a gigabyte of distinct strings: beyond the caps */
-	if (p->len + len + 1 > p->alloc) {
-		while (p->len + len + 1 > p->alloc)
-			p->alloc *= 2;
-		p->buf = xrealloc(p->buf, p->alloc);
+	c = p->len >> IMPORT_CHUNK_SHIFT;
+	room = CHUNK - (p->len & (CHUNK - 1));
+	if (len + 1 > room) { /* strings never straddle chunks */
+		c++;
+		p->len = c << IMPORT_CHUNK_SHIFT;
 	}
+	if (c >= IMPORT_CHUNKS)
+		abort(); /* a gigabyte of distinct strings: beyond the caps */
+	if (!p->chunk[c])
+		p->chunk[c] = xmalloc(CHUNK);
 	off = (uint32_t)p->len;
-	memcpy(p->buf + off, s, len);
-	p->buf[off + len] = '\0';
+	dst = p->chunk[c] + (off & (CHUNK - 1));
+	memcpy(dst, s, len);
+	dst[len] = '\0';
 	p->len += len + 1;
 	p->tab[j] = off;
 	if (++p->count * 2 > p->tabsize)
@@ -166,7 +186,6 @@ static const char *const key_names[K_N] = {
 #define KTAB 256
 static signed char key_tab[KTAB];
 static unsigned char key_len[K_N];
-static int key_tab_ready;
 
 static unsigned key_slot(const char *k, size_t len)
 {
@@ -175,11 +194,8 @@ static unsigned key_slot(const char *k, size_t len)
 			  (len > 4 ? (unsigned char)k[len / 2] : 0)) & (KTAB - 1);
 }
 
-/* Built once before the threads start (import_run calls a parse first). */
-static void key_tab_init(void)
+static void key_tab_build(void)
 {
-	if (key_tab_ready)
-		return;
 	memset(key_tab, -1, sizeof(key_tab));
 	for (int i = 0; i < K_N; i++) {
 		unsigned j = key_slot(key_names[i], strlen(key_names[i]));
@@ -188,7 +204,12 @@ static void key_tab_init(void)
 			j = (j + 1) & (KTAB - 1);
 		key_tab[j] = (signed char)i;
 	}
-	key_tab_ready = 1;
+}
+
+static void key_tab_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, key_tab_build);
 }
 
 static int key_lookup(const char *k, size_t len)
