@@ -387,7 +387,6 @@ int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
 			     (unsigned)(o->threads > 0 ? o->threads : 2),
 			     MHD_OPTION_CONNECTION_LIMIT, 2000u,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 			     MHD_OPTION_END);
 	if (!d) {
 		strbuf_addf(err, "cannot listen on '%s' (in use, or not an address of this"
