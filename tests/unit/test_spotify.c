@@ -133,6 +133,7 @@ static void account_roundtrip(void **state)
 	assert_int_equal(account_list(dir, &names), 0);
 	assert_int_equal(names.n, 1);
 	assert_string_equal(names.v[0], "main");
+	account_state_release(&back);
 	assert_int_equal(account_load(dir, "../x", &back, &err), -1);
 	assert_false(account_valid_name(".hidden"));
 	path = account_path(dir, "main");
