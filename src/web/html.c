@@ -476,7 +476,7 @@ static void svg_track_plays(struct strbuf *sb, const struct report_track_page *t
 		if (k >= 0 && k < n && ++counts[k] > max)
 			max = counts[k];
 	}
-	double bw = 600.0 / n;
+	double bw = 600.0 / n > 40 ? 40 : 600.0 / n;
 	strbuf_addstr(sb, "<svg class=\"chart\" width=\"620\" height=\"150\" viewBox=\"0 0 620 150\""
 		      " role=\"img\"><title>plays per month</title>");
 	for (int k = 0; k < n; k++) {

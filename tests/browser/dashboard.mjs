@@ -1,0 +1,150 @@
+// Headless Chromium checks of the dashboard, driven by playwright-core with
+// Debian's /usr/bin/chromium (never a downloaded browser). Run by
+// tests/e2e/t0510-browser.sh, which starts the simulator, collects, runs the
+// ETL, starts 'spinlog serve' and writes a static site. Prints one line per
+// check: "PASS description" or "FAIL description: detail".
+//   env: BASE (server URL), SITE (site folder), SIM_URL, ACCESS (a simulator
+//   token), TRUTH (path of /_sim/truth), YEAR, SHOTS (screenshot folder),
+//   PROFILE (a fresh user-data-dir)
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const env = process.env;
+let failed = 0;
+const pass = (d) => console.log(`PASS ${d}`);
+const fail = (d, why) => { failed++; console.log(`FAIL ${d}: ${String(why).replace(/\n/g, ' ')}`); };
+const check = (d, cond, why = '') => (cond ? pass(d) : fail(d, why));
+
+async function simGet(p) {
+  const r = await fetch(env.SIM_URL + p, { headers: { Authorization: `Bearer ${env.ACCESS}` } });
+  if (!r.ok) throw new Error(`${p}: ${r.status}`);
+  return r.json();
+}
+
+// The expected calendar, computed from the simulator's truth: plays the API
+// lists (music, listed, not incognito), per UTC day (the test runs in UTC),
+// winner = most plays, then most time (the API has no ms_played, so the
+// track's duration), then the smaller track id.
+async function expectedDays() {
+  const truth = JSON.parse(fs.readFileSync(env.TRUTH, 'utf8'));
+  const tracks = {};
+  const days = {};
+  for (const p of truth) {
+    if (p.kind !== 'music' || !p.listed || p.incognito || !p.track_id) continue;
+    if (!tracks[p.track_id]) tracks[p.track_id] = await simGet(`/v1/tracks/${p.track_id}`);
+    const d = (days[p.ended_at.slice(0, 10)] ??= {});
+    const c = (d[p.track_id] ??= [0, 0]);
+    c[0] += 1;
+    c[1] += tracks[p.track_id].duration_ms;
+  }
+  const out = {};
+  for (const [date, d] of Object.entries(days)) {
+    const [win] = Object.entries(d).sort((a, b) =>
+      b[1][0] - a[1][0] || b[1][1] - a[1][1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))[0];
+    out[date] = { track: win, album: tracks[win].album.id, name: tracks[win].name };
+  }
+  return { days: out, tracks };
+}
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+async function main() {
+  const { days, tracks } = await expectedDays();
+  const context = await chromium.launchPersistentContext(env.PROFILE, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+  const dialogs = [];
+  context.on('page', (p) => p.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); }));
+  const page = await context.newPage();
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  const shot = (name) => page.screenshot({ path: path.join(env.SHOTS, name), fullPage: true });
+
+  // The calendar.
+  await page.goto(`${env.BASE}/calendar-${env.YEAR}.html`);
+  await page.waitForLoadState('load');
+  const dates = Object.keys(days).sort();
+  check('the truth has days to check', dates.length > 0, 'no plays in the truth');
+  for (const date of dates) {
+    const want = days[date];
+    const cell = page.locator(`a.day[data-date="${date}"]`);
+    if ((await cell.count()) !== 1) { fail(`calendar ${date}`, 'no linked day cell'); continue; }
+    const info = await cell.evaluate((a) => {
+      const img = a.querySelector('img');
+      return { track: a.dataset.track, title: a.title, href: a.getAttribute('href'),
+        src: img && img.getAttribute('src'), w: img ? img.naturalWidth : 0,
+        complete: img ? img.complete : false };
+    });
+    check(`calendar ${date}: the winner is ${want.track}`, info.track === want.track,
+      `got ${info.track}`);
+    check(`calendar ${date}: the cover is album ${want.album}'s`,
+      info.src === `covers/${want.album}.png` && info.w > 0, `got ${info.src} (${info.w} px)`);
+    check(`calendar ${date}: hover names the song and says plays and minutes`,
+      info.title.startsWith(want.name + ' — ') && / plays?, [0-9.]+ min/.test(info.title), info.title);
+    check(`calendar ${date}: links to its plays`, info.href === `day-${date}.html`, info.href);
+  }
+  const empty = await page.locator('span.day.empty').count();
+  check('empty days look empty (no image)', empty > 0 &&
+    (await page.locator('span.day.empty img').count()) === 0, `${empty} empty days`);
+  await shot('calendar.png');
+
+  // A day's plays, from the calendar by clicking.
+  await page.locator(`a.day[data-date="${dates[0]}"]`).click();
+  await page.waitForLoadState('load');
+  check('clicking a day opens its list of plays', page.url().endsWith(`day-${dates[0]}.html`) &&
+    (await page.locator('table tr').count()) > 1, page.url());
+
+  // The year in review.
+  await page.goto(`${env.BASE}/year-${env.YEAR}.html`);
+  const summary = await (await fetch(`${env.BASE}/api/summary?year=${env.YEAR}`)).json();
+  check('year in review: plays agree with the API',
+    (await page.locator('#plays').textContent()).trim() === String(summary.plays));
+  check('year in review: says where listening time comes from',
+    /estimated from the track's duration/.test(await page.locator('#time-note').textContent()));
+  check('year in review: charts are inline SVG', (await page.locator('svg.chart').count()) >= 2);
+  await shot('year.png');
+
+  // The hostile track name, as text, running nothing.
+  const hostile = Object.values(tracks).find((t) => t.name === HOSTILE);
+  if (!hostile) {
+    console.log('SKIP hostile track: the simulator did not play it in this window');
+  } else {
+    await page.goto(`${env.BASE}/track-${hostile.id}.html`);
+    await page.waitForTimeout(300);
+    check('the hostile track name shows as text',
+      (await page.locator('h1 .track').textContent()) === HOSTILE);
+    check('it created no <img src=x>', (await page.locator('img[src="x"]').count()) === 0);
+    await shot('track-hostile.png');
+    const date = Object.keys(days).find(() => true);
+    await page.goto(`${env.BASE}/day-${date}.html`);
+    await page.goto(`${env.BASE}/year-${env.YEAR}.html`);
+    await page.waitForTimeout(300);
+  }
+  const texts = await page.evaluate(() => document.body.textContent);
+  check('no raw markup leaked into the year page', !texts.includes('onerror') ||
+    (await page.locator('img[src="x"]').count()) === 0);
+  check('no script ran (no dialogs)', dialogs.length === 0, dialogs.join(', '));
+
+  // The static site from file://, no server.
+  await page.goto('file://' + path.join(env.SITE, 'index.html'));
+  await page.locator(`a[href="calendar-${env.YEAR}.html"]`).first().click();
+  await page.waitForLoadState('load');
+  const first = dates[0];
+  const st = await page.locator(`a.day[data-date="${first}"] img`).evaluate((i) =>
+    ({ src: i.getAttribute('src'), w: i.naturalWidth }));
+  check('static site opens from file:// and shows covers',
+    st.src === `covers/${days[first].album}.png` && st.w > 0, JSON.stringify(st));
+  await page.locator(`a.day[data-date="${first}"]`).click();
+  await page.waitForLoadState('load');
+  check('static site: day links work', page.url().startsWith('file://') &&
+    page.url().endsWith(`day-${first}.html`), page.url());
+  await shot('site-day.png');
+  check('still no dialogs', dialogs.length === 0, dialogs.join(', '));
+  await context.close();
+}
+
+main().then(() => process.exit(failed ? 1 : 0), (e) => { fail('browser run', e.stack || e); process.exit(1); });
