@@ -722,7 +722,7 @@ static void bind_str(sqlite3_stmt *st, int i, uint32_t id)
 {
 	const char *s = import_str(id);
 	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, i, s, (int)import_strlen(id), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
 }
@@ -1042,13 +1042,26 @@ static int64_t start_import(sqlite3 *db, char **paths, int npaths,
 	return id;
 }
 
-static int finish_import(sqlite3 *db, struct import_result *res)
+static int finish_import(sqlite3 *db, struct job *j, struct import_result *res)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"UPDATE imports SET finished_ms = ?2, files = ?3, records = ?4,"
-		" added = ?5, merged = ?6, duplicates = ?7, ignored = ?8"
-		" WHERE id = ?1");
+		" added = ?5, merged = ?6, duplicates = ?7, ignored = ?8,"
+		" from_ms = ?9, to_ms = ?10 WHERE id = ?1");
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	int rc;
+
+	for (size_t i = 0; i < j->ntasks; i++) {
+		const struct import_file *f = &j->tasks[i].f;
+		if (j->tasks[i].status || !f->n)
+			continue;
+		lo = f->min_ms < lo ? f->min_ms : lo;
+		hi = f->max_ms > hi ? f->max_ms : hi;
+	}
+	if (lo <= hi) {
+		sqlite3_bind_int64(st, 9, lo);
+		sqlite3_bind_int64(st, 10, hi);
+	}
 	sqlite3_bind_int64(st, 1, res->import_id);
 	sqlite3_bind_int64(st, 2, time_now_ms());
 	sqlite3_bind_int64(st, 3, (int64_t)res->files);
@@ -1219,7 +1232,7 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 			goto rollback;
 	log_debug("import: indexed in %lld ms", (long long)(time_mono_ms() - t0));
 	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
-	    finish_import(db, res))
+	    finish_import(db, j, res))
 		goto rollback;
 	/* Nothing new (the same files again): leave no trace at all. */
 	if (o->dry_run || (!res->added && !res->merged && !res->healed)) {
@@ -1299,7 +1312,7 @@ static int store_streaming(sqlite3 *db, struct job *j,
 			   struct strbuf *err)
 {
 	struct strvec idx = STRVEC_INIT;
-	struct fpset seen = { NULL, 0, 0 };
+	struct fpset seen = { NULL, 1 << 16, 0 };
 	sqlite3_stmt *ins = NULL, *st;
 	int64_t account, t0 = time_mono_ms(), last = t0;
 	int ret = -1, bulk, has_plays;
@@ -1321,6 +1334,10 @@ static int store_streaming(sqlite3 *db, struct job *j,
 	if (res->import_id < 0 || drop_indexes(db, &idx, err))
 		goto rollback;
 	ins = db_prepare(db, insert_sql);
+	/* about 700 bytes a record: size the set once */
+	while (seen.size < j->total / 350)
+		seen.size *= 2;
+	seen.tab = xcalloc(seen.size, sizeof(*seen.tab));
 	for (size_t i = 0; i < j->ntasks; i++) {
 		struct task *t = &j->tasks[i];
 		while (!atomic_load(&t->ready)) {
@@ -1361,7 +1378,7 @@ static int store_streaming(sqlite3 *db, struct job *j,
 	log_debug("import: indexed in %lld ms", (long long)(time_mono_ms() - t0));
 	count_files(j, res);
 	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
-	    finish_import(db, res))
+	    finish_import(db, j, res))
 		goto rollback;
 	if (o->dry_run || !res->added) {
 		db_rollback(db);

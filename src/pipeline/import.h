@@ -77,8 +77,10 @@ void import_pool_init(struct import_pool *p, unsigned index);
 void import_pool_release(struct import_pool *p);
 /* Interns s[0..len); returns its id (never 0). */
 uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len);
+/* Each string is stored after its 16-bit length (strings are capped at 64 KB). */
 /* The pools ids resolve against (set by whoever owns them). */
 extern struct import_pool *import_pools[IMPORT_POOLS];
+static inline size_t import_strlen(uint32_t id);
 static inline const char *import_str(uint32_t id)
 {
 	if (!id)
@@ -87,6 +89,11 @@ static inline const char *import_str(uint32_t id)
 	return import_pools[id >> IMPORT_POOL_SHIFT]
 		       ->chunk[off >> IMPORT_CHUNK_SHIFT] +
 	       (off & ((1u << IMPORT_CHUNK_SHIFT) - 1));
+}
+static inline size_t import_strlen(uint32_t id)
+{
+	const unsigned char *p = (const unsigned char *)import_str(id);
+	return p ? (size_t)p[-2] | (size_t)p[-1] << 8 : 0;
 }
 
 /* Limits against hostile input; all in bytes. */

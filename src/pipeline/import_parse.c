@@ -80,7 +80,8 @@ static void pool_rehash(struct import_pool *p)
 		if (!off)
 			continue;
 		s = pool_at(p, off);
-		j = hash_bytes(HASH_SEED, s, strlen(s)) & (n - 1);
+		j = hash_bytes(HASH_SEED, s, (size_t)(unsigned char)s[-2] |
+				       (size_t)(unsigned char)s[-1] << 8) & (n - 1);
 		while (t[j])
 			j = (j + 1) & (n - 1);
 		t[j] = off;
@@ -104,14 +105,15 @@ uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 	j = hash_bytes(HASH_SEED, s, len) & (p->tabsize - 1);
 
 	while ((off = p->tab[j])) {
-		const char *x = pool_at(p, off);
-		if (!memcmp(x, s, len) && x[len] == '\0')
+		const unsigned char *x = (const unsigned char *)pool_at(p, off);
+		if (((size_t)x[-2] | (size_t)x[-1] << 8) == len &&
+		    !memcmp(x, s, len))
 			return ((uint32_t)p->index << IMPORT_POOL_SHIFT) | off;
 		j = (j + 1) & (p->tabsize - 1);
 	}
 	c = p->len >> IMPORT_CHUNK_SHIFT;
 	room = CHUNK - (p->len & (CHUNK - 1));
-	if (len + 1 > room) { /* strings never straddle chunks */
+	if (len + 3 > room) { /* strings never straddle chunks */
 		c++;
 		p->len = c << IMPORT_CHUNK_SHIFT;
 	}
@@ -119,11 +121,13 @@ uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 		abort(); /* a gigabyte of distinct strings: beyond the caps */
 	if (!p->chunk[c])
 		p->chunk[c] = xmalloc(CHUNK);
-	off = (uint32_t)p->len;
-	dst = p->chunk[c] + (off & (CHUNK - 1));
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-	p->len += len + 1;
+	dst = p->chunk[c] + (p->len & (CHUNK - 1));
+	dst[0] = (char)(len & 0xff);
+	dst[1] = (char)(len >> 8);
+	memcpy(dst + 2, s, len);
+	dst[2 + len] = '\0';
+	off = (uint32_t)(p->len + 2);
+	p->len += len + 3;
 	p->tab[j] = off;
 	if (++p->count * 2 > p->tabsize)
 		pool_rehash(p);
