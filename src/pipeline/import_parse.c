@@ -810,7 +810,9 @@ static int extended_event(struct scan *s, struct rec *r,
 	} else if (ov->type != J_NONE && ov->type != J_NULL) {
 		return fail_field(s, K_OFFLINE_TS, "is not a time", ov);
 	}
-	/* kind and identity */
+	/* kind and identity; local files ("spotify:local:...") have names only */
+	if (tu && tul >= 14 && !memcmp(tu, "spotify:local:", 14))
+		tu = NULL;
 	if (tu) {
 		if (uri_id(s, K_TRACK_URI, &r->v[K_TRACK_URI], "spotify:track:",
 			   &id, &idl))

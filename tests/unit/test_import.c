@@ -105,6 +105,16 @@ static void parses_extended_records(void **state)
 	assert_true(f.ev[0].fp != f.ev[1].fp);
 	import_file_release(&f);
 
+	/* a local file: names, no id */
+	assert_int_equal(parse("endsong_3.json", "[{\"ts\": \"2019-01-01T00:00:00Z\","
+			       " \"ms_played\": 1, \"master_metadata_track_name\": \"T\","
+			       " \"spotify_track_uri\": \"spotify:local:A:B:T:120\"}]",
+			       1, &f, &err), 0);
+	assert_int_equal(f.ev[0].kind, KIND_MUSIC);
+	assert_int_equal(f.ev[0].str[IS_TRACK_ID], 0);
+	assert_string_equal(import_str(f.ev[0].str[IS_TRACK]), "T");
+	import_file_release(&f);
+
 	/* the same records in a Video file: the episode is a video */
 	assert_int_equal(parse("Streaming_History_Video_2024.json", extended, 1,
 			       &f, &err), 0);
