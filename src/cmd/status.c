@@ -90,6 +90,8 @@ static int show(struct ctx *ctx, const char *name)
 				       "run 'spinlog auth --account %s' soon\n",
 				       (long long)((EXPIRY_MS - age) / DAY_MS), name);
 		}
+		if (account_app_not_before(ctx->data_dir) > st.not_before_ms)
+			st.not_before_ms = account_app_not_before(ctx->data_dir);
 		if (st.not_before_ms > now) {
 			fmt(st.not_before_ms, a, sizeof(a));
 			printf("  rate limit:  no requests before %s\n", a);

@@ -192,3 +192,38 @@ int account_list(const char *data_dir, struct strvec *out)
 	strvec_clear(&names);
 	return 0;
 }
+
+static char *app_nb_path(const char *data_dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s/accounts/.app-not-before", data_dir);
+	return strbuf_detach(&sb, NULL);
+}
+
+int64_t account_app_not_before(const char *data_dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = app_nb_path(data_dir);
+	int64_t v = 0;
+
+	if (!fs_read_file(path, &sb, 64))
+		v = strtoll(sb.buf, NULL, 10);
+	strbuf_release(&sb);
+	free(path);
+	return v;
+}
+
+int account_set_app_not_before(const char *data_dir, int64_t ms)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = app_nb_path(data_dir);
+	int ret = 0;
+
+	strbuf_addf(&sb, "%lld\n", (long long)ms);
+	if (ms > account_app_not_before(data_dir))
+		ret = fs_write_atomic(path, sb.buf, sb.len, 0600);
+	strbuf_release(&sb);
+	free(path);
+	return ret;
+}

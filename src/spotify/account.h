@@ -36,6 +36,15 @@ int account_save(const char *data_dir, const char *name,
 /* Appends every account name, sorted, to out. */
 int account_list(const char *data_dir, struct strvec *out);
 void account_state_release(struct account_state *st);
+
+/*
+ * Spotify counts requests per app, not per user, so a long penalty met by
+ * one account holds for all: it is also kept in
+ * <data>/accounts/.app-not-before (ms as text). 0 when none; setting keeps
+ * the later of the stored and the new time.
+ */
+int64_t account_app_not_before(const char *data_dir);
+int account_set_app_not_before(const char *data_dir, int64_t ms);
 /* Replaces *slot with a copy of v (NULL allowed), wiping the old value. */
 void account_set_str(char **slot, const char *v);
 

@@ -70,7 +70,11 @@ void spotify_client_set_stop(struct spotify_client *c,
 
 int64_t spotify_client_not_before(const struct spotify_client *c)
 {
-	return c->st.not_before_ms > time_now_ms() ? c->st.not_before_ms : 0;
+	int64_t nb = c->st.not_before_ms, app = account_app_not_before(c->data_dir);
+
+	if (app > nb)
+		nb = app;
+	return nb > time_now_ms() ? nb : 0;
 }
 
 const char *spotify_client_account(const struct spotify_client *c)
@@ -81,6 +85,15 @@ const char *spotify_client_account(const struct spotify_client *c)
 const struct account_state *spotify_client_state(const struct spotify_client *c)
 {
 	return &c->st;
+}
+
+/* Adopts the app-wide penalty when it ends later than the account's own. */
+static void merge_app_not_before(struct spotify_client *c)
+{
+	int64_t app = account_app_not_before(c->data_dir);
+
+	if (app > c->st.not_before_ms)
+		c->st.not_before_ms = app;
 }
 
 static enum sp_result reauth_message(struct spotify_client *c, struct strbuf *err)
@@ -141,6 +154,7 @@ static enum sp_result refresh(struct spotify_client *c, struct strbuf *err)
 		break;
 	case HTTP_RATE_LIMITED:
 		c->st.not_before_ms = nb;
+		account_set_app_not_before(c->data_dir, nb);
 		save_or_fail(c, err);
 		ret = limited_message(c, err);
 		break;
@@ -228,6 +242,7 @@ enum sp_result spotify_get(struct spotify_client *c, const char *path_or_url,
 		ret = reauth_message(c, err);
 		goto out;
 	}
+	merge_app_not_before(c);
 	if (c->st.not_before_ms > time_now_ms()) {
 		ret = limited_message(c, err);
 		goto out;
@@ -266,6 +281,7 @@ enum sp_result spotify_get(struct spotify_client *c, const char *path_or_url,
 	}
 	if (r == HTTP_RATE_LIMITED) {
 		c->st.not_before_ms = nb;
+		account_set_app_not_before(c->data_dir, nb);
 		save_or_fail(c, err);
 		ret = limited_message(c, err);
 		goto out;

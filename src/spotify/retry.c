@@ -101,8 +101,7 @@ enum http_result sp_perform(struct http *h, const struct sp_policy *pol,
 				goto interrupted;
 			continue;
 		}
-		if (r != HTTP_SERVER_ERROR && r != HTTP_NETWORK &&
-		    r != HTTP_TOO_LARGE) {
+		if (r != HTTP_SERVER_ERROR && r != HTTP_NETWORK) {
 			strbuf_addf(err, "%s: %s", what, res->error);
 			return r;
 		}

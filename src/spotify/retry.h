@@ -1,6 +1,7 @@
 /*
  * The retry policy for every request to Spotify, in one place:
  *  - 5xx, network errors, and 2xx answers whose body is not complete JSON
+ *    (truncated, or an HTML error page with status 200)
  *    are retried up to `retries` attempts in all, after a capped exponential
  *    backoff with full jitter (base 200 ms doubling, cap 10 s);
  *  - a 429 whose Retry-After is at most max_wait_s is slept through exactly

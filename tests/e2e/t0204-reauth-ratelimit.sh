@@ -26,6 +26,14 @@ tok=$(sim_get /_sim/requests | jq '."POST /api/token"')
 sl collect --account a >/dev/null 2>&1
 is "a re-auth account makes no token request" "$(sim_get /_sim/requests | jq '."POST /api/token"')" "$tok"
 
+# Re-authorising a brings it back.
+authorize a user1
+is "re-auth succeeds" "$?" 0
+is "needs_reauth is cleared" "$(jq -r .needs_reauth "$DATA/accounts/a.json")" false
+advance 20
+sl collect --account a >/dev/null 2>"$T/c3.err"
+is "a collects again" "$?" 0
+
 # A 429 with a long Retry-After: persisted, and the next run makes no call.
 sim_post "/_sim/faults?rate_429=1&retry_after=3600" >/dev/null
 sl --set spotify.max_wait=60 collect --account b >"$T/r.out" 2>"$T/r.err"
@@ -41,14 +49,11 @@ after=$(sim_get /_sim/requests)
 is "the second collect made no API call" "$(echo "$after" | jq '."GET /v1/me/player/recently-played" + ."POST /api/token"')" "$(echo "$before" | jq '."GET /v1/me/player/recently-played" + ."POST /api/token"')"
 is "no call during the penalty" "$(echo "$after" | jq .early_calls)" 0
 check "the message says rate limited until" grep -q "rate limited until" "$T/r2.err"
+# Spotify counts requests per app: the other account waits too.
+sl collect --account a >/dev/null 2>"$T/r3.err"
+is "the other account fails while the app is penalised" "$?" 1
+is "and makes no API call either" "$(sim_get /_sim/requests | jq '."GET /v1/me/player/recently-played" + ."POST /api/token"')" "$(echo "$before" | jq '."GET /v1/me/player/recently-played" + ."POST /api/token"')"
 sl status --account b >"$T/status.b" 2>&1
 check "status shows the rate limit" grep -q "rate limit: *no requests before" "$T/status.b"
 
-# Re-authorising a brings it back.
-authorize a user1
-is "re-auth succeeds" "$?" 0
-is "needs_reauth is cleared" "$(jq -r .needs_reauth "$DATA/accounts/a.json")" false
-advance 20
-sl collect --account a >/dev/null 2>"$T/c3.err"
-is "a collects again" "$?" 0
 done_testing
