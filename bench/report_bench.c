@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "report-bench: %s\n", err.buf);
 		return 1;
 	}
-	if (getenv("BENCH_TUNE"))
+	if (!getenv("BENCH_NO_TUNE"))
 		report_tune(db);
 	printf("%-6s %8s %12s %12s %12s %12s %8s\n", "year", "plays", "report_cold",
 	       "report_best", "calendar", "summary", "html_kb");

@@ -127,6 +127,7 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 					       argv[i]);
 		}
 	}
+	report_tune(ctx->db);
 	if (!year) {
 		int *years, n;
 		if (report_years(ctx->db, &years, &n, &err)) {

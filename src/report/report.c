@@ -210,11 +210,6 @@ struct kagg {               /* albums and genres */
 	char *sub;
 };
 
-struct fill_stmts {
-	sqlite3 *db;
-	sqlite3_stmt *q[4];
-};
-
 struct scan {
 	sqlite3 *db;
 	struct report_year *out;
@@ -224,7 +219,7 @@ struct scan {
 	int na, aa;
 	struct strmap tmap, amap;
 	sqlite3_stmt *q_fallback;
-	struct fill_stmts fill;
+	struct report_stmts fill;
 	int *touched;       /* tracks played on the current day */
 	int ntouched, atouched;
 	int64_t cur_day;
@@ -469,22 +464,79 @@ static int scan_plays(struct scan *s, const struct report_options *opt,
 /* ---- display data ------------------------------------------------------ */
 
 /* Fills a report_track from the catalog, falling back to the play's names. */
-static sqlite3_stmt *fill_stmt(struct fill_stmts *f, int i, const char *sql)
+static sqlite3_stmt *fill_stmt(struct report_stmts *f, int i, const char *sql)
 {
 	if (!f->q[i])
 		f->q[i] = db_prepare(f->db, sql);
 	return f->q[i];
 }
 
-static void fill_stmts_release(struct fill_stmts *f)
+void report_stmts_init(struct report_stmts *c, sqlite3 *db)
 {
-	for (int i = 0; i < 4; i++)
-		if (f->q[i])
-			sqlite3_finalize(f->q[i]);
-	memset(f->q, 0, sizeof(f->q));
+	memset(c, 0, sizeof(*c));
+	c->db = db;
 }
 
-static void fill_track(struct fill_stmts *f, const char *id, struct report_track *rt)
+struct memo {
+	struct strmap map;
+	struct report_track *v;
+	int n, alloc;
+};
+
+static void release_track(struct report_track *t);
+
+void report_stmts_forget(struct report_stmts *c)
+{
+	struct memo *m = c->memo;
+	if (!m)
+		return;
+	for (int i = 0; i < m->n; i++)
+		release_track(&m->v[i]);
+	free(m->v);
+	strmap_release(&m->map);
+	free(m);
+	c->memo = NULL;
+}
+
+void report_stmts_release(struct report_stmts *c)
+{
+	report_stmts_forget(c);
+	for (int i = 0; i < 16; i++)
+		if (c->q[i])
+			sqlite3_finalize(c->q[i]);
+	memset(c->q, 0, sizeof(c->q));
+}
+
+static void fill_track(struct report_stmts *f, const char *id, struct report_track *rt);
+
+/* The display names of a track, looked up once per report_stmts. */
+static const struct report_track *memo_track(struct report_stmts *c, const char *id)
+{
+	struct memo *m = c->memo;
+	size_t slot;
+	if (!m)
+		m = c->memo = xcalloc(1, sizeof(*m));
+	int i = strmap_get(&m->map, id, &slot);
+	if (i >= 0)
+		return &m->v[i];
+	uint64_t h = m->map.pending;
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 256;
+		m->v = xrealloc(m->v, (size_t)m->alloc * sizeof(*m->v));
+	}
+	fill_track(c, id, &m->v[m->n]);
+	/* fill_track does not touch the map, so slot and hash still hold */
+	m->map.pending = h;
+	strmap_put(&m->map, slot, m->v[m->n].id, m->n);
+	return &m->v[m->n++];
+}
+
+static void fill_stmts_release(struct report_stmts *f)
+{
+	report_stmts_release(f);
+}
+
+static void fill_track(struct report_stmts *f, const char *id, struct report_track *rt)
 {
 	sqlite3_stmt *st;
 	struct strbuf ar = STRBUF_INIT;
@@ -930,20 +982,15 @@ int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err)
 
 /* ---- day, track, coverage ----------------------------------------------- */
 
-int report_day_plays(sqlite3 *db, int64_t day, const struct report_options *opt,
+int report_day_plays(struct report_stmts *c, int64_t day, const struct report_options *opt,
 		     struct report_plays *out, struct strbuf *err)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT p.played_ms, p.kind, COALESCE(p.track_id, ''),"
-		" COALESCE(t.name, p.track_name, p.episode_id, ''),"
-		" COALESCE((SELECT group_concat(COALESCE(ar.name, ta.artist_id), ', ')"
-		"   FROM (SELECT * FROM track_artists WHERE track_id = p.track_id"
-		"   ORDER BY position) ta LEFT JOIN artists ar ON ar.id = ta.artist_id),"
-		"   p.artist_name, ''),"
-		" COALESCE(al.name, p.album_name, ''), p.ms_played, p.skipped, p.sources"
-		" FROM plays p LEFT JOIN tracks t ON t.id = p.track_id"
-		" LEFT JOIN albums al ON al.id = t.album_id"
-		" WHERE p.played_ms >= ?1 AND p.played_ms < ?2 ORDER BY p.played_ms, p.id");
+	sqlite3 *db = c->db;
+	sqlite3_stmt *st = fill_stmt(c, 4,
+		"SELECT played_ms, kind, COALESCE(track_id, ''),"
+		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
+		" COALESCE(album_name, ''), ms_played, skipped, sources"
+		" FROM plays WHERE played_ms >= ?1 AND played_ms < ?2 ORDER BY played_ms, id");
 	int rc, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -958,16 +1005,24 @@ int report_day_plays(sqlite3 *db, int64_t day, const struct report_options *opt,
 		p->played_ms = sqlite3_column_int64(st, 0);
 		p->kind = col_dup(st, 1);
 		p->track_id = col_dup(st, 2);
-		p->name = col_dup(st, 3);
-		p->artists = col_dup(st, 4);
-		p->album = col_dup(st, 5);
+		if (p->track_id[0]) {
+			/* catalog names first, the play's own names as fallback */
+			const struct report_track *t = memo_track(c, p->track_id);
+			p->name = xstrdup(t->name);
+			p->artists = xstrdup(t->artists);
+			p->album = xstrdup(t->album);
+		} else {
+			p->name = col_dup(st, 3);
+			p->artists = col_dup(st, 4);
+			p->album = col_dup(st, 5);
+		}
 		p->ms_played = col_i64(st, 6, -1);
 		p->skipped = (int)col_i64(st, 7, -1);
 		p->sources = sqlite3_column_int(st, 8);
 		p->counted = !strcmp(p->kind, "music") && p->track_id[0] &&
 			     (p->ms_played < 0 || p->ms_played >= opt->min_ms_played);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
 		return -1;
@@ -988,7 +1043,7 @@ void report_plays_release(struct report_plays *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int report_track(sqlite3 *db, const char *track_id,
+int report_track(struct report_stmts *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err)
 {
 	sqlite3_stmt *st;
@@ -996,10 +1051,17 @@ int report_track(sqlite3 *db, const char *track_id,
 
 	(void)err;
 	memset(out, 0, sizeof(*out));
-	struct fill_stmts fs = { db, { NULL } };
-	fill_track(&fs, track_id, &out->t);
-	fill_stmts_release(&fs);
-	st = db_prepare(db, "SELECT played_ms FROM plays WHERE track_id = ?1"
+	{
+		const struct report_track *t = memo_track(c, track_id);
+		out->t.id = xstrdup(t->id);
+		out->t.name = xstrdup(t->name);
+		out->t.artists = xstrdup(t->artists);
+		out->t.album_id = xstrdup(t->album_id);
+		out->t.album = xstrdup(t->album);
+		out->t.cover_url = xstrdup(t->cover_url);
+		out->t.duration_ms = t->duration_ms;
+	}
+	st = fill_stmt(c, 5, "SELECT played_ms FROM plays WHERE track_id = ?1"
 			    " ORDER BY played_ms");
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -1009,14 +1071,14 @@ int report_track(sqlite3 *db, const char *track_id,
 		}
 		out->plays_ms[out->nplays++] = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
-	st = db_prepare(db, "SELECT count(*) FROM tracks WHERE id = ?1");
+	sqlite3_reset(st);
+	st = fill_stmt(c, 6, "SELECT count(*) FROM tracks WHERE id = ?1");
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
 	out->found = out->nplays > 0 ||
 		     (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
-	st = db_prepare(db, "SELECT start, duration, loudness, tempo, key, mode"
+	st = fill_stmt(c, 7, "SELECT start, duration, loudness, tempo, key, mode"
 			    " FROM sections WHERE track_id = ?1 ORDER BY idx");
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
 	alloc = 0;
@@ -1034,9 +1096,9 @@ int report_track(sqlite3 *db, const char *track_id,
 		x->key = sqlite3_column_int(st, 4);
 		x->mode = sqlite3_column_int(st, 5);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 
-	st = db_prepare(db, "SELECT valence, energy, danceability, tempo, loudness"
+	st = fill_stmt(c, 8, "SELECT valence, energy, danceability, tempo, loudness"
 			    " FROM audio_features WHERE track_id = ?1");
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -1047,7 +1109,7 @@ int report_track(sqlite3 *db, const char *track_id,
 		out->tempo = sqlite3_column_double(st, 3);
 		out->loudness = sqlite3_column_double(st, 4);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return 0;
 }
 

@@ -114,6 +114,22 @@ void report_year_release(struct report_year *y);
 /* Years with at least one music play, ascending. Returns a new array. */
 int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err);
 
+/*
+ * Prepared statements kept for one connection, so a renderer asking many
+ * small questions (the static site's thousands of track and day pages)
+ * prepares each query once. Borrows db; release before closing it.
+ */
+struct report_stmts {
+	sqlite3 *db;
+	sqlite3_stmt *q[16];
+	void *memo;  /* track display names already looked up */
+};
+
+void report_stmts_init(struct report_stmts *c, sqlite3 *db);
+void report_stmts_release(struct report_stmts *c);
+/* Forgets remembered names (call when the database changed). */
+void report_stmts_forget(struct report_stmts *c);
+
 /* One play as a day page lists it. */
 struct report_play {
 	int64_t played_ms;
@@ -134,7 +150,7 @@ struct report_plays {
 };
 
 /* Every play (all kinds) whose end time falls on local day `day`. */
-int report_day_plays(sqlite3 *db, int64_t day, const struct report_options *opt,
+int report_day_plays(struct report_stmts *c, int64_t day, const struct report_options *opt,
 		     struct report_plays *out, struct strbuf *err);
 void report_plays_release(struct report_plays *p);
 
@@ -154,7 +170,7 @@ struct report_track_page {
 	double valence, energy, danceability, tempo, loudness;
 };
 
-int report_track(sqlite3 *db, const char *track_id,
+int report_track(struct report_stmts *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err);
 void report_track_page_release(struct report_track_page *p);
 

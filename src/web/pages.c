@@ -19,6 +19,8 @@ int pages_init(struct pages *p, sqlite3 *db, const char *data_dir,
 	p->db = db;
 	p->opt.min_ms_played = min_ms_played;
 	covers_init(&p->covers, data_dir);
+	report_stmts_init(&p->stmts, db);
+	report_tune(db);
 	return report_years(db, &p->years, &p->nyears, err);
 }
 
@@ -27,6 +29,7 @@ void pages_release(struct pages *p)
 	if (p->have_year)
 		report_year_release(&p->last);
 	free(p->years);
+	report_stmts_release(&p->stmts);
 	covers_release(&p->covers);
 	memset(p, 0, sizeof(*p));
 }
@@ -36,6 +39,7 @@ int pages_invalidate(struct pages *p, struct strbuf *err)
 	if (p->have_year)
 		report_year_release(&p->last);
 	p->have_year = 0;
+	report_stmts_forget(&p->stmts);
 	free(p->years);
 	return report_years(p->db, &p->years, &p->nyears, err);
 }
@@ -151,7 +155,7 @@ static enum page_status render_day(struct pages *p, int64_t day, int json,
 	struct strbuf err = STRBUF_INIT;
 	enum page_status st = PAGE_OK;
 
-	if (report_day_plays(p->db, day, &p->opt, &pl, &err)) {
+	if (report_day_plays(&p->stmts, day, &p->opt, &pl, &err)) {
 		st = fail(PAGE_ERROR, json, err.buf, out, ctype);
 		goto out;
 	}
@@ -175,7 +179,7 @@ static enum page_status render_track(struct pages *p, const char *id, int json,
 
 	if (!covers_id_ok(id))
 		return fail(PAGE_BAD_REQUEST, json, "not a track id", out, ctype);
-	if (report_track(p->db, id, &t, &err)) {
+	if (report_track(&p->stmts, id, &t, &err)) {
 		st = fail(PAGE_ERROR, json, err.buf, out, ctype);
 		goto out;
 	}

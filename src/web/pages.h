@@ -18,6 +18,7 @@ struct pages {
 	sqlite3 *db;
 	struct covers covers;
 	struct report_options opt;
+	struct report_stmts stmts;
 	int *years;
 	int nyears;
 	int have_year;

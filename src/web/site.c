@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "web/api.h"
 #include "web/html.h"
@@ -93,6 +94,7 @@ int site_write(struct pages *p, const struct site_options *o,
 	}
 	if (put_page(p, o->out_dir, "/index.html", stats, err))
 		goto out;
+	int64_t t0 = time_mono_ms();
 	strbuf_addch(&cal, '[');
 	strbuf_addch(&sum, '[');
 	for (int i = 0; i < p->nyears; i++) {
@@ -110,7 +112,7 @@ int site_write(struct pages *p, const struct site_options *o,
 			if (y->days[k].win < 0)
 				continue;
 			struct report_plays pl;
-			if (report_day_plays(p->db, y->days[k].day, &p->opt, &pl, err))
+			if (report_day_plays(&p->stmts, y->days[k].day, &p->opt, &pl, err))
 				goto out;
 			for (int j = 0; j < pl.n; j++) {
 				if (!covers_id_ok(pl.v[j].track_id))
@@ -150,6 +152,8 @@ int site_write(struct pages *p, const struct site_options *o,
 	    write_file(o->out_dir, "summary.json", &sum, stats, err))
 		goto out;
 
+	stats->ms_years = time_mono_ms() - t0;
+	t0 = time_mono_ms();
 	qsort(tracks, (size_t)ntracks, sizeof(char *), cmp_str);
 	for (int i = 0; i < ntracks; i++) {
 		if (i && !strcmp(tracks[i], tracks[i - 1]))
@@ -161,6 +165,7 @@ int site_write(struct pages *p, const struct site_options *o,
 			goto out;
 	}
 
+	stats->ms_tracks = time_mono_ms() - t0;
 	DIR *dir = opendir(p->covers.dir);
 	if (dir) {
 		struct dirent *de;

@@ -8,6 +8,8 @@
 #ifndef WEB_SITE_H
 #define WEB_SITE_H
 
+#include <stdint.h>
+
 #include "core/strbuf.h"
 #include "web/pages.h"
 
@@ -19,6 +21,8 @@ struct site_options {
 struct site_stats {
 	int files;
 	int covers;
+	int64_t ms_years;   /* calendars, reviews, coverage and day pages */
+	int64_t ms_tracks;  /* track pages */
 };
 
 int site_write(struct pages *p, const struct site_options *o,

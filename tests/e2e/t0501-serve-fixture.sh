@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The dashboard on a hand-made store (t05-fixture.sql): pages and API answer,
+# The dashboard on a hand-made store (lib-see-fixture.sql): pages and API answer,
 # the calendar winner rule holds, hostile names are escaped everywhere,
 # missing covers are neutral tiles, bad requests are refused, the server is
 # read-only and binds only loopback; wrapped prints the year.
 . "$(dirname "$0")/lib.sh"
 
 sl wrapped >/dev/null 2>&1 # creates and migrates the store
-sqlite3 "$DATA/spinlog.db" <"$(dirname "$0")/t05-fixture.sql"
+sqlite3 "$DATA/spinlog.db" <"$(dirname "$0")/lib-see-fixture.sql"
 check "fixture loaded" test "$(sqlite3 "$DATA/spinlog.db" 'SELECT count(*) FROM plays')" -eq 11
 
 # start_serve: runs 'spinlog serve' on a free loopback port; sets URL.

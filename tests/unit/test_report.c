@@ -207,7 +207,9 @@ static void escaping(void **state)
 	assert_int_equal(report_year(db, 2025, &opt, &y, &err), 0);
 	html_calendar(&y, NULL, &year, 1, &out);
 	html_year(&y, NULL, &year, 1, &out);
-	assert_int_equal(report_day_plays(db, y.first_day, &opt, &pl, &err), 0);
+	struct report_stmts rs;
+	report_stmts_init(&rs, db);
+	assert_int_equal(report_day_plays(&rs, y.first_day, &opt, &pl, &err), 0);
 	html_day(y.first_day, &pl, &out);
 	assert_null(strstr(out.buf, "<img src=x"));
 	assert_null(strstr(out.buf, "<script"));
@@ -222,6 +224,7 @@ static void escaping(void **state)
 	api_calendar(&y, NULL, &out);
 	assert_non_null(strstr(out.buf, "\"name\":\"<img src=x onerror=alert(1)>\""));
 	report_plays_release(&pl);
+	report_stmts_release(&rs);
 	report_year_release(&y);
 	strbuf_release(&out);
 	db_close(db);
