@@ -780,7 +780,9 @@ static void bind_export_at(sqlite3_stmt *st, int o, const struct import_event *e
 	bind_str(st, o + 18, e->str[IS_COUNTRY]);
 	bind_str(st, o + 19, e->str[IS_IP]);
 	bind_str(st, o + 20, e->str[IS_UA]);
-	bind_opt(st, o + 21, (int64_t)e->namekey, e->namekey != 0);
+	/* only rows without an id need it (playmerge.h); the rest compute it */
+	bind_opt(st, o + 21, (int64_t)e->namekey, e->namekey != 0 &&
+		 !e->str[IS_TRACK_ID] && !e->str[IS_EPISODE_ID]);
 }
 
 static const char insert_sql[] =

@@ -70,7 +70,8 @@ const char *const schema_migrations[] = {
 	 * Merge bookkeeping (pipeline/merge.h): fingerprints of the export and
 	 * account-data records merged into the row, so importing the same
 	 * file again finds them, and a hash of the normalised artist+title
-	 * for matching sources that have no Spotify id.
+	 * for matching sources that have no Spotify id (set on rows without
+	 * one; for the others it is computed from the names when needed).
 	 */
 	"  export_fp INTEGER,"
 	"  account_fp INTEGER,"
