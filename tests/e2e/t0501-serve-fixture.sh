@@ -59,7 +59,7 @@ check "hover says song, artist, plays, minutes" \
 
 # The API.
 curl -s "$URL/api/calendar?year=2025" >"$T/cal.json"
-check "calendar JSON parses" jq -e . "$T/cal.json" >/dev/null
+check "calendar JSON parses" sh -c "jq -e . '$T/cal.json' >/dev/null"
 is "winners: most plays, then time, then smaller id" \
 	"$(jq -c '[.days[] | [.date, .track.id]]' "$T/cal.json")" \
 	'[["2025-01-01","t1"],["2025-01-02","t3"],["2025-01-03","t3"],["2025-03-15","t9"]]'

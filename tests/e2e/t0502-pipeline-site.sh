@@ -92,8 +92,8 @@ check "site runs" test $? -eq 0
 for f in index.html "calendar-$YEAR.html" "year-$YEAR.html" "coverage-$YEAR.html" calendar.json summary.json; do
 	check "site has $f" test -s "$T/site/$f"
 done
-check "site: calendar.json parses" jq -e ".[0].year == $YEAR" "$T/site/calendar.json" >/dev/null
-check "site: summary.json parses" jq -e ".[0].plays > 0" "$T/site/summary.json" >/dev/null
+check "site: calendar.json parses" sh -c "jq -e '.[0].year == $YEAR' '$T/site/calendar.json' >/dev/null"
+check "site: summary.json parses" sh -c "jq -e '.[0].plays > 0' '$T/site/summary.json' >/dev/null"
 check "site: no absolute links" sh -c "! grep -l 'href=\"/\|src=\"/\|href=\"http\|src=\"http' '$T/site/'*.html"
 missing=0
 for f in $(grep -oh 'href="[^"#]*"\|src="[^"]*"' "$T/site/"*.html | sed 's/^[a-z]*="//; s/"$//' | sort -u); do
