@@ -687,11 +687,12 @@ static void match_account(struct merge_state *m)
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		struct import_event *e = m->ev[i];
+		uint64_t k;
 		if (m->out[i] != OUT_NEW || e->source != SRC_EXPORT ||
-		    !e->namekey)
+		    !(k = import_event_namekey(e)))
 			continue;
 		ALLOC_GROW(r, nr + 1, ar);
-		cand_event(&r[nr++], e, e->namekey, (uint32_t)(m->nrows + i));
+		cand_event(&r[nr++], e, k, (uint32_t)(m->nrows + i));
 	}
 	res = xmalloc(nl * sizeof(*res));
 	merge_match(l, nl, r, nr, MERGE_TOL_NAME_MS, res);
@@ -781,8 +782,12 @@ static void bind_export_at(sqlite3_stmt *st, int o, const struct import_event *e
 	bind_str(st, o + 19, e->str[IS_IP]);
 	bind_str(st, o + 20, e->str[IS_UA]);
 	/* only rows without an id need it (playmerge.h); the rest compute it */
-	bind_opt(st, o + 21, (int64_t)e->namekey, e->namekey != 0 &&
-		 !e->str[IS_TRACK_ID] && !e->str[IS_EPISODE_ID]);
+	if (!e->str[IS_TRACK_ID] && !e->str[IS_EPISODE_ID]) {
+		uint64_t k = import_event_namekey(e);
+		bind_opt(st, o + 21, (int64_t)k, k != 0);
+	} else {
+		sqlite3_bind_null(st, o + 21);
+	}
 }
 
 static const char insert_sql[] =

@@ -47,7 +47,8 @@ struct import_event {
 	int64_t played_ms;   /* end time, truncated to precision */
 	int64_t offline_ms;  /* 0 when unknown */
 	uint64_t fp;         /* fingerprint of the record (exact duplicates) */
-	uint64_t namekey;    /* hash of normalised artist+title, 0 when none */
+	uint64_t namekey;    /* account data: hash of normalised artist+title;
+				0 elsewhere: see import_event_namekey */
 	uint32_t str[IS_N];
 	int32_t ms_played;   /* -1 when unknown */
 	uint32_t rec;        /* index in its file's array */
@@ -127,6 +128,8 @@ int import_parse_buffer(const char *name, const char *buf, size_t len,
 			struct import_file *out, struct strbuf *err);
 void import_file_release(struct import_file *f);
 
+/* An event's namekey (computed from its names when the parser left it 0). */
+uint64_t import_event_namekey(const struct import_event *e);
 /* Normalised artist+title hash used for name matching; 0 when both empty. */
 uint64_t import_namekey(const char *artist, size_t alen, const char *title,
 			size_t tlen);

@@ -25,21 +25,34 @@ const char *const import_kind_names[] = { "music", "podcast", "audiobook",
 
 struct import_pool *import_pools[IMPORT_POOLS];
 
-/* FNV-1a, 64 bits. */
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+#define HASH_SEED 14695981039346656037ULL
+
+/* A word at a time: for the string table and record fingerprints. */
+static inline uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t hash_fast(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+	uint64_t v = 0;
+	while (len >= 8) {
+		memcpy(&v, p, 8);
+		h = mix(h, v);
+		p += 8;
+		len -= 8;
 	}
-	return h;
+	v = 0;
+	memcpy(&v, p, len);
+	return mix(h, v ^ ((uint64_t)len << 56));
 }
-#define HASH_SEED 14695981039346656037ULL
 
 static uint64_t hash_u64(uint64_t h, uint64_t v)
 {
-	return hash_bytes(h, &v, sizeof(v));
+	return mix(h, v);
 }
 
 #define CHUNK ((size_t)1 << IMPORT_CHUNK_SHIFT)
@@ -80,8 +93,8 @@ static void pool_rehash(struct import_pool *p)
 		if (!off)
 			continue;
 		s = pool_at(p, off);
-		j = hash_bytes(HASH_SEED, s, (size_t)(unsigned char)s[-2] |
-				       (size_t)(unsigned char)s[-1] << 8) & (n - 1);
+		j = hash_fast(HASH_SEED, s, (size_t)(unsigned char)s[-2] |
+				      (size_t)(unsigned char)s[-1] << 8) & (n - 1);
 		while (t[j])
 			j = (j + 1) & (n - 1);
 		t[j] = off;
@@ -102,7 +115,7 @@ uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;
 	}
-	j = hash_bytes(HASH_SEED, s, len) & (p->tabsize - 1);
+	j = hash_fast(HASH_SEED, s, len) & (p->tabsize - 1);
 
 	while ((off = p->tab[j])) {
 		const unsigned char *x = (const unsigned char *)pool_at(p, off);
@@ -145,6 +158,16 @@ uint64_t import_namekey(const char *artist, size_t alen, const char *title,
 			size_t tlen)
 {
 	return playmerge_namekey(artist, alen, title, tlen);
+}
+
+uint64_t import_event_namekey(const struct import_event *e)
+{
+	if (e->namekey)
+		return e->namekey;
+	return import_namekey(e->str[IS_ARTIST] ? import_str(e->str[IS_ARTIST]) : "",
+			      import_strlen(e->str[IS_ARTIST]),
+			      e->str[IS_TRACK] ? import_str(e->str[IS_TRACK]) : "",
+			      import_strlen(e->str[IS_TRACK]));
 }
 
 /* ---- the scanner ---- */
@@ -822,7 +845,6 @@ static int extended_event(struct scan *s, struct rec *r,
 		e->str[IS_TRACK] = intern(pool, tn, tnl);
 		e->str[IS_ARTIST] = intern(pool, an, anl);
 		e->str[IS_ALBUM] = intern(pool, al, all);
-		e->namekey = import_namekey(an ? an : "", anl, tn ? tn : "", tnl);
 	} else if (eu) {
 		if (uri_id(s, K_EPISODE_URI, &r->v[K_EPISODE_URI],
 			   "spotify:episode:", &id, &idl))
@@ -831,7 +853,6 @@ static int extended_event(struct scan *s, struct rec *r,
 		e->str[IS_EPISODE_ID] = intern(pool, id, idl);
 		e->str[IS_TRACK] = intern(pool, en, enl);
 		e->str[IS_ARTIST] = intern(pool, sn, snl);
-		e->namekey = import_namekey(sn ? sn : "", snl, en ? en : "", enl);
 	} else if (abcu || abu) {
 		const char *u = abcu ? abcu : abu;
 		(void)u;
@@ -841,14 +862,11 @@ static int extended_event(struct scan *s, struct rec *r,
 		e->str[IS_TRACK] = intern(pool, abct, abctl);
 		e->str[IS_ALBUM] = intern(pool, abt, abtl);
 		e->str[IS_ARTIST] = intern(pool, abt, abtl);
-		e->namekey = import_namekey(abt ? abt : "", abtl,
-					    abct ? abct : "", abctl);
 	} else if (tn || an) {
 		e->kind = KIND_MUSIC; /* a local file: names, no URI */
 		e->str[IS_TRACK] = intern(pool, tn, tnl);
 		e->str[IS_ARTIST] = intern(pool, an, anl);
 		e->str[IS_ALBUM] = intern(pool, al, all);
-		e->namekey = import_namekey(an ? an : "", anl, tn ? tn : "", tnl);
 	} else {
 		e->kind = KIND_UNKNOWN; /* every metadata field null */
 	}
@@ -875,10 +893,17 @@ static int extended_event(struct scan *s, struct rec *r,
 	h = hash_u64(h, (uint64_t)e->played_ms);
 	h = hash_u64(h, (uint64_t)e->ms_played);
 	h = hash_u64(h, e->kind);
-	h = hash_bytes(h, id ? id : "", idl);
-	h = hash_u64(h, e->namekey);
-	h = hash_bytes(h, rs ? rs : "\1", rs ? rsl : 1);
-	h = hash_bytes(h, re ? re : "\1", re ? rel : 1);
+	h = hash_fast(h, id ? id : "", idl);
+	/* names as written (ids are equal, so names only tell local files apart) */
+	h = hash_u64(h, e->str[IS_TRACK] ? import_strlen(e->str[IS_TRACK]) + 1 : 0);
+	if (e->str[IS_TRACK])
+		h = hash_fast(h, import_str(e->str[IS_TRACK]),
+			      import_strlen(e->str[IS_TRACK]));
+	if (e->str[IS_ARTIST])
+		h = hash_fast(h, import_str(e->str[IS_ARTIST]),
+			      import_strlen(e->str[IS_ARTIST]));
+	h = hash_fast(h, rs ? rs : "\1", rs ? rsl : 1);
+	h = hash_fast(h, re ? re : "\1", re ? rel : 1);
 	e->fp = h ? h : 1;
 	return 0;
 }
