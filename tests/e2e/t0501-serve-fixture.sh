@@ -85,8 +85,8 @@ sqlite3 "$DATA/spinlog.db" "INSERT INTO plays (account_id, played_ms, track_id, 
 is "a new play shows without restarting" "$(curl -s "$URL/api/summary?year=2025" | jq .plays)" $((before + 1))
 
 # Binding exactly what was asked; a taken port is an error.
-is "a taken port fails" "$(sl serve --listen "127.0.0.1:$(cat "$T/serve.port")" --no-covers >/dev/null 2>&1; echo $?)" 1
-is "a bad address is a usage error of the setting" "$(sl serve --listen nonsense --no-covers >/dev/null 2>&1; echo $?)" 1
+is "a taken port fails" "$(timeout 10 "$SPINLOG" --data-dir "$DATA" serve --listen "127.0.0.1:$(cat "$T/serve.port")" --no-covers >/dev/null 2>&1; echo $?)" 1
+is "a bad address fails" "$(timeout 10 "$SPINLOG" --data-dir "$DATA" serve --listen nonsense --no-covers >/dev/null 2>&1; echo $?)" 1
 kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null
 is "SIGTERM stops it cleanly" "$?" 0
 
