@@ -1311,11 +1311,10 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	res->merged = m.merged;
 	res->dupes = m.dupes;
 	if (idx.n) {
-		/*
-		 * The parsed events are written: give their memory to SQLite's
-		 * sorter, which builds the indexes without spilling to disk.
-		 */
+		/* the parsed events are written: free them before the sorts */
 		release_events(j, &m);
+		if (db_exec(db, "PRAGMA cache_size = -2048", err))
+			goto rollback;
 	}
 	for (size_t i = 0; i < idx.n; i++)
 		if (db_exec(db, idx.v[i], err))
@@ -1464,6 +1463,14 @@ static int store_streaming(sqlite3 *db, struct job *j,
 	seen.tab = NULL;
 	log_debug("import: parsed and written in %lld ms",
 		  (long long)(time_mono_ms() - t0));
+	{
+		struct merge_state none;
+		memset(&none, 0, sizeof(none));
+		release_events(j, &none);
+	}
+	/* measured: the sorter builds the indexes fastest with a small cache */
+	if (db_exec(db, "PRAGMA cache_size = -2048", err))
+		goto rollback;
 	for (size_t i = 0; i < idx.n; i++)
 		if (db_exec(db, idx.v[i], err))
 			goto rollback;
