@@ -418,8 +418,34 @@ static void add_sources(struct strbuf *sb, int src)
 	if (src & 4) strbuf_addf(sb, "%saccount data", sep);
 }
 
+/*
+ * "HH:MM:SS" in the local zone, with localtime_r once per quarter hour: no
+ * zone changes its offset inside one (offsets are multiples of 15 minutes),
+ * and a day page can list hundreds of plays.
+ */
+struct hms_cache {
+	int64_t bucket;
+	int hour, minute;
+};
+
+static void local_hms(struct hms_cache *c, int64_t ms, char buf[16])
+{
+	int64_t b = ms >= 0 ? ms / 900000 : -((-ms + 899999) / 900000);
+	if (b != c->bucket) {
+		char tmp[16];
+		time_format_local(b * 900000, "%H %M", tmp, sizeof(tmp));
+		c->bucket = b;
+		c->hour = (tmp[0] - '0') * 10 + tmp[1] - '0';
+		c->minute = (tmp[3] - '0') * 10 + tmp[4] - '0';
+	}
+	int64_t in = (ms - b * 900000) / 1000; /* seconds into the quarter */
+	snprintf(buf, 16, "%02d:%02d:%02d", c->hour, c->minute + (int)(in / 60),
+		 (int)(in % 60));
+}
+
 void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 {
+	struct hms_cache hc = { INT64_MIN, 0, 0 };
 	char date[16], when[32];
 	int y, m, d;
 
@@ -431,7 +457,7 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 		    "<th>played</th><th>source</th><th></th></tr>", date, y, y);
 	for (int i = 0; i < p->n; i++) {
 		const struct report_play *x = &p->v[i];
-		time_format_local(x->played_ms, "%H:%M:%S", when, sizeof(when));
+		local_hms(&hc, x->played_ms, when);
 		strbuf_addf(out, "<tr%s><td>%s</td><td>", x->counted ? "" :
 			    " class=\"note\"", when);
 		add_track_link(out, x->track_id, x->name);

@@ -16,6 +16,8 @@
 struct site_options {
 	const char *out_dir;
 	int year;       /* 0 = every year */
+	const char *db_path;  /* lets a second thread open its own connection */
+	const char *data_dir; /* for that thread's covers */
 };
 
 struct site_stats {
