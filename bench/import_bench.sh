@@ -7,6 +7,8 @@
 #   BENCH_DATA   where the generated files live (default /tmp/spinlog-bench-data;
 #                generated when absent, kept for the next run)
 #   PLAYS        number of plays to generate (default 1000000)
+#   RUNS         runs of each importer, interleaved (default 3); prints best
+#                and median, since other work on the machine skews single runs
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-build}
@@ -31,10 +33,20 @@ measure() { # LABEL COMMAND...: prints "seconds rss_mb"
 	echo "$wall $((rss / 1024))"
 }
 
-read -r c_s c_rss < <(measure spinlog "$BUILD_DIR/spinlog" --data-dir "$W/data" import "$DATA")
-echo "spinlog:  $(cat "$W/spinlog.out")"
-read -r p_s p_rss < <(measure python python3 "$ROOT/bench/import_ref.py" "$W/ref.db" "$DATA")
-echo "python:   $(cat "$W/python.out")"
-printf 'spinlog import  %6.2f s  peak RSS %4d MB\n' "$c_s" "$c_rss"
-printf 'python stdlib   %6.2f s  peak RSS %4d MB\n' "$p_s" "$p_rss"
-awk -v c="$c_s" -v p="$p_s" 'BEGIN { printf "ratio           %6.1fx faster\n", p / c }'
+RUNS=${RUNS:-3}
+for r in $(seq 1 "$RUNS"); do
+	rm -rf "$W/data" "$W/ref.db"
+	measure spinlog "$BUILD_DIR/spinlog" --data-dir "$W/data" import "$DATA" >>"$W/c.runs"
+	[ "$r" -eq 1 ] && echo "spinlog:  $(cat "$W/spinlog.out")"
+	measure python python3 "$ROOT/bench/import_ref.py" "$W/ref.db" "$DATA" >>"$W/p.runs"
+	[ "$r" -eq 1 ] && echo "python:   $(cat "$W/python.out")"
+done
+# stats FILE: "best median max_rss" over the runs
+stats() { sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { printf "%s %s %d\n", t[1], t[int((NR + 1) / 2)], m }'; }
+read -r c_best c_med c_rss < <(stats "$W/c.runs")
+read -r p_best p_med p_rss < <(stats "$W/p.runs")
+echo "$RUNS runs each, interleaved; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'spinlog import  best %6.2f s  median %6.2f s  peak RSS %4d MB\n' "$c_best" "$c_med" "$c_rss"
+printf 'python stdlib   best %6.2f s  median %6.2f s  peak RSS %4d MB\n' "$p_best" "$p_med" "$p_rss"
+awk -v cb="$c_best" -v pb="$p_best" -v cm="$c_med" -v pm="$p_med" \
+	'BEGIN { printf "ratio           best %5.1fx  median %5.1fx faster\n", pb / cb, pm / cm }'
