@@ -352,9 +352,11 @@ static int track_index(struct scan *s, const char *id)
 static void close_day(struct scan *s)
 {
 	struct report_year *y = s->out;
+	if (!s->ntouched)
+		return;
 	int64_t di = s->cur_day - y->first_day;
 
-	if (s->ntouched && di >= 0 && di < y->ndays) {
+	if (di >= 0 && di < y->ndays) {
 		struct report_day *d = &y->days[di];
 		for (int k = 0; k < s->ntouched; k++) {
 			struct tagg *t = &s->t[s->touched[k]];
@@ -659,7 +661,8 @@ static int cmp_rank(const void *pa, const void *pb)
 static int top_of(struct kagg *v, int n, struct report_rank *out)
 {
 	int k = 0;
-	qsort(v, (size_t)n, sizeof(*v), cmp_rank);
+	if (n > 1)
+		qsort(v, (size_t)n, sizeof(*v), cmp_rank);
 	for (; k < n && k < REPORT_TOP; k++) {
 		memset(&out[k], 0, sizeof(out[k]));
 		out[k].key = xstrdup(v[k].key);

@@ -224,7 +224,8 @@ int site_write(struct pages *p, const struct site_options *o,
 
 	stats->ms_years = time_mono_ms() - t0;
 	t0 = time_mono_ms();
-	qsort(tracks, (size_t)ntracks, sizeof(char *), cmp_str);
+	if (ntracks > 1)
+		qsort(tracks, (size_t)ntracks, sizeof(char *), cmp_str);
 	int nu = 0;
 	for (int i = 0; i < ntracks; i++) {
 		if ((nu && !strcmp(tracks[i], tracks[nu - 1])) || !covers_id_ok(tracks[i])) {
