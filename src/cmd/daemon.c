@@ -24,18 +24,7 @@
 #include "spotify/retry.h"
 #include "store/db.h"
 
-/*
- * ETL HOOK: the ETL lives in pipeline/etl.h (another module). It is
- * referenced weakly so the daemon builds and runs whether or not etl.c is
- * linked in; etl_run is NULL when it is not.
- */
-#if defined(__has_include)
-#if __has_include("pipeline/etl.h")
 #include "pipeline/etl.h"
-#pragma weak etl_run
-#define HAVE_ETL_H 1
-#endif
-#endif
 #include "core/banned.h"
 
 const char cmd_daemon_usage[] =
@@ -85,14 +74,11 @@ static int64_t etl_period_ms(const char *schedule)
 
 static void maybe_run_etl(struct ctx *ctx, int stored)
 {
-#ifdef HAVE_ETL_H
 	struct strbuf summary = STRBUF_INIT, err = STRBUF_INIT;
 	int64_t period = etl_period_ms(config_get(&ctx->cfg, "etl.schedule"));
 	int64_t last = 0, now = time_now_ms();
 	int after_poll = config_get_bool(&ctx->cfg, "etl.after_poll") && stored;
 
-	if (!etl_run)
-		return;
 	db_state_get_int(ctx->db, "daemon.etl_last_ms", &last);
 	if (!after_poll && !(period && now - last >= period))
 		return;
@@ -105,11 +91,6 @@ static void maybe_run_etl(struct ctx *ctx, int stored)
 	db_state_set_int(ctx->db, "daemon.etl_last_ms", now);
 	strbuf_release(&summary);
 	strbuf_release(&err);
-#else
-	(void)ctx;
-	(void)stored;
-	(void)etl_period_ms;
-#endif
 }
 
 /* Brings the schedule in line with the account files; new ones are due now. */

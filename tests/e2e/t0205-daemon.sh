@@ -26,4 +26,16 @@ check "it said it was stopping" grep -q "stopping" "$T/d.err"
 sim_get "/_sim/truth?user=user1" | jq -r '.[] | select(.listed) | "\(.ended_at) \(.track_id)"' | sort >"$T/want"
 sl log --format jsonl -n 1000000 | jq -r '"\(.played_at) \(.track_id)"' | sort >"$T/got"
 is "the daemon's polls stored the listed plays" "$(diff "$T/want" "$T/got" | head -3)" ""
+
+# With the ETL due (the default daily schedule starts with a run), one pass
+# of the daemon also fills the catalog.
+advance 60
+sl daemon --once >"$T/etl.out" 2>"$T/etl.err"
+is "daemon --once with the ETL exits 0" "$?" 0
+check "the daemon ran the ETL" grep -q "etl: .*pages" "$T/etl.err"
+ntracks=$(sqlite3 "$DATA/spinlog.db" "SELECT count(*) FROM tracks")
+nplayed=$(sqlite3 "$DATA/spinlog.db" "SELECT count(DISTINCT track_id) FROM plays WHERE track_id IS NOT NULL")
+is "every played track is in the catalog after the daemon's ETL" "$ntracks" "$nplayed"
+sl daemon --once >"$T/etl2.out" 2>"$T/etl2.err"
+check "the ETL is not run again before it is due" bash -c "! grep -q 'etl: starting' '$T/etl2.err'"
 done_testing
