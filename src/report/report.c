@@ -734,6 +734,12 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	struct kagg *nv = xcalloc((size_t)s->na + 1, sizeof(*nv));
 	int nnew = 0;
 	int nv_all = 0;
+	/* Nothing played before the year: every artist is new, no probing. */
+	sqlite3_stmt *qany = db_prepare(s->db,
+		"SELECT EXISTS (SELECT 1 FROM plays WHERE played_ms < ?1)");
+	sqlite3_bind_int64(qany, 1, year_from);
+	int any_before = sqlite3_step(qany) == SQLITE_ROW && sqlite3_column_int(qany, 0);
+	sqlite3_finalize(qany);
 	for (int i = 0; i < s->na; i++) {
 		struct aagg *a = &s->a[i];
 		if (!a->plays)
@@ -744,6 +750,10 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 		if (!strncmp(a->key, "name:", 5))
 			continue;
 		y->distinct_artists++;
+		if (!any_before) {
+			nv[nnew++] = v[nv_all - 1];
+			continue;
+		}
 		sqlite3_bind_text(qnew, 1, a->key, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(qnew, 2, year_from);
 		if (sqlite3_step(qnew) == SQLITE_ROW && !sqlite3_column_int(qnew, 0))
