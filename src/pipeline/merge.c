@@ -106,7 +106,8 @@ void merge_match(struct merge_cand *left, size_t nl, struct merge_cand *right,
 			np++;
 		}
 	}
-	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	if (np)
+		qsort(pairs, np, sizeof(*pairs), cmp_pair);
 	rused = xcalloc(nr, 1);
 	for (size_t k = 0; k < np; k++) {
 		if (out[pairs[k].l] >= 0 || rused[pairs[k].r])
