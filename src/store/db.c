@@ -60,6 +60,18 @@ int64_t db_scalar(sqlite3 *db, const char *sql)
 	return v;
 }
 
+int64_t db_scalar_arg(sqlite3 *db, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	int64_t v = 0;
+
+	sqlite3_bind_int64(st, 1, arg);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 int db_schema_version(sqlite3 *db)
 {
 	return (int)db_scalar(db, "PRAGMA user_version");

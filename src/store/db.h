@@ -43,5 +43,7 @@ int db_state_set(sqlite3 *db, const char *key, const char *v);
 
 /* A single integer from a query with no parameters; -1 on error. */
 int64_t db_scalar(sqlite3 *db, const char *sql);
+/* A single integer from a query with one integer parameter; 0 when no row or NULL. */
+int64_t db_scalar_arg(sqlite3 *db, const char *sql, int64_t arg);
 
 #endif

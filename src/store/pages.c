@@ -51,14 +51,8 @@ int gaps_add(sqlite3 *db, int64_t account_id, int64_t from_ms, int64_t to_ms,
 
 int64_t gaps_open_count(sqlite3 *db, int64_t account_id)
 {
-	sqlite3_stmt *st = db_prepare(db,
+	return db_scalar_arg(db,
 		"SELECT count(*) FROM gaps WHERE account_id = ?"
-		" AND healed_ms IS NULL");
-	int64_t v = 0;
-
-	sqlite3_bind_int64(st, 1, account_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+		" AND healed_ms IS NULL",
+		account_id);
 }

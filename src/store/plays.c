@@ -44,27 +44,15 @@ int plays_add_api(sqlite3 *db, int64_t account_id, int64_t page_id,
 
 int64_t plays_newest_api_ms(sqlite3 *db, int64_t account_id)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT max(played_ms) FROM plays WHERE account_id = ?"
-		" AND (sources & 1) != 0");
-	int64_t v = 0;
-
-	sqlite3_bind_int64(st, 1, account_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return db_scalar_arg(db,
+		"SELECT played_ms FROM plays WHERE account_id = ?"
+		" AND (sources & 1) != 0 ORDER BY played_ms DESC LIMIT 1",
+		account_id);
 }
 
 int64_t plays_count(sqlite3 *db, int64_t account_id)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT count(*) FROM plays WHERE account_id = ?");
-	int64_t v = 0;
-
-	sqlite3_bind_int64(st, 1, account_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return db_scalar_arg(db,
+		"SELECT count(*) FROM plays WHERE account_id = ?",
+		account_id);
 }
