@@ -53,33 +53,6 @@ static void callback_release(struct callback *cb)
 	memset(cb, 0, sizeof(*cb));
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char *urldecode(const char *s, size_t n)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			strbuf_addch(&sb, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else {
-			strbuf_addch(&sb, s[i] == '+' ? ' ' : s[i]);
-		}
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 /* Fills cb from the query of a URL or request target "/callback?...". */
 static void parse_query(const char *target, size_t len, struct callback *cb)
 {
@@ -102,7 +75,7 @@ static void parse_query(const char *target, size_t len, struct callback *cb)
 				slot = &cb->error;
 		}
 		if (slot && !*slot)
-			*slot = urldecode(eq + 1, (size_t)(e - eq - 1));
+			*slot = http_urldecode(eq + 1, (size_t)(e - eq - 1));
 		p = e + 1;
 	}
 }

@@ -183,6 +183,25 @@ enum http_result http_perform(struct http *h, const struct http_request *req,
 	return r;
 }
 
+char *http_urldecode(const char *s, size_t n)
+{
+	char *plus = xstrndup(s, n), *dec, *res;
+	int len = 0;
+
+	for (char *p = plus; *p; p++)
+		if (*p == '+')
+			*p = ' ';
+	dec = curl_easy_unescape(NULL, plus, 0, &len);
+	if (!dec) {
+		fprintf(stderr, "fatal: out of memory decoding a URL\n");
+		abort();
+	}
+	res = xstrndup(dec, (size_t)len);
+	curl_free(dec);
+	free(plus);
+	return res;
+}
+
 const char *http_result_name(enum http_result r)
 {
 	static const char *const names[] = {

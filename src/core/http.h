@@ -8,6 +8,7 @@
 #ifndef CORE_HTTP_H
 #define CORE_HTTP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
@@ -54,6 +55,12 @@ void http_response_release(struct http_response *res);
 enum http_result http_perform(struct http *h, const struct http_request *req,
 			      struct http_response *res);
 const char *http_result_name(enum http_result r);
+
+/*
+ * Decodes n bytes of a URL query value ("%2F" and "+" forms); returns a new
+ * string the caller frees.
+ */
+char *http_urldecode(const char *s, size_t n);
 
 /* Parses a Retry-After value: delta seconds or an HTTP-date. -1 if neither. */
 long http_parse_retry_after(const char *v, int64_t now_ms);

@@ -12,6 +12,7 @@
 
 #include "core/config.h"
 #include "core/fsutil.h"
+#include "core/http.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
 #include "landing/landing.h"
@@ -160,6 +161,22 @@ static void config_layers_and_errors(void **state)
 	config_release(&cfg);
 }
 
+static void urls_decode(void **state)
+{
+	char *d;
+	(void)state;
+
+	d = http_urldecode("a%2Fb+c%3d&rest", 10);
+	assert_string_equal(d, "a/b c=");
+	free(d);
+	d = http_urldecode("100%", 4);
+	assert_string_equal(d, "100%");
+	free(d);
+	assert_int_equal(http_parse_retry_after("120", 0), 120);
+	assert_int_equal(http_parse_retry_after("Thu, 01 Jan 1970 00:01:00 GMT", 0), 60);
+	assert_int_equal(http_parse_retry_after("soon", 0), -1);
+}
+
 static void landing_round_trip(void **state)
 {
 	char dir[] = "/tmp/spinlog-landing-XXXXXX";
@@ -197,6 +214,7 @@ int main(void)
 		cmocka_unit_test(parses_iso_times),
 		cmocka_unit_test(local_dates_across_dst),
 		cmocka_unit_test(config_layers_and_errors),
+		cmocka_unit_test(urls_decode),
 		cmocka_unit_test(landing_round_trip),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
