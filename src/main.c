@@ -4,7 +4,6 @@
  *   spinlog [--data-dir DIR] [--config FILE] [--set section.key=value]...
  *           COMMAND [ARGS]
  */
-#include <curl/curl.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -35,7 +34,7 @@ static const struct command commands[] = {
 	  "authorise a Spotify account (OAuth with PKCE)" },
 	{ "collect", cmd_collect, cmd_collect_usage, NEED_DB | NEED_LANDING,
 	  "poll recently-played once for every account" },
-	{ "daemon", cmd_daemon, cmd_daemon_usage, NEED_DB | NEED_LANDING,
+	{ "daemon", cmd_daemon, cmd_daemon_usage, NEED_LANDING, /* rounds open the db */
 	  "collect (and run the ETL) on a schedule until stopped" },
 	{ "log", cmd_log, cmd_log_usage, NEED_DB,
 	  "show stored plays, newest first" },
@@ -258,7 +257,6 @@ int main(int argc, char **argv)
 		}
 	}
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	config_init(&ctx.cfg);
 	if (load_config(&ctx, config_path, sets, nsets))
 		goto out;
@@ -276,6 +274,5 @@ out:
 		config_release(&ctx.cfg);
 	free(ctx.config_path);
 	free(sets);
-	curl_global_cleanup();
 	return ret;
 }

@@ -8,15 +8,27 @@
  * the 50-play window that stayed free, clamped to [interval_min,
  * interval_max]. A quiet account costs one request per interval_max. A
  * rate-limit penalty moves the next poll to its end, never before.
+ *
+ * Why a child per round: the daemon spends nearly all its life asleep. The
+ * parent keeps only the schedule; each round of work (the polls that are
+ * due, then the ETL when it is due) runs in a forked child with its own
+ * database connection, HTTP handle and TLS state, and reports back through a
+ * pipe. Whatever a round allocates (TLS, SQLite's page cache, an ETL batch)
+ * goes back to the system when the child exits, so the idle daemon stays at
+ * a few megabytes and cannot grow over months. A crash in a round is logged
+ * and the next round starts fresh.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/collect.h"
+#include "core/fsutil.h"
 #include "core/log.h"
 #include "core/strvec.h"
 #include "core/timeutil.h"
@@ -120,41 +132,171 @@ static void sync_accounts(struct ctx *ctx, struct due **d, size_t *n, size_t *al
 	strvec_clear(&names);
 }
 
-static void poll_due(struct ctx *ctx, struct due *a, int *stored)
+/* What a round's child tells the parent about one account it polled. */
+struct poll_report {
+	int rc;
+	int sp;
+	int fetched, new_plays, pages;
+	int64_t newest_ms, not_before_ms;
+};
+
+/* Moves the account's next poll according to a poll's outcome, and logs it. */
+static void schedule_next(struct ctx *ctx, struct due *a,
+			  const struct poll_report *r)
 {
 	int64_t min_ms = config_get_int(&ctx->cfg, "collect.interval_min") * 1000;
 	int64_t max_ms = config_get_int(&ctx->cfg, "collect.interval_max") * 1000;
-	struct poll_result res;
 	char iso[TIME_ISO_MAX] = "none";
-	int rc = collect_one(ctx, a->name, &stop_flag, &res, NULL);
 	int64_t now = time_now_ms();
 
-	if (stop_flag)
-		return;
-	if (res.newest_ms)
-		time_format_iso(res.newest_ms, iso);
-	if (!rc) {
-		a->next_ms = now + daemon_next_interval_ms(res.fetched, min_ms, max_ms);
-		*stored += res.new_plays;
+	if (r->newest_ms)
+		time_format_iso(r->newest_ms, iso);
+	if (!r->rc) {
+		a->next_ms = now + daemon_next_interval_ms(r->fetched, min_ms, max_ms);
 		log_info("poll '%s': %d new play%s, %d page%s, newest %s; next in %lld s",
-			 a->name, res.new_plays, res.new_plays == 1 ? "" : "s",
-			 res.pages, res.pages == 1 ? "" : "s", iso,
+			 a->name, r->new_plays, r->new_plays == 1 ? "" : "s",
+			 r->pages, r->pages == 1 ? "" : "s", iso,
 			 (long long)((a->next_ms - now) / 1000));
-	} else if (res.sp == SP_REAUTH || res.sp == SP_NO_ACCOUNT) {
+	} else if (r->sp == SP_REAUTH || r->sp == SP_NO_ACCOUNT) {
 		a->next_ms = now + max_ms;
 		log_info("poll '%s': %s; checking again in %lld s", a->name,
-			 sp_result_name(res.sp), (long long)(max_ms / 1000));
+			 sp_result_name((enum sp_result)r->sp),
+			 (long long)(max_ms / 1000));
 	} else {
 		a->next_ms = now + min_ms;
 		log_info("poll '%s': failed (%s); next in %lld s", a->name,
-			 sp_result_name(res.sp), (long long)(min_ms / 1000));
+			 sp_result_name((enum sp_result)r->sp),
+			 (long long)(min_ms / 1000));
 	}
-	if (res.not_before_ms > a->next_ms) {
+	if (r->not_before_ms > a->next_ms) {
 		char nb[TIME_ISO_MAX];
-		a->next_ms = res.not_before_ms;
-		time_format_iso(res.not_before_ms, nb);
+		a->next_ms = r->not_before_ms;
+		time_format_iso(r->not_before_ms, nb);
 		log_info("poll '%s': rate limited; next poll at %s", a->name, nb);
 	}
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * The child's side of a round: polls the due accounts (in schedule order),
+ * writes one report per account to fd, then runs the ETL if it is due.
+ */
+static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
+		     int fd)
+{
+	struct strbuf err = STRBUF_INIT;
+	int stored = 0;
+
+	if (db_open(ctx->db_path, &ctx->db, &err)) {
+		log_error("daemon: %s", err.buf);
+		strbuf_release(&err);
+		return 1;
+	}
+	for (size_t i = 0; i < n && !stop_flag; i++) {
+		struct poll_result res;
+		struct poll_report r;
+
+		if (d[i].next_ms > now)
+			continue;
+		memset(&res, 0, sizeof(res));
+		r.rc = collect_one(ctx, d[i].name, &stop_flag, &res, NULL);
+		if (stop_flag)
+			break;
+		r.sp = res.sp;
+		r.fetched = res.fetched;
+		r.new_plays = res.new_plays;
+		r.pages = res.pages;
+		r.newest_ms = res.newest_ms;
+		r.not_before_ms = res.not_before_ms;
+		stored += res.new_plays;
+		if (write_all(fd, &r, sizeof(r)))
+			break;
+	}
+	close(fd);
+	if (!stop_flag)
+		maybe_run_etl(ctx, stored);
+	db_close(ctx->db);
+	ctx->db = NULL;
+	return 0;
+}
+
+/*
+ * Runs one round in a child and applies its reports to the schedule. An
+ * account whose report is missing (the child died) is retried after
+ * interval_min. Returns -1 when no child could be started.
+ */
+static int round_in_child(struct ctx *ctx, struct due *d, size_t n,
+			  int64_t now)
+{
+	int64_t min_ms = config_get_int(&ctx->cfg, "collect.interval_min") * 1000;
+	int fds[2], status = 0;
+	pid_t pid;
+
+	if (pipe(fds)) {
+		log_error("daemon: cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		log_error("daemon: cannot fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		_exit(run_round(ctx, d, n, now, fds[1]));
+	}
+	close(fds[1]);
+	for (size_t i = 0; i < n; i++) {
+		struct poll_report r;
+		size_t got = 0;
+
+		if (d[i].next_ms > now)
+			continue;
+		while (got < sizeof(r)) {
+			ssize_t k = read(fds[0], (char *)&r + got, sizeof(r) - got);
+			if (k < 0 && errno == EINTR) {
+				if (stop_flag)
+					kill(pid, SIGTERM);
+				continue;
+			}
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+		if (got == sizeof(r)) {
+			schedule_next(ctx, &d[i], &r);
+		} else if (!stop_flag) {
+			d[i].next_ms = time_now_ms() + min_ms;
+			log_error("poll '%s': the round ended without a report; "
+				  "next in %lld s", d[i].name,
+				  (long long)(min_ms / 1000));
+		}
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		if (stop_flag)
+			kill(pid, SIGTERM);
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+		log_error("daemon: a round died of signal %d", WTERMSIG(status));
+	return 0;
 }
 
 int cmd_daemon(int argc, char **argv, struct ctx *ctx)
@@ -178,27 +320,29 @@ int cmd_daemon(int argc, char **argv, struct ctx *ctx)
 	sigaction(SIGINT, &sa, NULL);
 	log_set_timestamps(1);
 	log_info("daemon: started (pid %ld)", (long)getpid());
+	/*
+	 * The parent never opens the database (the dispatcher was told not
+	 * to): each round opens its own, migrating it first if need be.
+	 */
+	ctx->db_path = fs_join(ctx->data_dir, "spinlog.db");
 	while (!stop_flag) {
 		int64_t now, wake;
-		int stored = 0;
+		int due = 0;
 
 		sync_accounts(ctx, &d, &n, &alloc);
 		now = time_now_ms();
-		wake = now + 60000; /* look for new accounts every minute */
-		for (size_t i = 0; i < n && !stop_flag; i++) {
-			if (d[i].next_ms <= now) {
-				poll_due(ctx, &d[i], &stored);
-				failed |= d[i].next_ms == 0;
-			}
-			if (d[i].next_ms < wake)
-				wake = d[i].next_ms;
-		}
-		if (!stop_flag)
-			maybe_run_etl(ctx, stored);
+		for (size_t i = 0; i < n; i++)
+			due += d[i].next_ms <= now;
+		if ((due || once) && round_in_child(ctx, d, n, now))
+			failed = 1;
 		if (once) {
-			failed = !n;
+			failed |= !n;
 			break;
 		}
+		wake = now + 60000; /* look for new accounts every minute */
+		for (size_t i = 0; i < n; i++)
+			if (d[i].next_ms < wake)
+				wake = d[i].next_ms;
 		sp_sleep_ms(wake - time_now_ms(), &stop_flag);
 	}
 	if (stop_flag)

@@ -1,4 +1,5 @@
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,26 @@ struct http {
 	CURL *curl;
 };
 
+/*
+ * libcurl's global state (and with it OpenSSL's) is set up on first use, not
+ * at start: commands that never speak HTTP, and the daemon's sleeping
+ * parent, stay small.
+ */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void curl_setup(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		fprintf(stderr, "fatal: cannot initialise libcurl\n");
+		abort();
+	}
+}
+
 struct http *http_new(void)
 {
 	struct http *h = xcalloc(1, sizeof(*h));
 
+	pthread_once(&curl_once, curl_setup);
 	h->curl = curl_easy_init();
 	if (!h->curl) {
 		fprintf(stderr, "fatal: cannot initialise libcurl\n");
@@ -191,6 +208,7 @@ char *http_urldecode(const char *s, size_t n)
 	for (char *p = plus; *p; p++)
 		if (*p == '+')
 			*p = ' ';
+	pthread_once(&curl_once, curl_setup);
 	dec = curl_easy_unescape(NULL, plus, 0, &len);
 	if (!dec) {
 		fprintf(stderr, "fatal: out of memory decoding a URL\n");
