@@ -35,6 +35,8 @@ bench: build
 	BUILD_DIR=$(BUILD) scripts/run-bench
 
 install: build
+	meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null
+	ninja -C $(BUILD)
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 clean:
