@@ -121,27 +121,45 @@ static int64_t block_until(struct prov *p, const char *key, int64_t account)
 	return until;
 }
 
-static void block(struct prov *p, const char *key, struct prov_account *a,
-		  const char *why)
+/* Records that key may not be asked for account_id before until_ms. */
+static void block_store(struct prov *p, const char *key, int64_t account_id,
+			int64_t until, const char *why)
 {
-	long long ttl = config_get_int(p->cfg, "etl.forbidden_ttl");
-	int64_t until = p->now_ms + (int64_t)ttl * 1000;
 	sqlite3_stmt *st = db_prepare(p->db,
 		"INSERT OR REPLACE INTO provider_blocks (provider, account_id, "
 		"until_ms, reason) VALUES (?, ?, ?, ?)");
-	char when[TIME_ISO_MAX];
 
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->id);
+	sqlite3_bind_int64(st, 2, account_id);
 	sqlite3_bind_int64(st, 3, until);
 	sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		log_warn("etl: cannot record the block of '%s': %s", key,
 			 sqlite3_errmsg(p->db));
 	sqlite3_finalize(st);
+}
+
+static void block(struct prov *p, const char *key, struct prov_account *a,
+		  const char *why)
+{
+	long long ttl = config_get_int(p->cfg, "etl.forbidden_ttl");
+	int64_t until = p->now_ms + (int64_t)ttl * 1000;
+	char when[TIME_ISO_MAX];
+
+	block_store(p, key, a->id, until, why);
 	time_format_iso(until, when);
 	log_warn("etl: '%s' answered 403 for account '%s' (%s); not asking "
 		 "it again before %s", key, a->name, why, when);
+}
+
+/* ReccoBeats has no account: its rate-limit penalty is kept under id 0. */
+#define RECCO_ACCOUNT 0
+
+/* A penalty of until_ms met by this run: the summary says when to go on. */
+static void note_rate_limit(struct prov *p, int64_t until_ms)
+{
+	if (until_ms > p->rl_until)
+		p->rl_until = until_ms;
 }
 
 /* The first account that may ask the endpoint, its client opened. */
@@ -175,8 +193,12 @@ int prov_blocked(struct prov *p, enum prov_ep ep, int batch)
 {
 	if (p->stopped[ep])
 		return 1;
-	if (ep == EP_RECCOBEATS)
-		return 0;
+	if (ep == EP_RECCOBEATS) {
+		int64_t until = block_until(p, "reccobeats", RECCO_ACCOUNT);
+		if (until)
+			note_rate_limit(p, until);
+		return until != 0;
+	}
 	if (p->spotify_stopped)
 		return 1;
 	for (size_t i = 0; i < p->nacc; i++)
@@ -195,6 +217,15 @@ static enum prov_result spotify(struct prov *p, enum prov_ep ep, int batch,
 
 	while ((a = pick(p, key))) {
 		enum sp_result r;
+		int64_t nb = spotify_client_not_before(a->c);
+
+		if (nb > time_now_ms()) {
+			/* a penalty from an earlier run: ask nothing */
+			p->spotify_stopped = 1;
+			note_rate_limit(p, nb);
+			strbuf_addf(err, "account '%s' is rate limited", a->name);
+			return PR_STOPPED;
+		}
 		p->requests[ep]++;
 		r = spotify_get(a->c, path, body, err);
 		switch (r) {
@@ -208,7 +239,7 @@ static enum prov_result spotify(struct prov *p, enum prov_ep ep, int batch,
 			return PR_FORBIDDEN;
 		case SP_RATE_LIMITED:
 			p->spotify_stopped = 1;
-			p->rl_until = spotify_client_not_before(a->c);
+			note_rate_limit(p, spotify_client_not_before(a->c));
 			return PR_STOPPED;
 		case SP_UNAVAILABLE:
 			p->stopped[ep] = 1;
@@ -267,6 +298,14 @@ static enum prov_result recco(struct prov *p, const char *path,
 			strbuf_addf(err, "reccobeats: %s (%s)",
 				    http_result_name(hr), res.error);
 			p->stopped[EP_RECCOBEATS] = 1;
+			if (hr == HTTP_RATE_LIMITED) {
+				/* persisted, so no later run calls early */
+				int64_t until = time_now_ms() +
+					(res.retry_after_s > 0 ? res.retry_after_s : 60) * 1000LL;
+				block_store(p, "reccobeats", RECCO_ACCOUNT, until,
+					    "429 rate limited");
+				note_rate_limit(p, until);
+			}
 		}
 		http_response_release(&res);
 		break;

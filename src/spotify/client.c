@@ -105,13 +105,19 @@ static enum sp_result reauth_message(struct spotify_client *c, struct strbuf *er
 	return SP_REAUTH;
 }
 
-static enum sp_result limited_message(struct spotify_client *c, struct strbuf *err)
+/* asked: the penalty is the answer to this request, not an earlier one's. */
+static enum sp_result limited_message(struct spotify_client *c, int asked,
+				      struct strbuf *err)
 {
 	char iso[TIME_ISO_MAX];
 
 	time_format_iso(c->st.not_before_ms, iso);
-	strbuf_addf(err, "account '%s' is rate limited until %s; no request "
-		    "was made", c->name, iso);
+	if (asked)
+		strbuf_addf(err, "account '%s': Spotify asked to wait until %s "
+			    "(HTTP 429)", c->name, iso);
+	else
+		strbuf_addf(err, "account '%s' is rate limited until %s; no "
+			    "request was made", c->name, iso);
 	return SP_RATE_LIMITED;
 }
 
@@ -156,7 +162,7 @@ static enum sp_result refresh(struct spotify_client *c, struct strbuf *err)
 		c->st.not_before_ms = nb;
 		account_set_app_not_before(c->data_dir, nb);
 		save_or_fail(c, err);
-		ret = limited_message(c, err);
+		ret = limited_message(c, 1, err);
 		break;
 	case HTTP_BAD_REQUEST:
 	case HTTP_UNAUTHORIZED:
@@ -244,7 +250,7 @@ enum sp_result spotify_get(struct spotify_client *c, const char *path_or_url,
 	}
 	merge_app_not_before(c);
 	if (c->st.not_before_ms > time_now_ms()) {
-		ret = limited_message(c, err);
+		ret = limited_message(c, 0, err);
 		goto out;
 	}
 	if ((ret = build_url(c, path_or_url, &url, err)) != SP_OK)
@@ -283,7 +289,7 @@ enum sp_result spotify_get(struct spotify_client *c, const char *path_or_url,
 		c->st.not_before_ms = nb;
 		account_set_app_not_before(c->data_dir, nb);
 		save_or_fail(c, err);
-		ret = limited_message(c, err);
+		ret = limited_message(c, 1, err);
 		goto out;
 	}
 	strbuf_addf(err, "account '%s': %s", c->name, msg.buf);
