@@ -3,7 +3,8 @@
 # years, about 100,000 plays a year, 20,000 tracks): the year pass behind
 # the calendar and the year in review (bench/report-bench), the server's
 # requests per second for a cached page (wrk on loopback, bounded to a few
-# seconds), and 'spinlog site' for all ten years. Prints figures; asserts
+# seconds), and 'spinlog site' for all ten years, into a new folder and
+# again over it (the old pages are removed). Prints figures; asserts
 # nothing.
 #   BUILD_DIR (default build), SPINLOG_TIMEZONE (default Europe/Berlin),
 #   KEEP_DB=path to reuse a generated store
@@ -51,3 +52,6 @@ echo "== static site, every year"
 t0=$(date +%s%N)
 $SL site --out "$D/site" --no-covers
 echo "site: $(( ($(date +%s%N) - t0) / 1000000 )) ms wall, $(ls "$D/site" | wc -l) files"
+t0=$(date +%s%N)
+$SL site --out "$D/site" --no-covers
+echo "site again, replacing the first: $(( ($(date +%s%N) - t0) / 1000000 )) ms wall"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "web/pages.h"
 #include "web/server.h"
 #include "core/banned.h"
 
@@ -34,12 +35,9 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 		else if (!strcmp(argv[i], "--port-file") && i + 1 < argc)
 			o.port_file = argv[++i];
 		else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 64)
+			if (pages_arg_int(argv[++i], 1, 64, &o.threads))
 				return cmd_usage_error(cmd_serve_usage,
 					"'--threads' wants 1..64, not '%s'", argv[i]);
-			o.threads = (int)n;
 		} else if (!strcmp(argv[i], "--no-covers"))
 			o.fetch_covers = 0;
 		else

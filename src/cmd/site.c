@@ -13,7 +13,8 @@
 
 const char cmd_site_usage[] =
 	"usage: spinlog site --out DIR [--year YYYY] [--no-covers]\n"
-	"  --out        folder to write (created; existing files are replaced)\n"
+	"  --out        folder to write (created; an earlier site there is replaced,\n"
+	"               a folder holding other files is refused)\n"
 	"  --year       only that year (default: every year with plays)\n"
 	"  --no-covers  do not download missing album covers first\n";
 
@@ -30,12 +31,9 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 		if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			o.out_dir = argv[++i];
 		else if (!strcmp(argv[i], "--year") && i + 1 < argc) {
-			char *end;
-			long y = strtol(argv[++i], &end, 10);
-			if (*end || y < 1970 || y > 9999)
+			if (pages_arg_int(argv[++i], 1970, 9999, &o.year))
 				return cmd_usage_error(cmd_site_usage,
 					"'%s' is not a year", argv[i]);
-			o.year = (int)y;
 		} else if (!strcmp(argv[i], "--no-covers"))
 			fetch = 0;
 		else

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
 #include "report/report.h"
+#include "web/pages.h"
 #include "core/banned.h"
 
 const char cmd_wrapped_usage[] =
@@ -116,12 +117,9 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--year") && i + 1 < argc) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1970 || v > 9999)
+			if (pages_arg_int(argv[++i], 1970, 9999, &year))
 				return cmd_usage_error(cmd_wrapped_usage, "'%s' is not a year",
 						       argv[i]);
-			year = (int)v;
 		} else {
 			return cmd_usage_error(cmd_wrapped_usage, "unknown argument '%s'",
 					       argv[i]);

@@ -28,6 +28,20 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return xstrdup(s ? (const char *)s : "");
 }
 
+/*
+ * Room for element n of *v, which has *alloc elements of size bytes:
+ * doubles the array when full (first: the size of a new one).
+ */
+#define GROW(v, n, alloc, first) ((v) = grow((v), (n), &(alloc), sizeof(*(v)), (first)))
+
+static void *grow(void *v, int n, int *alloc, size_t size, int first)
+{
+	if (n < *alloc)
+		return v;
+	*alloc = *alloc ? *alloc * 2 : first;
+	return xrealloc(v, (size_t)*alloc * size);
+}
+
 static int64_t col_i64(sqlite3_stmt *st, int i, int64_t dflt)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
@@ -39,6 +53,8 @@ struct slot_cache {
 	int64_t bucket;
 	int64_t day;
 	int hour;
+	int month;   /* 1..12 */
+	int wday;    /* 0 = Monday */
 };
 
 /* Local day number and hour of ms, cached per quarter hour. */
@@ -53,14 +69,11 @@ static void local_slot(struct slot_cache *c, int64_t ms, int64_t *day, int *hour
 		c->day = time_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
 					      tm.tm_mday);
 		c->hour = tm.tm_hour;
+		c->month = tm.tm_mon + 1;
+		c->wday = (tm.tm_wday + 6) % 7;
 	}
 	*day = c->day;
 	*hour = c->hour;
-}
-
-static int weekday_mon0(int64_t day)
-{
-	return (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
 }
 
 static int64_t local_midnight(int64_t day)
@@ -100,24 +113,29 @@ int report_better(int plays, int64_t ms, const char *id,
 /* ---- string -> index hash --------------------------------------------- */
 
 /*
- * Open addressing with the hash, key and value of a slot side by side, so a
- * probe touches one cache line before the string compare: the year pass
- * does a lookup per play, and with tens of thousands of tracks the map does
- * not fit in the CPU's nearest caches.
+ * Open addressing with the hash, value and key of a slot side by side in 32
+ * bytes, so a probe touches one cache line and no other memory: the year
+ * pass does a lookup per play, and with tens of thousands of tracks the map
+ * does not fit in the CPU's nearest caches. Keys shorter than 23 bytes
+ * (Spotify ids have 22) are copied into the slot; a longer key is borrowed
+ * (it must outlive the map).
  */
+#define STRMAP_INLINE 23
+
 struct strmap_ent {
-	uint64_t hash;
-	char *key;
+	uint32_t hash;  /* the low half of the key's hash, 0 = empty slot */
 	int val;
+	unsigned char borrowed; /* key holds a pointer to the key */
+	char key[STRMAP_INLINE];
 };
 
 struct strmap {
 	struct strmap_ent *e;
 	size_t cap, n;
-	uint64_t pending; /* hash of the key strmap_get last missed */
+	uint32_t pending; /* hash of the key strmap_get last missed */
 };
 
-static uint64_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++)
@@ -125,7 +143,16 @@ static uint64_t hash_str(const char *s)
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
-	return h;
+	return (uint32_t)h ? (uint32_t)h : 1; /* 0 marks an empty slot */
+}
+
+static const char *ent_key(const struct strmap_ent *e)
+{
+	const char *p;
+	if (!e->borrowed)
+		return e->key;
+	memcpy(&p, e->key, sizeof(p));
+	return p;
 }
 
 static void strmap_grow(struct strmap *m)
@@ -133,10 +160,10 @@ static void strmap_grow(struct strmap *m)
 	size_t ncap = m->cap ? m->cap * 2 : 1024;
 	struct strmap_ent *e = xcalloc(ncap, sizeof(*e));
 	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->e[i].key)
+		if (!m->e[i].hash)
 			continue;
 		size_t j = m->e[i].hash & (ncap - 1);
-		while (e[j].key)
+		while (e[j].hash)
 			j = (j + 1) & (ncap - 1);
 		e[j] = m->e[i];
 	}
@@ -150,10 +177,10 @@ static int strmap_get(struct strmap *m, const char *key, size_t *slot)
 {
 	if ((m->n + 1) * 2 > m->cap)
 		strmap_grow(m);
-	uint64_t h = hash_str(key);
+	uint32_t h = hash_str(key);
 	size_t j = h & (m->cap - 1);
-	while (m->e[j].key) {
-		if (m->e[j].hash == h && !strcmp(m->e[j].key, key))
+	while (m->e[j].hash) {
+		if (m->e[j].hash == h && !strcmp(ent_key(&m->e[j]), key))
 			return m->e[j].val;
 		j = (j + 1) & (m->cap - 1);
 	}
@@ -162,11 +189,18 @@ static int strmap_get(struct strmap *m, const char *key, size_t *slot)
 	return -1;
 }
 
-static void strmap_put(struct strmap *m, size_t slot, char *key, int val)
+static void strmap_put(struct strmap *m, size_t slot, const char *key, int val)
 {
-	m->e[slot].key = key;
-	m->e[slot].val = val;
-	m->e[slot].hash = m->pending;
+	struct strmap_ent *e = &m->e[slot];
+	size_t len = strlen(key);
+	if (len < STRMAP_INLINE) {
+		memcpy(e->key, key, len + 1);
+	} else {
+		e->borrowed = 1;
+		memcpy(e->key, &key, sizeof(key));
+	}
+	e->val = val;
+	e->hash = m->pending;
 	m->n++;
 }
 
@@ -179,28 +213,32 @@ static void strmap_release(struct strmap *m)
 /* ---- the year scan ----------------------------------------------------- */
 
 struct tagg {
-	char *id;
-	int plays;
+	/* What every play touches first, together. */
+	int64_t day;        /* day the per-day counters belong to */
 	int64_t ms;
+	int64_t day_ms;
 	int64_t duration;   /* -1 unknown */
+	int plays;
+	int day_plays;
+	int has_mood;
+	int names_done;     /* artists and album known, or the play's names read */
+	double valence, energy;
+	char *id;
 	char *album_key;    /* album id, or "name:..." for uncatalogued tracks */
 	int *artists;       /* artist indices */
 	int nartists;
-	int has_mood;
-	double valence, energy;
-	int64_t day;        /* day the per-day counters belong to */
-	int day_plays;
-	int64_t day_ms;
 	int disp;           /* index in out->tracks, -1 none */
-	int fallback_done;
 };
 
 struct aagg {
 	char *key;          /* artist id, or "name:..." */
 	int plays;
 	int64_t ms;
-	int *genres;
+	int *genres;        /* indices into the catalog's genre names */
 	int ngenres;
+	/* What "played before year_from?" answered so far: yes for every
+	 * year_from >= played_by, no for every year_from <= unplayed_to. */
+	int64_t played_by, unplayed_to;
 };
 
 struct kagg {               /* albums and genres */
@@ -210,16 +248,30 @@ struct kagg {               /* albums and genres */
 	char *sub;
 };
 
-struct scan {
-	sqlite3 *db;
-	struct report_year *out;
+/*
+ * The listener's catalog as the year pass needs it, plus the tracks and
+ * artists only plays named. Kept in report_stmts between passes while the
+ * database is unchanged (PRAGMA data_version for other connections' commits,
+ * total_changes for this one's), so the ten years of a site or a server
+ * moving between years read it once; the counters are reset per pass.
+ */
+struct catalog {
 	struct tagg *t;
 	int nt, at, ncatalog;
 	struct aagg *a;
 	int na, aa;
 	struct strmap tmap, amap;
+	char **genres;      /* genre names */
+	int ngenres;
+	int64_t version, changes;
+};
+
+struct scan {
+	struct catalog k;   /* first: a copy of the cached one while scanning */
+	sqlite3 *db;
+	struct report_year *out;
 	sqlite3_stmt *q_fallback;
-	struct report_stmts fill;
+	struct report_stmts *fill;
 	int *touched;       /* tracks played on the current day */
 	int ntouched, atouched;
 	int64_t cur_day;
@@ -228,17 +280,16 @@ struct scan {
 static int artist_index(struct scan *s, const char *key)
 {
 	size_t slot;
-	int i = strmap_get(&s->amap, key, &slot);
+	int i = strmap_get(&s->k.amap, key, &slot);
 	if (i >= 0)
 		return i;
-	if (s->na == s->aa) {
-		s->aa = s->aa ? s->aa * 2 : 256;
-		s->a = xrealloc(s->a, (size_t)s->aa * sizeof(*s->a));
-	}
-	i = s->na++;
-	memset(&s->a[i], 0, sizeof(s->a[i]));
-	s->a[i].key = xstrdup(key);
-	strmap_put(&s->amap, slot, s->a[i].key, i);
+	GROW(s->k.a, s->k.na, s->k.aa, 256);
+	i = s->k.na++;
+	memset(&s->k.a[i], 0, sizeof(s->k.a[i]));
+	s->k.a[i].key = xstrdup(key);
+	s->k.a[i].played_by = INT64_MAX;
+	s->k.a[i].unplayed_to = INT64_MIN;
+	strmap_put(&s->k.amap, slot, s->k.a[i].key, i);
 	return i;
 }
 
@@ -253,18 +304,15 @@ static void add_artist(struct tagg *t, int ai)
 
 static int new_track(struct scan *s, const char *id, size_t slot)
 {
-	if (s->nt == s->at) {
-		s->at = s->at ? s->at * 2 : 1024;
-		s->t = xrealloc(s->t, (size_t)s->at * sizeof(*s->t));
-	}
-	int i = s->nt++;
-	struct tagg *t = &s->t[i];
+	GROW(s->k.t, s->k.nt, s->k.at, 1024);
+	int i = s->k.nt++;
+	struct tagg *t = &s->k.t[i];
 	memset(t, 0, sizeof(*t));
 	t->id = xstrdup(id);
 	t->duration = -1;
 	t->day = INT64_MIN;
 	t->disp = -1;
-	strmap_put(&s->tmap, slot, t->id, i);
+	strmap_put(&s->k.tmap, slot, t->id, i);
 	return i;
 }
 
@@ -278,52 +326,83 @@ static void preload_catalog(struct scan *s)
 	sqlite3_stmt *st = db_prepare(s->db, "SELECT id, duration_ms, album_id FROM tracks");
 	size_t slot;
 	int i;
+	int64_t n = db_scalar(s->db, "SELECT max(rowid) FROM tracks"); /* about the count */
+
+	if (n > 0 && n < (1 << 24)) { /* sized once instead of grown step by step */
+		s->k.at = (int)n + 1024;
+		s->k.t = xrealloc(s->k.t, (size_t)s->k.at * sizeof(*s->k.t));
+		while ((size_t)s->k.at * 2 > s->k.tmap.cap)
+			strmap_grow(&s->k.tmap);
+	}
 
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
-		if (strmap_get(&s->tmap, id, &slot) >= 0)
+		if (strmap_get(&s->k.tmap, id, &slot) >= 0)
 			continue;
 		i = new_track(s, id, slot);
-		s->t[i].duration = col_i64(st, 1, -1);
-		s->t[i].album_key = col_dup(st, 2);
+		s->k.t[i].duration = col_i64(st, 1, -1);
+		s->k.t[i].album_key = col_dup(st, 2);
 	}
 	sqlite3_finalize(st);
-	s->ncatalog = s->nt;
+	s->k.ncatalog = s->k.nt;
 	st = db_prepare(s->db, "SELECT track_id, valence, energy FROM audio_features"
 			       " WHERE valence IS NOT NULL AND energy IS NOT NULL");
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		i = strmap_get(&s->tmap, (const char *)sqlite3_column_text(st, 0), &slot);
+		i = strmap_get(&s->k.tmap, (const char *)sqlite3_column_text(st, 0), &slot);
 		if (i < 0)
 			continue;
-		s->t[i].has_mood = 1;
-		s->t[i].valence = sqlite3_column_double(st, 1);
-		s->t[i].energy = sqlite3_column_double(st, 2);
+		s->k.t[i].has_mood = 1;
+		s->k.t[i].valence = sqlite3_column_double(st, 1);
+		s->k.t[i].energy = sqlite3_column_double(st, 2);
 	}
 	sqlite3_finalize(st);
 	st = db_prepare(s->db, "SELECT track_id, artist_id FROM track_artists"
 			       " ORDER BY track_id, position");
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		i = strmap_get(&s->tmap, (const char *)sqlite3_column_text(st, 0), &slot);
+		i = strmap_get(&s->k.tmap, (const char *)sqlite3_column_text(st, 0), &slot);
 		if (i < 0)
 			continue;
-		add_artist(&s->t[i], artist_index(s,
+		add_artist(&s->k.t[i], artist_index(s,
 			(const char *)sqlite3_column_text(st, 1)));
 	}
 	sqlite3_finalize(st);
+	for (i = 0; i < s->k.nt; i++)
+		s->k.t[i].names_done = s->k.t[i].nartists && s->k.t[i].album_key[0];
+	struct strmap gmap = { 0 };
+	st = db_prepare(s->db, "SELECT artist_id, genre FROM artist_genres"
+			       " ORDER BY artist_id, position");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int ai = strmap_get(&s->k.amap, (const char *)sqlite3_column_text(st, 0), &slot);
+		if (ai < 0)
+			continue;
+		struct aagg *a = &s->k.a[ai];
+		const char *gn = (const char *)sqlite3_column_text(st, 1);
+		int gi = strmap_get(&gmap, gn, &slot);
+		if (gi < 0) {
+			s->k.genres = xrealloc(s->k.genres,
+				(size_t)(s->k.ngenres + 1) * sizeof(char *));
+			gi = s->k.ngenres++;
+			s->k.genres[gi] = xstrdup(gn);
+			strmap_put(&gmap, slot, s->k.genres[gi], gi);
+		}
+		a->genres = xrealloc(a->genres, (size_t)(a->ngenres + 1) * sizeof(int));
+		a->genres[a->ngenres++] = gi;
+	}
+	sqlite3_finalize(st);
+	strmap_release(&gmap);
 }
 
 /* A track played this year: from the catalog, or new with the play's names. */
 static int track_index(struct scan *s, const char *id)
 {
 	size_t slot;
-	int i = strmap_get(&s->tmap, id, &slot);
-	if (i >= 0 && (i >= s->ncatalog || s->t[i].fallback_done ||
-		       (s->t[i].nartists && s->t[i].album_key[0])))
+	int i = strmap_get(&s->k.tmap, id, &slot);
+	if (i >= 0 && s->k.t[i].names_done)
 		return i;
 	if (i < 0)
 		i = new_track(s, id, slot);
-	struct tagg *t = &s->t[i];
-	t->fallback_done = 1;
+	struct tagg *t = &s->k.t[i];
+	t->names_done = 1;
 	/* Not (fully) in the catalog yet: the names the play itself carried. */
 	sqlite3_bind_text(s->q_fallback, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s->q_fallback) == SQLITE_ROW) {
@@ -359,10 +438,10 @@ static void close_day(struct scan *s)
 	if (di >= 0 && di < y->ndays) {
 		struct report_day *d = &y->days[di];
 		for (int k = 0; k < s->ntouched; k++) {
-			struct tagg *t = &s->t[s->touched[k]];
+			struct tagg *t = &s->k.t[s->touched[k]];
 			if (d->win < 0 ||
 			    report_better(t->day_plays, t->day_ms, t->id, d->win_plays,
-					  d->win_ms, s->t[d->win].id)) {
+					  d->win_ms, s->k.t[d->win].id)) {
 				d->win = s->touched[k];
 				d->win_plays = t->day_plays;
 				d->win_ms = t->day_ms;
@@ -373,10 +452,12 @@ static void close_day(struct scan *s)
 }
 
 static void count_play(struct scan *s, int64_t played, int ti, int64_t ms_played,
-		       int64_t day, int hour)
+		       const struct slot_cache *sc)
 {
+	int64_t day = sc->day;
+	int mm = sc->month;
 	struct report_year *y = s->out;
-	struct tagg *t = &s->t[ti];
+	struct tagg *t = &s->k.t[ti];
 	int64_t ms = ms_played;
 
 	if (ms_played >= 0) {
@@ -403,11 +484,9 @@ static void count_play(struct scan *s, int64_t played, int ti, int64_t ms_played
 		y->first_play_ms = played;
 		y->first_play_track = ti;
 	}
-	int yy, mm, dd;
-	time_civil_from_days(day, &yy, &mm, &dd);
 	y->month_ms[mm - 1] += ms;
 	y->month_plays[mm - 1]++;
-	y->heat[weekday_mon0(day)][hour]++;
+	y->heat[sc->wday][sc->hour]++;
 	if (t->has_mood) {
 		y->month_valence[mm - 1] += t->valence;
 		y->month_energy[mm - 1] += t->energy;
@@ -419,11 +498,7 @@ static void count_play(struct scan *s, int64_t played, int ti, int64_t ms_played
 		t->day = day;
 		t->day_plays = 0;
 		t->day_ms = 0;
-		if (s->ntouched == s->atouched) {
-			s->atouched = s->atouched ? s->atouched * 2 : 64;
-			s->touched = xrealloc(s->touched,
-					      (size_t)s->atouched * sizeof(int));
-		}
+		GROW(s->touched, s->ntouched, s->atouched, 64);
 		s->touched[s->ntouched++] = ti;
 	}
 	t->day_plays++;
@@ -434,7 +509,7 @@ static int scan_plays(struct scan *s, const struct report_options *opt,
 		      int64_t from, int64_t to)
 {
 	struct report_year *y = s->out;
-	struct slot_cache sc = { INT64_MIN, 0, 0 };
+	struct slot_cache sc = { INT64_MIN, 0, 0, 0, 0 };
 	sqlite3_stmt *st = db_prepare(s->db,
 		"SELECT played_ms, track_id, ms_played, skipped FROM plays"
 		" WHERE played_ms >= ?1 AND played_ms < ?2 AND kind = 'music'"
@@ -456,7 +531,7 @@ static int scan_plays(struct scan *s, const struct report_options *opt,
 		int64_t day;
 		int hour;
 		local_slot(&sc, played, &day, &hour);
-		count_play(s, played, ti, msp, day, hour);
+		count_play(s, played, ti, msp, &sc);
 	}
 	close_day(s);
 	sqlite3_finalize(st);
@@ -487,9 +562,14 @@ struct memo {
 
 static void release_track(struct report_track *t);
 
+static void catalog_free(struct catalog *k);
+
 void report_stmts_forget(struct report_stmts *c)
 {
 	struct memo *m = c->memo;
+	if (c->catalog)
+		catalog_free(c->catalog);
+	c->catalog = NULL;
 	if (!m)
 		return;
 	for (int i = 0; i < m->n; i++)
@@ -521,21 +601,13 @@ static const struct report_track *memo_track(struct report_stmts *c, const char 
 	int i = strmap_get(&m->map, id, &slot);
 	if (i >= 0)
 		return &m->v[i];
-	uint64_t h = m->map.pending;
-	if (m->n == m->alloc) {
-		m->alloc = m->alloc ? m->alloc * 2 : 256;
-		m->v = xrealloc(m->v, (size_t)m->alloc * sizeof(*m->v));
-	}
+	uint32_t h = m->map.pending;
+	GROW(m->v, m->n, m->alloc, 256);
 	fill_track(c, id, &m->v[m->n]);
 	/* fill_track does not touch the map, so slot and hash still hold */
 	m->map.pending = h;
 	strmap_put(&m->map, slot, m->v[m->n].id, m->n);
 	return &m->v[m->n++];
-}
-
-static void fill_stmts_release(struct report_stmts *f)
-{
-	report_stmts_release(f);
 }
 
 static void fill_track(struct report_stmts *f, const char *id, struct report_track *rt)
@@ -625,14 +697,25 @@ static void release_track(struct report_track *t)
 	free(t->cover_url);
 }
 
+static void copy_track(struct report_track *to, const struct report_track *from)
+{
+	to->id = xstrdup(from->id);
+	to->name = xstrdup(from->name);
+	to->artists = xstrdup(from->artists);
+	to->album_id = xstrdup(from->album_id);
+	to->album = xstrdup(from->album);
+	to->cover_url = xstrdup(from->cover_url);
+	to->duration_ms = from->duration_ms;
+}
+
 static int display_index(struct scan *s, int ti)
 {
 	struct report_year *y = s->out;
-	struct tagg *t = &s->t[ti];
+	struct tagg *t = &s->k.t[ti];
 	if (t->disp < 0) {
 		y->tracks = xrealloc(y->tracks,
 				     (size_t)(y->ntracks + 1) * sizeof(*y->tracks));
-		fill_track(&s->fill, t->id, &y->tracks[y->ntracks]);
+		copy_track(&y->tracks[y->ntracks], memo_track(s->fill, t->id));
 		t->disp = y->ntracks++;
 	}
 	return t->disp;
@@ -657,13 +740,22 @@ static int cmp_rank(const void *pa, const void *pb)
 	return strcmp(a->key, b->key);
 }
 
-/* Sorts v and copies its best REPORT_TOP entries into out (labels later). */
+/*
+ * Moves the best REPORT_TOP entries of v to its front, in order (a partial
+ * selection: the rest of v stays unsorted), and copies them into out
+ * (labels later).
+ */
 static int top_of(struct kagg *v, int n, struct report_rank *out)
 {
 	int k = 0;
-	if (n > 1)
-		qsort(v, (size_t)n, sizeof(*v), cmp_rank);
 	for (; k < n && k < REPORT_TOP; k++) {
+		int best = k;
+		for (int i = k + 1; i < n; i++)
+			if (cmp_rank(&v[i], &v[best]) < 0)
+				best = i;
+		struct kagg tmp = v[k];
+		v[k] = v[best];
+		v[best] = tmp;
 		memset(&out[k], 0, sizeof(out[k]));
 		out[k].key = xstrdup(v[k].key);
 		out[k].plays = v[k].plays;
@@ -689,19 +781,19 @@ static char *lookup_name(sqlite3 *db, const char *sql, const char *key)
 static void rank_tracks(struct scan *s)
 {
 	struct report_year *y = s->out;
-	struct kagg *v = xcalloc((size_t)s->nt + 1, sizeof(*v));
+	struct kagg *v = xcalloc((size_t)s->k.nt + 1, sizeof(*v));
 	int n = 0;
-	for (int i = 0; i < s->nt; i++) {
-		if (!s->t[i].plays)
+	for (int i = 0; i < s->k.nt; i++) {
+		if (!s->k.t[i].plays)
 			continue;
-		v[n].key = s->t[i].id;
-		v[n].plays = s->t[i].plays;
-		v[n++].ms = s->t[i].ms;
+		v[n].key = s->k.t[i].id;
+		v[n].plays = s->k.t[i].plays;
+		v[n++].ms = s->k.t[i].ms;
 	}
 	y->ntop_tracks = top_of(v, n, y->top_tracks);
 	for (int k = 0; k < y->ntop_tracks; k++) {
 		size_t slot;
-		int ti = strmap_get(&s->tmap, y->top_tracks[k].key, &slot);
+		int ti = strmap_get(&s->k.tmap, y->top_tracks[k].key, &slot);
 		int d = display_index(s, ti);
 		y->top_tracks[k].track = d;
 		y->top_tracks[k].label = xstrdup(y->tracks[d].name);
@@ -710,28 +802,43 @@ static void rank_tracks(struct scan *s)
 	free(v);
 }
 
+/* Was any track of the artist played before year_from? Remembered per artist. */
+static int played_before(struct scan *s, sqlite3_stmt *q, struct aagg *a, int64_t year_from)
+{
+	if (year_from >= a->played_by)
+		return 1;
+	if (year_from <= a->unplayed_to)
+		return 0;
+	sqlite3_bind_text(q, 1, a->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, year_from);
+	int yes = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	(void)s;
+	if (yes)
+		a->played_by = year_from;
+	else
+		a->unplayed_to = year_from;
+	return yes;
+}
+
 static void rank_artists_genres(struct scan *s, int64_t year_from)
 {
 	struct report_year *y = s->out;
-	struct strmap gmap = { 0 };
-	struct kagg *g = NULL;
-	int ng = 0;
-	/* Genres in one sequential scan, kept for artists played this year. */
-	sqlite3_stmt *qg = db_prepare(s->db,
-		"SELECT artist_id, genre FROM artist_genres ORDER BY artist_id, position");
+	int ng = s->k.ngenres;
+	struct kagg *g = xcalloc((size_t)ng + 1, sizeof(*g));
 	sqlite3_stmt *qnew = db_prepare(s->db,
 		"SELECT EXISTS (SELECT 1 FROM track_artists ta JOIN plays p"
 		" ON p.track_id = ta.track_id AND p.played_ms < ?2"
 		" WHERE ta.artist_id = ?1)");
 
-	for (int i = 0; i < s->nt; i++)
-		for (int k = 0; k < s->t[i].nartists; k++) {
-			struct aagg *a = &s->a[s->t[i].artists[k]];
-			a->plays += s->t[i].plays;
-			a->ms += s->t[i].ms;
+	for (int i = 0; i < s->k.nt; i++)
+		for (int k = 0; k < s->k.t[i].nartists; k++) {
+			struct aagg *a = &s->k.a[s->k.t[i].artists[k]];
+			a->plays += s->k.t[i].plays;
+			a->ms += s->k.t[i].ms;
 		}
-	struct kagg *v = xcalloc((size_t)s->na + 1, sizeof(*v));
-	struct kagg *nv = xcalloc((size_t)s->na + 1, sizeof(*nv));
+	struct kagg *v = xcalloc((size_t)s->k.na + 1, sizeof(*v));
+	struct kagg *nv = xcalloc((size_t)s->k.na + 1, sizeof(*nv));
 	int nnew = 0;
 	int nv_all = 0;
 	/* Nothing played before the year: every artist is new, no probing. */
@@ -740,47 +847,19 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	sqlite3_bind_int64(qany, 1, year_from);
 	int any_before = sqlite3_step(qany) == SQLITE_ROW && sqlite3_column_int(qany, 0);
 	sqlite3_finalize(qany);
-	for (int i = 0; i < s->na; i++) {
-		struct aagg *a = &s->a[i];
+	for (int i = 0; i < s->k.na; i++) {
+		struct aagg *a = &s->k.a[i];
 		if (!a->plays)
 			continue;
 		v[nv_all].key = a->key;
 		v[nv_all].plays = a->plays;
 		v[nv_all++].ms = a->ms;
+		y->distinct_artists++;
 		if (!strncmp(a->key, "name:", 5))
 			continue;
-		y->distinct_artists++;
-		if (!any_before) {
+		if (!any_before || !played_before(s, qnew, a, year_from))
 			nv[nnew++] = v[nv_all - 1];
-			continue;
-		}
-		sqlite3_bind_text(qnew, 1, a->key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(qnew, 2, year_from);
-		if (sqlite3_step(qnew) == SQLITE_ROW && !sqlite3_column_int(qnew, 0))
-			nv[nnew++] = v[nv_all - 1];
-		sqlite3_reset(qnew);
 	}
-	while (sqlite3_step(qg) == SQLITE_ROW) {
-		size_t slot;
-		int ai = strmap_get(&s->amap, (const char *)sqlite3_column_text(qg, 0), &slot);
-		if (ai < 0 || !s->a[ai].plays)
-			continue;
-		struct aagg *a = &s->a[ai];
-		const char *gn = (const char *)sqlite3_column_text(qg, 1);
-		int gi = strmap_get(&gmap, gn, &slot);
-		if (gi < 0) {
-			g = xrealloc(g, (size_t)(ng + 1) * sizeof(*g));
-			memset(&g[ng], 0, sizeof(g[ng]));
-			g[ng].key = xstrdup(gn);
-			gi = ng++;
-			strmap_put(&gmap, slot, g[gi].key, gi);
-		}
-		a->genres = xrealloc(a->genres, (size_t)(a->ngenres + 1) * sizeof(int));
-		a->genres[a->ngenres++] = gi;
-	}
-	for (int i = 0; i < s->na; i++)
-		if (s->a[i].plays && !strncmp(s->a[i].key, "name:", 5))
-			y->distinct_artists++;
 	y->new_artists = nnew;
 	y->ntop_artists = top_of(v, nv_all, y->top_artists);
 	y->nnew_artist_list = top_of(nv, nnew, y->new_artist_list);
@@ -794,10 +873,12 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 
 	/* A play counts once for each distinct genre of the track's artists. */
 	int *seen = xcalloc((size_t)ng + 1, sizeof(int));
-	for (int i = 0; i < s->nt; i++) {
-		struct tagg *t = &s->t[i];
+	for (int i = 0; i < s->k.nt; i++) {
+		struct tagg *t = &s->k.t[i];
+		if (!t->plays)
+			continue;
 		for (int k = 0; k < t->nartists; k++) {
-			struct aagg *a = &s->a[t->artists[k]];
+			struct aagg *a = &s->k.a[t->artists[k]];
 			for (int j = 0; j < a->ngenres; j++) {
 				int gi = a->genres[j];
 				if (seen[gi] == i + 1)
@@ -809,24 +890,18 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 		}
 	}
 	int ngp = 0;
-	for (int i = 0; i < ng; i++)
+	for (int i = 0; i < ng; i++) {
+		g[i].key = s->k.genres[i];
 		if (g[i].plays)
-			ngp++;
-	y->ntop_genres = top_of(g, ng, y->top_genres);
-	if (y->ntop_genres > ngp) {
-		release_ranks(y->top_genres + ngp, y->ntop_genres - ngp);
-		y->ntop_genres = ngp;
+			g[ngp++] = g[i];
 	}
+	y->ntop_genres = top_of(g, ngp, y->top_genres);
 	for (int k = 0; k < y->ntop_genres; k++)
 		y->top_genres[k].label = xstrdup(y->top_genres[k].key);
-	for (int i = 0; i < ng; i++)
-		free(g[i].key);
 	free(g);
 	free(seen);
 	free(v);
 	free(nv);
-	strmap_release(&gmap);
-	sqlite3_finalize(qg);
 	sqlite3_finalize(qnew);
 }
 
@@ -834,12 +909,12 @@ static void rank_albums(struct scan *s)
 {
 	struct report_year *y = s->out;
 	struct strmap m = { 0 };
-	struct kagg *v = xcalloc((size_t)s->nt + 1, sizeof(*v));
-	int *rep = xcalloc((size_t)s->nt + 1, sizeof(int)); /* a track of it */
+	struct kagg *v = xcalloc((size_t)s->k.nt + 1, sizeof(*v));
+	int *rep = xcalloc((size_t)s->k.nt + 1, sizeof(int)); /* a track of it */
 	int n = 0;
 
-	for (int i = 0; i < s->nt; i++) {
-		struct tagg *t = &s->t[i];
+	for (int i = 0; i < s->k.nt; i++) {
+		struct tagg *t = &s->k.t[i];
 		size_t slot;
 		if (!t->album_key[0] || !t->plays)
 			continue;
@@ -852,8 +927,8 @@ static void rank_albums(struct scan *s)
 		}
 		v[ai].plays += t->plays;
 		v[ai].ms += t->ms;
-		if (report_better(t->plays, t->ms, t->id, s->t[rep[ai]].plays,
-				  s->t[rep[ai]].ms, s->t[rep[ai]].id))
+		if (report_better(t->plays, t->ms, t->id, s->k.t[rep[ai]].plays,
+				  s->k.t[rep[ai]].ms, s->k.t[rep[ai]].id))
 			rep[ai] = i;
 	}
 	y->distinct_albums = n;
@@ -873,9 +948,72 @@ static void rank_albums(struct scan *s)
 	free(rep);
 }
 
+static void catalog_free(struct catalog *k)
+{
+	for (int i = 0; i < k->nt; i++) {
+		free(k->t[i].id);
+		free(k->t[i].album_key);
+		free(k->t[i].artists);
+	}
+	for (int i = 0; i < k->na; i++) {
+		free(k->a[i].key);
+		free(k->a[i].genres);
+	}
+	for (int i = 0; i < k->ngenres; i++)
+		free(k->genres[i]);
+	free(k->genres);
+	free(k->t);
+	free(k->a);
+	strmap_release(&k->tmap);
+	strmap_release(&k->amap);
+	free(k);
+}
+
+/*
+ * Takes the cached catalog into s when the database has not changed since
+ * it was read (inside the pass's read transaction), else drops it and the
+ * remembered display names; returns whether s has a catalog now.
+ */
+static int catalog_take(struct scan *s, struct report_stmts *c)
+{
+	struct catalog *k = c->catalog;
+	s->k.version = db_scalar(s->db, "PRAGMA data_version");
+	s->k.changes = sqlite3_total_changes64(s->db);
+	if (k && k->version == s->k.version && k->changes == s->k.changes) {
+		s->k = *k;
+		free(k);
+		c->catalog = NULL;
+		for (int i = 0; i < s->k.nt; i++) {
+			struct tagg *t = &s->k.t[i];
+			t->plays = 0;
+			t->ms = 0;
+			t->day = INT64_MIN;
+			t->disp = -1;
+		}
+		for (int i = 0; i < s->k.na; i++) {
+			s->k.a[i].plays = 0;
+			s->k.a[i].ms = 0;
+		}
+		return 1;
+	}
+	report_stmts_forget(c);
+	return 0;
+}
+
 int report_year(sqlite3 *db, int year, const struct report_options *opt,
 		struct report_year *out, struct strbuf *err)
 {
+	struct report_stmts c;
+	report_stmts_init(&c, db);
+	int ret = report_year_with(&c, year, opt, out, err);
+	report_stmts_release(&c);
+	return ret;
+}
+
+int report_year_with(struct report_stmts *c, int year, const struct report_options *opt,
+		     struct report_year *out, struct strbuf *err)
+{
+	sqlite3 *db = c->db;
 	struct scan s;
 	int64_t from, to;
 	int ret = -1;
@@ -898,21 +1036,22 @@ int report_year(sqlite3 *db, int year, const struct report_options *opt,
 	s.db = db;
 	s.out = out;
 	s.cur_day = INT64_MIN;
-	s.fill.db = db;
+	s.fill = c;
 	s.q_fallback = db_prepare(db,
 		"SELECT artist_name, album_name FROM plays WHERE track_id = ?1"
 		" AND artist_name IS NOT NULL LIMIT 1");
 
 	if (db_exec(db, "BEGIN", err))
 		goto out;
-	preload_catalog(&s);
+	if (!catalog_take(&s, c))
+		preload_catalog(&s);
 	if (scan_plays(&s, opt, from, to)) {
 		strbuf_addf(err, "reading the plays of %d: %s", year, sqlite3_errmsg(db));
 		db_exec(db, "ROLLBACK", NULL);
 		goto out;
 	}
-	for (int i = 0; i < s.nt; i++)
-		out->distinct_tracks += s.t[i].plays > 0;
+	for (int i = 0; i < s.k.nt; i++)
+		out->distinct_tracks += s.k.t[i].plays > 0;
 	for (int i = 0; i < out->ndays; i++) {
 		struct report_day *d = &out->days[i];
 		if (d->win >= 0) {
@@ -937,22 +1076,16 @@ int report_year(sqlite3 *db, int year, const struct report_options *opt,
 	db_exec(db, "COMMIT", NULL);
 	ret = 0;
 out:
-	for (int i = 0; i < s.nt; i++) {
-		free(s.t[i].id);
-		free(s.t[i].album_key);
-		free(s.t[i].artists);
+	{
+		struct catalog *k = xmalloc(sizeof(*k));
+		*k = s.k;
+		if (!ret) /* kept for the next pass */
+			c->catalog = k;
+		else
+			catalog_free(k);
 	}
-	for (int i = 0; i < s.na; i++) {
-		free(s.a[i].key);
-		free(s.a[i].genres);
-	}
-	free(s.t);
-	free(s.a);
 	free(s.touched);
-	strmap_release(&s.tmap);
-	strmap_release(&s.amap);
 	sqlite3_finalize(s.q_fallback);
-	fill_stmts_release(&s.fill);
 	return ret;
 }
 
@@ -1012,10 +1145,7 @@ int report_day_plays(struct report_stmts *c, int64_t day, const struct report_op
 	sqlite3_bind_int64(st, 1, local_midnight(day));
 	sqlite3_bind_int64(st, 2, local_midnight(day + 1));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			out->v = xrealloc(out->v, (size_t)alloc * sizeof(*out->v));
-		}
+		GROW(out->v, out->n, alloc, 64);
 		struct report_play *p = &out->v[out->n++];
 		p->played_ms = sqlite3_column_int64(st, 0);
 		p->kind = col_dup(st, 1);
@@ -1066,24 +1196,12 @@ int report_track(struct report_stmts *c, const char *track_id,
 
 	(void)err;
 	memset(out, 0, sizeof(*out));
-	{
-		const struct report_track *t = memo_track(c, track_id);
-		out->t.id = xstrdup(t->id);
-		out->t.name = xstrdup(t->name);
-		out->t.artists = xstrdup(t->artists);
-		out->t.album_id = xstrdup(t->album_id);
-		out->t.album = xstrdup(t->album);
-		out->t.cover_url = xstrdup(t->cover_url);
-		out->t.duration_ms = t->duration_ms;
-	}
+	copy_track(&out->t, memo_track(c, track_id));
 	st = fill_stmt(c, 5, "SELECT played_ms FROM plays WHERE track_id = ?1"
 			    " ORDER BY played_ms");
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (out->nplays == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			out->plays_ms = xrealloc(out->plays_ms, (size_t)alloc * sizeof(int64_t));
-		}
+		GROW(out->plays_ms, out->nplays, alloc, 64);
 		out->plays_ms[out->nplays++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
@@ -1098,11 +1216,7 @@ int report_track(struct report_stmts *c, const char *track_id,
 	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
 	alloc = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (out->nsections == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			out->sections = xrealloc(out->sections,
-						 (size_t)alloc * sizeof(*out->sections));
-		}
+		GROW(out->sections, out->nsections, alloc, 16);
 		struct report_section *x = &out->sections[out->nsections++];
 		x->start = sqlite3_column_double(st, 0);
 		x->duration = sqlite3_column_double(st, 1);
@@ -1140,7 +1254,7 @@ int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
 		    struct strbuf *err)
 {
 	int64_t from, to;
-	struct slot_cache sc = { INT64_MIN, 0, 0 };
+	struct slot_cache sc = { INT64_MIN, 0, 0, 0, 0 };
 	sqlite3_stmt *st;
 	int rc, alloc = 0;
 
@@ -1179,10 +1293,7 @@ int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (out->ngaps == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			out->gaps = xrealloc(out->gaps, (size_t)alloc * sizeof(*out->gaps));
-		}
+		GROW(out->gaps, out->ngaps, alloc, 16);
 		struct report_gap *g = &out->gaps[out->ngaps++];
 		g->account = col_dup(st, 0);
 		g->from_ms = sqlite3_column_int64(st, 1);

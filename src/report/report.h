@@ -110,6 +110,15 @@ struct report_options {
 int report_year(sqlite3 *db, int year, const struct report_options *opt,
 		struct report_year *out, struct strbuf *err);
 void report_year_release(struct report_year *y);
+/*
+ * The same with c's connection, keeping what it reads of the catalog and the
+ * display names in c for the next year while the database is unchanged
+ * (checked on every call: PRAGMA data_version and the connection's own
+ * total_changes). One thread at a time per c; struct report_stmts is below.
+ */
+struct report_stmts;
+int report_year_with(struct report_stmts *c, int year, const struct report_options *opt,
+		     struct report_year *out, struct strbuf *err);
 
 /* Years with at least one music play, ascending. Returns a new array. */
 int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err);
@@ -123,11 +132,12 @@ struct report_stmts {
 	sqlite3 *db;
 	sqlite3_stmt *q[16];
 	void *memo;  /* track display names already looked up */
+	void *catalog; /* what report_year_with read of the catalog */
 };
 
 void report_stmts_init(struct report_stmts *c, sqlite3 *db);
 void report_stmts_release(struct report_stmts *c);
-/* Forgets remembered names (call when the database changed). */
+/* Forgets remembered names and catalog (call when the database changed). */
 void report_stmts_forget(struct report_stmts *c);
 
 /* One play as a day page lists it. */

@@ -1,15 +1,28 @@
 #include "web/api.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "core/timeutil.h"
 #include "web/html.h"
 #include "core/banned.h"
 
-static void kv_str(struct strbuf *sb, const char *k, const char *v)
+/*
+ * Appends "k1":"v1","k2":"v2",... for the key/value string pairs given,
+ * ending at a NULL key; sep is put before the first pair ("" or ",").
+ */
+static void kv_strs(struct strbuf *sb, const char *sep, ...)
 {
-	strbuf_addf(sb, "\"%s\":", k);
-	strbuf_add_json_str(sb, v);
+	va_list ap;
+	const char *k;
+
+	va_start(ap, sep);
+	while ((k = va_arg(ap, const char *))) {
+		strbuf_addf(sb, "%s\"%s\":", sep, k);
+		strbuf_add_json_str(sb, va_arg(ap, const char *));
+		sep = ",";
+	}
+	va_end(ap);
 }
 
 static void add_iso(struct strbuf *sb, const char *k, int64_t ms)
@@ -28,15 +41,8 @@ static void add_track(struct strbuf *sb, const struct report_track *t,
 {
 	char name[128];
 	strbuf_addch(sb, '{');
-	kv_str(sb, "id", t->id);
-	strbuf_addch(sb, ',');
-	kv_str(sb, "name", t->name);
-	strbuf_addch(sb, ',');
-	kv_str(sb, "artists", t->artists);
-	strbuf_addch(sb, ',');
-	kv_str(sb, "album_id", t->album_id);
-	strbuf_addch(sb, ',');
-	kv_str(sb, "album", t->album);
+	kv_strs(sb, "", "id", t->id, "name", t->name, "artists", t->artists,
+		"album_id", t->album_id, "album", t->album, (char *)NULL);
 	strbuf_addstr(sb, ",\"cover\":");
 	if (c && covers_find(c, t->album_id, name, sizeof(name))) {
 		strbuf_addstr(sb, "\"covers/");
@@ -90,13 +96,8 @@ static void add_ranks(struct strbuf *sb, const char *k, const struct report_rank
 	strbuf_addf(sb, ",\"%s\":[", k);
 	for (int i = 0; i < n; i++) {
 		strbuf_addstr(sb, i ? ",{" : "{");
-		kv_str(sb, "key", r[i].key);
-		strbuf_addch(sb, ',');
-		kv_str(sb, "name", r[i].label);
-		if (r[i].sub) {
-			strbuf_addch(sb, ',');
-			kv_str(sb, "artists", r[i].sub);
-		}
+		kv_strs(sb, "", "key", r[i].key, "name", r[i].label,
+			r[i].sub ? "artists" : NULL, r[i].sub, (char *)NULL);
 		strbuf_addf(sb, ",\"plays\":%d,\"ms\":%lld}", r[i].plays, (long long)r[i].ms);
 	}
 	strbuf_addch(sb, ']');
@@ -188,16 +189,8 @@ void api_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 		const struct report_play *x = &p->v[i];
 		strbuf_addstr(out, i ? ",{" : "{");
 		add_iso(out, "played_at", x->played_ms);
-		strbuf_addch(out, ',');
-		kv_str(out, "kind", x->kind);
-		strbuf_addch(out, ',');
-		kv_str(out, "track_id", x->track_id);
-		strbuf_addch(out, ',');
-		kv_str(out, "name", x->name);
-		strbuf_addch(out, ',');
-		kv_str(out, "artists", x->artists);
-		strbuf_addch(out, ',');
-		kv_str(out, "album", x->album);
+		kv_strs(out, ",", "kind", x->kind, "track_id", x->track_id, "name", x->name,
+			"artists", x->artists, "album", x->album, (char *)NULL);
 		if (x->ms_played >= 0)
 			strbuf_addf(out, ",\"ms_played\":%lld", (long long)x->ms_played);
 		else
@@ -222,14 +215,12 @@ void api_track(const struct report_track_page *t, struct strbuf *out)
 	strbuf_addstr(out, "],\"sections\":[");
 	for (int i = 0; i < t->nsections; i++) {
 		const struct report_section *s = &t->sections[i];
-		strbuf_addstr(out, i ? ",{\"start\":" : "{\"start\":");
-		strbuf_add_double(out, s->start);
-		strbuf_addstr(out, ",\"duration\":");
-		strbuf_add_double(out, s->duration);
-		strbuf_addstr(out, ",\"loudness\":");
-		strbuf_add_double(out, s->loudness);
-		strbuf_addstr(out, ",\"tempo\":");
-		strbuf_add_double(out, s->tempo);
+		static const char *const names[4] = { "start", "duration", "loudness", "tempo" };
+		const double v[4] = { s->start, s->duration, s->loudness, s->tempo };
+		for (int k = 0; k < 4; k++) {
+			strbuf_addf(out, "%s\"%s\":", k ? "," : i ? ",{" : "{", names[k]);
+			strbuf_add_double(out, v[k]);
+		}
 		strbuf_addf(out, ",\"key\":%d,\"mode\":%d}", s->key, s->mode);
 	}
 	strbuf_addstr(out, "]}");
@@ -253,16 +244,15 @@ void api_coverage(const struct report_coverage *cv, struct strbuf *out)
 	strbuf_addstr(out, "],\"gaps\":[");
 	for (int i = 0; i < cv->ngaps; i++) {
 		const struct report_gap *g = &cv->gaps[i];
+		static const char *const names[3] = { "from", "to", "healed_at" };
+		const int64_t ms[3] = { g->from_ms, g->to_ms, g->healed_ms };
 		strbuf_addstr(out, i ? ",{" : "{");
-		kv_str(out, "account", g->account);
-		strbuf_addch(out, ',');
-		add_iso(out, "from", g->from_ms);
-		strbuf_addch(out, ',');
-		add_iso(out, "to", g->to_ms);
-		strbuf_addch(out, ',');
-		add_iso(out, "healed_at", g->healed_ms);
-		strbuf_addch(out, ',');
-		kv_str(out, "healed_by", g->healed_by);
+		kv_strs(out, "", "account", g->account, (char *)NULL);
+		for (int k = 0; k < 3; k++) {
+			strbuf_addch(out, ',');
+			add_iso(out, names[k], ms[k]);
+		}
+		kv_strs(out, ",", "healed_by", g->healed_by, (char *)NULL);
 		strbuf_addch(out, '}');
 	}
 	strbuf_addstr(out, "]}");

@@ -1,5 +1,7 @@
 #include "web/html.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,9 +46,50 @@ static const char css[] =
 	"svg text{font-size:10px;fill:#555}"
 	".note{color:#666;font-size:.88em}";
 
+/*
+ * strbuf_addf formats twice (once to measure); a site has a million table
+ * rows and chart bars, so format once into a stack buffer when it fits.
+ */
+__attribute__((format(printf, 2, 3)))
+static void addf(struct strbuf *sb, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(buf)) {
+		strbuf_add(sb, buf, (size_t)n);
+		return;
+	}
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+/* A chart coordinate with one decimal, without printf's exact decimal path. */
+static void add_tenths(struct strbuf *sb, double v)
+{
+	char buf[32];
+	int n = 0;
+	if (!(fabs(v) < 1e12)) {
+		addf(sb, "%.1f", v);
+		return;
+	}
+	long long t = llrint(v * 10); /* ties to even, as printf */
+	if (t < 0) {
+		buf[n++] = '-';
+		t = -t;
+	}
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%lld.%d", t / 10, (int)(t % 10));
+	strbuf_add(sb, buf, (size_t)n);
+}
+
 static void add_ms_min(struct strbuf *sb, int64_t ms)
 {
-	strbuf_addf(sb, "%.1f", (double)ms / 60000.0);
+	addf(sb, "%.1f", (double)ms / 60000.0);
 }
 
 void html_date(int64_t day, char buf[16])
@@ -105,9 +148,9 @@ static void page_start(struct strbuf *sb, const char *title_prefix,
 	strbuf_addstr(sb, css);
 	strbuf_addstr(sb, "</style></head><body><header><a href=\"index.html\">spinlog</a>");
 	for (int i = nyears - 1; i >= 0 && i >= nyears - 6; i--)
-		strbuf_addf(sb, "<a href=\"calendar-%d.html\">%d</a>", years[i], years[i]);
+		addf(sb, "<a href=\"calendar-%d.html\">%d</a>", years[i], years[i]);
 	if (nyears)
-		strbuf_addf(sb, "<a href=\"coverage-%d.html\">coverage</a>",
+		addf(sb, "<a href=\"coverage-%d.html\">coverage</a>",
 			    years[nyears - 1]);
 	strbuf_addstr(sb, "</header><main>");
 }
@@ -120,7 +163,7 @@ static void page_end(struct strbuf *sb)
 /* A name element: escaped text in a span that takes its own direction. */
 static void add_name(struct strbuf *sb, const char *cls, const char *s)
 {
-	strbuf_addf(sb, "<span class=\"%s\" dir=\"auto\">", cls);
+	addf(sb, "<span class=\"%s\" dir=\"auto\">", cls);
 	strbuf_add_html(sb, s);
 	strbuf_addstr(sb, "</span>");
 }
@@ -128,7 +171,7 @@ static void add_name(struct strbuf *sb, const char *cls, const char *s)
 static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 {
 	if (covers_id_ok(id)) {
-		strbuf_addf(sb, "<a href=\"track-%s.html\">", id);
+		addf(sb, "<a href=\"track-%s.html\">", id);
 		add_name(sb, "track", name);
 		strbuf_addstr(sb, "</a>");
 	} else {
@@ -143,13 +186,13 @@ static void add_cover(struct strbuf *sb, const struct covers *c,
 {
 	char name[128], ini[32];
 	if (c && covers_find(c, t->album_id, name, sizeof(name))) {
-		strbuf_addf(sb, "<img class=\"%s\" src=\"covers/%s\" alt=\"", img_cls, name);
+		addf(sb, "<img class=\"%s\" src=\"covers/%s\" alt=\"", img_cls, name);
 		strbuf_add_html(sb, t->album);
 		strbuf_addstr(sb, "\" loading=\"lazy\">");
 		return;
 	}
 	html_initials(t->album[0] ? t->album : t->name, ini, sizeof(ini));
-	strbuf_addf(sb, "<span class=\"tile %s\" dir=\"auto\" role=\"img\" aria-label=\"",
+	addf(sb, "<span class=\"tile %s\" dir=\"auto\" role=\"img\" aria-label=\"",
 		    tile_cls);
 	strbuf_add_html(sb, t->album);
 	strbuf_addstr(sb, "\">");
@@ -166,7 +209,7 @@ void html_index(const int *years, int nyears, struct strbuf *out)
 			      " or <code>spinlog import</code> first.</p>");
 	strbuf_addstr(out, "<table><tr><th>year</th><th></th><th></th><th></th></tr>");
 	for (int i = nyears - 1; i >= 0; i--)
-		strbuf_addf(out, "<tr><td>%d</td><td><a href=\"calendar-%d.html\">calendar</a></td>"
+		addf(out, "<tr><td>%d</td><td><a href=\"calendar-%d.html\">calendar</a></td>"
 			    "<td><a href=\"year-%d.html\">year in review</a></td>"
 			    "<td><a href=\"coverage-%d.html\">coverage</a></td></tr>",
 			    years[i], years[i], years[i], years[i]);
@@ -182,7 +225,7 @@ void html_calendar(const struct report_year *y, const struct covers *c,
 
 	snprintf(title, sizeof(title), "%d", y->year);
 	page_start(out, "Calendar", title, years, nyears);
-	strbuf_addf(out, "<h1>%d in covers</h1><p class=\"note\">Each day shows the cover of "
+	addf(out, "<h1>%d in covers</h1><p class=\"note\">Each day shows the cover of "
 		    "that day's most played song (ties: more time played, then the "
 		    "smaller track id). <a href=\"year-%d.html\">Year in review</a></p>"
 		    "<div class=\"months\">", y->year, y->year);
@@ -191,10 +234,10 @@ void html_calendar(const struct report_year *y, const struct covers *c,
 		int64_t next = m == 12 ? time_days_from_civil(y->year + 1, 1, 1)
 				       : time_days_from_civil(y->year, m + 1, 1);
 		int pad = (int)(((first + 3) % 7 + 7) % 7);
-		strbuf_addf(out, "<section class=\"month\"><h2>%s</h2><div class=\"grid\">",
+		addf(out, "<section class=\"month\"><h2>%s</h2><div class=\"grid\">",
 			    month_names[m - 1]);
 		for (int w = 0; w < 7; w++)
-			strbuf_addf(out, "<span class=\"wd\">%s</span>", wd_names[w]);
+			addf(out, "<span class=\"wd\">%s</span>", wd_names[w]);
 		for (int k = 0; k < pad; k++)
 			strbuf_addstr(out, "<span class=\"day pad\"></span>");
 		for (int64_t d = first; d < next; d++, di++) {
@@ -202,28 +245,28 @@ void html_calendar(const struct report_year *y, const struct covers *c,
 			int dom = (int)(d - first + 1);
 			html_date(d, date);
 			if (rd->win < 0) {
-				strbuf_addf(out, "<span class=\"day empty\" data-date=\"%s\">"
+				addf(out, "<span class=\"day empty\" data-date=\"%s\">"
 					    "<span class=\"n\">%d</span></span>", date, dom);
 				continue;
 			}
 			const struct report_track *t = &y->tracks[rd->win];
-			strbuf_addf(out, "<a class=\"day\" href=\"day-%s.html\" data-date=\"%s\""
-				    " data-track=\"", date, date);
-			strbuf_add_html(out, t->id);
-			strbuf_addstr(out, "\" data-album=\"");
-			strbuf_add_html(out, t->album_id);
-			strbuf_addstr(out, "\" title=\"");
-			strbuf_add_html(out, t->name);
-			strbuf_addstr(out, " — ");
-			strbuf_add_html(out, t->artists);
-			strbuf_addf(out, "&#10;%d play%s, ", rd->win_plays,
+			addf(out, "<a class=\"day\" href=\"day-%s.html\" data-date=\"%s\"", date,
+			     date);
+			const char *const parts[8] = { " data-track=\"", t->id, "\" data-album=\"",
+						       t->album_id, "\" title=\"", t->name, " — ",
+						       t->artists };
+			for (int k = 0; k < 8; k += 2) {
+				strbuf_addstr(out, parts[k]);
+				strbuf_add_html(out, parts[k + 1]);
+			}
+			addf(out, "&#10;%d play%s, ", rd->win_plays,
 				    rd->win_plays == 1 ? "" : "s");
 			add_ms_min(out, rd->win_ms);
-			strbuf_addf(out, " min&#10;day: %d plays, ", rd->plays);
+			addf(out, " min&#10;day: %d plays, ", rd->plays);
 			add_ms_min(out, rd->ms);
 			strbuf_addstr(out, " min\">");
 			add_cover(out, c, t, "", "");
-			strbuf_addf(out, "<span class=\"n\">%d</span></a>", dom);
+			addf(out, "<span class=\"n\">%d</span></a>", dom);
 		}
 		strbuf_addstr(out, "</div></section>");
 	}
@@ -239,14 +282,14 @@ static void svg_month_bars(struct strbuf *sb, const double *v, const char *unit)
 	for (int i = 0; i < 12; i++)
 		if (v[i] > max)
 			max = v[i];
-	strbuf_addf(sb, "<svg class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+	addf(sb, "<svg class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
 		    " role=\"img\"><title>%s per month</title>", W, H + 20, W, H + 20, unit);
 	for (int i = 0; i < 12; i++) {
 		double h = max > 0 ? v[i] / max * (H - 14) : 0;
-		strbuf_addf(sb, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\""
+		addf(sb, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\""
 			    " fill=\"#3d9a5c\"><title>%s: %.0f %s</title></rect>",
 			    8 + i * 39, H - h, bw, h, month_names[i], v[i], unit);
-		strbuf_addf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.3s</text>",
+		addf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.3s</text>",
 			    8 + i * 39 + bw / 2, H + 14, month_names[i]);
 	}
 	strbuf_addstr(sb, "</svg>");
@@ -262,17 +305,17 @@ static void svg_heatmap(struct strbuf *sb, const int heat[7][24])
 	strbuf_addstr(sb, "<svg class=\"chart\" width=\"560\" height=\"180\""
 		      " viewBox=\"0 0 560 180\" role=\"img\"><title>plays by weekday and hour</title>");
 	for (int d = 0; d < 7; d++) {
-		strbuf_addf(sb, "<text x=\"0\" y=\"%d\">%s</text>", 14 + d * 20, wd_names[d]);
+		addf(sb, "<text x=\"0\" y=\"%d\">%s</text>", 14 + d * 20, wd_names[d]);
 		for (int h = 0; h < 24; h++) {
 			double a = max ? 0.08 + 0.92 * heat[d][h] / max : 0.08;
-			strbuf_addf(sb, "<rect x=\"%d\" y=\"%d\" width=\"19\" height=\"18\""
+			addf(sb, "<rect x=\"%d\" y=\"%d\" width=\"19\" height=\"18\""
 				    " fill=\"#3d9a5c\" fill-opacity=\"%.2f\"><title>%s %02d:00:"
 				    " %d plays</title></rect>", 36 + h * 21, 2 + d * 20, a,
 				    wd_names[d], h, heat[d][h]);
 		}
 	}
 	for (int h = 0; h < 24; h += 3)
-		strbuf_addf(sb, "<text x=\"%d\" y=\"160\">%02d</text>", 38 + h * 21, h);
+		addf(sb, "<text x=\"%d\" y=\"160\">%02d</text>", 38 + h * 21, h);
 	strbuf_addstr(sb, "</svg>");
 }
 
@@ -285,19 +328,19 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 		      "<text x=\"0\" y=\"14\">1</text><text x=\"0\" y=\"132\">0</text>");
 	for (int k = 0; k < 2; k++) {
 		const double *v = k ? y->month_energy : y->month_valence;
-		strbuf_addf(sb, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+		addf(sb, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
 			    colors[k]);
 		for (int m = 0; m < 12; m++)
 			if (y->month_mood_plays[m])
-				strbuf_addf(sb, "%d,%.1f ", 30 + m * 39, 130 - v[m] * 120);
+				addf(sb, "%d,%.1f ", 30 + m * 39, 130 - v[m] * 120);
 		strbuf_addstr(sb, "\"/>");
 		for (int m = 0; m < 12; m++)
 			if (y->month_mood_plays[m])
-				strbuf_addf(sb, "<circle cx=\"%d\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
+				addf(sb, "<circle cx=\"%d\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
 					    "<title>%s %s: %.2f</title></circle>", 30 + m * 39,
 					    130 - v[m] * 120, colors[k], month_names[m],
 					    names[k], v[m]);
-		strbuf_addf(sb, "<text x=\"%d\" y=\"146\" style=\"fill:%s\">%s</text>",
+		addf(sb, "<text x=\"%d\" y=\"146\" style=\"fill:%s\">%s</text>",
 			    30 + k * 80, colors[k], names[k]);
 	}
 	strbuf_addstr(sb, "</svg>");
@@ -306,7 +349,7 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 static void add_rank_list(struct strbuf *sb, const char *title,
 			  const struct report_rank *r, int n, int kind)
 {
-	strbuf_addf(sb, "<div class=\"card\"><h2>%s</h2>", title);
+	addf(sb, "<div class=\"card\"><h2>%s</h2>", title);
 	if (!n)
 		strbuf_addstr(sb, "<p class=\"note\">none</p>");
 	strbuf_addstr(sb, "<ol>");
@@ -321,7 +364,7 @@ static void add_rank_list(struct strbuf *sb, const char *title,
 			add_name(sb, "artist", r[i].sub);
 			strbuf_addstr(sb, "</span>");
 		}
-		strbuf_addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
+		addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
 		add_ms_min(sb, r[i].ms);
 		strbuf_addstr(sb, " min</span></li>");
 	}
@@ -337,37 +380,37 @@ void html_year(const struct report_year *y, const struct covers *c,
 	(void)c;
 	snprintf(title, sizeof(title), "%d", y->year);
 	page_start(out, "Year in review", title, years, nyears);
-	strbuf_addf(out, "<h1>%d in review</h1><div class=\"stats\">", y->year);
-	strbuf_addf(out, "<div class=\"stat\"><b id=\"hours\">%.1f h</b>listening time</div>",
+	addf(out, "<h1>%d in review</h1><div class=\"stats\">", y->year);
+	addf(out, "<div class=\"stat\"><b id=\"hours\">%.1f h</b>listening time</div>",
 		    (double)y->ms / 3600000.0);
-	strbuf_addf(out, "<div class=\"stat\"><b id=\"plays\">%d</b>plays</div>"
+	addf(out, "<div class=\"stat\"><b id=\"plays\">%d</b>plays</div>"
 		    "<div class=\"stat\"><b>%d</b>tracks</div>"
 		    "<div class=\"stat\"><b>%d</b>artists</div>"
 		    "<div class=\"stat\"><b>%d</b>albums</div>",
 		    y->plays, y->distinct_tracks, y->distinct_artists, y->distinct_albums);
 	if (y->skips_known)
-		strbuf_addf(out, "<div class=\"stat\"><b>%.1f %%</b>skipped (of %d plays"
+		addf(out, "<div class=\"stat\"><b>%.1f %%</b>skipped (of %d plays"
 			    " with a known skip flag)</div>",
 			    100.0 * y->skips / y->skips_known, y->skips_known);
 	else
 		strbuf_addstr(out, "<div class=\"stat\"><b>–</b>skip rate unknown"
 			      " (no source said)</div>");
-	strbuf_addf(out, "<div class=\"stat\"><b>%d</b>artists new this year</div></div>",
+	addf(out, "<div class=\"stat\"><b>%d</b>artists new this year</div></div>",
 		    y->new_artists);
-	strbuf_addf(out, "<p class=\"note\" id=\"time-note\">Listening time: %d of %d plays "
+	addf(out, "<p class=\"note\" id=\"time-note\">Listening time: %d of %d plays "
 		    "measured (ms_played from an export, %.1f h); the other %d estimated from "
 		    "the track's duration",
 		    y->plays_ms_known, y->plays, (double)y->ms_measured / 3600000.0,
 		    y->plays - y->plays_ms_known - y->plays_ms_unknown);
 	if (y->plays_ms_unknown)
-		strbuf_addf(out, "; %d with neither counted as 0", y->plays_ms_unknown);
+		addf(out, "; %d with neither counted as 0", y->plays_ms_unknown);
 	strbuf_addstr(out, ". Music only; plays shorter than the minimum are not counted.</p>");
 
 	strbuf_addstr(out, "<div class=\"cols\">");
 	if (y->biggest_day >= 0) {
 		const struct report_day *d = &y->days[y->biggest_day];
 		html_date(d->day, date);
-		strbuf_addf(out, "<div class=\"card\"><h2>Biggest day</h2><a href=\"day-%s.html\">"
+		addf(out, "<div class=\"card\"><h2>Biggest day</h2><a href=\"day-%s.html\">"
 			    "%s</a>: %d plays, ", date, date, d->plays);
 		add_ms_min(out, d->ms);
 		strbuf_addstr(out, " min</div>");
@@ -375,7 +418,7 @@ void html_year(const struct report_year *y, const struct covers *c,
 	if (y->first_play_ms >= 0) {
 		const struct report_track *t = &y->tracks[y->first_play_track];
 		time_format_local(y->first_play_ms, "%Y-%m-%d %H:%M", when, sizeof(when));
-		strbuf_addf(out, "<div class=\"card\"><h2>First play of the year</h2>%s: ", when);
+		addf(out, "<div class=\"card\"><h2>First play of the year</h2>%s: ", when);
 		add_track_link(out, t->id, t->name);
 		strbuf_addstr(out, " <span class=\"sub\">— ");
 		add_name(out, "artist", t->artists);
@@ -405,7 +448,7 @@ void html_year(const struct report_year *y, const struct covers *c,
 	else
 		strbuf_addstr(out, "<p class=\"note\">No audio features stored for this "
 			      "year's tracks.</p>");
-	strbuf_addf(out, "</div><p><a href=\"calendar-%d.html\">The calendar of %d</a></p>",
+	addf(out, "</div><p><a href=\"calendar-%d.html\">The calendar of %d</a></p>",
 		    y->year, y->year);
 	page_end(out);
 }
@@ -414,8 +457,8 @@ static void add_sources(struct strbuf *sb, int src)
 {
 	const char *sep = "";
 	if (src & 1) { strbuf_addstr(sb, "api"); sep = "+"; }
-	if (src & 2) { strbuf_addf(sb, "%sexport", sep); sep = "+"; }
-	if (src & 4) strbuf_addf(sb, "%saccount data", sep);
+	if (src & 2) { addf(sb, "%sexport", sep); sep = "+"; }
+	if (src & 4) addf(sb, "%saccount data", sep);
 }
 
 /*
@@ -452,13 +495,13 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 	html_date(day, date);
 	time_civil_from_days(day, &y, &m, &d);
 	page_start(out, "Plays of", date, NULL, 0);
-	strbuf_addf(out, "<h1>Plays of %s</h1><p><a href=\"calendar-%d.html\">calendar of %d</a>"
+	addf(out, "<h1>Plays of %s</h1><p><a href=\"calendar-%d.html\">calendar of %d</a>"
 		    "</p><table><tr><th>ended</th><th>track</th><th>artist</th><th>album</th>"
 		    "<th>played</th><th>source</th><th></th></tr>", date, y, y);
 	for (int i = 0; i < p->n; i++) {
 		const struct report_play *x = &p->v[i];
 		local_hms(&hc, x->played_ms, when);
-		strbuf_addf(out, "<tr%s><td>%s</td><td>", x->counted ? "" :
+		addf(out, "<tr%s><td>%s</td><td>", x->counted ? "" :
 			    " class=\"note\"", when);
 		add_track_link(out, x->track_id, x->name);
 		strbuf_addstr(out, "</td><td>");
@@ -467,7 +510,7 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 		add_name(out, "album", x->album);
 		strbuf_addstr(out, "</td><td>");
 		if (x->ms_played >= 0)
-			strbuf_addf(out, "%lld s", (long long)(x->ms_played / 1000));
+			addf(out, "%lld s", (long long)(x->ms_played / 1000));
 		strbuf_addstr(out, "</td><td>");
 		add_sources(out, x->sources);
 		strbuf_addstr(out, "</td><td>");
@@ -508,11 +551,17 @@ static void svg_track_plays(struct strbuf *sb, const struct report_track_page *t
 	for (int k = 0; k < n; k++) {
 		double h = max ? 110.0 * counts[k] / max : 0;
 		int yy = y0 + (m0 - 1 + k) / 12, mm = (m0 - 1 + k) % 12 + 1;
-		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
-			    " fill=\"#3d9a5c\"><title>%04d-%02d: %d plays</title></rect>",
-			    10 + k * bw, 120 - h, bw > 2 ? bw - 1 : bw, h, yy, mm, counts[k]);
+		const double v[4] = { 10 + k * bw, 120 - h, bw > 2 ? bw - 1 : bw, h };
+		static const char *const attr[4] = { "<rect x=\"", "\" y=\"", "\" width=\"",
+						     "\" height=\"" };
+		for (int a = 0; a < 4; a++) {
+			strbuf_addstr(sb, attr[a]);
+			add_tenths(sb, v[a]);
+		}
+		addf(sb, "\" fill=\"#3d9a5c\"><title>%04d-%02d: %d plays</title></rect>",
+		     yy, mm, counts[k]);
 	}
-	strbuf_addf(sb, "<text x=\"10\" y=\"138\">%04d-%02d</text>"
+	addf(sb, "<text x=\"10\" y=\"138\">%04d-%02d</text>"
 		    "<text x=\"610\" y=\"138\" text-anchor=\"end\">%04d-%02d</text></svg>",
 		    y0, m0, y1, m1);
 }
@@ -538,7 +587,7 @@ static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
 		double x = 10 + s->start / end * 600, w = s->duration / end * 600;
 		double l = s->loudness < -60 ? -60 : s->loudness > 0 ? 0 : s->loudness;
 		double h = (60 + l) / 60 * 140;
-		strbuf_addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
+		addf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
 			    " fill=\"%s\" stroke=\"#fff\"><title>section %d: %.1f–%.1f s,"
 			    " loudness %.1f dB, tempo %.1f BPM</title></rect>",
 			    x, 150 - h, w > 1 ? w : 1, h, i % 2 ? "#6fbf8a" : "#3d9a5c", i + 1,
@@ -548,9 +597,9 @@ static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
 	for (int i = 0; i < t->nsections; i++) {
 		const struct report_section *s = &t->sections[i];
 		double x = 10 + (s->start + s->duration / 2) / end * 600;
-		strbuf_addf(sb, "%.1f,%.1f ", x, 140 - (s->tempo - tmin) / (tmax - tmin) * 120);
+		addf(sb, "%.1f,%.1f ", x, 140 - (s->tempo - tmin) / (tmax - tmin) * 120);
 	}
-	strbuf_addf(sb, "\"/><text x=\"10\" y=\"168\">0 s</text><text x=\"610\" y=\"168\""
+	addf(sb, "\"/><text x=\"10\" y=\"168\">0 s</text><text x=\"610\" y=\"168\""
 		    " text-anchor=\"end\">%.0f s</text><text x=\"10\" y=\"184\">bars: loudness"
 		    " (-60..0 dB)</text><text x=\"250\" y=\"184\" style=\"fill:#d9822b\">line:"
 		    " tempo %.0f–%.0f BPM</text></svg>", end, tmin, tmax);
@@ -568,12 +617,12 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 	add_name(out, "artist", t->t.artists);
 	strbuf_addstr(out, " · ");
 	add_name(out, "album", t->t.album);
-	strbuf_addf(out, "</p><p>%d plays stored", t->nplays);
+	addf(out, "</p><p>%d plays stored", t->nplays);
 	if (t->t.duration_ms >= 0)
-		strbuf_addf(out, " · %d:%02d", (int)(t->t.duration_ms / 60000),
+		addf(out, " · %d:%02d", (int)(t->t.duration_ms / 60000),
 			    (int)(t->t.duration_ms / 1000 % 60));
 	if (t->has_features)
-		strbuf_addf(out, " · valence %.2f · energy %.2f · danceability %.2f",
+		addf(out, " · valence %.2f · energy %.2f · danceability %.2f",
 			    t->valence, t->energy, t->danceability);
 	strbuf_addstr(out, "</p><div style=\"clear:both\"></div></div>");
 	strbuf_addstr(out, "<div class=\"card\"><h2>Plays over time</h2>");
@@ -599,9 +648,9 @@ void html_coverage(const struct report_coverage *cv, const int *years,
 
 	snprintf(title, sizeof(title), "%d", cv->year);
 	page_start(out, "Coverage", title, years, nyears);
-	strbuf_addf(out, "<h1>Coverage of %d</h1><p>", cv->year);
+	addf(out, "<h1>Coverage of %d</h1><p>", cv->year);
 	for (int i = 0; i < nyears; i++)
-		strbuf_addf(out, "<a href=\"coverage-%d.html\">%d</a> ", years[i], years[i]);
+		addf(out, "<a href=\"coverage-%d.html\">%d</a> ", years[i], years[i]);
 	strbuf_addstr(out, "</p><div class=\"card\"><svg class=\"chart\" width=\"760\" height=\"170\""
 		      " viewBox=\"0 0 760 170\" role=\"img\"><title>days by source</title>");
 	for (int i = 0; i < cv->ndays; i++) {
@@ -613,13 +662,13 @@ void html_coverage(const struct report_coverage *cv, const int *years,
 		else if (d->exported) { fill = "#d9822b"; what = "export"; nexp++; }
 		else nnone++;
 		html_date(cv->first_day + i, date);
-		strbuf_addf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\""
+		addf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\""
 			    " data-date=\"%s\"><title>%s: %s (%d plays)</title></rect>",
 			    30 + (k / 7) * 13, 4 + (k % 7) * 13, fill, date, date, what, d->plays);
 	}
 	for (int w = 0; w < 7; w += 2)
-		strbuf_addf(out, "<text x=\"0\" y=\"%d\">%s</text>", 14 + w * 13, wd_names[w]);
-	strbuf_addf(out, "<rect x=\"30\" y=\"105\" width=\"12\" height=\"12\" fill=\"#2b6cd9\"/>"
+		addf(out, "<text x=\"0\" y=\"%d\">%s</text>", 14 + w * 13, wd_names[w]);
+	addf(out, "<rect x=\"30\" y=\"105\" width=\"12\" height=\"12\" fill=\"#2b6cd9\"/>"
 		    "<text x=\"46\" y=\"115\">polling only (%d days)</text>"
 		    "<rect x=\"200\" y=\"105\" width=\"12\" height=\"12\" fill=\"#d9822b\"/>"
 		    "<text x=\"216\" y=\"115\">export only (%d)</text>"
@@ -638,7 +687,7 @@ void html_coverage(const struct report_coverage *cv, const int *years,
 		time_format_local(g->to_ms, "%Y-%m-%d %H:%M", b, sizeof(b));
 		strbuf_addstr(out, "<tr><td>");
 		add_name(out, "account", g->account);
-		strbuf_addf(out, "</td><td>%s</td><td>%s</td><td>%.1f</td><td>", a, b,
+		addf(out, "</td><td>%s</td><td>%s</td><td>%.1f</td><td>", a, b,
 			    (double)(g->to_ms - g->from_ms) / 3600000.0);
 		if (g->healed_ms >= 0) {
 			strbuf_addstr(out, "by ");

@@ -51,10 +51,20 @@ const struct report_year *pages_year(struct pages *p, int year, struct strbuf *e
 	if (p->have_year)
 		report_year_release(&p->last);
 	p->have_year = 0;
-	if (report_year(p->db, year, &p->opt, &p->last, err))
+	if (report_year_with(&p->stmts, year, &p->opt, &p->last, err))
 		return NULL;
 	p->have_year = 1;
 	return &p->last;
+}
+
+int pages_arg_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
 /* Parses exactly four digits within 1970..9999. */
@@ -148,23 +158,39 @@ out:
 	return st;
 }
 
-static enum page_status render_day(struct pages *p, int64_t day, int json,
-				   struct strbuf *out, const char **ctype)
+enum report_kind { DAY_PLAYS, COVERAGE };
+
+/* The day page (arg: local day) or the coverage page (arg: year). */
+static enum page_status render_report(struct pages *p, enum report_kind kind, int64_t arg,
+				      int json, struct strbuf *out, const char **ctype)
 {
-	struct report_plays pl;
+	union {
+		struct report_plays pl;
+		struct report_coverage cv;
+	} r;
 	struct strbuf err = STRBUF_INIT;
 	enum page_status st = PAGE_OK;
+	int rc = kind == DAY_PLAYS ? report_day_plays(&p->stmts, arg, &p->opt, &r.pl, &err)
+				   : report_coverage(p->db, (int)arg, &r.cv, &err);
 
-	if (report_day_plays(&p->stmts, day, &p->opt, &pl, &err)) {
+	if (rc) {
 		st = fail(PAGE_ERROR, json, err.buf, out, ctype);
 		goto out;
 	}
 	*ctype = json ? CT_JSON : CT_HTML;
-	if (json)
-		api_day(day, &pl, out);
-	else
-		html_day(day, &pl, out);
-	report_plays_release(&pl);
+	if (kind == DAY_PLAYS) {
+		if (json)
+			api_day(arg, &r.pl, out);
+		else
+			html_day(arg, &r.pl, out);
+		report_plays_release(&r.pl);
+	} else {
+		if (json)
+			api_coverage(&r.cv, out);
+		else
+			html_coverage(&r.cv, p->years, p->nyears, out);
+		report_coverage_release(&r.cv);
+	}
 out:
 	strbuf_release(&err);
 	return st;
@@ -198,28 +224,6 @@ out:
 	return st;
 }
 
-static enum page_status render_coverage(struct pages *p, int year, int json,
-					struct strbuf *out, const char **ctype)
-{
-	struct report_coverage cv;
-	struct strbuf err = STRBUF_INIT;
-	enum page_status st = PAGE_OK;
-
-	if (report_coverage(p->db, year, &cv, &err)) {
-		st = fail(PAGE_ERROR, json, err.buf, out, ctype);
-		goto out;
-	}
-	*ctype = json ? CT_JSON : CT_HTML;
-	if (json)
-		api_coverage(&cv, out);
-	else
-		html_coverage(&cv, p->years, p->nyears, out);
-	report_coverage_release(&cv);
-out:
-	strbuf_release(&err);
-	return st;
-}
-
 static int default_year(struct pages *p)
 {
 	int y, m, d;
@@ -248,7 +252,7 @@ enum page_status pages_render(struct pages *p, const char *path, const char *yea
 			if (parse_date(date, &day))
 				return fail(PAGE_BAD_REQUEST, 1, "date=YYYY-MM-DD is required",
 					    out, ctype);
-			return render_day(p, day, 1, out, ctype);
+			return render_report(p, DAY_PLAYS, day, 1, out, ctype);
 		}
 		if (match(path, "/api/track/", "", arg, sizeof(arg)))
 			return render_track(p, arg, 1, out, ctype);
@@ -261,7 +265,7 @@ enum page_status pages_render(struct pages *p, const char *path, const char *yea
 		if (!strcmp(what, "summary"))
 			return render_year_page(p, y, 3, out, ctype);
 		if (!strcmp(what, "coverage"))
-			return render_coverage(p, y, 1, out, ctype);
+			return render_report(p, COVERAGE, y, 1, out, ctype);
 		return fail(PAGE_NOT_FOUND, 1, "no such API", out, ctype);
 	}
 	if (!strcmp(path, "/") || !strcmp(path, "/index.html")) {
@@ -274,9 +278,9 @@ enum page_status pages_render(struct pages *p, const char *path, const char *yea
 	if (match(path, "/year-", ".html", arg, sizeof(arg)) && !parse_year(arg, &y))
 		return render_year_page(p, y, 1, out, ctype);
 	if (match(path, "/coverage-", ".html", arg, sizeof(arg)) && !parse_year(arg, &y))
-		return render_coverage(p, y, 0, out, ctype);
+		return render_report(p, COVERAGE, y, 0, out, ctype);
 	if (match(path, "/day-", ".html", arg, sizeof(arg)) && !parse_date(arg, &day))
-		return render_day(p, day, 0, out, ctype);
+		return render_report(p, DAY_PLAYS, day, 0, out, ctype);
 	if (match(path, "/track-", ".html", arg, sizeof(arg)))
 		return render_track(p, arg, 0, out, ctype);
 	return fail(PAGE_NOT_FOUND, 0, "There is no such page.", out, ctype);

@@ -33,6 +33,9 @@ int pages_init(struct pages *p, sqlite3 *db, const char *data_dir,
 void pages_release(struct pages *p);
 /* Forgets cached reports and rereads the years (after the data changed). */
 int pages_invalidate(struct pages *p, struct strbuf *err);
+/* Parses all of s as a decimal number within lo..hi: 0, or -1 (a usage error). */
+int pages_arg_int(const char *s, int lo, int hi, int *out);
+
 /* The report of a year, computed or reused; borrowed until the next call. */
 const struct report_year *pages_year(struct pages *p, int year, struct strbuf *err);
 

@@ -287,6 +287,7 @@ static void *cover_thread(void *arg)
 	struct strbuf err = STRBUF_INIT;
 	struct http *h = http_new();
 	struct covers cv;
+	struct report_stmts rs; /* the catalog, read once while nothing changes */
 	sqlite3 *db = NULL;
 	int64_t seen = -1;
 
@@ -295,6 +296,7 @@ static void *cover_thread(void *arg)
 		log_warn("serve: covers: %s", err.buf);
 		goto out;
 	}
+	report_stmts_init(&rs, db);
 	while (!atomic_load(&s->stop)) {
 		int64_t v = db_scalar(db, "PRAGMA data_version");
 		if (v != seen) {
@@ -305,7 +307,7 @@ static void *cover_thread(void *arg)
 			if (!report_years(db, &years, &n, &err))
 				for (int i = n - 1; i >= 0 && !atomic_load(&s->stop); i--) {
 					struct report_year y;
-					if (report_year(db, years[i], &ro, &y, &err))
+					if (report_year_with(&rs, years[i], &ro, &y, &err))
 						break;
 					added += covers_sync_year(&cv, h, &y, &failed);
 					report_year_release(&y);
@@ -320,8 +322,10 @@ static void *cover_thread(void *arg)
 			usleep(100000);
 	}
 out:
-	if (db)
+	if (db) {
+		report_stmts_release(&rs);
 		db_close(db);
+	}
 	covers_release(&cv);
 	http_free(h);
 	strbuf_release(&err);

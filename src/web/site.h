@@ -3,7 +3,13 @@
  * flat files in one folder with relative links only (it opens from file://
  * with no server), the covers copied into covers/, plus calendar.json and
  * summary.json (arrays with one API object per year). Files are written
- * plainly (no fsync per file): a site is regenerated, not recovered.
+ * plainly (no fsync per file): a site is regenerated, not recovered. The
+ * site is written into a new folder DIR.tmp-XXXXXX beside DIR and swapped
+ * in at the end (renameat2 RENAME_EXCHANGE where the file system has it),
+ * then the old pages are removed, so a re-run leaves no stale page and a
+ * failed run leaves DIR as it was. DIR may be missing, empty or an earlier
+ * site; a folder holding anything else is refused. Day and track pages are
+ * written by two threads, the second on its own connection (db_path).
  */
 #ifndef WEB_SITE_H
 #define WEB_SITE_H
@@ -14,7 +20,7 @@
 #include "web/pages.h"
 
 struct site_options {
-	const char *out_dir;
+	const char *out_dir;  /* DIR */
 	int year;       /* 0 = every year */
 	const char *db_path;  /* lets a second thread open its own connection */
 	const char *data_dir; /* for that thread's covers */

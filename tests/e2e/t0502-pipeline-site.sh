@@ -103,6 +103,16 @@ is "site: every relative link and image exists" "$missing" 0
 check "site: covers copied" test -s "$T/site/covers/$album.png"
 ndays=$(jq '.[0].days | length' "$T/site/calendar.json")
 is "site: a page per day with plays" "$(ls "$T/site"/day-*.html | wc -l | tr -d ' ')" "$ndays"
+touch "$T/site/day-1999-01-01.html"
+sl site --out "$T/site/" --no-covers >/dev/null 2>&1
+check "site: a re-run removes pages no longer written" test ! -e "$T/site/day-1999-01-01.html"
+check "site: a re-run keeps the pages" test -s "$T/site/calendar-$YEAR.html"
+check "site: no temporary folder left" sh -c "! ls -d '$T/site.tmp-'* 2>/dev/null"
+mkdir "$T/mine"
+echo keep >"$T/mine/notes.txt"
+is "site refuses a folder holding other files" "$(sl site --out "$T/mine" --no-covers >/dev/null 2>&1; echo $?)" 1
+check "and leaves them alone" test -s "$T/mine/notes.txt"
+check "and writes nothing there" sh -c "! ls '$T/mine' | grep -q html && ! ls -d '$T/mine.tmp-'* 2>/dev/null"
 sl site --out "$T/site1" --year "$YEAR" --no-covers >/dev/null 2>&1
 is "site --year: one year" "$(jq length "$T/site1/summary.json")" 1
 is "site without --out is a usage error" "$(sl site >/dev/null 2>&1; echo $?)" 2

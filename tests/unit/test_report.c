@@ -139,6 +139,62 @@ static void year_numbers(void **state)
 	db_close(db);
 }
 
+/*
+ * report_year_with keeps the catalog between passes: a pass with nothing
+ * changed gives the same numbers, and a change by another connection (as by
+ * another process) or by the same one is seen by the next pass.
+ */
+static void kept_catalog(void **state)
+{
+	struct report_year y;
+	struct report_stmts c;
+	struct strbuf err = STRBUF_INIT;
+	sqlite3 *db, *other;
+	(void)state;
+
+	assert_int_equal(time_set_zone("UTC"), 0);
+	db = new_db(tiny);
+	assert_int_equal(db_open(sqlite3_db_filename(db, "main"), &other, &err), 0);
+	report_stmts_init(&c, db);
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(report_year_with(&c, 2025, &opt, &y, &err), 0);
+		assert_int_equal(y.plays, 7);
+		assert_int_equal(y.ms, 970000);
+		assert_string_equal(y.top_genres[0].key, "pop");
+		assert_int_equal(y.top_genres[0].plays, 7);
+		assert_int_equal(y.new_artists, 1);
+		assert_string_equal(y.tracks[y.days[0].win].name, "<img src=x onerror=alert(1)>");
+		report_year_release(&y);
+	}
+	/* Another connection: t1 gets a new duration and name, A a genre; a 2024
+	 * play of t1 makes A not new in 2025. */
+	assert_int_equal(db_exec(other,
+		"UPDATE tracks SET duration_ms = 100000, name = 'One' WHERE id = 't1';"
+		"INSERT INTO artist_genres (artist_id, position, genre) VALUES ('A', 1, 'jazz');"
+		"INSERT INTO plays (account_id, played_ms, track_id, sources)"
+		" VALUES (1, 1718000100000, 't1', 1);", &err), 0);
+	assert_int_equal(report_year_with(&c, 2025, &opt, &y, &err), 0);
+	assert_int_equal(y.ms, 970000 - 200000);
+	assert_string_equal(y.tracks[y.days[0].win].name, "One");
+	assert_int_equal(y.new_artists, 0);
+	assert_int_equal(y.ntop_genres, 3);
+	report_year_release(&y);
+	/* The same connection: a play of an uncatalogued track. */
+	assert_int_equal(db_exec(db,
+		"INSERT INTO plays (account_id, played_ms, track_id, artist_name, track_name,"
+		" album_name, sources) VALUES (1, 1735990000000, 'tx', 'Xavier', 'Ex', 'Xa', 1);",
+		&err), 0);
+	assert_int_equal(report_year_with(&c, 2025, &opt, &y, &err), 0);
+	assert_int_equal(y.plays, 8);
+	assert_int_equal(y.distinct_tracks, 4);
+	assert_int_equal(y.distinct_artists, 3);
+	report_year_release(&y);
+	report_stmts_release(&c);
+	db_close(other);
+	db_close(db);
+	strbuf_release(&err);
+}
+
 static void dst_days(void **state)
 {
 	struct report_year y;
@@ -249,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(winner_rule),
 		cmocka_unit_test(year_numbers),
+		cmocka_unit_test(kept_catalog),
 		cmocka_unit_test(dst_days),
 		cmocka_unit_test(escaping),
 		cmocka_unit_test(initials),
