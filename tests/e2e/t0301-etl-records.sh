@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A multi-day run against a legacy-mode app: for every play, the exported
+# A 7-day run against a legacy-mode app: for every play, the exported
 # song record equals the record this test builds itself from the
 # simulator's own answers (/v1/tracks/{id}, /v1/audio-features/{id},
 # /v1/audio-analysis/{id}) following song-record.md, field by field.
@@ -8,7 +8,7 @@
 
 start_sim --seed 31
 check "auth" authorize main
-check "three days of collecting" collect_days 3
+check "seven days of collecting" collect_days 7
 check "etl runs" sl etl
 sl export --format jsonl --utc >"$T/out.jsonl"
 check "export runs" test -s "$T/out.jsonl"
