@@ -74,3 +74,15 @@ authorize() {
 	curl -s -o /dev/null -L "$url&sim_user=$user"
 	wait "$pid"
 }
+
+# start_serve [ARGS...]: runs 'spinlog serve' on a free loopback port with
+# the test's data; sets URL and SERVE_PID.
+start_serve() {
+	rm -f "$T/serve.port"
+	"$SPINLOG" --data-dir "$DATA" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
+		"$@" >"$T/serve.out" 2>"$T/serve.err" &
+	SERVE_PID=$!
+	_pids="$_pids $SERVE_PID"
+	for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
+	URL="http://127.0.0.1:$(cat "$T/serve.port")"
+}

@@ -9,17 +9,7 @@ sl wrapped >/dev/null 2>&1 # creates and migrates the store
 sqlite3 "$DATA/spinlog.db" <"$(dirname "$0")/lib-see-fixture.sql"
 check "fixture loaded" test "$(sqlite3 "$DATA/spinlog.db" 'SELECT count(*) FROM plays')" -eq 11
 
-# start_serve: runs 'spinlog serve' on a free loopback port; sets URL.
-start_serve() {
-	rm -f "$T/serve.port"
-	"$SPINLOG" --data-dir "$DATA" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
-		--no-covers "$@" >"$T/serve.out" 2>"$T/serve.err" &
-	SERVE_PID=$!
-	_pids="$_pids $SERVE_PID"
-	for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
-	URL="http://127.0.0.1:$(cat "$T/serve.port")"
-}
-start_serve
+start_serve --no-covers
 check "server says where it listens" grep -q "^spinlog: serving http://127.0.0.1:[0-9]*/" "$T/serve.out"
 check "it listens on loopback only" sh -c "ss -ltnH | grep -q '127.0.0.1:$(cat "$T/serve.port") '"
 

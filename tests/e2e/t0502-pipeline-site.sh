@@ -14,12 +14,7 @@ check "etl runs" sl etl
 sim_login
 sim_get "/_sim/truth?user=user1" >"$T/truth.json"
 
-"$SPINLOG" --data-dir "$DATA" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
-	>"$T/serve.out" 2>"$T/serve.err" &
-SERVE_PID=$!
-_pids="$_pids $SERVE_PID"
-for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
-URL="http://127.0.0.1:$(cat "$T/serve.port")"
+start_serve
 YEAR=$(curl -s "$URL/api/years" | jq '.years[-1]')
 check "a year with plays" test "$YEAR" -gt 2000
 

@@ -38,11 +38,7 @@ check "etl runs" sl etl
 sim_login
 sim_get "/_sim/truth?user=user1" >"$T/truth.json"
 
-"$SPINLOG" --data-dir "$DATA" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
-	>"$T/serve.out" 2>"$T/serve.err" &
-_pids="$_pids $!"
-for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
-URL="http://127.0.0.1:$(cat "$T/serve.port")"
+start_serve
 YEAR=$(curl -s "$URL/api/years" | jq '.years[-1]')
 for _ in $(seq 1 100); do # the background cover download, bounded
 	[ "$(curl -s "$URL/api/calendar?year=$YEAR" | jq '[.days[] | select(.track.cover == null)] | length')" = 0 ] && break
