@@ -40,14 +40,14 @@ static int account_pages(sqlite3 *db, struct landing *l, int64_t account_id,
 		"ORDER BY id");
 	int64_t mark = 0, last = 0;
 	long since_load = 0;
-	int r = -1;
+	int r = -1, rc;
 
 	watermark_key(&key, account_id);
 	if (db_state_get_int(db, key.buf, &mark))
 		mark = 0;
 	sqlite3_bind_int64(st, 1, account_id);
 	sqlite3_bind_int64(st, 2, mark);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *pkey = (const char *)sqlite3_column_text(st, 1);
 		struct page_rows rows;
 		struct strbuf perr = STRBUF_INIT;
@@ -79,9 +79,13 @@ static int account_pages(sqlite3 *db, struct landing *l, int64_t account_id,
 			since_load = 0;
 		}
 	}
+	if (rc != SQLITE_DONE) {
+		strbuf_addf(err, "etl: cannot list the landed pages: %s",
+			    sqlite3_errmsg(db));
+		goto out;
+	}
 	if (load_batch(db, &b, now_ms, ls, err))
 		goto out;
-	watermark_key(&key, account_id);
 	if (last && db_state_set_int(db, key.buf, last)) {
 		strbuf_addf(err, "etl: cannot store the page watermark: %s",
 			    sqlite3_errmsg(db));
@@ -103,18 +107,24 @@ static int pages_stage(sqlite3 *db, struct landing *l, const char *account,
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT id FROM accounts WHERE ?1 IS NULL OR name = ?1 "
 		"ORDER BY id");
-	int r = -1;
+	int r = -1, rc;
 
 	if (account)
 		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
 	if (load_begin(db, nested, err))
 		goto out;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (account_pages(db, l, sqlite3_column_int64(st, 0), now_ms,
 				  ps, ls, err)) {
 			load_rollback(db, nested);
 			goto out;
 		}
+	if (rc != SQLITE_DONE) {
+		strbuf_addf(err, "etl: cannot list the accounts: %s",
+			    sqlite3_errmsg(db));
+		load_rollback(db, nested);
+		goto out;
+	}
 	if (load_commit(db, nested, err)) {
 		load_rollback(db, nested);
 		goto out;

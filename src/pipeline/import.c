@@ -1139,7 +1139,8 @@ static int heal_gaps(sqlite3 *db, struct job *j, int64_t account,
 		sqlite3_bind_int64(st, 4, r[i].lo - MERGE_TOL_ID_MS);
 		sqlite3_bind_int64(st, 5, r[i].hi + MERGE_TOL_ID_MS);
 		ret = step(db, st, err);
-		*healed += (size_t)sqlite3_changes(db);
+		if (!ret)
+			*healed += (size_t)sqlite3_changes(db);
 	}
 	sqlite3_finalize(st);
 	free(r);
@@ -1440,7 +1441,7 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 		goto out;
 	}
 	if (db_commit(db, err))
-		goto fail;
+		goto rollback;
 	log_debug("import: committed in %lld ms", (long long)(time_mono_ms() - t0));
 	ret = 0;
 	goto out;
@@ -1608,7 +1609,8 @@ static int store_streaming(sqlite3 *db, struct job *j,
 	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
 	    finish_import(db, j, res))
 		goto rollback;
-	if (o->dry_run || !res->added) {
+	/* Nothing new (the same files again): leave no trace at all. */
+	if (o->dry_run || (!res->added && !res->merged && !res->healed)) {
 		db_rollback(db);
 		ret = 0;
 		goto out;

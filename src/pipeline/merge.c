@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/xalloc.h"
 #include "pipeline/import.h"
 #include "pipeline/merge.h"
@@ -121,9 +122,9 @@ void merge_match(struct merge_cand *left, size_t nl, struct merge_cand *right,
 
 uint64_t merge_id_key(char type, const char *id)
 {
-	uint64_t h = 14695981039346656037ULL;
-	h = (h ^ (unsigned char)type) * 1099511628211ULL;
+	uint64_t h = hash_fnv1a_byte(HASH_FNV_OFFSET, (unsigned char)type);
+
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
+		h = hash_fnv1a_byte(h, *p);
 	return h;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/xalloc.h"
 #include "pipeline/songs.h"
 #include "pipeline/transform.h"
@@ -23,19 +24,10 @@ struct cache {
 	size_t n, cap;
 };
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static struct track_part **slot(struct track_part **slots, size_t cap,
 				const char *id)
 {
-	size_t i = (size_t)(hash(id) & (cap - 1));
+	size_t i = (size_t)(hash_fnv1a(id) & (cap - 1));
 
 	while (slots[i] && strcmp(slots[i]->id, id))
 		i = (i + 1) & (cap - 1);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/xalloc.h"
 #include "pipeline/extract.h"
 #include "pipeline/transform.h"
@@ -10,18 +11,9 @@
 
 /* --- id sets ----------------------------------------------------------- */
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static size_t slot_of(char **slots, size_t cap, const char *id)
 {
-	size_t i = (size_t)(hash_str(id) & (cap - 1));
+	size_t i = (size_t)(hash_fnv1a(id) & (cap - 1));
 
 	while (slots[i] && strcmp(slots[i], id))
 		i = (i + 1) & (cap - 1);

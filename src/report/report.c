@@ -1,3 +1,4 @@
+#include "core/hash.h"
 #include "report/report.h"
 
 #include <stdio.h>
@@ -137,9 +138,7 @@ struct strmap {
 
 static uint32_t hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	uint64_t h = hash_fnv1a(s);
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;

@@ -1,11 +1,10 @@
 #include <string.h>
 
+#include "core/hash.h"
 #include "store/db.h"
 #include "store/playmerge.h"
 #include "core/banned.h"
 
-#define FNV_SEED 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
 
 static uint64_t hash_norm(uint64_t h, const char *s, size_t len)
 {
@@ -17,12 +16,12 @@ static uint64_t hash_norm(uint64_t h, const char *s, size_t len)
 			continue;
 		}
 		if (space) {
-			h = (h ^ ' ') * FNV_PRIME;
+			h = (h ^ ' ') * HASH_FNV_PRIME;
 			space = 0;
 		}
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * FNV_PRIME;
+		h = (h ^ c) * HASH_FNV_PRIME;
 		any = 1;
 	}
 	return h;
@@ -34,8 +33,8 @@ uint64_t playmerge_namekey(const char *artist, size_t alen, const char *title,
 	uint64_t h;
 	if (!alen && !tlen)
 		return 0;
-	h = hash_norm(FNV_SEED, artist, alen);
-	h = (h ^ 0x1f) * FNV_PRIME;
+	h = hash_norm(HASH_FNV_OFFSET, artist, alen);
+	h = (h ^ 0x1f) * HASH_FNV_PRIME;
 	h = hash_norm(h, title, tlen);
 	/* stored in SQLite as a signed integer: keep it positive and non-zero */
 	h &= 0x7fffffffffffffffULL;

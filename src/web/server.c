@@ -1,3 +1,4 @@
+#include "core/hash.h"
 #include "web/server.h"
 
 #include <arpa/inet.h>
@@ -95,10 +96,7 @@ static void cache_clear(struct server *s)
 
 static uint64_t hash_key(const char *k)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	return h;
+	return hash_fnv1a(k);
 }
 
 static struct cache_entry *cache_slot(struct server *s, const char *key)

@@ -1,3 +1,4 @@
+#include "core/hash.h"
 #include "web/site.h"
 
 #include <dirent.h>
@@ -85,10 +86,8 @@ struct idset {
 
 static char **idset_slot(const struct idset *s, const char *id)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = hash_fnv1a(id);
 	size_t j;
-	for (const char *p = id; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 	for (j = h & (s->cap - 1); s->v[j]; j = (j + 1) & (s->cap - 1))
 		if (!strcmp(s->v[j], id))
 			break;
