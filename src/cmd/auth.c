@@ -146,6 +146,14 @@ static int handle_conn(int fd, const char *want_state, struct callback *cb)
 		goto out;
 	}
 	parse_query(sp1, (size_t)(sp2 - sp1), cb);
+	if (!cb->code && !cb->error) {
+		/* a reload or a prefetch: keep waiting for the real redirect */
+		respond(fd, 400, "No authorisation here",
+			"This address carries no answer from Spotify; spinlog "
+			"is still waiting for it.");
+		callback_release(cb);
+		goto out;
+	}
 	ret = 1;
 	if (cb->error)
 		respond(fd, 400, "Authorisation refused",

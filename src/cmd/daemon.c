@@ -96,11 +96,15 @@ static void maybe_run_etl(struct ctx *ctx, int stored)
 		return;
 	log_info("etl: starting");
 	if (etl_run(ctx->db, ctx->landing, &ctx->cfg, ctx->data_dir, NULL, 0,
-		    &summary, &err))
+		    &summary, &err)) {
+		/* not marked done: the next round tries again */
 		log_error("etl: %s", err.buf);
-	else
+	} else {
 		log_info("%s", summary.buf);
-	db_state_set_int(ctx->db, "daemon.etl_last_ms", now);
+		if (db_state_set_int(ctx->db, "daemon.etl_last_ms", now))
+			log_warn("etl: cannot record the run: %s",
+				 sqlite3_errmsg(ctx->db));
+	}
 	strbuf_release(&summary);
 	strbuf_release(&err);
 }

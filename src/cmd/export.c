@@ -98,13 +98,15 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 		goto out;
 	}
 	if (path) {
-		if (fclose(o->f)) {
-			o->f = NULL;
+		int closed = fclose(o->f);
+
+		o->f = NULL;
+		fd = -1; /* closed with the stream, whatever fclose said */
+		if (closed) {
 			fprintf(stderr, "spinlog: cannot write '%s': %s\n",
 				path, strerror(errno));
 			goto out;
 		}
-		o->f = NULL;
 		if (rename(tmp.buf, path)) {
 			fprintf(stderr, "spinlog: cannot write '%s': %s\n",
 				path, strerror(errno));

@@ -13,9 +13,14 @@
 
 int fs_mkdir_p(const char *path, mode_t mode)
 {
-	char *p = xstrdup(path), *s;
+	char *p, *s;
 	int ret = 0;
 
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	p = xstrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || !*s) {
 			char c = *s;
@@ -111,17 +116,20 @@ int fs_read_file(const char *path, struct strbuf *out, size_t max)
 				continue;
 			goto fail;
 		}
-		if (max && out->len + (size_t)r > max) {
+		if ((max && out->len + (size_t)r > max) ||
+		    strbuf_add(out, buf, (size_t)r)) {
 			errno = EFBIG;
 			goto fail;
 		}
-		strbuf_add(out, buf, (size_t)r);
 	}
 	close(fd);
+	/* the buffer may have held a token file */
+	memset(buf, 0, sizeof(buf));
 	return 0;
 fail:
 	r = errno;
 	close(fd);
+	memset(buf, 0, sizeof(buf));
 	errno = (int)r;
 	return -1;
 }

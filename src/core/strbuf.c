@@ -114,6 +114,7 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 int strbuf_add_json_str(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t start = sb->len;
 	int r = strbuf_addch(sb, '"');
 
 	for (; *p && !r; p++) {
@@ -132,11 +133,16 @@ int strbuf_add_json_str(struct strbuf *sb, const char *s)
 				r = strbuf_addch(sb, *p);
 		}
 	}
-	return r ? r : strbuf_addch(sb, '"');
+	if (!r)
+		r = strbuf_addch(sb, '"');
+	if (r) /* over the cap: leave no half-escaped text behind */
+		strbuf_setlen(sb, start);
+	return r;
 }
 
 int strbuf_add_html(struct strbuf *sb, const char *s)
 {
+	size_t start = sb->len;
 	int r = 0;
 
 	for (; *s && !r; s++) {
@@ -149,6 +155,8 @@ int strbuf_add_html(struct strbuf *sb, const char *s)
 		default: r = strbuf_addch(sb, *s);
 		}
 	}
+	if (r)
+		strbuf_setlen(sb, start);
 	return r;
 }
 
@@ -193,6 +201,7 @@ int strbuf_add_double(struct strbuf *sb, double d)
 int strbuf_add_urlencoded(struct strbuf *sb, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	size_t start = sb->len;
 	int r = 0;
 
 	for (; *s && !r; s++) {
@@ -206,6 +215,8 @@ int strbuf_add_urlencoded(struct strbuf *sb, const char *s)
 			r = strbuf_add(sb, e, 3);
 		}
 	}
+	if (r)
+		strbuf_setlen(sb, start);
 	return r;
 }
 

@@ -142,7 +142,8 @@ enum http_result oauth_token_request(struct http *h, const struct config *cfg,
 		if (jstr(doc, "error"))
 			*oauth_error = xstrdup(jstr(doc, "error"));
 		if (jstr(doc, "error_description"))
-			strbuf_addf(err, " (%s: %s)", jstr(doc, "error"),
+			strbuf_addf(err, " (%s: %s)",
+				    jstr(doc, "error") ? jstr(doc, "error") : "error",
 				    jstr(doc, "error_description"));
 		goto out;
 	}

@@ -21,16 +21,31 @@
 #include "web/html.h"
 #include "core/banned.h"
 
+/*
+ * Writes a file of the site with one fclose, whatever happens. No fsync:
+ * the site is a derived artefact, made in a temporary folder that is only
+ * swapped in whole.
+ */
+static int write_whole(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	if (fclose(f))
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
 static int write_file(const char *dir, const char *name, const struct strbuf *sb,
 		      struct site_stats *stats, struct strbuf *err)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(sb->buf, 1, sb->len, f) != sb->len || fclose(f)) {
+	if (write_whole(path, sb->buf, sb->len)) {
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-		if (f)
-			fclose(f);
 		return -1;
 	}
 	stats->files++;
@@ -63,11 +78,7 @@ static int copy_file(const char *from, const char *to)
 		return 0;
 	}
 	if (fs_read_file(from, &sb, 64 << 20) == 0) {
-		FILE *f = fopen(to, "wb");
-		if (f && fwrite(sb.buf, 1, sb.len, f) == sb.len && !fclose(f))
-			ret = 0;
-		else if (f)
-			fclose(f);
+		ret = write_whole(to, sb.buf, sb.len);
 	}
 	strbuf_release(&sb);
 	return ret;

@@ -32,6 +32,16 @@ static void strbuf_grows_and_caps(void **state)
 	assert_int_equal(strbuf_addch(&sb, 'e'), -1);
 	assert_string_equal(sb.buf, "abcd");
 	strbuf_release(&sb);
+	/* an escaped add over the cap adds nothing, not half an escape */
+	sb.cap = 6;
+	assert_int_equal(strbuf_addstr(&sb, "ab"), 0);
+	assert_int_equal(strbuf_add_json_str(&sb, "x\"y"), -1);
+	assert_string_equal(sb.buf, "ab");
+	assert_int_equal(strbuf_add_html(&sb, "<<<"), -1);
+	assert_string_equal(sb.buf, "ab");
+	assert_int_equal(strbuf_add_urlencoded(&sb, "///"), -1);
+	assert_string_equal(sb.buf, "ab");
+	strbuf_release(&sb);
 }
 
 static void strbuf_escapes(void **state)
