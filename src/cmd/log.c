@@ -84,11 +84,16 @@ static void print_text(sqlite3_stmt *st)
 {
 	char when[64];
 	const char *artist = col(st, 3), *track = col(st, 2);
+	struct strbuf line = STRBUF_INIT;
 
 	time_format_local(sqlite3_column_int64(st, 0), "%Y-%m-%d %H:%M", when,
 			  sizeof(when));
-	printf("%s  %s \xe2\x80\x93 %s\n", when, artist && *artist ? artist : "?",
-	       track ? track : (col(st, 1) ? col(st, 1) : "?"));
+	strbuf_addf(&line, "%s  %s \xe2\x80\x93 %s", when,
+		    artist && *artist ? artist : "?",
+		    track ? track : (col(st, 1) ? col(st, 1) : "?"));
+	str_make_printable(line.buf);
+	puts(line.buf);
+	strbuf_release(&line);
 }
 
 int cmd_log(int argc, char **argv, struct ctx *ctx)

@@ -30,18 +30,11 @@ static void print_ranks(const char *title, const struct report_rank *r, int n)
 }
 
 /* Strips control characters so a hostile name cannot drive the terminal. */
-static void sanitize(char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
-}
-
 static void sanitize_ranks(struct report_rank *r, int n)
 {
 	for (int i = 0; i < n; i++) {
-		sanitize(r[i].label);
-		sanitize(r[i].sub);
+		str_make_printable(r[i].label);
+		str_make_printable(r[i].sub);
 	}
 }
 
@@ -51,8 +44,8 @@ static void print_year(struct report_year *y)
 	int64_t max = 1;
 
 	for (int i = 0; i < y->ntracks; i++) {
-		sanitize(y->tracks[i].name);
-		sanitize(y->tracks[i].artists);
+		str_make_printable(y->tracks[i].name);
+		str_make_printable(y->tracks[i].artists);
 	}
 	sanitize_ranks(y->top_tracks, y->ntop_tracks);
 	sanitize_ranks(y->top_artists, y->ntop_artists);

@@ -233,3 +233,18 @@ void strbuf_trim(struct strbuf *sb)
 	memmove(sb->buf, sb->buf + start, end - start);
 	strbuf_setlen(sb, end - start);
 }
+
+void str_make_printable(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	for (; p && *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			*p = ' ';
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p[0] = ' ';
+			p[1] = ' ';
+			p++;
+		}
+	}
+}

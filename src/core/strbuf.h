@@ -47,4 +47,11 @@ int strbuf_add_double(struct strbuf *sb, double d);
 int strbuf_add_urlencoded(struct strbuf *sb, const char *s);
 void strbuf_trim(struct strbuf *sb);
 
+/*
+ * Makes a name from Spotify or an export safe to print on a terminal, in
+ * place: C0 controls, DEL and the C1 controls (U+0080..U+009F, as UTF-8)
+ * become spaces, so a track name cannot move the cursor or set colours.
+ */
+void str_make_printable(char *s);
+
 #endif

@@ -58,6 +58,15 @@ static void strbuf_escapes(void **state)
 	strbuf_release(&sb);
 }
 
+static void terminal_names_are_made_printable(void **state)
+{
+	char s[] = "a\x1b[31mb\x7f\xc2\x9b" "c \xc3\xa9";
+	(void)state;
+
+	str_make_printable(s);
+	assert_string_equal(s, "a [31mb   c \xc3\xa9");
+}
+
 static void check_double(double d, const char *want)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -220,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(strbuf_grows_and_caps),
 		cmocka_unit_test(strbuf_escapes),
+		cmocka_unit_test(terminal_names_are_made_printable),
 		cmocka_unit_test(doubles_print_like_python_repr),
 		cmocka_unit_test(parses_iso_times),
 		cmocka_unit_test(local_dates_across_dst),
