@@ -1085,6 +1085,8 @@ out:
 	}
 	free(s.touched);
 	sqlite3_finalize(s.q_fallback);
+	if (ret) /* callers only release what succeeded */
+		report_year_release(out);
 	return ret;
 }
 
@@ -1169,6 +1171,7 @@ int report_day_plays(struct report_stmts *c, int64_t day, const struct report_op
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+		report_plays_release(out);
 		return -1;
 	}
 	return 0;
@@ -1282,6 +1285,7 @@ int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+		report_coverage_release(out);
 		return -1;
 	}
 	st = db_prepare(db,
