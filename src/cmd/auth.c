@@ -320,6 +320,9 @@ static int exchange(struct ctx *ctx, const char *account, const char *code,
 	if (oauth_token_request(h, &ctx->cfg, &pol, form.buf, &st, &nb, &oerr,
 				&msg) != HTTP_OK) {
 		strbuf_addf(err, "the code exchange failed: %s", msg.buf);
+		/* a 429's penalty holds for the whole app, so collect waits too */
+		if (nb > time_now_ms())
+			account_set_app_not_before(ctx->data_dir, nb);
 		goto out;
 	}
 	if (!st.refresh_token) {
