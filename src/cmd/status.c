@@ -38,7 +38,7 @@ static int show(struct ctx *ctx, const char *name)
 {
 	struct account_state st = ACCOUNT_STATE_INIT;
 	struct strbuf err = STRBUF_INIT;
-	int64_t id = accounts_find(ctx->db, name), now = time_now_ms();
+	int64_t id = accounts_find(ctx->db, name), now = time_now_ms(), open_gaps;
 	char a[64], b[64];
 	int ret = 0;
 
@@ -63,10 +63,10 @@ static int show(struct ctx *ctx, const char *name)
 		fmt(plays_newest_api_ms(ctx->db, id), a, sizeof(a));
 		printf("  plays:       %lld stored, newest %s\n",
 		       (long long)plays_count(ctx->db, id), a);
-		printf("  gaps:        %lld open%s\n",
-		       (long long)gaps_open_count(ctx->db, id),
-		       gaps_open_count(ctx->db, id) ? " (see 'spinlog gaps'; "
-		       "'spinlog import' of the privacy export fills them)" : "");
+		open_gaps = gaps_open_count(ctx->db, id);
+		printf("  gaps:        %lld open%s\n", (long long)open_gaps,
+		       open_gaps ? " (see 'spinlog gaps'; 'spinlog import' of "
+		       "the privacy export fills them)" : "");
 	} else {
 		printf("  last poll:   never\n");
 	}
@@ -84,7 +84,11 @@ static int show(struct ctx *ctx, const char *name)
 			fmt(st.authorized_ms, a, sizeof(a));
 			printf("  authorised:  %s (%lld days ago)\n", a,
 			       (long long)(age / DAY_MS));
-			if (age >= WARN_AGE_MS && !st.needs_reauth)
+			if (age >= EXPIRY_MS && !st.needs_reauth)
+				printf("  warning:     the refresh token has most likely "
+				       "expired (6 months after authorisation); run "
+				       "'spinlog auth --account %s'\n", name);
+			else if (age >= WARN_AGE_MS && !st.needs_reauth)
 				printf("  warning:     the refresh token expires about "
 				       "6 months after authorisation (in %lld days); "
 				       "run 'spinlog auth --account %s' soon\n",
