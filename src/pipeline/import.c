@@ -1353,6 +1353,30 @@ static int cmp_event_time(const void *a, const void *b)
 }
 
 /* Everything under the transaction: merge, write, heal, count. */
+/*
+ * The end of both write paths, inside the import's transaction: rebuilds the
+ * dropped indexes, heals gaps, records the import, then commits, or rolls
+ * back when nothing is new (the same files again leave no trace at all) or
+ * on --dry-run. -1: the caller rolls back.
+ */
+static int conclude(sqlite3 *db, struct job *j, const struct import_opts *o,
+		    int64_t account, const struct strvec *idx, int64_t t0,
+		    struct import_result *res, struct strbuf *err)
+{
+	if (build_indexes(db, idx, t0, err) ||
+	    heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
+	    finish_import(db, j, res))
+		return -1;
+	if (o->dry_run || (!res->added && !res->merged && !res->healed)) {
+		db_rollback(db);
+		return 0;
+	}
+	if (db_commit(db, err))
+		return -1;
+	log_debug("import: committed in %lld ms", (long long)(time_mono_ms() - t0));
+	return 0;
+}
+
 static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 		 char **paths, int npaths, struct import_result *res,
 		 struct strbuf *err)
@@ -1429,20 +1453,8 @@ static int store(sqlite3 *db, struct job *j, const struct import_opts *o,
 	/* the parsed events are written: free them before the sorts */
 	if (idx.n)
 		release_events(j, &m);
-	if (build_indexes(db, &idx, t0, err))
+	if (conclude(db, j, o, account, &idx, t0, res, err))
 		goto rollback;
-	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
-	    finish_import(db, j, res))
-		goto rollback;
-	/* Nothing new (the same files again): leave no trace at all. */
-	if (o->dry_run || (!res->added && !res->merged && !res->healed)) {
-		db_rollback(db);
-		ret = 0;
-		goto out;
-	}
-	if (db_commit(db, err))
-		goto rollback;
-	log_debug("import: committed in %lld ms", (long long)(time_mono_ms() - t0));
 	ret = 0;
 	goto out;
 rollback:
@@ -1603,19 +1615,8 @@ static int store_streaming(sqlite3 *db, struct job *j,
 		memset(&none, 0, sizeof(none));
 		release_events(j, &none);
 	}
-	if (build_indexes(db, &idx, t0, err))
-		goto rollback;
 	count_files(j, res);
-	if (heal_gaps(db, j, account, res->import_id, &res->healed, err) ||
-	    finish_import(db, j, res))
-		goto rollback;
-	/* Nothing new (the same files again): leave no trace at all. */
-	if (o->dry_run || (!res->added && !res->merged && !res->healed)) {
-		db_rollback(db);
-		ret = 0;
-		goto out;
-	}
-	if (db_commit(db, err))
+	if (conclude(db, j, o, account, &idx, t0, res, err))
 		goto rollback;
 	ret = 0;
 	goto out;
