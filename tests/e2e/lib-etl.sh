@@ -27,3 +27,16 @@ collect_days() {
 
 # music_plays: plays with a track id in the database.
 music_plays() { sqlite3 "$DATA/spinlog.db" "SELECT count(*) FROM plays WHERE kind='music' AND track_id IS NOT NULL"; }
+
+# dashboard_store: the store the dashboard tests look at, made by the real
+# pipeline (simulator seed 7, two collected days, etl), then serves it;
+# the simulator's truth is in $T/truth.json and ACCESS can ask the sim.
+dashboard_store() {
+	start_sim --seed 7
+	check "auth" authorize main
+	check "two days of collecting" collect_days 2
+	check "etl runs" sl etl
+	sim_login
+	sim_get "/_sim/truth?user=user1" >"$T/truth.json"
+	start_serve
+}

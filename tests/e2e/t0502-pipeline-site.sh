@@ -7,14 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-etl.sh"
 
-start_sim --seed 7
-check "auth" authorize main
-check "two days of collecting" collect_days 2
-check "etl runs" sl etl
-sim_login
-sim_get "/_sim/truth?user=user1" >"$T/truth.json"
-
-start_serve
+dashboard_store
 YEAR=$(curl -s "$URL/api/years" | jq '.years[-1]')
 check "a year with plays" test "$YEAR" -gt 2000
 

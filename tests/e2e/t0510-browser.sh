@@ -31,14 +31,7 @@ if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
 fi
 mkdir -p "$SHOTS"
 
-start_sim --seed 7
-check "auth" authorize main
-check "two days of collecting" collect_days 2
-check "etl runs" sl etl
-sim_login
-sim_get "/_sim/truth?user=user1" >"$T/truth.json"
-
-start_serve
+dashboard_store
 YEAR=$(curl -s "$URL/api/years" | jq '.years[-1]')
 for _ in $(seq 1 100); do # the background cover download, bounded
 	[ "$(curl -s "$URL/api/calendar?year=$YEAR" | jq '[.days[] | select(.track.cover == null)] | length')" = 0 ] && break
