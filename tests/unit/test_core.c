@@ -12,6 +12,8 @@
 
 #include "core/config.h"
 #include "core/fsutil.h"
+#include "core/ids.h"
+#include "core/utf8.h"
 #include "core/http.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
@@ -224,10 +226,66 @@ static void landing_round_trip(void **state)
 	landing_free(l);
 }
 
+/* The U+FFFD policy of core/utf8.h, on the inputs the hostile-input probe used. */
+static void utf8_replaces_invalid(void **state)
+{
+	static const struct { const char *in; size_t len; const char *out; long n; } c[] = {
+		{ "plain", 5, "plain", 0 },
+		{ "caf\xc3\xa9", 5, "caf\xc3\xa9", 0 },
+		{ "a\xed\xa0\x80z", 5, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz", 3 }, /* lone surrogate: 3 maximal subparts */
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b", 1 },
+		{ "a\xe2\x82", 3, "a\xef\xbf\xbd", 1 },         /* truncated: one subpart */
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd", 2 }, /* overlong '/' */
+		{ "x\0y", 3, "x\xef\xbf\xbdy", 1 },              /* NUL */
+		{ "\xf4\x90\x80\x80", 4, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 4 },
+		{ "\xf0\x9f\x8e\xb5", 4, "\xf0\x9f\x8e\xb5", 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		assert_int_equal(utf8_add_replacing(&sb, c[i].in, c[i].len), c[i].n);
+		assert_string_equal(sb.buf, c[i].out);
+		assert_int_equal(utf8_valid(c[i].in, c[i].len), c[i].n == 0);
+		assert_true(utf8_valid(sb.buf, sb.len));
+		strbuf_release(&sb);
+	}
+}
+
+static void utf8_code_points(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	utf8_add_cp(&sb, 'A');
+	utf8_add_cp(&sb, 0xe9);
+	utf8_add_cp(&sb, 0x20ac);
+	utf8_add_cp(&sb, 0x1f3b5);
+	utf8_add_cp(&sb, 0xd800);
+	utf8_add_cp(&sb, 0);
+	assert_string_equal(sb.buf, "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x8e\xb5\xef\xbf\xbd\xef\xbf\xbd");
+	strbuf_release(&sb);
+}
+
+static void spotify_ids_are_checked(void **state)
+{
+	(void)state;
+	assert_true(spotify_id_valid_str("0NEgLKReA7npnfiJeUHP8q"));
+	assert_false(spotify_id_valid_str("0NEgLKReA7npnfiJeUHP8"));
+	assert_false(spotify_id_valid_str("0NEgLKReA7npnfiJeUHP8qq"));
+	assert_false(spotify_id_valid_str("<script>alert(1)</scri"));
+	assert_false(spotify_id_valid_str("../../etc/passwd......"));
+	assert_false(spotify_id_valid_str("a b"));
+	assert_false(spotify_id_valid_str(""));
+	assert_false(spotify_id_valid_str(NULL));
+	assert_false(spotify_id_valid("0NEgLKReA7npnfiJeUH\0P8q", 22));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(strbuf_grows_and_caps),
+		cmocka_unit_test(utf8_replaces_invalid),
+		cmocka_unit_test(utf8_code_points),
+		cmocka_unit_test(spotify_ids_are_checked),
 		cmocka_unit_test(strbuf_escapes),
 		cmocka_unit_test(terminal_names_are_made_printable),
 		cmocka_unit_test(doubles_print_like_python_repr),
