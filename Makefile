@@ -3,8 +3,10 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build demo test test-asan check-asan install clean bench
+.PHONY: all deps build demo test test-asan check-asan fuzz install clean bench
 
 all: build
 
@@ -31,6 +33,16 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	BUILD_DIR=$(ASAN_BUILD) SPINLOG_ASAN=1 scripts/run-tests
 
+# libFuzzer targets (tests/fuzz) on a clang ASan+UBSan build, each run for
+# FUZZ_SECONDS; fails on any crash (scripts/run-fuzz says where it is kept).
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debugoptimized
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz
+
 bench: build
 	BUILD_DIR=$(BUILD) scripts/run-bench
 
@@ -40,4 +52,4 @@ install: build
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -170,13 +170,30 @@ static int on_ini_line(void *user, const char *section, const char *key,
 	return 1;
 }
 
+int config_load_stream(struct config *cfg, FILE *f, const char *name,
+		       struct strbuf *err)
+{
+	struct ini_state st = { cfg, name, err, 0, 0 };
+	struct strbuf msg = STRBUF_INIT;
+	int line;
+
+	st.err = &msg;
+	line = ini_parse_file(f, on_ini_line, &st);
+	if (line) {
+		strbuf_addf(err, "%s:%d: %s", name, line,
+			    msg.len ? msg.buf : "not a 'key = value' line");
+		strbuf_release(&msg);
+		return -1;
+	}
+	strbuf_release(&msg);
+	return 0;
+}
+
 int config_load_file(struct config *cfg, const char *path, int must_exist,
 		     struct strbuf *err)
 {
-	struct ini_state st = { cfg, path, err, 0, 0 };
-	struct strbuf msg = STRBUF_INIT;
 	FILE *f = fopen(path, "r");
-	int line;
+	int r;
 
 	if (!f) {
 		if (!must_exist && errno == ENOENT)
@@ -184,17 +201,9 @@ int config_load_file(struct config *cfg, const char *path, int must_exist,
 		strbuf_addf(err, "%s: cannot read: %s", path, strerror(errno));
 		return -1;
 	}
-	st.err = &msg;
-	line = ini_parse_file(f, on_ini_line, &st);
+	r = config_load_stream(cfg, f, path, err);
 	fclose(f);
-	if (line) {
-		strbuf_addf(err, "%s:%d: %s", path, line,
-			    msg.len ? msg.buf : "not a 'key = value' line");
-		strbuf_release(&msg);
-		return -1;
-	}
-	strbuf_release(&msg);
-	return 0;
+	return r;
 }
 
 int config_load_env(struct config *cfg, struct strbuf *err)

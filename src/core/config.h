@@ -10,6 +10,7 @@
 #define CORE_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/strbuf.h"
 
@@ -35,6 +36,9 @@ void config_release(struct config *cfg);
 /* Missing files are fine when !must_exist. 0 or -1 with err filled. */
 int config_load_file(struct config *cfg, const char *path, int must_exist,
 		     struct strbuf *err);
+/* The same from an open stream; name is used in messages ("name:line: ..."). */
+int config_load_stream(struct config *cfg, FILE *f, const char *name,
+		       struct strbuf *err);
 int config_load_env(struct config *cfg, struct strbuf *err);
 /* "section.key=value". */
 int config_set_arg(struct config *cfg, const char *arg, struct strbuf *err);

@@ -1,0 +1,66 @@
+/*
+ * URL and query decoding: http_urldecode (the OAuth callback's arguments),
+ * the dashboard's router with its year/date arguments (web/pages.c, on an
+ * empty store) and the listen address (web/server.c). The input is
+ * "PATH\nYEAR\nDATE", each part percent-encoded; a missing part is absent.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/http.h"
+#include "store/db.h"
+#include "web/pages.h"
+#include "web/server.h"
+#include "fuzz.h"
+#include "core/banned.h"
+
+static sqlite3 *db;
+static struct pages pages;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	(void)argc;
+	(void)argv;
+	if (db_open(":memory:", &db, &err) ||
+	    pages_init(&pages, db, "/nonexistent", 30000, &err))
+		abort();
+	strbuf_release(&err);
+	return 0;
+}
+
+/* The next '\n'-separated part, decoded; NULL when there is none. */
+static char *part(const char **p, const char *end)
+{
+	const char *nl;
+
+	if (*p > end)
+		return NULL;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	if (!nl)
+		nl = end;
+	char *s = http_urldecode(*p, (size_t)(nl - *p));
+	*p = nl + 1;
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *p = (const char *)data, *end = p + size;
+	char *path = part(&p, end), *year = part(&p, end), *date = part(&p, end);
+	struct strbuf out = STRBUF_INIT;
+	const char *ctype = NULL;
+	char host[64];
+	int port, n;
+
+	pages_render(&pages, path, year, date, &out,
+		     &ctype);
+	server_parse_listen(path, host, sizeof(host), &port);
+	pages_arg_int(path, 1, 64, &n);
+	strbuf_release(&out);
+	free(path);
+	free(year);
+	free(date);
+	return 0;
+}
