@@ -34,7 +34,7 @@
 /*
  * The answers kept, least recently used out first. Only pages that exist
  * (200) are kept, so the bound is reached only by real pages: a calendar
- * page is about 150 kB, so 32 MB holds some 200 of them and far more of the
+ * page is about 250 kB, so 32 MB holds some 130 of them and far more of the
  * small day and track pages.
  */
 #define CACHE_ENTRIES 2048
