@@ -16,6 +16,19 @@ const char cmd_serve_usage[] =
 	"  --port-file  write the port actually bound to FILE\n"
 	"  --no-covers  do not download missing album covers\n";
 
+/* Reads an integer setting within lo..hi; prints and returns -1 when not. */
+static int setting_int(struct ctx *ctx, const char *name, int lo, int hi, int *out)
+{
+	long long v = config_get_int(&ctx->cfg, name);
+	if (v < lo || v > hi) {
+		fprintf(stderr, "spinlog: serve: '%s' must be within %d..%d, not %lld\n",
+			name, lo, hi, v);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
 int cmd_serve(int argc, char **argv, struct ctx *ctx)
 {
 	struct server_options o = { 0 };
@@ -27,6 +40,10 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 	o.db_path = ctx->db_path;
 	o.min_ms_played = config_get_int(&ctx->cfg, "stats.min_ms_played");
 	o.fetch_covers = 1;
+	if (setting_int(ctx, "serve.max_per_address", 1, 100000, &o.max_per_address) ||
+	    setting_int(ctx, "serve.header_timeout", 1, 3600, &o.header_timeout_s) ||
+	    setting_int(ctx, "serve.rate", 0, 1000000, &o.rate_per_second))
+		return 1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
 			o.listen = argv[++i];

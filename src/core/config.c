@@ -54,6 +54,13 @@ const struct config_def config_table[] = {
 	  "most an import reads in all, inflated" },
 	{ "serve.listen", CFG_STRING, "127.0.0.1:8080",
 	  "address and port of the dashboard" },
+	{ "serve.max_per_address", CFG_INT, "64",
+	  "connections the dashboard accepts at once from one client address" },
+	{ "serve.header_timeout", CFG_INT, "10",
+	  "seconds a client has to send a request's headers, however slowly" },
+	{ "serve.rate", CFG_INT, "500",
+	  "requests per second per client address (bursts of twice that, at least"
+	  " 1000); 0 for no limit" },
 	{ "log.level", CFG_STRING, "info", "debug, info, warning or error" },
 };
 const size_t config_table_len = sizeof(config_table) / sizeof(config_table[0]);

@@ -131,7 +131,8 @@ int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err);
 struct report_stmts {
 	sqlite3 *db;
 	sqlite3_stmt *q[16];
-	void *memo;  /* track display names already looked up */
+	void *memo;  /* display names of tracks in the store (bounded by it: ids
+			that are not in the store are never kept) */
 	void *catalog; /* what report_year_with read of the catalog */
 };
 

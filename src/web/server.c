@@ -12,27 +12,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/fsutil.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "core/lru.h"
+#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "web/covers.h"
+#include "web/guard.h"
 #include "web/pages.h"
 #include "core/banned.h"
 
-#define CACHE_SLOTS 4096
 #define CACHE_KEY_MAX 200
-
-struct cache_entry {
-	char *key;
-	struct MHD_Response *resp;
-	unsigned status;
-};
+/*
+ * The answers kept, least recently used out first. Only pages that exist
+ * (200) are kept, so the bound is reached only by real pages: a calendar
+ * page is about 250 kB, so 32 MB holds some 130 of them and far more of the
+ * small day and track pages.
+ */
+#define CACHE_ENTRIES 2048
+#define CACHE_BYTES (32u << 20)
+#define CONNECTION_LIMIT 2000u
 
 struct server {
 	pthread_mutex_t lock;
@@ -40,8 +47,9 @@ struct server {
 	sqlite3_stmt *q_version;
 	int64_t version;           /* data_version * 2^20 + cover generation */
 	atomic_int cover_gen;
-	struct cache_entry cache[CACHE_SLOTS];
-	int cached;
+	struct lru cache;          /* key -> struct MHD_Response * */
+	struct guard_rate *rate;
+	struct guard_conns *conns;
 	char host[256];
 	int port;
 	const struct server_options *opt;
@@ -81,30 +89,10 @@ int server_parse_listen(const char *s, char *host, size_t hlen, int *port)
 	return 0;
 }
 
-static void cache_clear(struct server *s)
+/* Queued responses hold their own reference, so dropping one is safe. */
+static void free_response(void *r)
 {
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		if (!s->cache[i].key)
-			continue;
-		free(s->cache[i].key);
-		MHD_destroy_response(s->cache[i].resp);
-		s->cache[i].key = NULL;
-		s->cache[i].resp = NULL;
-	}
-	s->cached = 0;
-}
-
-static uint64_t hash_key(const char *k)
-{
-	return hash_fnv1a(k);
-}
-
-static struct cache_entry *cache_slot(struct server *s, const char *key)
-{
-	size_t j = hash_key(key) & (CACHE_SLOTS - 1);
-	while (s->cache[j].key && strcmp(s->cache[j].key, key))
-		j = (j + 1) & (CACHE_SLOTS - 1);
-	return &s->cache[j];
+	MHD_destroy_response(r);
 }
 
 /* Drops everything cached when the database or the covers changed. */
@@ -118,7 +106,7 @@ static void check_version(struct server *s)
 	if (v == s->version)
 		return;
 	struct strbuf err = STRBUF_INIT;
-	cache_clear(s);
+	lru_clear(&s->cache);
 	if (pages_invalidate(&s->pages, &err))
 		log_warn("serve: %s", err.buf);
 	strbuf_release(&err);
@@ -134,6 +122,7 @@ static void add_headers(struct MHD_Response *r, const char *ctype)
 		"default-src 'none'; img-src 'self'; style-src 'unsafe-inline';"
 		" frame-ancestors 'none'");
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
 static enum MHD_Result answer_text(struct MHD_Connection *c, unsigned status,
@@ -208,9 +197,60 @@ static enum MHD_Result serve_cover(struct server *s, struct MHD_Connection *c,
 	MHD_add_response_header(r, "Content-Type", ct);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Cache-Control", "max-age=86400");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result answer_busy(struct MHD_Connection *c, int wait_s)
+{
+	static const char text[] = "too many requests from your address; wait and retry\n";
+	char ra[16];
+	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof(text) - 1,
+		(void *)text, MHD_RESPMEM_PERSISTENT);
+	add_headers(r, "text/plain; charset=utf-8");
+	snprintf(ra, sizeof(ra), "%d", wait_s);
+	MHD_add_response_header(r, "Retry-After", ra);
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * The checks before any work, cheapest first: a request another site sent
+ * through the user's browser is refused without costing the address any of
+ * its rate, so a page full of <img> tags cannot use up the user's own.
+ * Returns 1 with an answer queued in *ret when the request is refused.
+ */
+static int refused(struct server *s, struct MHD_Connection *c, const char *url,
+		   const char *method, enum MHD_Result *ret)
+{
+	const char *host = header(c, "Host");
+	struct guard_fetch f = { header(c, "Sec-Fetch-Site"), header(c, "Sec-Fetch-Mode"),
+				 header(c, "Sec-Fetch-Dest"), header(c, "Origin"), host };
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	int wait;
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		*ret = answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
+	else if (!host_ok(s, host))
+		*ret = answer_text(c, MHD_HTTP_FORBIDDEN, "unexpected Host\n");
+	else if (!guard_fetch_ok(&f, url))
+		*ret = answer_text(c, MHD_HTTP_FORBIDDEN,
+				   "cross-site request refused: open the dashboard itself\n");
+	else if ((wait = guard_rate_take(s->rate, ci ? ci->client_addr : NULL,
+					 time_mono_ms())))
+		*ret = answer_busy(c, wait);
+	else
+		return 0;
+	return 1;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -222,16 +262,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	const char *year, *date;
 	char key[CACHE_KEY_MAX + 64];
 	enum MHD_Result ret;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	(void)version;
 	(void)upload_data;
 	(void)con_cls;
-	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-		*upload_size = 0;
-		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
-	}
-	if (!host_ok(s, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
-		return answer_text(c, MHD_HTTP_FORBIDDEN, "unexpected Host\n");
+	if (ci && ci->socket_context)
+		guard_conn_busy(s->conns, ci->socket_context);
+	*upload_size = 0;
+	if (refused(s, c, url, method, &ret))
+		return ret;
 	if (!strncmp(url, "/covers/", 8))
 		return serve_cover(s, c, url + 8);
 
@@ -245,34 +286,58 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	pthread_mutex_lock(&s->lock);
 	check_version(s);
-	struct cache_entry *e = cacheable ? cache_slot(s, key) : NULL;
-	if (e && e->key) {
-		ret = MHD_queue_response(c, e->status, e->resp);
+	struct MHD_Response *r = cacheable ? lru_get(&s->cache, key) : NULL;
+	if (r) {
+		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 		pthread_mutex_unlock(&s->lock);
 		return ret;
 	}
 	struct strbuf out = STRBUF_INIT;
 	const char *ctype = "text/plain";
 	enum page_status st = pages_render(&s->pages, url, year, date, &out, &ctype);
-	struct MHD_Response *r = MHD_create_response_from_buffer(out.len, out.buf,
-		MHD_RESPMEM_MUST_COPY);
+	size_t size = out.len + sizeof(key) + 512; /* body, key, headers */
+	r = MHD_create_response_from_buffer(out.len, out.buf, MHD_RESPMEM_MUST_COPY);
 	strbuf_release(&out);
 	add_headers(r, ctype);
 	ret = MHD_queue_response(c, (unsigned)st, r);
-	if (e && (st == PAGE_OK || st == PAGE_NOT_FOUND)) {
-		if (s->cached >= CACHE_SLOTS / 2) {
-			cache_clear(s);
-			e = cache_slot(s, key);
-		}
-		e->key = xstrdup(key);
-		e->resp = r;
-		e->status = (unsigned)st;
-		s->cached++;
-	} else {
+	/* errors and unknown pages are not kept: what a client makes up is not ours to keep */
+	if (cacheable && st == PAGE_OK)
+		lru_put(&s->cache, key, r, size);
+	else
 		MHD_destroy_response(r);
-	}
 	pthread_mutex_unlock(&s->lock);
 	return ret;
+}
+
+/* Stamps each connection's start (and closes it) for the header deadline. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = guard_conn_open(s->conns, ci ? ci->connect_fd : -1,
+						  time_mono_ms());
+	} else if (*socket_context) {
+		guard_conn_close(s->conns, *socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* An answer is sent: the next request on the connection has a new deadline. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	(void)con_cls;
+	(void)toe;
+	if (ci && ci->socket_context)
+		guard_conn_idle(s->conns, ci->socket_context, time_mono_ms());
 }
 
 /*
@@ -351,18 +416,62 @@ static int bind_addr(const char *host, int port, struct sockaddr_storage *ss,
 	return 0;
 }
 
-int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
+/*
+ * The daemon needs a descriptor per connection besides the database, the
+ * covers and the listening socket: the soft limit is raised to the hard one
+ * (often 1024 soft, 4096 or more hard) so the connection limit is the limit.
+ */
+static void raise_fd_limit(void)
 {
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= CONNECTION_LIMIT + 64)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > CONNECTION_LIMIT + 64 ?
+		      CONNECTION_LIMIT + 64 : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		log_warn("serve: cannot raise the open file limit: %s", strerror(errno));
+}
+
+/* Waits for SIGINT or SIGTERM, closing connections past their header deadline. */
+static void wait_for_signal(struct server *s, const sigset_t *set)
+{
+	const struct timespec tick = { 0, 250 * 1000 * 1000 };
+	while (sigtimedwait(set, NULL, &tick) < 0) {
+		int n = guard_conns_sweep(s->conns, time_mono_ms());
+		if (n)
+			log_debug("serve: closed %d connections that sent no complete"
+				  " headers in %d s", n, s->opt->header_timeout_s);
+	}
+}
+
+static void options_defaults(struct server_options *o)
+{
+	if (o->threads <= 0)
+		o->threads = 2;
+	if (o->max_per_address <= 0)
+		o->max_per_address = SERVER_MAX_PER_ADDRESS;
+	if (o->header_timeout_s <= 0)
+		o->header_timeout_s = SERVER_HEADER_TIMEOUT;
+}
+
+int server_run(sqlite3 *db, const struct server_options *opt, struct strbuf *err)
+{
+	struct server_options o_copy = *opt, *o = &o_copy;
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct MHD_Daemon *d = NULL;
 	pthread_t th;
-	int have_thread = 0, ret = -1, sig;
+	int have_thread = 0, ret = -1;
 	sigset_t set;
 
+	options_defaults(o);
 	s->opt = o;
 	pthread_mutex_init(&s->lock, NULL);
+	lru_init(&s->cache, CACHE_ENTRIES, CACHE_BYTES, free_response);
+	s->rate = guard_rate_new(o->rate_per_second);
+	s->conns = guard_conns_new(o->header_timeout_s);
+	raise_fd_limit();
 	s->version = -1;
 	if (server_parse_listen(o->listen, s->host, sizeof(s->host), &s->port)) {
 		strbuf_addf(err, "'%s' is not an address like 127.0.0.1:8080", o->listen);
@@ -385,10 +494,13 @@ int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_THREAD_POOL_SIZE,
-			     (unsigned)(o->threads > 0 ? o->threads : 2),
-			     MHD_OPTION_CONNECTION_LIMIT, 2000u,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+			     MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
+			     /* idle time while an answer is sent; headers have their deadline */
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 			     MHD_OPTION_END);
 	if (!d) {
 		strbuf_addf(err, "cannot listen on '%s' (in use, or not an address of this"
@@ -415,7 +527,7 @@ int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
 		if (fs_write_atomic(o->port_file, buf, (size_t)n, 0644))
 			log_warn("serve: cannot write '%s': %s", o->port_file, strerror(errno));
 	}
-	sigwait(&set, &sig);
+	wait_for_signal(s, &set);
 	ret = 0;
 out:
 	atomic_store(&s->stop, 1);
@@ -423,7 +535,9 @@ out:
 		pthread_join(th, NULL);
 	if (d)
 		MHD_stop_daemon(d);
-	cache_clear(s);
+	lru_release(&s->cache);
+	guard_conns_free(s->conns);
+	guard_rate_free(s->rate);
 	if (s->q_version)
 		sqlite3_finalize(s->q_version);
 	if (s->pages.db)
