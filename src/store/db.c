@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,15 +8,34 @@
 #include "store/schema.h"
 #include "core/banned.h"
 
+int db_full(sqlite3 *db)
+{
+	int rc = sqlite3_errcode(db);
+
+	/* SQLite says SQLITE_FULL for a short write, but a WAL or -shm
+	 * file that cannot grow comes back as an I/O error with ENOSPC */
+	return rc == SQLITE_FULL ||
+	       (rc == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC) ||
+	       (rc == SQLITE_IOERR && sqlite3_system_errno(db) == EDQUOT);
+}
+
+void db_error(sqlite3 *db, struct strbuf *err)
+{
+	const char *path = sqlite3_db_filename(db, "main");
+
+	if (!err)
+		return;
+	if (db_full(db))
+		strbuf_addf(err, "disk full while writing '%s'",
+			    path && *path ? path : "the database");
+	else
+		strbuf_addf(err, "database: %s", sqlite3_errmsg(db));
+}
+
 int db_exec(sqlite3 *db, const char *sql, struct strbuf *err)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (err)
-			strbuf_addf(err, "database: %s",
-				    msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		db_error(db, err);
 		return -1;
 	}
 	return 0;
