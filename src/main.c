@@ -169,7 +169,8 @@ static int prepare(struct ctx *ctx, int flags)
 	if ((flags & NEED_DB) == NEED_DB) {
 		ctx->db_path = fs_join(ctx->data_dir, "spinlog.db");
 		if (db_open(ctx->db_path, &ctx->db, &err)) {
-			fprintf(stderr, "spinlog: %s\n", err.buf);
+			if (!fs_full_path()) /* else said by disk_full() */
+				fprintf(stderr, "spinlog: %s\n", err.buf);
 			strbuf_release(&err);
 			return -1;
 		}
@@ -177,6 +178,26 @@ static int prepare(struct ctx *ctx, int flags)
 	if ((flags & NEED_LANDING) == NEED_LANDING)
 		ctx->landing = landing_open(ctx->data_dir);
 	return 0;
+}
+
+/*
+ * After a command failed on a full disk (core/fsutil.h: any write of the
+ * process, the store's included), one line that says what happened, what
+ * was kept and what to do, whatever the layer that met it said before.
+ */
+static void disk_full(const struct command *cmd)
+{
+	const char *kept = "nothing was changed";
+
+	if (!fs_full_path())
+		return;
+	if (!strcmp(cmd->name, "import"))
+		kept = "nothing was imported";
+	else if (!strcmp(cmd->name, "collect") || !strcmp(cmd->name, "etl") ||
+		 !strcmp(cmd->name, "auth"))
+		kept = "what was stored before is kept";
+	fprintf(stderr, "spinlog: %s: disk full while writing '%s'; %s; free "
+		"space and run again\n", cmd->name, fs_full_path(), kept);
 }
 
 int main(int argc, char **argv)
@@ -262,9 +283,13 @@ int main(int argc, char **argv)
 		goto out;
 	ctx.data_dir = data_dir ? xstrdup(data_dir)
 				: xdg_dir("XDG_DATA_HOME", ".local/share", "");
-	if (prepare(&ctx, cmd->flags))
+	if (prepare(&ctx, cmd->flags)) {
+		disk_full(cmd);
 		goto out;
+	}
 	ret = cmd->fn(argc - i, argv + i, &ctx);
+	if (ret == 1)
+		disk_full(cmd);
 out:
 	landing_free(ctx.landing);
 	db_close(ctx.db);

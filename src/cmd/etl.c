@@ -7,10 +7,11 @@
 
 #include "cmd/cmd.h"
 #include "pipeline/etl.h"
+#include "store/setaside.h"
 #include "core/banned.h"
 
 const char cmd_etl_usage[] =
-	"usage: spinlog etl [--account NAME] [--rebuild]\n"
+	"usage: spinlog etl [--account NAME] [--rebuild] [--retry-set-aside]\n"
 	"\n"
 	"Turns every landed page not yet processed into plays and catalog rows,\n"
 	"then fetches what the catalog lacks (artist genres, audio features,\n"
@@ -19,13 +20,17 @@ const char cmd_etl_usage[] =
 	"\n"
 	"  --account NAME   only this account's pages (and its API access)\n"
 	"  --rebuild        drop the catalog and rebuild it from the landing\n"
-	"                   store alone, without a single request\n";
+	"                   store alone, without a single request\n"
+	"  --retry-set-aside\n"
+	"                   forget the ids set aside by earlier runs (not a\n"
+	"                   Spotify id, unknown, unusable answer; see 'spinlog\n"
+	"                   status') and try them again\n";
 
 int cmd_etl(int argc, char **argv, struct ctx *ctx)
 {
 	struct strbuf summary = STRBUF_INIT, err = STRBUF_INIT;
 	const char *account = NULL;
-	int rebuild = 0, ret = 1;
+	int rebuild = 0, retry = 0, ret = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--account") && i + 1 < argc)
@@ -34,9 +39,16 @@ int cmd_etl(int argc, char **argv, struct ctx *ctx)
 			account = argv[i] + 10;
 		else if (!strcmp(argv[i], "--rebuild"))
 			rebuild = 1;
+		else if (!strcmp(argv[i], "--retry-set-aside"))
+			retry = 1;
 		else
 			return cmd_usage_error(cmd_etl_usage,
 					       "unknown argument '%s'", argv[i]);
+	}
+	if (retry && setaside_forget(ctx->db, &err) < 0) {
+		fprintf(stderr, "spinlog: etl: cannot forget the set-aside ids: "
+			"%s\n", err.buf);
+		goto out;
 	}
 	if (etl_run(ctx->db, ctx->landing, &ctx->cfg, ctx->data_dir, account,
 		    rebuild, &summary, &err)) {

@@ -1,6 +1,7 @@
 /*
  * spinlog status: per account, the last poll, what is stored, the token's
- * state and age, the rate-limit penalty and open gaps.
+ * state and age, the rate-limit penalty and open gaps; then the ids the
+ * ETL set aside.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "store/db.h"
 #include "store/pages.h"
 #include "store/plays.h"
+#include "store/setaside.h"
 #include "core/banned.h"
 
 const char cmd_status_usage[] =
@@ -108,6 +110,40 @@ static int show(struct ctx *ctx, const char *name)
 	return ret;
 }
 
+/* Ids 'status' lists by name; the rest are counted. */
+#define ASIDE_LISTED 20
+
+/* The ids the ETL set aside (store/setaside.h), for every account. */
+static int show_set_aside(struct ctx *ctx)
+{
+	struct setaside_list l = SETASIDE_LIST_INIT;
+	int64_t total = setaside_count(ctx->db);
+	char when[64];
+
+	if (total <= 0)
+		return 0;
+	if (setaside_list(ctx->db, ASIDE_LISTED, &l)) {
+		setaside_list_release(&l);
+		fprintf(stderr, "spinlog: status: cannot list the set-aside ids: "
+			"%s\n", sqlite3_errmsg(ctx->db));
+		return 1;
+	}
+	printf("\nset aside by the etl: %lld (not asked again; 'spinlog etl "
+	       "--retry-set-aside' tries them again)\n", (long long)total);
+	for (size_t i = 0; i < l.n; i++) {
+		struct strbuf d = STRBUF_INIT;
+		setaside_describe(&d, l.v[i].id, l.v[i].reason);
+		fmt(l.v[i].set_ms, when, sizeof(when));
+		printf("  %-15s %s (since %s)\n",
+		       setaside_kind_name(l.v[i].kind), d.buf, when);
+		strbuf_release(&d);
+	}
+	if (total > (int64_t)l.n)
+		printf("  and %lld more\n", (long long)(total - (int64_t)l.n));
+	setaside_list_release(&l);
+	return 0;
+}
+
 int cmd_status(int argc, char **argv, struct ctx *ctx)
 {
 	struct strvec names = STRVEC_INIT;
@@ -130,6 +166,8 @@ int cmd_status(int argc, char **argv, struct ctx *ctx)
 			putchar('\n');
 		ret |= show(ctx, names.v[i]);
 	}
+	if (!only)
+		ret |= show_set_aside(ctx);
 	strvec_clear(&names);
 	return ret;
 }

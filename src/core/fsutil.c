@@ -11,6 +11,25 @@
 #include "core/xalloc.h"
 #include "core/banned.h"
 
+/* The first write of the process that met a full disk. */
+static char *full_path;
+
+int fs_errno_full(int e)
+{
+	return e == ENOSPC || e == EDQUOT;
+}
+
+void fs_note_full(const char *path)
+{
+	if (!full_path)
+		full_path = xstrdup(path);
+}
+
+const char *fs_full_path(void)
+{
+	return full_path;
+}
+
 int fs_mkdir_p(const char *path, mode_t mode)
 {
 	char *p, *s;
@@ -26,6 +45,8 @@ int fs_mkdir_p(const char *path, mode_t mode)
 			char c = *s;
 			*s = '\0';
 			if (mkdir(p, mode) && errno != EEXIST) {
+				if (fs_errno_full(errno))
+					fs_note_full(p);
 				ret = -1;
 				break;
 			}
@@ -86,7 +107,12 @@ int fs_write_atomic(const char *path, const void *data, size_t len,
 	if (rename(tmp, path))
 		goto fail_unlink;
 	free(tmp);
-	return fsync_dir(path);
+	if (fsync_dir(path)) {
+		if (fs_errno_full(errno))
+			fs_note_full(path);
+		return -1;
+	}
+	return 0;
 
 fail_fd:
 	saved = errno;
@@ -98,6 +124,8 @@ fail_unlink:
 	unlink(tmp);
 	errno = saved;
 fail:
+	if (fs_errno_full(errno))
+		fs_note_full(path);
 	free(tmp);
 	return -1;
 }

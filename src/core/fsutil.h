@@ -21,4 +21,14 @@ int fs_exists(const char *path);
 /* Joins a and b with one '/'; returns a new string the caller frees. */
 char *fs_join(const char *a, const char *b);
 
+/*
+ * A full disk, remembered for the messages of cmd/: the first write of the
+ * process that failed with ENOSPC or EDQUOT (fs_write_atomic, fs_mkdir_p,
+ * and the store through db_error) notes its path; fs_full_path gives it
+ * (borrowed, lives until exit), or NULL when no write met a full disk.
+ */
+int fs_errno_full(int e);
+void fs_note_full(const char *path);
+const char *fs_full_path(void);
+
 #endif

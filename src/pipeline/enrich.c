@@ -2,12 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "landing/landing.h"
 #include "pipeline/enrich.h"
 #include "pipeline/transform.h"
 #include "store/db.h"
+#include "store/setaside.h"
 #include "core/banned.h"
 
 /* Answers held in memory before a load: analyses are large (~1 MB). */
@@ -43,20 +45,23 @@ struct ep_def {
 	const char *array_key;   /* where a batch answer keeps its objects */
 	const char *single_path; /* path + id; NULL: no single form */
 	add_fn add;
+	enum setaside_kind kind; /* what an unusable id is set aside as */
 };
 
 static const struct ep_def D_TRACKS = { EP_TRACKS, "tracks", "spotify", 50,
-	"/v1/tracks?ids=", "tracks", "/v1/tracks/", add_track };
+	"/v1/tracks?ids=", "tracks", "/v1/tracks/", add_track, SA_TRACK };
 static const struct ep_def D_ARTISTS = { EP_ARTISTS, "artists", "spotify",
-	50, "/v1/artists?ids=", "artists", "/v1/artists/", add_artist };
+	50, "/v1/artists?ids=", "artists", "/v1/artists/", add_artist,
+	SA_ARTIST };
 static const struct ep_def D_FEATURES = { EP_FEATURES, "audio-features",
 	"spotify", 100, "/v1/audio-features?ids=", "audio_features", NULL,
-	tr_add_features };
+	tr_add_features, SA_FEATURES };
 static const struct ep_def D_RECCO = { EP_RECCOBEATS, "reccobeats",
 	"reccobeats", 40, "/v1/audio-features?ids=", "content", NULL,
-	tr_add_features };
+	tr_add_features, SA_FEATURES };
 static const struct ep_def D_ANALYSIS = { EP_ANALYSIS, "audio-analysis",
-	"spotify", 0, NULL, NULL, "/v1/audio-analysis/", tr_add_analysis };
+	"spotify", 0, NULL, NULL, "/v1/audio-analysis/", tr_add_analysis,
+	SA_ANALYSIS };
 
 struct enr {
 	sqlite3 *db;
@@ -121,17 +126,62 @@ static int land(struct enr *e, const struct ep_def *d, const char *id,
 	return r;
 }
 
-/* Query returning one id per row. */
-static void needed(sqlite3 *db, const char *sql, struct strvec *out)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
+/* Ids of a run shown by name in the summary, per kind. */
+#define ASIDE_SHOWN 5
 
-	while (sqlite3_step(st) == SQLITE_ROW) {
+/* Sets id aside as k (store/setaside.h) and counts it for the summary. */
+static int aside(struct enr *e, enum setaside_kind k, const char *id,
+		 const char *reason)
+{
+	int r = setaside_add(e->db, k, id, reason, e->now_ms, e->err);
+
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		struct strbuf d = STRBUF_INIT;
+		e->st->aside[k]++;
+		if (e->st->aside_shown[k].n < ASIDE_SHOWN) {
+			setaside_describe(&d, id, reason);
+			strvec_push_nodup(&e->st->aside_shown[k],
+					  strbuf_detach(&d, NULL));
+		}
+	}
+	return 0;
+}
+
+/*
+ * The ids a query (one id per row) names that may be asked for k. An id
+ * that is not a Spotify id is set aside here, before it can reach a URL or
+ * a landing key (as an artist, or as a track for every track endpoint);
+ * one set aside earlier is skipped.
+ */
+static int needed(struct enr *e, enum setaside_kind k, const char *sql,
+		  struct strvec *out)
+{
+	struct strvec all = STRVEC_INIT;
+	sqlite3_stmt *st = db_prepare(e->db, sql);
+	int rc, r = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (id)
-			strvec_push(out, id);
+			strvec_push(&all, id);
+	}
+	if (rc != SQLITE_DONE) {
+		strbuf_addstr(e->err, "etl: cannot list what needs enriching: ");
+		db_error(e->db, e->err);
+		r = -1;
 	}
 	sqlite3_finalize(st);
+	for (size_t i = 0; i < all.n && !r; i++) {
+		if (!spotify_id_valid_str(all.v[i]))
+			r = aside(e, k == SA_ARTIST ? SA_ARTIST : SA_TRACK,
+				  all.v[i], "not a Spotify id");
+		else if (!setaside_has(e->db, k, all.v[i]))
+			strvec_push(out, all.v[i]);
+	}
+	strvec_clear(&all);
+	return r;
 }
 
 /* Loads what the landing store has for ids; the others go to rest. */
@@ -192,14 +242,71 @@ static const char *recco_id(struct enr *e, const cJSON *item,
 	return found;
 }
 
-/* One batch request; ids it did not answer go to unknown. */
+/* What the requests of one endpoint said about the ids they were given. */
+struct outcome {
+	struct strvec unknown;  /* the provider has no such id (404, null) */
+	struct strvec unusable; /* its answer for the id cannot be used */
+	struct strvec again;    /* the answer as a whole was refused or not
+				   JSON: asked again next run */
+	struct strvec unasked;  /* not asked: blocked, stopped, offline */
+};
+#define OUTCOME_INIT { STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT }
+
+static void outcome_clear(struct outcome *o)
+{
+	strvec_clear(&o->unknown);
+	strvec_clear(&o->unusable);
+	strvec_clear(&o->again);
+	strvec_clear(&o->unasked);
+}
+
+static void push_all(struct strvec *to, char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strvec_push(to, ids[i]);
+}
+
+/* PR_BAD_ID is a bug here: needed() keeps every id that is not one out. */
+static int refused_id(struct enr *e, const struct ep_def *d)
+{
+	strbuf_addf(e->err, "etl: %s: a request was refused because an id in "
+		    "it is not a Spotify id; nothing was asked",
+		    prov_ep_name(d->ep));
+	return -1;
+}
+
+/* One item of a batch answer, for an id that was asked: loaded and landed,
+ * or set down as unusable. */
+static int batch_item(struct enr *e, const struct ep_def *d,
+		      const cJSON *item, const char *id, struct outcome *o)
+{
+	char *text;
+	int r;
+
+	if (d->add(&e->b, item, id, d->provider)) {
+		log_warn("etl: %s '%s': the answer cannot be used",
+			 prov_ep_name(d->ep), id);
+		strvec_push(&o->unusable, id);
+		return 0;
+	}
+	text = cJSON_PrintUnformatted(item);
+	r = land(e, d, id, text, strlen(text));
+	cJSON_free(text);
+	return r;
+}
+
+/*
+ * One batch request. A 200 answer settles each id: an object for it, or
+ * null or nothing (unknown). A refusal of the whole request (404, 400) or
+ * an answer that is not JSON settles none of them (again).
+ */
 static int ask_batch(struct enr *e, const struct ep_def *d, char **ids,
-		     size_t n, struct strvec *unknown)
+		     size_t n, struct outcome *o)
 {
 	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT, msg = STRBUF_INIT;
 	struct tr_idset asked = TR_IDSET_INIT, got = TR_IDSET_INIT;
 	cJSON *j = NULL;
-	const cJSON *item;
+	const cJSON *item, *arr = NULL;
 	int r;
 
 	strbuf_addstr(&path, d->batch_path);
@@ -208,35 +315,43 @@ static int ask_batch(struct enr *e, const struct ep_def *d, char **ids,
 		tr_idset_add(&asked, ids[i]);
 	}
 	r = (int)prov_get(e->p, d->ep, 1, path.buf, &body, &msg);
+	if (r == PR_BAD_ID) {
+		r = refused_id(e, d);
+		goto out;
+	}
 	if (r != PR_OK && r != PR_NOT_FOUND) {
 		if (r == PR_STOPPED && msg.len)
 			log_warn("etl: %s: %s", prov_ep_name(d->ep), msg.buf);
 		goto out;
 	}
-	if (r == PR_OK && !(j = cJSON_ParseWithLength(body.buf, body.len)))
-		log_warn("etl: %s: the answer is not JSON; asking again later",
-			 prov_ep_name(d->ep));
-	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(j, d->array_key))
+	if (r == PR_OK && (j = cJSON_ParseWithLength(body.buf, body.len)))
+		arr = cJSON_GetObjectItemCaseSensitive(j, d->array_key);
+	if (!cJSON_IsArray(arr)) {
+		log_warn("etl: %s: %s; asking again next run",
+			 prov_ep_name(d->ep), r == PR_OK
+			 ? "the batch answer is not usable JSON"
+			 : "the batch request was refused");
+		push_all(&o->again, ids, n);
+		r = PR_OK;
+		goto out;
+	}
+	cJSON_ArrayForEach(item, arr)
 	{
-		char buf[64], *text;
+		char buf[64];
 		const cJSON *idj = cJSON_GetObjectItemCaseSensitive(item, "id");
 		const char *id = d->ep == EP_RECCOBEATS
 			? recco_id(e, item, ids, n, buf, sizeof(buf))
 			: cJSON_IsString(idj) ? idj->valuestring : NULL;
 		if (!id || !tr_idset_has(&asked, id) || !tr_idset_add(&got, id))
 			continue;
-		text = cJSON_PrintUnformatted(item);
-		if (land(e, d, id, text, strlen(text))) {
-			cJSON_free(text);
+		if (batch_item(e, d, item, id, o)) {
 			r = -1;
 			goto out;
 		}
-		cJSON_free(text);
-		d->add(&e->b, item, id, d->provider);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!tr_idset_has(&got, ids[i]))
-			strvec_push(unknown, ids[i]);
+			strvec_push(&o->unknown, ids[i]);
 	r = maybe_flush(e) ? -1 : PR_OK;
 out:
 	cJSON_Delete(j);
@@ -248,9 +363,9 @@ out:
 	return r;
 }
 
-/* One single-id request; its answer is landed untouched. */
+/* One single-id request; a usable answer is landed untouched. */
 static int ask_single(struct enr *e, const struct ep_def *d, const char *id,
-		      struct strvec *unknown)
+		      struct outcome *o)
 {
 	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT, msg = STRBUF_INIT;
 	cJSON *j = NULL;
@@ -258,8 +373,12 @@ static int ask_single(struct enr *e, const struct ep_def *d, const char *id,
 
 	strbuf_addf(&path, "%s%s", d->single_path, id);
 	r = (int)prov_get(e->p, d->ep, 0, path.buf, &body, &msg);
+	if (r == PR_BAD_ID) {
+		r = refused_id(e, d);
+		goto out;
+	}
 	if (r == PR_NOT_FOUND) {
-		strvec_push(unknown, id);
+		strvec_push(&o->unknown, id);
 		r = PR_OK;
 		goto out;
 	}
@@ -268,15 +387,17 @@ static int ask_single(struct enr *e, const struct ep_def *d, const char *id,
 			log_warn("etl: %s: %s", prov_ep_name(d->ep), msg.buf);
 		goto out;
 	}
+	j = cJSON_ParseWithLength(body.buf, body.len);
+	if (!j || d->add(&e->b, j, id, d->provider)) {
+		log_warn("etl: %s '%s': the answer cannot be used",
+			 prov_ep_name(d->ep), id);
+		strvec_push(&o->unusable, id);
+		r = PR_OK;
+		goto out;
+	}
 	if (land(e, d, id, body.buf, body.len)) {
 		r = -1;
 		goto out;
-	}
-	j = cJSON_ParseWithLength(body.buf, body.len);
-	if (!j || d->add(&e->b, j, id, d->provider)) {
-		log_warn("etl: %s '%s': the answer is not usable; asking again "
-			 "later", prov_ep_name(d->ep), id);
-		strvec_push(unknown, id);
 	}
 	r = maybe_flush(e) ? -1 : PR_OK;
 out:
@@ -289,12 +410,11 @@ out:
 
 /*
  * Asks the network for ids, batched where the endpoint allows it, falling
- * back to single requests when the batch form is forbidden. Ids no
- * provider knew go to unknown, ids that could not be asked to unasked.
+ * back to single requests when the batch form is forbidden; o says what
+ * became of each id.
  */
 static int from_network(struct enr *e, const struct ep_def *d,
-			const struct strvec *ids, struct strvec *unknown,
-			struct strvec *unasked)
+			const struct strvec *ids, struct outcome *o)
 {
 	size_t i = 0;
 	int batch = d->batch_max > 0, forbidden = 0, r = 0;
@@ -313,9 +433,9 @@ static int from_network(struct enr *e, const struct ep_def *d,
 		if (batch) {
 			n = ids->n - i < (size_t)d->batch_max
 				? ids->n - i : (size_t)d->batch_max;
-			r = ask_batch(e, d, ids->v + i, n, unknown);
+			r = ask_batch(e, d, ids->v + i, n, o);
 		} else {
-			r = ask_single(e, d, ids->v[i], unknown);
+			r = ask_single(e, d, ids->v[i], o);
 		}
 		if (r < 0)
 			return -1;
@@ -325,9 +445,29 @@ static int from_network(struct enr *e, const struct ep_def *d,
 			break;
 		i += n;
 	}
-	for (; i < ids->n; i++)
-		strvec_push(unasked, ids->v[i]);
+	push_all(&o->unasked, ids->v + i, ids->n - i);
 	return flush(e);
+}
+
+/* Sets aside what a provider settled as unknown or unusable for k;
+ * providers names who was asked ("spotify"). */
+static int settle(struct enr *e, enum setaside_kind k, const char *what,
+		  const char *providers, const struct outcome *o)
+{
+	struct strbuf why = STRBUF_INIT;
+	int r = 0;
+
+	strbuf_addf(&why, "not found at %s (%s)", providers, what);
+	for (size_t i = 0; i < o->unknown.n && !r; i++)
+		r = aside(e, k, o->unknown.v[i], why.buf);
+	strbuf_reset(&why);
+	strbuf_addf(&why, "the %s answer of %s cannot be used", what,
+		    providers);
+	for (size_t i = 0; i < o->unusable.n && !r; i++)
+		r = aside(e, k, o->unusable.v[i], why.buf);
+	e->st->unknown += (long)o->again.n;
+	strbuf_release(&why);
+	return r;
 }
 
 /* Landing, then the network, for one single-provider endpoint. */
@@ -335,24 +475,64 @@ static int enrich_one(struct enr *e, const struct ep_def *d, const char *sql,
 		      int may_ask)
 {
 	struct strvec ids = STRVEC_INIT, rest = STRVEC_INIT;
-	struct strvec unknown = STRVEC_INIT, unasked = STRVEC_INIT;
+	struct outcome o = OUTCOME_INIT;
 	int r;
 
-	needed(e->db, sql, &ids);
-	r = from_landing(e, d, &ids, &rest);
+	r = needed(e, d->kind, sql, &ids);
+	if (!r)
+		r = from_landing(e, d, &ids, &rest);
 	if (!r && e->p && may_ask)
-		r = from_network(e, d, &rest, &unknown, &unasked);
+		r = from_network(e, d, &rest, &o);
 	else
-		for (size_t i = 0; i < rest.n; i++)
-			strvec_push(&unasked, rest.v[i]);
-	e->st->unknown += (long)unknown.n;
+		push_all(&o.unasked, rest.v, rest.n);
+	if (!r)
+		r = settle(e, d->kind, prov_ep_name(d->ep), d->provider, &o);
 	if (!e->p || !may_ask || prov_stopped(e->p, d->ep))
-		e->st->pending += (long)unasked.n;
+		e->st->pending += (long)o.unasked.n;
 	strvec_clear(&ids);
 	strvec_clear(&rest);
-	strvec_clear(&unknown);
-	strvec_clear(&unasked);
+	outcome_clear(&o);
 	return r;
+}
+
+/*
+ * After the last provider of the features: what it settled is set aside
+ * only when every provider before it settled the id the same way (none of
+ * them left it unasked or asked again); the rest is pending or asked again.
+ */
+static int features_settle(struct enr *e, const struct outcome *last,
+			   const struct tr_idset *undecided,
+			   const char *providers)
+{
+	struct outcome o = OUTCOME_INIT;
+	int r;
+
+	for (size_t i = 0; i < last->unknown.n; i++)
+		strvec_push(tr_idset_has(undecided, last->unknown.v[i])
+			    ? &o.again : &o.unknown, last->unknown.v[i]);
+	for (size_t i = 0; i < last->unusable.n; i++)
+		strvec_push(tr_idset_has(undecided, last->unusable.v[i])
+			    ? &o.again : &o.unusable, last->unusable.v[i]);
+	r = settle(e, SA_FEATURES, "audio-features", providers, &o);
+	outcome_clear(&o);
+	return r;
+}
+
+/* The ids a provider left to the next one; again and unasked ones are
+ * marked undecided. */
+static void features_next(const struct outcome *o, struct strvec *want,
+			  struct tr_idset *undecided)
+{
+	const struct strvec *keep[] = { &o->unknown, &o->unusable, &o->again,
+					&o->unasked };
+
+	strvec_clear(want);
+	for (size_t k = 0; k < 4; k++)
+		for (size_t i = 0; i < keep[k]->n; i++) {
+			strvec_push(want, keep[k]->v[i]);
+			if (k >= 2)
+				tr_idset_add(undecided, keep[k]->v[i]);
+		}
 }
 
 /* Audio features: the landing store for every provider, then each provider
@@ -361,14 +541,16 @@ static int enrich_features(struct enr *e, const struct ep_def **order,
 			   size_t n)
 {
 	struct strvec want = STRVEC_INIT, next = STRVEC_INIT;
-	struct strvec unknown = STRVEC_INIT, unasked = STRVEC_INIT;
-	int r = 0, stopped = 0;
+	struct outcome o = OUTCOME_INIT;
+	struct tr_idset undecided = TR_IDSET_INIT;
+	struct strbuf names = STRBUF_INIT;
+	int r, stopped = 0, asked = 0;
 
-	needed(e->db,
-	       "SELECT DISTINCT track_id FROM plays WHERE kind = 'music' AND "
-	       "track_id IS NOT NULL AND track_id NOT IN "
-	       "(SELECT track_id FROM audio_features) ORDER BY track_id",
-	       &want);
+	r = needed(e, SA_FEATURES,
+		   "SELECT DISTINCT track_id FROM plays WHERE kind = 'music' AND "
+		   "track_id IS NOT NULL AND track_id NOT IN "
+		   "(SELECT track_id FROM audio_features) ORDER BY track_id",
+		   &want);
 	for (size_t k = 0; k < n && !r; k++) {
 		strvec_clear(&next);
 		r = from_landing(e, order[k], &want, &next);
@@ -377,25 +559,34 @@ static int enrich_features(struct enr *e, const struct ep_def **order,
 		next = (struct strvec)STRVEC_INIT;
 	}
 	for (size_t k = 0; k < n && !r && e->p && want.n; k++) {
-		strvec_clear(&unknown);
-		strvec_clear(&unasked);
-		r = from_network(e, order[k], &want, &unknown, &unasked);
-		stopped = prov_stopped(e->p, order[k]->ep) && unasked.n;
-		strvec_clear(&want);
-		for (size_t i = 0; i < unknown.n; i++)
-			strvec_push(&want, unknown.v[i]);
-		for (size_t i = 0; i < unasked.n; i++)
-			strvec_push(&want, unasked.v[i]);
+		outcome_clear(&o);
+		r = from_network(e, order[k], &want, &o);
+		stopped = prov_stopped(e->p, order[k]->ep) && o.unasked.n;
+		strbuf_addf(&names, "%s%s", k ? " or " : "", order[k]->provider);
+		features_next(&o, &want, &undecided);
+		asked = 1;
 	}
-	if (!e->p || stopped)
+	if (!r && asked) {
+		r = features_settle(e, &o, &undecided, names.buf);
+		if (stopped)
+			e->st->pending += (long)(o.unasked.n + o.again.n);
+		else
+			e->st->unknown += (long)(o.unasked.n + o.again.n);
+	} else if (!r) {
 		e->st->pending += (long)want.n;
-	else if (n)
-		e->st->unknown += (long)want.n;
+	}
 	strvec_clear(&want);
 	strvec_clear(&next);
-	strvec_clear(&unknown);
-	strvec_clear(&unasked);
+	outcome_clear(&o);
+	tr_idset_release(&undecided);
+	strbuf_release(&names);
 	return r;
+}
+
+void enrich_stats_release(struct enrich_stats *st)
+{
+	for (int k = 0; k < SA_KINDS; k++)
+		strvec_clear(&st->aside_shown[k]);
 }
 
 int enrich_run(sqlite3 *db, struct landing *l, struct prov *prov,

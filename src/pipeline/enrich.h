@@ -8,8 +8,15 @@
  * one object per id: batch answers are split per id), then the network is
  * asked (prov != NULL) for the rest, in batches where allowed; every answer
  * is landed before it is loaded, and each request's answer is loaded in its
- * own transaction (a savepoint when nested). Nothing is remembered about
- * ids a provider did not know: they are asked again in a later run.
+ * own transaction (a savepoint when nested).
+ *
+ * An id the ETL cannot use never blocks the others: one that is not a
+ * Spotify id (core/ids.h) is set aside before it can reach a URL; one the
+ * provider says does not exist (404, null in a batch answer; for audio
+ * features: at every provider) or whose own answer cannot be used is set
+ * aside for that endpoint alone (store/setaside.h), and is not asked again.
+ * A refused batch or an answer that is not JSON at all sets nothing aside:
+ * those ids are asked again next run.
  */
 #ifndef PIPELINE_ENRICH_H
 #define PIPELINE_ENRICH_H
@@ -19,17 +26,24 @@
 
 #include "core/config.h"
 #include "core/strbuf.h"
+#include "core/strvec.h"
 #include "pipeline/load.h"
 #include "pipeline/providers.h"
+#include "store/setaside.h"
 
 struct landing;
 
+/* Zero-initialised (memset) is ready; enrich_stats_release frees it. */
 struct enrich_stats {
 	long pending;      /* wanted, not asked: rate limit, outage, offline */
-	long unknown;      /* asked, no provider knew it (asked again later) */
+	long unknown;      /* asked, no usable answer as a whole (asked again) */
 	long from_landing; /* answers read back from the landing store */
+	long aside[SA_KINDS];                /* newly set aside, by kind */
+	struct strvec aside_shown[SA_KINDS]; /* the first few: "'id': why" */
 	struct load_stats load;
 };
+
+void enrich_stats_release(struct enrich_stats *st);
 
 /* prov NULL: offline (rebuild), the landing store only. 0 or -1 with err. */
 int enrich_run(sqlite3 *db, struct landing *l, struct prov *prov,

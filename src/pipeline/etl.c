@@ -12,6 +12,7 @@
 #include "pipeline/providers.h"
 #include "pipeline/transform.h"
 #include "store/db.h"
+#include "store/setaside.h"
 #include "core/banned.h"
 
 /* Pages transformed before their rows are written (inside the one
@@ -146,9 +147,39 @@ static int account_exists(sqlite3 *db, const char *account)
 	return found;
 }
 
+/* "; set aside 1 track: 'a b': not a Spotify id", per kind, then how many
+ * were set aside by earlier runs. */
+static void summarise_aside(struct strbuf *out, const struct enrich_stats *es,
+			    int64_t total)
+{
+	static const char *const what[SA_KINDS] = {
+		"", "", "audio features of ", "audio analysis of ",
+	};
+	long fresh = 0;
+
+	for (int k = 0; k < SA_KINDS; k++) {
+		const struct strvec *shown = &es->aside_shown[k];
+		if (!es->aside[k])
+			continue;
+		fresh += es->aside[k];
+		strbuf_addf(out, "; set aside %s%ld %s%s: ", what[k],
+			    es->aside[k], k == SA_ARTIST ? "artist" : "track",
+			    es->aside[k] == 1 ? "" : "s");
+		for (size_t i = 0; i < shown->n; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "", shown->v[i]);
+		if ((size_t)es->aside[k] > shown->n)
+			strbuf_addf(out, " and %ld more",
+				    es->aside[k] - (long)shown->n);
+	}
+	if (total > fresh)
+		strbuf_addf(out, "; %lld set aside earlier, not asked again "
+			    "(see 'spinlog status')", (long long)(total - fresh));
+}
+
 static void summarise(struct strbuf *out, const struct page_stats *ps,
 		      int64_t new_tracks, struct prov *p,
-		      const struct enrich_stats *es, int rebuild)
+		      const struct enrich_stats *es, int64_t aside_total,
+		      int rebuild)
 {
 	static const enum prov_ep eps[] = { EP_TRACKS, EP_ARTISTS, EP_FEATURES,
 					    EP_ANALYSIS, EP_RECCOBEATS };
@@ -162,8 +193,12 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 			    p ? prov_requests(p, eps[i]) : 0L);
 	strbuf_addf(out, "; pending: %ld", es->pending);
 	if (es->unknown)
-		strbuf_addf(out, "; unknown to every provider: %ld (asked "
-			    "again next run)", es->unknown);
+		strbuf_addf(out, "; no usable answer for %ld (asked again next "
+			    "run)", es->unknown);
+	if (es->load.skipped)
+		strbuf_addf(out, "; %ld catalog objects not stored (their id is "
+			    "not a Spotify id)", es->load.skipped);
+	summarise_aside(out, es, aside_total);
 	if (rebuild)
 		strbuf_addf(out, "; rebuilt from the landing store "
 			    "(%ld answers)", es->from_landing);
@@ -214,13 +249,15 @@ int etl_run(sqlite3 *db, struct landing *l, const struct config *cfg,
 		goto out;
 	if (rebuild && db_commit(db, err))
 		goto out;
+	es.load.skipped += ls.skipped;
 	summarise(summary, &ps,
 		  db_scalar(db, "SELECT count(*) FROM tracks") - tracks_before,
-		  p, &es, rebuild);
+		  p, &es, setaside_count(db), rebuild);
 	r = 0;
 out:
 	if (r && rebuild)
 		db_rollback(db);
 	prov_free(p);
+	enrich_stats_release(&es);
 	return r;
 }

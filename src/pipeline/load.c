@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/ids.h"
 #include "pipeline/load.h"
 #include "store/db.h"
 #include "store/plays.h"
@@ -33,7 +34,7 @@ static int run(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
 	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return 0;
-	strbuf_addf(err, "load: %s", sqlite3_errmsg(db));
+	db_error(db, err);
 	return -1;
 }
 
@@ -65,9 +66,11 @@ static int put_links(sqlite3 *db, const char *table, const char *owner_col,
 	strbuf_addf(&sql, "INSERT INTO %s (%s, position, artist_id) "
 		    "VALUES (?, ?, ?)", table, owner_col);
 	st = db_prepare(db, sql.buf);
-	for (size_t i = 0; i < ids->n; i++) {
+	for (size_t i = 0, pos = 0; i < ids->n; i++) {
+		if (!spotify_id_valid_str(ids->v[i]))
+			continue;
 		bind_str(st, 1, owner);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)pos++);
 		bind_str(st, 3, ids->v[i]);
 		if (run(db, st, err)) {
 			sqlite3_finalize(st);
@@ -93,7 +96,7 @@ static int load_plays(sqlite3 *db, const struct tr_batch *b,
 				       p->context_uri };
 		int r = plays_add_api(db, p->account_id, p->page_id, &ap);
 		if (r < 0) {
-			strbuf_addf(err, "load: %s", sqlite3_errmsg(db));
+			db_error(db, err);
 			return -1;
 		}
 		stats->plays_new += r;
@@ -102,7 +105,8 @@ static int load_plays(sqlite3 *db, const struct tr_batch *b,
 }
 
 static int load_artists(sqlite3 *db, const struct tr_batch *b,
-			int64_t now_ms, struct strbuf *err)
+			int64_t now_ms, struct load_stats *st,
+			struct strbuf *err)
 {
 	sqlite3_stmt *name = db_prepare(db,
 		"INSERT INTO artists (id, name) VALUES (?, ?) "
@@ -120,6 +124,10 @@ static int load_artists(sqlite3 *db, const struct tr_batch *b,
 
 	for (size_t i = 0; i < b->nartists; i++) {
 		const struct tr_artist *a = &b->artists[i];
+		if (!spotify_id_valid_str(a->id)) {
+			st->skipped++;
+			continue;
+		}
 		if (!a->full) {
 			bind_str(name, 1, a->id);
 			bind_str(name, 2, a->name);
@@ -153,7 +161,7 @@ out:
 }
 
 static int load_albums(sqlite3 *db, const struct tr_batch *b,
-		       struct strbuf *err)
+		       struct load_stats *st, struct strbuf *err)
 {
 	sqlite3_stmt *al = db_prepare(db,
 		"INSERT OR REPLACE INTO albums (id, name, album_type, "
@@ -165,6 +173,10 @@ static int load_albums(sqlite3 *db, const struct tr_batch *b,
 
 	for (size_t i = 0; i < b->nalbums; i++) {
 		const struct tr_album *a = &b->albums[i];
+		if (!spotify_id_valid_str(a->id)) {
+			st->skipped++;
+			continue;
+		}
 		bind_str(al, 1, a->id);
 		bind_str(al, 2, a->name);
 		bind_str(al, 3, a->album_type);
@@ -194,7 +206,7 @@ out:
 }
 
 static int load_tracks(sqlite3 *db, const struct tr_batch *b,
-		       struct strbuf *err)
+		       struct load_stats *stats, struct strbuf *err)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"INSERT OR REPLACE INTO tracks (id, name, album_id, duration_ms, "
@@ -204,9 +216,14 @@ static int load_tracks(sqlite3 *db, const struct tr_batch *b,
 
 	for (size_t i = 0; i < b->ntracks; i++) {
 		const struct tr_track *t = &b->tracks[i];
+		if (!spotify_id_valid_str(t->id)) {
+			stats->skipped++;
+			continue;
+		}
 		bind_str(st, 1, t->id);
 		bind_str(st, 2, t->name);
-		bind_str(st, 3, t->album_id);
+		bind_str(st, 3, spotify_id_valid_str(t->album_id) ? t->album_id
+								  : NULL);
 		bind_num(st, 4, t->duration_ms, 1);
 		bind_num(st, 5, t->explicit_, 1);
 		bind_num(st, 6, t->popularity, 1);
@@ -237,6 +254,8 @@ static int load_features(sqlite3 *db, const struct tr_batch *b,
 
 	for (size_t i = 0; i < b->nfeatures; i++) {
 		const struct tr_features *f = &b->features[i];
+		if (!spotify_id_valid_str(f->track_id))
+			continue;
 		bind_str(st, 1, f->track_id);
 		bind_str(st, 2, f->provider);
 		bind_num(st, 3, f->acousticness, 0);
@@ -327,6 +346,8 @@ static int load_analyses(sqlite3 *db, const struct tr_batch *b,
 
 	for (size_t i = 0; i < b->nanalyses; i++) {
 		const struct tr_analysis *a = &b->analyses[i];
+		if (!spotify_id_valid_str(a->track_id))
+			continue;
 		bind_str(st, 1, a->track_id);
 		bind_str(st, 2, a->provider);
 		bind_num(st, 3, a->duration, 0);
@@ -357,8 +378,9 @@ out:
 int load_batch(sqlite3 *db, const struct tr_batch *b, int64_t now_ms,
 	       struct load_stats *st, struct strbuf *err)
 {
-	if (load_plays(db, b, st, err) || load_artists(db, b, now_ms, err) ||
-	    load_albums(db, b, err) || load_tracks(db, b, err) ||
+	if (load_plays(db, b, st, err) ||
+	    load_artists(db, b, now_ms, st, err) ||
+	    load_albums(db, b, st, err) || load_tracks(db, b, st, err) ||
 	    load_features(db, b, now_ms, err) ||
 	    load_analyses(db, b, now_ms, err))
 		return -1;

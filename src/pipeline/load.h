@@ -4,7 +4,10 @@
  * store/plays.h (plays_add_api), which ignores a play the collector stored
  * already. load_batch does
  * not begin or end a transaction: the caller wraps each batch in one, so a
- * failure rolls the whole batch back.
+ * failure rolls the whole batch back. A catalog object whose id is not a
+ * Spotify id (core/ids.h) is not stored (counted in skipped), nor is a
+ * link to one; plays are stored whatever their track id (the ETL sets a
+ * bad one aside, see enrich.h).
  */
 #ifndef PIPELINE_LOAD_H
 #define PIPELINE_LOAD_H
@@ -17,6 +20,7 @@
 
 struct load_stats {
 	long plays_new, tracks, albums, artists, features, analyses;
+	long skipped; /* catalog objects whose id is not a Spotify id */
 };
 
 int load_batch(sqlite3 *db, const struct tr_batch *b, int64_t now_ms,

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "core/http.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -314,10 +315,34 @@ static enum prov_result recco(struct prov *p, const char *path,
 	return r;
 }
 
+/* 1 when every id a path names is a Spotify id, so none can bend the URL
+ * (a space, "../", a '#') or make libcurl refuse it. */
+static int path_ids_valid(const char *path)
+{
+	const char *ids = strstr(path, "ids="), *end;
+
+	ids = ids ? ids + 4 : strrchr(path, '/');
+	if (!ids)
+		return 0;
+	if (*ids == '/')
+		ids++;
+	for (;;) {
+		end = strchr(ids, ',');
+		if (!spotify_id_valid(ids, end ? (size_t)(end - ids)
+					       : strlen(ids)))
+			return 0;
+		if (!end)
+			return 1;
+		ids = end + 1;
+	}
+}
+
 enum prov_result prov_get(struct prov *p, enum prov_ep ep, int batch,
 			  const char *path, struct strbuf *body,
 			  struct strbuf *err)
 {
+	if (!path_ids_valid(path))
+		return PR_BAD_ID;
 	if (prov_blocked(p, ep, batch))
 		return PR_STOPPED;
 	if (ep == EP_RECCOBEATS)

@@ -33,6 +33,7 @@ enum prov_result {
 	PR_NOT_FOUND,    /* unknown id: remembered for this run only */
 	PR_FORBIDDEN,    /* 403: the caller blocks the endpoint */
 	PR_STOPPED,      /* rate limited, no usable account, unavailable */
+	PR_BAD_ID,       /* an id in the path is not a Spotify id: not asked */
 };
 
 struct prov;
@@ -49,7 +50,9 @@ const char *prov_ep_name(enum prov_ep ep);
 /*
  * GET a path for an endpoint ("/v1/artists?ids=a,b", "/v1/audio-analysis/x",
  * or for ReccoBeats "/v1/audio-features?ids=..."). The batch flag says the
- * batch form is asked (a 403 on it blocks only the batch form).
+ * batch form is asked (a 403 on it blocks only the batch form). Every id
+ * in the path (after "ids=", comma-separated, or after the last '/') must
+ * be a Spotify id (core/ids.h), or nothing is asked: PR_BAD_ID.
  */
 enum prov_result prov_get(struct prov *p, enum prov_ep ep, int batch,
 			  const char *path, struct strbuf *body,

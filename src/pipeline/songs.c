@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/ids.h"
 #include "core/xalloc.h"
 #include "pipeline/songs.h"
 #include "pipeline/transform.h"
@@ -299,10 +300,14 @@ int songs_each(sqlite3 *db, const struct songs_query *q,
 	sqlite3_bind_int64(st, 2, q->to_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 1);
-		struct track_part *t = track_part(db, &c, id, q->flags);
-		struct song_record rec = t->r;
+		struct track_part *t;
+		struct song_record rec;
 		char src[64];
 
+		if (!spotify_id_valid_str(id))
+			continue; /* set aside by the ETL: no track to speak of */
+		t = track_part(db, &c, id, q->flags);
+		rec = t->r;
 		rec.played_ms = sqlite3_column_int64(st, 0);
 		if (!t->known) {
 			rec.track_name = (const char *)sqlite3_column_text(st, 2);

@@ -2,7 +2,9 @@
  * Songs: song records (record.h) built from the store, one per music play
  * with a track id, oldest first. A track's part of the record is read once
  * and cached for the walk; a play whose track the catalog does not know yet
- * still yields a record, with the names the play carries and nulls.
+ * still yields a record, with the names the play carries and nulls. A play
+ * whose track id is not a Spotify id (core/ids.h; the ETL sets it aside)
+ * yields none.
  */
 #ifndef PIPELINE_SONGS_H
 #define PIPELINE_SONGS_H

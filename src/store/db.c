@@ -1,21 +1,47 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fsutil.h"
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "store/schema.h"
 #include "core/banned.h"
 
+int db_full(sqlite3 *db)
+{
+	int rc = sqlite3_errcode(db);
+
+	/* SQLite says SQLITE_FULL for a short write, but a WAL or -shm
+	 * file that cannot grow comes back as an I/O error with ENOSPC */
+	return rc == SQLITE_FULL ||
+	       (rc == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC) ||
+	       (rc == SQLITE_IOERR && sqlite3_system_errno(db) == EDQUOT);
+}
+
+void db_error(sqlite3 *db, struct strbuf *err)
+{
+	const char *path = sqlite3_db_filename(db, "main");
+	struct strbuf scratch = STRBUF_INIT;
+
+	if (!err)
+		err = &scratch;
+	if (db_full(db)) {
+		if (path && *path)
+			fs_note_full(path);
+		strbuf_addf(err, "disk full while writing '%s'",
+			    path && *path ? path : "the database");
+	} else {
+		strbuf_addf(err, "database: %s", sqlite3_errmsg(db));
+	}
+	strbuf_release(&scratch);
+}
+
 int db_exec(sqlite3 *db, const char *sql, struct strbuf *err)
 {
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (err)
-			strbuf_addf(err, "database: %s",
-				    msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		db_error(db, err);
 		return -1;
 	}
 	return 0;
@@ -111,9 +137,31 @@ static int migrate(sqlite3 *db, struct strbuf *err)
 	return 0;
 }
 
+/* The database the process opened, for full-disk notes from the log. */
+static char *open_path;
+
+/*
+ * SQLite's error log sees every error, also those a caller reports with
+ * sqlite3_errmsg alone ("database or disk is full", no path): a full disk
+ * is noted for cmd/ (core/fsutil.h) wherever it was met.
+ */
+static void log_cb(void *arg, int code, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+	if ((code & 0xff) == SQLITE_FULL && open_path)
+		fs_note_full(open_path);
+}
+
 int db_open(const char *path, sqlite3 **out, struct strbuf *err)
 {
+	static int logging;
 	sqlite3 *db = NULL;
+
+	if (!logging++) /* MISUSE when SQLite is already initialised: fine */
+		sqlite3_config(SQLITE_CONFIG_LOG, log_cb, NULL);
+	if (!open_path && strcmp(path, ":memory:"))
+		open_path = xstrdup(path);
 
 	if (sqlite3_open_v2(path, &db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

@@ -25,7 +25,17 @@ void db_close(sqlite3 *db);
 int db_schema_version(sqlite3 *db);
 int db_latest_version(void);
 
-/* Runs SQL with no result rows; on error appends sqlite's message to err. */
+/*
+ * The last error of db, for a message: "disk full while writing
+ * '/path/spinlog.db'" when the disk (or quota) is full, else "database:
+ * <sqlite's message>". The caller says what was kept ("nothing was
+ * imported"). err may be NULL.
+ */
+void db_error(sqlite3 *db, struct strbuf *err);
+/* 1 when the last error of db was a full disk (SQLITE_FULL, ENOSPC). */
+int db_full(sqlite3 *db);
+
+/* Runs SQL with no result rows; on error appends db_error's text to err. */
 int db_exec(sqlite3 *db, const char *sql, struct strbuf *err);
 int db_begin(sqlite3 *db, struct strbuf *err);   /* BEGIN IMMEDIATE */
 int db_commit(sqlite3 *db, struct strbuf *err);

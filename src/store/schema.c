@@ -208,6 +208,19 @@ const char *const schema_migrations[] = {
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT"
 	");",
+	/*
+	 * 2: ids the ETL set aside (store/setaside.h): not a Spotify id, or
+	 * no provider knows them, or their answer cannot be used. kind is
+	 * what was set aside: 'track' and 'artist' (every endpoint skips
+	 * the id), 'audio-features' and 'audio-analysis' (only that one).
+	 */
+	"CREATE TABLE set_aside ("
+	"  kind TEXT NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  set_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, id)"
+	") WITHOUT ROWID;",
 };
 
 const int schema_migrations_len =
