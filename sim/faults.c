@@ -21,6 +21,8 @@ void faults_clear(struct faults *f)
 	f->retry_date = 0;
 	f->quota = 0;
 	f->slow_ms = 2000;
+	f->token_hold_ms = 0;
+	f->lose_token_answers = 0;
 }
 
 static int parse_rate(const char *val, double *out)
@@ -75,6 +77,10 @@ int faults_set(struct faults *f, const char *key, const char *val, char *err, si
 		rc = parse_int(val, 0, 86400 * 2, &f->retry_after_s);
 	} else if (!strcmp(key, "quota")) {
 		rc = parse_int(val, 0, 1, &f->quota);
+	} else if (!strcmp(key, "token_hold_ms")) {
+		rc = parse_int(val, 0, 600000, &f->token_hold_ms);
+	} else if (!strcmp(key, "lose_token_answers")) {
+		rc = parse_int(val, 0, 1000000, &f->lose_token_answers);
 	} else if (!strcmp(key, "slow_ms")) {
 		rc = parse_int(val, 0, 600000, &f->slow_ms);
 	} else {
@@ -104,6 +110,8 @@ cJSON *faults_json(const struct faults *f)
 	cJSON_AddNumberToObject(o, "rate_reset", f->rate_reset);
 	cJSON_AddNumberToObject(o, "rate_truncate", f->rate_truncate);
 	cJSON_AddNumberToObject(o, "rate_malformed", f->rate_malformed);
+	cJSON_AddNumberToObject(o, "token_hold_ms", f->token_hold_ms);
+	cJSON_AddNumberToObject(o, "lose_token_answers", f->lose_token_answers);
 	return o;
 }
 

@@ -23,6 +23,15 @@ struct fault_penalty {
 struct faults {
 	double rate_5xx, rate_429, rate_slow, rate_reset, rate_truncate, rate_malformed;
 	int retry_after_s, retry_date, quota, slow_ms;
+	/*
+	 * Token endpoint only. token_hold_ms: a refresh is held this long
+	 * before the accounts service acts on it, and dropped unanswered and
+	 * unprocessed when the client hung up meanwhile (as a request that never
+	 * got past the load balancer). lose_token_answers: the next N refreshes
+	 * are carried out (the refresh token rotates) and then the connection is
+	 * dropped, so the answer is lost on the wire.
+	 */
+	int token_hold_ms, lose_token_answers;
 	struct rng rng;
 	struct fault_penalty penalties[64];
 	int npenalties;

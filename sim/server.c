@@ -63,6 +63,7 @@ struct reply {
 	char *location; /* malloc'd */
 	char retry_after[64];
 	int drop;
+	int hold_ms; /* a token refresh waiting for its hold (token_hold_ms) */
 };
 
 struct conn_ctx {
@@ -488,7 +489,56 @@ static void h_token(struct conn_ctx *ctx, struct reply *r)
 	}
 	cJSON *o = auth_token(&S.auth, &req, S.world.now_ms, &status);
 	reply_json(r, status, o);
+	if (status == 200 && req.grant_type && !strcmp(req.grant_type, "refresh_token") &&
+	    S.faults.lose_token_answers > 0) {
+		/* rotated above; the client never hears of it */
+		S.faults.lose_token_answers--;
+		count("token answers lost");
+		r->drop = 1;
+	}
 	free(copy);
+}
+
+static int is_refresh(const struct conn_ctx *ctx)
+{
+	return ctx->body.buf && strstr(ctx->body.buf, "grant_type=refresh_token") != NULL;
+}
+
+/* 1 when the client has closed its end of the connection. */
+static int peer_gone(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	char b;
+	ssize_t n;
+	if (!ci)
+		return 0;
+	n = recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/*
+ * Waits out a token refresh's hold outside the global lock, then answers it,
+ * unless the client hung up meanwhile: then it is dropped unprocessed (the
+ * refresh token does not rotate). Returns 0 when dropped.
+ */
+static int token_after_hold(struct MHD_Connection *c, struct conn_ctx *ctx, struct reply *r)
+{
+	int64_t end = faults_now_ms() + r->hold_ms;
+	while (faults_now_ms() < end) {
+		struct timespec ts = { 0, 5 * 1000000L };
+		if (peer_gone(c)) {
+			pthread_mutex_lock(&S.lock);
+			count("token refreshes abandoned");
+			pthread_mutex_unlock(&S.lock);
+			return 0;
+		}
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&S.lock);
+	r->hold_ms = 0;
+	h_token(ctx, r);
+	pthread_mutex_unlock(&S.lock);
+	return 1;
 }
 
 /* --- Web API --------------------------------------------------------------------- */
@@ -794,6 +844,10 @@ static void route_api(struct MHD_Connection *c, const char *method, const char *
 	}
 	if (ctx->too_big)
 		return reply_error(r, 413, "request body too large");
+	if (is_token && is_refresh(ctx) && S.faults.token_hold_ms > 0) {
+		r->hold_ms = S.faults.token_hold_ms;
+		return;
+	}
 	if (is_token)
 		return h_token(ctx, r);
 	if (user == -1 && !(rt && !rt->auth))
@@ -905,6 +959,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	} else
 		route_api(c, method, url, ctx, &r, &fk, &slow);
 	pthread_mutex_unlock(&S.lock);
+	if (r.hold_ms && !token_after_hold(c, ctx, &r)) {
+		free(r.body);
+		return MHD_NO;
+	}
 
 	if (S.verbose)
 		fprintf(stderr, "spotify-sim: %s %s -> %d%s\n", method, url, r.status, r.drop ? " (dropped)" : "");

@@ -310,12 +310,27 @@ static int exchange(struct ctx *ctx, const char *account, const char *code,
 	struct strbuf form = STRBUF_INIT, msg = STRBUF_INIT;
 	struct sp_policy pol = { (int)config_get_int(&ctx->cfg, "spotify.retries"),
 				 (long)config_get_int(&ctx->cfg, "spotify.max_wait"),
-				 NULL };
+				 NULL, NULL };
 	struct http *h = http_new();
 	char *oerr = NULL;
 	int64_t nb = 0;
-	int ret = -1;
+	long holder;
+	int ret = -1, lock;
 
+	/*
+	 * The lock is taken before the code is spent, so a collect or daemon
+	 * round cannot save its older state over the new tokens.
+	 */
+	lock = account_lock(ctx->data_dir, account,
+			    config_get_int(&ctx->cfg, "collect.lock_wait") * 1000,
+			    &holder, err);
+	if (lock < 0) {
+		if (errno == EWOULDBLOCK)
+			strbuf_addf(err, "another spinlog is collecting '%s' (pid "
+				    "%ld); run 'spinlog auth --account %s' again "
+				    "when it is done", account, holder, account);
+		goto out;
+	}
 	oauth_code_form(&ctx->cfg, code, redirect, verifier, &form);
 	if (oauth_token_request(h, &ctx->cfg, &pol, form.buf, &st, &nb, &oerr,
 				&msg) != HTTP_OK) {
@@ -342,6 +357,7 @@ out:
 	strbuf_release(&form);
 	strbuf_release(&msg);
 	account_state_release(&st);
+	account_unlock(lock);
 	http_free(h);
 	free(oerr);
 	return ret;

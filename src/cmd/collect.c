@@ -2,7 +2,15 @@
  * spinlog collect: one poll of recently-played for every account (or one).
  * An account that fails does not stop the others; the exit code is 1 when
  * any failed.
+ *
+ * One writer per account: each poll holds the account's lock (see
+ * account_lock) from before the state is read until the pages are stored.
+ * Refresh tokens are single-use, so two processes refreshing one account
+ * at once lock it out; with the lock the second one waits (up to
+ * collect.lock_wait seconds, 5 by default: a poll takes well under one)
+ * and then uses the token the first one saved.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +19,7 @@
 #include "core/log.h"
 #include "core/strvec.h"
 #include "core/timeutil.h"
+#include "landing/landing.h"
 #include "pipeline/poll.h"
 #include "spotify/account.h"
 #include "spotify/client.h"
@@ -45,6 +54,16 @@ int collect_accounts(struct ctx *ctx, const char *only, struct strvec *out)
 	return 0;
 }
 
+void collect_clean_temps(struct ctx *ctx)
+{
+	int a = account_clean_temps(ctx->data_dir);
+	int l = ctx->landing ? landing_clean_temps(ctx->landing) : 0;
+
+	if (a > 0 || l > 0)
+		log_info("collect: removed %d temporary file%s a crash left",
+			 a + l, a + l == 1 ? "" : "s");
+}
+
 int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
 		struct poll_result *res, FILE *out)
 {
@@ -61,6 +80,12 @@ int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
 		goto out;
 	}
 	spotify_client_set_stop(c, stop);
+	if (spotify_client_lock(c, &err)) {
+		res->busy = errno == EWOULDBLOCK;
+		res->sp = res->busy ? SP_UNAVAILABLE : SP_NO_ACCOUNT;
+		log_error("collect: %s", err.buf);
+		goto out;
+	}
 	ret = poll_account(ctx->db, ctx->landing, c, res, &err);
 	if (res->gap) {
 		char a[TIME_ISO_MAX], b[TIME_ISO_MAX];
@@ -101,9 +126,15 @@ int cmd_collect(int argc, char **argv, struct ctx *ctx)
 		strvec_clear(&names);
 		return 1;
 	}
+	collect_clean_temps(ctx);
 	for (size_t i = 0; i < names.n; i++) {
 		struct poll_result res;
-		if (collect_one(ctx, names.v[i], NULL, &res, stdout))
+		/*
+		 * A busy account is being collected by the other process: when
+		 * polling every account it is skipped, not a failure.
+		 */
+		if (collect_one(ctx, names.v[i], NULL, &res, stdout) &&
+		    (!res.busy || only))
 			failed++;
 	}
 	strvec_clear(&names);

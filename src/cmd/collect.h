@@ -14,7 +14,12 @@
 
 /* Every account with a state file, or just `only`; -1 after a message. */
 int collect_accounts(struct ctx *ctx, const char *only, struct strvec *out);
-/* Polls one account, logging problems; prints the summary line to out. */
+/* Removes temp files crashed writers left (accounts/, landing/.tmp). */
+void collect_clean_temps(struct ctx *ctx);
+/*
+ * Polls one account under its lock, logging problems; prints the summary
+ * line to out. res->busy is set when another process kept the lock.
+ */
 int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
 		struct poll_result *res, FILE *out);
 

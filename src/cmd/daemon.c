@@ -140,6 +140,7 @@ static void sync_accounts(struct ctx *ctx, struct due **d, size_t *n, size_t *al
 struct poll_report {
 	int rc;
 	int sp;
+	int busy;
 	int fetched, new_plays, pages;
 	int64_t newest_ms, not_before_ms;
 };
@@ -161,6 +162,10 @@ static void schedule_next(struct ctx *ctx, struct due *a,
 			 a->name, r->new_plays, r->new_plays == 1 ? "" : "s",
 			 r->pages, r->pages == 1 ? "" : "s", iso,
 			 (long long)((a->next_ms - now) / 1000));
+	} else if (r->busy) {
+		a->next_ms = now + min_ms;
+		log_info("poll '%s': another spinlog is collecting it; next in "
+			 "%lld s", a->name, (long long)(min_ms / 1000));
 	} else if (r->sp == SP_REAUTH || r->sp == SP_NO_ACCOUNT) {
 		a->next_ms = now + max_ms;
 		log_info("poll '%s': %s; checking again in %lld s", a->name,
@@ -211,6 +216,7 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 		strbuf_release(&err);
 		return 1;
 	}
+	collect_clean_temps(ctx);
 	for (size_t i = 0; i < n && !stop_flag; i++) {
 		struct poll_result res;
 		struct poll_report r;
@@ -222,6 +228,7 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 		if (stop_flag)
 			break;
 		r.sp = res.sp;
+		r.busy = res.busy;
 		r.fetched = res.fetched;
 		r.new_plays = res.new_plays;
 		r.pages = res.pages;

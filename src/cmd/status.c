@@ -36,6 +36,21 @@ static void fmt(int64_t ms, char *buf, size_t n)
 		snprintf(buf, n, "never");
 }
 
+/*
+ * A refresh was sent and its answer never saved: the process stopped, or
+ * the answer was lost. Only the next refresh can tell which.
+ */
+static void show_in_flight(const struct account_state *st, const char *name)
+{
+	char a[64];
+
+	fmt(st->refresh_sent_ms, a, sizeof(a));
+	printf("  token:       the token refresh sent at %s got no answer "
+	       "(spinlog stopped, or the answer was lost); the next collect "
+	       "tries the stored refresh token, and if Spotify refuses it, "
+	       "run 'spinlog auth --account %s'\n", a, name);
+}
+
 static int show(struct ctx *ctx, const char *name)
 {
 	struct account_state st = ACCOUNT_STATE_INIT;
@@ -75,9 +90,12 @@ static int show(struct ctx *ctx, const char *name)
 	if (!ret) {
 		int64_t age = now - st.authorized_ms;
 		if (st.needs_reauth)
-			printf("  token:       needs re-auth (%s); run 'spinlog auth "
-			       "--account %s'\n", st.reauth_reason ? st.reauth_reason
-			       : "refused", name);
+			printf("  token:       needs re-authorisation: %s; run "
+			       "'spinlog auth --account %s'\n", st.reauth_reason ?
+			       st.reauth_reason : "the refresh token was refused",
+			       name);
+		else if (st.refresh_sent_ms)
+			show_in_flight(&st, name);
 		else if (st.access_token && st.expires_ms > now)
 			printf("  token:       valid\n");
 		else

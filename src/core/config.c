@@ -36,6 +36,8 @@ const struct config_def config_table[] = {
 	  "longest pause between two polls of an account, seconds" },
 	{ "collect.interval_min", CFG_INT, "120",
 	  "shortest pause between two polls of an account, seconds" },
+	{ "collect.lock_wait", CFG_INT, "5",
+	  "seconds to wait for another spinlog polling the same account" },
 	{ "etl.providers", CFG_STRING, "spotify,reccobeats",
 	  "audio feature providers, tried in order" },
 	{ "etl.schedule", CFG_STRING, "daily",

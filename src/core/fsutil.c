@@ -1,10 +1,13 @@
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/fsutil.h"
@@ -74,38 +77,61 @@ static int fsync_dir(const char *path)
 	return ret;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len,
-		    mode_t mode)
+/*
+ * "<dir>/<base of path>.tmp<pid>-XXXXXX": the writer's pid in the name lets
+ * fs_clean_temps tell a dead writer's leftover from a live writer's file.
+ */
+static char *temp_name(const char *path, const char *tmpdir)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = xmalloc(n);
-	const char *p = data;
-	int fd, saved;
+	struct strbuf sb = STRBUF_INIT;
+	const char *base = strrchr(path, '/');
 
-	snprintf(tmp, n, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		goto fail;
-	if (fchmod(fd, mode))
-		goto fail_fd;
+	if (tmpdir)
+		strbuf_addf(&sb, "%s/%s", tmpdir, base ? base + 1 : path);
+	else
+		strbuf_addstr(&sb, path);
+	strbuf_addf(&sb, ".tmp%ld-XXXXXX", (long)getpid());
+	return strbuf_detach(&sb, NULL);
+}
+
+static int write_all_fd(int fd, const char *p, size_t len)
+{
 	while (len) {
 		ssize_t w = write(fd, p, len);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			goto fail_fd;
+			return -1;
 		}
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fsync(fd))
+	return 0;
+}
+
+int fs_write_atomic_ex(const char *path, const char *tmpdir, const void *data,
+		       size_t len, mode_t mode, int flags)
+{
+	char *tmp = temp_name(path, tmpdir);
+	int fd, saved;
+
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	if (fchmod(fd, mode) || write_all_fd(fd, data, len) || fsync(fd))
 		goto fail_fd;
 	if (close(fd)) {
 		fd = -1;
 		goto fail_fd;
 	}
-	if (rename(tmp, path))
+	if (flags & FS_NO_REPLACE) {
+		/* link() fails with EEXIST instead of replacing: the name is ours */
+		if (link(tmp, path))
+			goto fail_unlink;
+		unlink(tmp);
+	} else if (rename(tmp, path)) {
 		goto fail_unlink;
+	}
 	free(tmp);
 	if (fsync_dir(path)) {
 		if (fs_errno_full(errno))
@@ -128,6 +154,60 @@ fail:
 		fs_note_full(path);
 	free(tmp);
 	return -1;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len,
+		    mode_t mode)
+{
+	return fs_write_atomic_ex(path, NULL, data, len, mode, 0);
+}
+
+/* The writer's pid in a temp name "….tmp<pid>-XXXXXX", 0 when it has none. */
+static long temp_pid(const char *name)
+{
+	const char *p = strstr(name, ".tmp"), *q;
+	long pid = 0;
+
+	if (!p)
+		return 0;
+	for (q = p + 4; *q >= '0' && *q <= '9' && pid < 100000000; q++)
+		pid = pid * 10 + (*q - '0');
+	return *q == '-' && q > p + 4 ? pid : 0;
+}
+
+static int writer_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+int fs_clean_temps(const char *dir, const char *prefix, int64_t max_age_s)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	int removed = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d))) {
+		struct stat st;
+		char *path;
+		long pid;
+
+		if (!strstr(e->d_name, ".tmp") ||
+		    (prefix && strncmp(e->d_name, prefix, strlen(prefix))))
+			continue;
+		path = fs_join(dir, e->d_name);
+		pid = temp_pid(e->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    ((pid && !writer_alive(pid)) ||
+		     (max_age_s >= 0 && now - st.st_mtime > max_age_s)) &&
+		    unlink(path) == 0)
+			removed++;
+		free(path);
+	}
+	closedir(d);
+	return removed;
 }
 
 int fs_read_file(const char *path, struct strbuf *out, size_t max)

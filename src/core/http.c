@@ -196,6 +196,8 @@ enum http_result http_perform(struct http *h, const struct http_request *req,
 	lc.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	lc.easy_setopt(c, CURLOPT_TIMEOUT, req->timeout_s ? req->timeout_s : 30L);
 	lc.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
+	if (req->once)
+		lc.easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 	lc.easy_setopt(c, CURLOPT_USERAGENT, "spinlog/" SPINLOG_VERSION);
 	lc.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	lc.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -34,6 +34,13 @@ struct http_request {
 	const char *form;         /* application/x-www-form-urlencoded body */
 	long timeout_s;           /* 0 = 30 */
 	size_t max_body;          /* 0 = 32 MiB */
+	/*
+	 * Never send twice: on a new connection. On a reused connection that
+	 * dies without an answer, libcurl silently sends the request again;
+	 * for a single-use refresh token that second send is a refusal that
+	 * hides the lost answer (seen with the simulator's lose_token_answers).
+	 */
+	int once;
 };
 
 struct http_response {

@@ -53,10 +53,11 @@ int landing_valid_key(const char *key)
 	}
 }
 
-int landing_put(struct landing *l, const char *key, const void *data,
-		size_t len)
+/* Writes one object through <root>/.tmp (see landing.h). */
+static int put(struct landing *l, const char *key, const void *data,
+	       size_t len, int flags)
 {
-	char *path, *slash;
+	char *path, *slash, *tmpdir;
 	int r = -1;
 
 	if (!landing_valid_key(key)) {
@@ -64,13 +65,36 @@ int landing_put(struct landing *l, const char *key, const void *data,
 		return -1;
 	}
 	path = fs_join(l->root, key);
+	tmpdir = fs_join(l->root, ".tmp");
 	slash = strrchr(path, '/');
 	*slash = '\0';
-	if (fs_mkdir_p(path, 0700) == 0) {
+	if (fs_mkdir_p(path, 0700) == 0 && fs_mkdir_p(tmpdir, 0700) == 0) {
 		*slash = '/';
-		r = fs_write_atomic(path, data, len, 0600);
+		r = fs_write_atomic_ex(path, tmpdir, data, len, 0600, flags);
 	}
+	free(tmpdir);
 	free(path);
+	return r;
+}
+
+int landing_put(struct landing *l, const char *key, const void *data,
+		size_t len)
+{
+	return put(l, key, data, len, 0);
+}
+
+int landing_put_new(struct landing *l, const char *key, const void *data,
+		    size_t len)
+{
+	return put(l, key, data, len, FS_NO_REPLACE);
+}
+
+int landing_clean_temps(struct landing *l)
+{
+	char *tmpdir = fs_join(l->root, ".tmp");
+	int r = fs_clean_temps(tmpdir, NULL, LANDING_TEMP_MAX_AGE_S);
+
+	free(tmpdir);
 	return r;
 }
 

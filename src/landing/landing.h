@@ -3,7 +3,10 @@
  * object keys like "recently-played/<account>/2026/05/13/151040-1778668531000.json",
  * the way the S3 bucket of the system spinlog replaces did. This backend
  * writes files under <data-dir>/landing; put is atomic (temp file, fsync,
- * rename), so a crash leaves either no object or the whole object. The
+ * rename), so a crash leaves either no object or the whole object. Temp
+ * files are made in <data-dir>/landing/.tmp, the one place a crash can
+ * leave one, so landing_clean_temps need not walk the whole tree (a year of
+ * polling is ~100k objects). The
  * interface is small so an S3-compatible backend can follow.
  *
  * Keys are relative paths of [A-Za-z0-9._-] segments; anything else
@@ -25,6 +28,16 @@ void landing_free(struct landing *l);
 
 int landing_put(struct landing *l, const char *key, const void *data,
 		size_t len);
+/* Like landing_put, but -1 with errno EEXIST when the key is taken. */
+int landing_put_new(struct landing *l, const char *key, const void *data,
+		    size_t len);
+/*
+ * Removes temp files a crashed writer left in landing/.tmp: the writer's
+ * pid is gone, or the file is older than LANDING_TEMP_MAX_AGE_S (a write
+ * takes milliseconds). Returns how many, -1 when the folder is unreadable.
+ */
+#define LANDING_TEMP_MAX_AGE_S 3600
+int landing_clean_temps(struct landing *l);
 /* Appends the object to out. -1 with errno ENOENT when it does not exist. */
 int landing_get(struct landing *l, const char *key, struct strbuf *out);
 int landing_exists(struct landing *l, const char *key);

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +45,13 @@ static int64_t url_after(const char *url)
 	return p ? strtoll(p + 7, NULL, 10) : 0;
 }
 
-/* Lands one raw page under a fresh key; the key is returned in *key. */
+/*
+ * Lands one raw page under a fresh key; the key is returned in *key. The
+ * key is claimed by the write itself (landing_put_new fails on a taken
+ * name), not by a check before it: two polls of one account in the same
+ * second with the same cursor once both chose "-0", both wrote it and the
+ * second insert failed on the UNIQUE pages.key.
+ */
 static int land(struct landing *l, const char *account, int64_t fetched_ms,
 		int64_t after_ms, const struct strbuf *body, char **key,
 		struct strbuf *err)
@@ -54,13 +61,14 @@ static int land(struct landing *l, const char *account, int64_t fetched_ms,
 	for (int seq = 0;; seq++) {
 		strbuf_reset(&k);
 		poll_page_key(account, fetched_ms, after_ms, seq, &k);
-		if (!landing_exists(l, k.buf))
+		if (!landing_put_new(l, k.buf, body->buf, body->len))
 			break;
-	}
-	if (landing_put(l, k.buf, body->buf, body->len)) {
-		strbuf_addf(err, "cannot land page '%s'", k.buf);
-		strbuf_release(&k);
-		return -1;
+		if (errno != EEXIST || seq >= 1000) {
+			strbuf_addf(err, "cannot land page '%s': %s", k.buf,
+				    strerror(errno));
+			strbuf_release(&k);
+			return -1;
+		}
 	}
 	*key = strbuf_detach(&k, NULL);
 	return 0;

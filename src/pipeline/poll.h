@@ -27,6 +27,7 @@ struct poll_result {
 	int gap;               /* 1 when a gap was detected */
 	int64_t gap_from_ms, gap_to_ms;
 	int64_t not_before_ms; /* the account's rate-limit penalty end, 0 = none */
+	int busy;              /* another process was polling it: not polled */
 };
 
 /*

@@ -1,10 +1,16 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/log.h"
+#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "spotify/account.h"
 #include "core/banned.h"
@@ -108,6 +114,7 @@ int account_load(const char *data_dir, const char *name,
 	st->authorized_ms = jint(doc, "authorized_ms");
 	st->not_before_ms = jint(doc, "not_before_ms");
 	st->needs_reauth = cJSON_IsTrue(cJSON_GetObjectItem(doc, "needs_reauth"));
+	st->refresh_sent_ms = jint(doc, "refresh_sent_ms");
 	ret = 0;
 out:
 	if (raw.alloc)
@@ -149,6 +156,8 @@ int account_save(const char *data_dir, const char *name,
 		    (long long)st->not_before_ms,
 		    st->needs_reauth ? "true" : "false");
 	add_str(&sb, "reauth_reason", st->reauth_reason);
+	strbuf_addf(&sb, ",\n  \"refresh_sent_ms\": %lld",
+		    (long long)st->refresh_sent_ms);
 	strbuf_addstr(&sb, "\n}\n");
 	if (fs_write_atomic(path, sb.buf, sb.len, 0600)) {
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
@@ -226,4 +235,90 @@ int account_set_app_not_before(const char *data_dir, int64_t ms)
 	strbuf_release(&sb);
 	free(path);
 	return ret;
+}
+
+/* The pid written in a lock file, 0 when unreadable. */
+static long lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Polls for the lock every 20 ms: flock has no timeout of its own. */
+static int lock_wait(int fd, int64_t wait_ms)
+{
+	int64_t end = time_mono_ms() + wait_ms;
+	struct timespec ts = { 0, 20 * 1000000L };
+
+	for (;;) {
+		if (!flock(fd, LOCK_EX | LOCK_NB))
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (time_mono_ms() >= end) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
+int account_lock(const char *data_dir, const char *name, int64_t wait_ms,
+		 long *holder, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, pid = STRBUF_INIT, prefix = STRBUF_INIT;
+	char *dir = fs_join(data_dir, "accounts");
+	int fd = -1;
+
+	*holder = 0;
+	strbuf_addf(&path, "%s/%s.lock", dir, name);
+	if (fs_mkdir_p(dir, 0700) ||
+	    (fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		strbuf_addf(err, "cannot open '%s': %s", path.buf, strerror(errno));
+		goto out;
+	}
+	if (lock_wait(fd, wait_ms)) {
+		int e = errno;
+		if (e == EWOULDBLOCK)
+			*holder = lock_holder(fd);
+		else
+			strbuf_addf(err, "cannot lock '%s': %s", path.buf,
+				    strerror(e));
+		close(fd);
+		fd = -1;
+		errno = e;
+		goto out;
+	}
+	strbuf_addf(&pid, "%ld\n", (long)getpid());
+	/* the pid is only for messages: a failure to write it is no failure */
+	if (!ftruncate(fd, 0) && pwrite(fd, pid.buf, pid.len, 0) < 0)
+		log_debug("cannot write the pid into '%s'", path.buf);
+	strbuf_addf(&prefix, "%s.json.tmp", name);
+	fs_clean_temps(dir, prefix.buf, 0);
+out:
+	strbuf_release(&path);
+	strbuf_release(&pid);
+	strbuf_release(&prefix);
+	free(dir);
+	return fd;
+}
+
+void account_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing the only descriptor drops the flock */
+}
+
+int account_clean_temps(const char *data_dir)
+{
+	char *dir = fs_join(data_dir, "accounts");
+	int r = fs_clean_temps(dir, NULL, 3600);
+
+	free(dir);
+	return r;
 }

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ struct spotify_client {
 	struct account_state st;
 	struct http *http;
 	struct sp_policy pol;
+	int lock_fd;          /* the account lock while held, else -1 */
+	int64_t lock_wait_ms;
 };
 
 const char *sp_result_name(enum sp_result r)
@@ -48,6 +51,8 @@ struct spotify_client *spotify_client_open(const struct config *cfg,
 	c->http = http_new();
 	c->pol.retries = (int)config_get_int(cfg, "spotify.retries");
 	c->pol.max_wait_s = (long)config_get_int(cfg, "spotify.max_wait");
+	c->lock_fd = -1;
+	c->lock_wait_ms = config_get_int(cfg, "collect.lock_wait") * 1000;
 	return c;
 }
 
@@ -55,6 +60,7 @@ void spotify_client_free(struct spotify_client *c)
 {
 	if (!c)
 		return;
+	account_unlock(c->lock_fd);
 	account_state_release(&c->st);
 	http_free(c->http);
 	free(c->data_dir);
@@ -121,6 +127,69 @@ static enum sp_result limited_message(struct spotify_client *c, int asked,
 	return SP_RATE_LIMITED;
 }
 
+/*
+ * Takes the account lock and reloads the state another process may have
+ * changed while this one waited. A lock kept by another process is
+ * SP_UNAVAILABLE (errno EWOULDBLOCK): try again later.
+ */
+static enum sp_result take_lock(struct spotify_client *c, struct strbuf *err)
+{
+	struct account_state fresh = ACCOUNT_STATE_INIT;
+	long holder;
+	int fd = account_lock(c->data_dir, c->name, c->lock_wait_ms, &holder, err);
+
+	if (fd < 0 && errno == EWOULDBLOCK) {
+		strbuf_addf(err, "another spinlog is collecting '%s' (pid %ld); "
+			    "gave up after %lld s", c->name, holder,
+			    (long long)(c->lock_wait_ms / 1000));
+		errno = EWOULDBLOCK;
+		return SP_UNAVAILABLE;
+	}
+	if (fd < 0)
+		return SP_UNAVAILABLE;
+	if (account_load(c->data_dir, c->name, &fresh, err)) {
+		int e = errno;
+		account_unlock(fd);
+		errno = e;
+		return e == ENOENT ? SP_NO_ACCOUNT : SP_UNAVAILABLE;
+	}
+	account_state_release(&c->st);
+	c->st = fresh;
+	c->lock_fd = fd;
+	return SP_OK;
+}
+
+int spotify_client_lock(struct spotify_client *c, struct strbuf *err)
+{
+	if (c->lock_fd >= 0)
+		return 0;
+	errno = 0;
+	return take_lock(c, err) == SP_OK ? 0 : -1;
+}
+
+/*
+ * For a change to the account file by a client that does not hold the
+ * lock (the ETL's): *took says whether it was taken here, for lock_end.
+ */
+static enum sp_result lock_begin(struct spotify_client *c, int *took,
+				 struct strbuf *err)
+{
+	enum sp_result r = SP_OK;
+
+	*took = 0;
+	if (c->lock_fd < 0 && (r = take_lock(c, err)) == SP_OK)
+		*took = 1;
+	return r;
+}
+
+static void lock_end(struct spotify_client *c, int took)
+{
+	if (took) {
+		account_unlock(c->lock_fd);
+		c->lock_fd = -1;
+	}
+}
+
 static enum sp_result save_or_fail(struct spotify_client *c, struct strbuf *err)
 {
 	if (account_save(c->data_dir, c->name, &c->st, err))
@@ -128,65 +197,158 @@ static enum sp_result save_or_fail(struct spotify_client *c, struct strbuf *err)
 	return SP_OK;
 }
 
-/*
- * Gets a new access token with the refresh token. The new refresh token
- * (Spotify rotates them: the old one is dead from now on) is persisted
- * before the new access token is used, or a crash would lose the account.
- */
-static enum sp_result refresh(struct spotify_client *c, struct strbuf *err)
+/* Marks the account "needs re-auth" for why and answers SP_REAUTH. */
+static enum sp_result refused(struct spotify_client *c, const char *why,
+			      struct strbuf *err)
 {
-	struct strbuf form = STRBUF_INIT, msg = STRBUF_INIT;
-	char *oerr = NULL;
-	int64_t nb = 0;
-	enum http_result r;
+	c->st.needs_reauth = 1;
+	account_set_str(&c->st.reauth_reason, why);
+	save_or_fail(c, err);
+	return reauth_message(c, err);
+}
+
+/*
+ * Refresh tokens are single-use: once the accounts service has answered a
+ * refresh, the old token is dead. A refusal after a refresh whose answer
+ * never arrived (this process saw a network error, or an earlier one left
+ * refresh_sent_ms behind) almost surely means that answer was lost with
+ * the only copy of the new token, and the message says so.
+ */
+static enum sp_result invalid_grant(struct spotify_client *c, int64_t lost_ms,
+				    struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	char iso[TIME_ISO_MAX];
 	enum sp_result ret;
 
-	if (!c->st.refresh_token) {
-		c->st.needs_reauth = 1;
-		account_set_str(&c->st.reauth_reason, "no refresh token stored");
-		save_or_fail(c, err);
-		return reauth_message(c, err);
-	}
-	oauth_refresh_form(c->cfg, c->st.refresh_token, &form);
-	r = oauth_token_request(c->http, c->cfg, &c->pol, form.buf, &c->st, &nb,
-				&oerr, &msg);
-	memset(form.buf, 0, form.len);
-	strbuf_release(&form);
+	time_format_iso(lost_ms ? lost_ms : time_now_ms(), iso);
+	if (lost_ms)
+		strbuf_addf(&why, "the answer to the token refresh sent at %s "
+			    "was lost, and refresh tokens are single-use: "
+			    "Spotify rotated it but spinlog never received the "
+			    "new one", iso);
+	else
+		strbuf_addf(&why, "refresh token refused at %s", iso);
+	ret = refused(c, why.buf, err);
+	strbuf_release(&why);
+	return ret;
+}
+
+/* What to do after the token endpoint answered r (lock held). */
+static enum sp_result refresh_outcome(struct spotify_client *c,
+				      enum http_result r, int64_t nb,
+				      const char *oerr, int64_t lost_ms,
+				      const struct strbuf *msg, struct strbuf *err)
+{
 	switch (r) {
 	case HTTP_OK:
-		ret = save_or_fail(c, err);
-		if (ret == SP_OK)
-			log_debug("account '%s': access token refreshed", c->name);
-		break;
+		c->st.refresh_sent_ms = 0;
+		if (save_or_fail(c, err) != SP_OK)
+			return SP_UNAVAILABLE;
+		log_debug("account '%s': access token refreshed", c->name);
+		return SP_OK;
 	case HTTP_RATE_LIMITED:
+		c->st.refresh_sent_ms = 0; /* an answer: the token was not used */
 		c->st.not_before_ms = nb;
 		account_set_app_not_before(c->data_dir, nb);
 		save_or_fail(c, err);
-		ret = limited_message(c, 1, err);
-		break;
+		return limited_message(c, 1, err);
 	case HTTP_BAD_REQUEST:
 	case HTTP_UNAUTHORIZED:
-		if (oerr && !strcmp(oerr, "invalid_grant")) {
-			struct strbuf why = STRBUF_INIT;
-			char iso[TIME_ISO_MAX];
-			time_format_iso(time_now_ms(), iso);
-			strbuf_addf(&why, "refresh token refused at %s", iso);
-			c->st.needs_reauth = 1;
-			account_set_str(&c->st.reauth_reason, why.buf);
-			strbuf_release(&why);
-			save_or_fail(c, err);
-			ret = reauth_message(c, err);
-			break;
-		}
+		if (oerr && !strcmp(oerr, "invalid_grant"))
+			return invalid_grant(c, lost_ms, err);
 		/* fall through */
 	default:
-		strbuf_addf(err, "account '%s': %s", c->name, msg.buf);
-		ret = r == HTTP_BAD_REQUEST || r == HTTP_UNAUTHORIZED ||
-		      r == HTTP_FORBIDDEN ? SP_BAD_REQUEST : SP_UNAVAILABLE;
+		strbuf_addf(err, "account '%s': %s", c->name, msg->buf);
+		return r == HTTP_BAD_REQUEST || r == HTTP_UNAUTHORIZED ||
+		       r == HTTP_FORBIDDEN ? SP_BAD_REQUEST : SP_UNAVAILABLE;
 	}
+}
+
+/*
+ * Gets a new access token with the refresh token, with the account lock
+ * held. The window in which a crash loses the account (Spotify has rotated
+ * the token, the new one is not on disk) is kept to the answer's way back
+ * plus one write: "refresh in flight" is saved before the request, and the
+ * answer is written and fsynced (file and folder) before anything else.
+ */
+static enum sp_result refresh_locked(struct spotify_client *c,
+				     struct strbuf *err)
+{
+	struct strbuf form = STRBUF_INIT, msg = STRBUF_INIT;
+	struct sp_policy pol = c->pol;
+	int64_t nb = 0, lost_ms = c->st.refresh_sent_ms;
+	int unanswered = 0;
+	char *oerr = NULL;
+	enum http_result r;
+	enum sp_result ret;
+
+	if (c->st.needs_reauth)
+		return reauth_message(c, err);
+	if (!c->st.refresh_token)
+		return refused(c, "no refresh token stored", err);
+	c->st.refresh_sent_ms = time_now_ms();
+	if (save_or_fail(c, err) != SP_OK)
+		return SP_UNAVAILABLE;
+	pol.unanswered = &unanswered;
+	oauth_refresh_form(c->cfg, c->st.refresh_token, &form);
+	r = oauth_token_request(c->http, c->cfg, &pol, form.buf, &c->st, &nb,
+				&oerr, &msg);
+	memset(form.buf, 0, form.len);
+	strbuf_release(&form);
+	if (unanswered && !lost_ms)
+		lost_ms = c->st.refresh_sent_ms;
+	ret = refresh_outcome(c, r, nb, oerr, lost_ms, &msg, err);
 	free(oerr);
 	strbuf_release(&msg);
 	return ret;
+}
+
+/*
+ * Refreshes under the account lock. A client without the lock (the ETL's)
+ * takes it for the refresh and reloads the state first: when another
+ * process has refreshed meanwhile, its fresh access token is used instead
+ * of spending the refresh token a second time.
+ */
+static enum sp_result refresh(struct spotify_client *c, struct strbuf *err)
+{
+	char *had = c->st.access_token ? xstrdup(c->st.access_token) : NULL;
+	enum sp_result ret;
+	int took;
+
+	if ((ret = lock_begin(c, &took, err)) != SP_OK)
+		goto out;
+	if (took && !c->st.needs_reauth && c->st.access_token &&
+	    (!had || strcmp(had, c->st.access_token)) &&
+	    c->st.expires_ms > time_now_ms() + EXPIRY_MARGIN_MS)
+		ret = SP_OK; /* refreshed by another process while we waited */
+	else
+		ret = refresh_locked(c, err);
+	lock_end(c, took);
+out:
+	if (had) {
+		memset(had, 0, strlen(had));
+		free(had);
+	}
+	return ret;
+}
+
+/* Keeps a rate-limit penalty in the account file, under the lock. */
+static enum sp_result save_not_before(struct spotify_client *c, int64_t nb,
+				      struct strbuf *err)
+{
+	int took;
+
+	account_set_app_not_before(c->data_dir, nb);
+	if (lock_begin(c, &took, err) != SP_OK) {
+		c->st.not_before_ms = nb;
+		return limited_message(c, 1, err);
+	}
+	if (nb > c->st.not_before_ms)
+		c->st.not_before_ms = nb;
+	save_or_fail(c, err);
+	lock_end(c, took);
+	return limited_message(c, 1, err);
 }
 
 static enum sp_result build_url(struct spotify_client *c, const char *p,
@@ -286,10 +448,7 @@ enum sp_result spotify_get(struct spotify_client *c, const char *path_or_url,
 		goto out;
 	}
 	if (r == HTTP_RATE_LIMITED) {
-		c->st.not_before_ms = nb;
-		account_set_app_not_before(c->data_dir, nb);
-		save_or_fail(c, err);
-		ret = limited_message(c, 1, err);
+		ret = save_not_before(c, nb, err);
 		goto out;
 	}
 	strbuf_addf(err, "account '%s': %s", c->name, msg.buf);

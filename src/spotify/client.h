@@ -13,7 +13,11 @@
  *    call answers SP_RATE_LIMITED without a request, in this process or the
  *    next one;
  *  - 5xx and network errors are retried spotify.retries times with capped
- *    exponential backoff and full jitter.
+ *    exponential backoff and full jitter;
+ *  - one writer per account (account_lock): a refresh, and every save of
+ *    the account file, happens under the account's lock, taken here when
+ *    the caller has not taken it with spotify_client_lock; state is
+ *    reloaded once locked, as another process may have rotated the token.
  *
  * Account state (tokens, not-before, needs-reauth) lives in
  * <data-dir>/accounts/<name>.json, mode 0600; nothing in it is ever logged.
@@ -48,6 +52,14 @@ struct spotify_client *spotify_client_open(const struct config *cfg,
 					   const char *account,
 					   struct strbuf *err);
 void spotify_client_free(struct spotify_client *c);
+/*
+ * Holds the account's lock until spotify_client_free, waiting up to
+ * collect.lock_wait seconds, and reloads the state. 0, or -1 with err
+ * filled: errno EWOULDBLOCK and "another spinlog is collecting 'NAME'
+ * (pid N)..." when another process kept it. A call that needs the lock
+ * while another process keeps it answers SP_UNAVAILABLE.
+ */
+int spotify_client_lock(struct spotify_client *c, struct strbuf *err);
 
 /*
  * GET an API path ("/v1/me/player/recently-played?limit=50") or an absolute

@@ -132,6 +132,7 @@ enum http_result oauth_token_request(struct http *h, const struct config *cfg,
 	req.form = form;
 	req.timeout_s = config_get_int(cfg, "spotify.timeout");
 	req.max_body = 1 << 20;
+	req.once = 1; /* a code or refresh token works once */
 	if (secret && *secret) {
 		req.basic_user = config_get(cfg, "spotify.client_id");
 		req.basic_pass = secret;

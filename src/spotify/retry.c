@@ -101,6 +101,8 @@ enum http_result sp_perform(struct http *h, const struct sp_policy *pol,
 				goto interrupted;
 			continue;
 		}
+		if (r == HTTP_NETWORK && pol->unanswered)
+			(*pol->unanswered)++;
 		if (r != HTTP_SERVER_ERROR && r != HTTP_NETWORK) {
 			strbuf_addf(err, "%s: %s", what, res->error);
 			return r;

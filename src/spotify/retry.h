@@ -26,6 +26,8 @@ struct sp_policy {
 	int retries;                  /* attempts in all, at least 1 */
 	long max_wait_s;              /* longest Retry-After slept through */
 	volatile sig_atomic_t *stop;  /* may be NULL */
+	int *unanswered;              /* may be NULL: counts attempts that got
+				       * no answer at all (network errors) */
 };
 
 /*

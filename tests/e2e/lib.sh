@@ -67,6 +67,7 @@ sl() { "$SPINLOG" --data-dir "$DATA" "$@"; }
 # approve it, as a browser would; returns auth's exit status.
 authorize() {
 	local acct=$1 user=${2:-user1} out="$T/auth.$1.out" url i pid
+	rm -f "$out" # a second authorize must not read the first one's URL
 	sl auth --account "$acct" --port 0 --no-browser </dev/null >"$out" 2>"$T/auth.$1.err" &
 	pid=$!
 	for i in $(seq 1 200); do grep -q '^http' "$out" 2>/dev/null && break; sleep 0.05; done

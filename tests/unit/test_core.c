@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -226,6 +227,53 @@ static void landing_round_trip(void **state)
 	landing_free(l);
 }
 
+static void touch_file(const char *dir, const char *name)
+{
+	char *p = fs_join(dir, name);
+	assert_int_equal(fs_write_atomic(p, "x", 1, 0600), 0);
+	free(p);
+}
+
+static int present(const char *dir, const char *name)
+{
+	char *p = fs_join(dir, name);
+	int r = fs_exists(p);
+	free(p);
+	return r;
+}
+
+/* A taken key is refused, not replaced; only dead writers' temps go. */
+static void landing_put_new_and_temps(void **state)
+{
+	char dir[] = "/tmp/spinlog-landing-XXXXXX", live[64];
+	struct landing *l;
+	struct strbuf got = STRBUF_INIT;
+	char *tmp;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	l = landing_open(dir);
+	assert_int_equal(landing_put_new(l, "rp/a/k.json", "one", 3), 0);
+	assert_int_equal(landing_put_new(l, "rp/a/k.json", "two", 3), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(landing_get(l, "rp/a/k.json", &got), 0);
+	assert_string_equal(got.buf, "one");
+	tmp = fs_join(dir, "landing/.tmp");
+	assert_int_equal(landing_clean_temps(l), 0); /* nothing left by the puts */
+	snprintf(live, sizeof(live), "k.json.tmp%ld-AbCdEf", (long)getpid());
+	touch_file(tmp, live);
+	touch_file(tmp, "k.json.tmp999999999-AbCdEf"); /* no such pid */
+	touch_file(tmp, "k.json.tmpAbCdEf");           /* no pid: by age only */
+	assert_int_equal(landing_clean_temps(l), 1);
+	assert_true(present(tmp, live));
+	assert_true(present(tmp, "k.json.tmpAbCdEf"));
+	assert_false(present(tmp, "k.json.tmp999999999-AbCdEf"));
+	assert_int_equal(fs_clean_temps(tmp, "k.json", 0) >= 0, 1);
+	free(tmp);
+	strbuf_release(&got);
+	landing_free(l);
+}
+
 /* The U+FFFD policy of core/utf8.h, on the inputs the hostile-input probe used. */
 static void utf8_replaces_invalid(void **state)
 {
@@ -294,6 +342,7 @@ int main(void)
 		cmocka_unit_test(config_layers_and_errors),
 		cmocka_unit_test(urls_decode),
 		cmocka_unit_test(landing_round_trip),
+		cmocka_unit_test(landing_put_new_and_temps),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -120,6 +120,7 @@ static void account_roundtrip(void **state)
 	st.authorized_ms = 7;
 	st.not_before_ms = 9;
 	st.needs_reauth = 1;
+	st.refresh_sent_ms = 11;
 	account_set_str(&st.reauth_reason, "refused");
 	assert_int_equal(account_save(dir, "main", &st, &err), 0);
 	assert_int_equal(account_load(dir, "main", &back, &err), 0);
@@ -130,6 +131,7 @@ static void account_roundtrip(void **state)
 	assert_int_equal(back.not_before_ms, 9);
 	assert_int_equal(back.needs_reauth, 1);
 	assert_string_equal(back.reauth_reason, "refused");
+	assert_int_equal(back.refresh_sent_ms, 11);
 	assert_int_equal(account_list(dir, &names), 0);
 	assert_int_equal(names.n, 1);
 	assert_string_equal(names.v[0], "main");
@@ -149,6 +151,37 @@ static void account_roundtrip(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * flock locks conflict between open file descriptions even in one
+ * process, so a second account_lock here waits, gives up and names us;
+ * after unlock it succeeds. A dead writer's temp of the account file goes.
+ */
+static void account_lock_is_exclusive(void **state)
+{
+	char dir[] = "/tmp/spinlog-lock-XXXXXX";
+	struct strbuf err = STRBUF_INIT;
+	long holder = -1;
+	int a, b;
+	char *tmp;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	a = account_lock(dir, "main", 0, &holder, &err);
+	assert_true(a >= 0);
+	tmp = fs_join(dir, "accounts/main.json.tmp999999999-AbCdEf");
+	assert_int_equal(fs_write_atomic(tmp, "RT", 2, 0600), 0);
+	b = account_lock(dir, "main", 50, &holder, &err);
+	assert_int_equal(b, -1);
+	assert_int_equal(holder, (long)getpid());
+	assert_true(account_lock(dir, "other", 0, &holder, &err) >= 0);
+	account_unlock(a);
+	b = account_lock(dir, "main", 0, &holder, &err);
+	assert_true(b >= 0);
+	assert_false(fs_exists(tmp));
+	account_unlock(b);
+	free(tmp);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +192,7 @@ int main(void)
 		cmocka_unit_test(retry_after_forms),
 		cmocka_unit_test(backoff_bounds),
 		cmocka_unit_test(account_roundtrip),
+		cmocka_unit_test(account_lock_is_exclusive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
