@@ -20,6 +20,14 @@ enum play_source {
 	SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
 };
 
+struct store;
+/*
+ * The SQLite connection under a store handle, for the modules that have not
+ * moved behind store.h yet (NULL for another engine). Going away: nothing
+ * new uses it.
+ */
+sqlite3 *store_sqlite_db(struct store *s);
+
 int db_open(const char *path, sqlite3 **out, struct strbuf *err);
 void db_close(sqlite3 *db);
 int db_schema_version(sqlite3 *db);
