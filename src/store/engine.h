@@ -23,6 +23,18 @@ struct store_ops {
 
 	char *(*state_get)(struct store *s, const char *key);
 	int (*state_set)(struct store *s, const char *key, const char *value);
+
+	/* ---- plays and the collector ---- */
+	/* (end of plays and the collector) */
+
+	/* ---- catalog and enrichment ---- */
+	/* (end of catalog and enrichment) */
+
+	/* ---- imports ---- */
+	/* (end of imports) */
+
+	/* ---- reports ---- */
+	/* (end of reports) */
 };
 
 struct store {

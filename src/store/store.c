@@ -97,3 +97,15 @@ int store_state_set_int(struct store *s, const char *key, int64_t value)
 	snprintf(buf, sizeof(buf), "%lld", (long long)value);
 	return store_state_set(s, key, buf);
 }
+
+/* ---- plays and the collector ---- */
+/* (end of plays and the collector) */
+
+/* ---- catalog and enrichment ---- */
+/* (end of catalog and enrichment) */
+
+/* ---- imports ---- */
+/* (end of imports) */
+
+/* ---- reports ---- */
+/* (end of reports) */

@@ -54,4 +54,16 @@ int store_state_set(struct store *s, const char *key, const char *value);
 int store_state_get_int(struct store *s, const char *key, int64_t *out);
 int store_state_set_int(struct store *s, const char *key, int64_t value);
 
+/* ---- plays and the collector ---- */
+/* (end of plays and the collector) */
+
+/* ---- catalog and enrichment ---- */
+/* (end of catalog and enrichment) */
+
+/* ---- imports ---- */
+/* (end of imports) */
+
+/* ---- reports ---- */
+/* (end of reports) */
+
 #endif
