@@ -12,13 +12,9 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
+#include "store/store.h"
 
-/* Bits of plays.sources: which sources saw a listening event. */
-enum play_source {
-	SRC_API = 1,          /* recently-played */
-	SRC_EXPORT = 2,       /* extended streaming history */
-	SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
-};
+/* enum play_source (the bits of plays.sources) is in store.h */
 
 struct store;
 /*

@@ -25,12 +25,52 @@ struct store_ops {
 	int (*state_set)(struct store *s, const char *key, const char *value);
 
 	/* ---- plays and the collector ---- */
+	int (*plays_add_api)(struct store *s, int64_t account_id,
+			     int64_t page_id, const struct api_play *p);
+	int (*plays_merge_api)(struct store *s, int64_t account_id,
+			       int64_t page_id, const struct api_play *p);
+	int64_t (*plays_newest_api_ms)(struct store *s, int64_t account_id);
+	int64_t (*plays_count)(struct store *s, int64_t account_id);
+	int64_t (*pages_add)(struct store *s, int64_t account_id,
+			     const struct page_info *p);
+	int (*gaps_add)(struct store *s, int64_t account_id, int64_t from_ms,
+			int64_t to_ms, int64_t detected_ms);
+	int64_t (*gaps_open_count)(struct store *s, int64_t account_id);
+	int64_t (*accounts_ensure)(struct store *s, const char *name);
+	int64_t (*accounts_find)(struct store *s, const char *name);
+	int (*accounts_record_poll)(struct store *s, int64_t id, int64_t when_ms,
+				    const char *status, int ok);
+	int (*accounts_names)(struct store *s, struct strvec *names);
 	/* (end of plays and the collector) */
 
 	/* ---- catalog and enrichment ---- */
 	/* (end of catalog and enrichment) */
 
 	/* ---- imports ---- */
+	int (*import_start)(struct store *s, int64_t account_id,
+			    const char *paths, int64_t started_ms,
+			    struct store_import **out, struct strbuf *err);
+	int (*import_account_has_plays)(struct store_import *im);
+	int (*import_scan)(struct store_import *im, int64_t lo, int64_t hi,
+			   int (*fn)(void *arg, const struct store_import_row *r),
+			   void *arg, struct strbuf *err);
+	int (*import_add)(struct store_import *im,
+			  const struct store_import_play *p, size_t n,
+			  struct strbuf *err);
+	int (*import_merge)(struct store_import *im, int64_t play_id,
+			    const struct store_import_play *p, struct strbuf *err);
+	int (*import_heal_gaps)(struct store_import *im, int64_t lo, int64_t hi,
+				int64_t now_ms, size_t *healed,
+				struct strbuf *err);
+	int (*import_finish)(struct store_import *im,
+			     const struct store_import_counts *c,
+			     struct strbuf *err);
+	void (*import_free)(struct store_import *im);
+	int (*bulk_begin)(struct store *s, size_t rows, struct strbuf *err);
+	int (*bulk_indexes_off)(struct store *s, size_t new_rows,
+				struct strbuf *err);
+	int (*bulk_indexes_on)(struct store *s, struct strbuf *err);
+	void (*bulk_end)(struct store *s);
 	/* (end of imports) */
 
 	/* ---- reports ---- */
@@ -41,6 +81,14 @@ struct store {
 	const struct store_ops *ops;
 	char *where; /* the path or URL, for messages */
 };
+
+/* ---- imports ---- */
+/* What an engine's import handle starts with. */
+struct store_import {
+	struct store *store;
+	int64_t id, account_id;
+};
+/* (end of imports) */
 
 extern const struct store_ops store_sqlite_ops;
 

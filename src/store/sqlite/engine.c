@@ -7,6 +7,8 @@
 
 #include "core/xalloc.h"
 #include "store/db.h"
+#include "store/sqlite/collector.h"
+#include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "core/banned.h"
 
@@ -87,6 +89,31 @@ const struct store_ops store_sqlite_ops = {
 	.data_version = sq_data_version,
 	.state_get = sq_state_get,
 	.state_set = sq_state_set,
+	/* ---- plays and the collector ---- */
+	.plays_add_api = sq_plays_add_api,
+	.plays_merge_api = sq_plays_merge_api,
+	.plays_newest_api_ms = sq_plays_newest_api_ms,
+	.plays_count = sq_plays_count,
+	.pages_add = sq_pages_add,
+	.gaps_add = sq_gaps_add,
+	.gaps_open_count = sq_gaps_open_count,
+	.accounts_ensure = sq_accounts_ensure,
+	.accounts_find = sq_accounts_find,
+	.accounts_record_poll = sq_accounts_record_poll,
+	.accounts_names = sq_accounts_names,
+	/* ---- imports ---- */
+	.import_start = sq_import_start,
+	.import_account_has_plays = sq_import_account_has_plays,
+	.import_scan = sq_import_scan,
+	.import_add = sq_import_add,
+	.import_merge = sq_import_merge,
+	.import_heal_gaps = sq_import_heal_gaps,
+	.import_finish = sq_import_finish,
+	.import_free = sq_import_free,
+	.bulk_begin = sq_bulk_begin,
+	.bulk_indexes_off = sq_bulk_indexes_off,
+	.bulk_indexes_on = sq_bulk_indexes_on,
+	.bulk_end = sq_bulk_end,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -14,6 +14,7 @@ struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	int64_t seen_data_version, seen_changes, version;
+	struct sqlite_bulk *bulk; /* sqlite/import.c: between bulk_begin and _end */
 };
 
 static inline struct sqlite_store *sqlite_of(struct store *s)
