@@ -25,8 +25,19 @@ struct import_batch {
 /* The play event e describes, with the account-data event a (or NULL). */
 void import_play_of(struct store_import_play *p, const struct import_event *e,
 		    const struct import_event *a);
-/* Fetches an event's strings into the cache ahead of import_play_of. */
-void import_prefetch_strings(const struct import_event *e);
+/*
+ * Fetches an event's strings into the cache ahead of import_play_of.
+ * Reading each string's length is a cache miss more often than not (names
+ * and ids are spread over the pools): it was 0.3 s of the writer at a
+ * million plays. The writers fetch an event's strings a batch ahead, while
+ * the store works through the batch before it.
+ */
+static inline void import_prefetch_strings(const struct import_event *e)
+{
+	for (int k = 0; k < IS_N; k++)
+		if (e->str[k])
+			__builtin_prefetch(import_str(e->str[k]) - 2);
+}
 
 void import_batch_init(struct import_batch *b, struct store_import *im);
 int import_batch_add(struct import_batch *b, const struct import_event *e,
