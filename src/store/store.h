@@ -223,16 +223,17 @@ int store_import_finish(struct store_import *im,
 void store_import_free(struct store_import *im);
 
 /*
- * Bulk loading. store_bulk_begin, before the transaction, tunes the store
- * for writing about rows plays (SIZE_MAX: many, number not known yet);
- * store_bulk_indexes_off, inside it, may set aside indexes that cost more
- * to maintain than to build again when new_rows plays are about to be
- * added (SIZE_MAX: many), returning 1 when it did (the caller may free
- * what it no longer needs before they are built again), 0 when not, -1;
- * store_bulk_indexes_on builds them again before
- * the commit; store_bulk_end, after the commit or rollback, puts
- * everything back (also what store_bulk_indexes_on did not get to).
- * The store's content is the same with or without these calls.
+ * Bulk loading, for an engine's own tricks; the store's content is the same
+ * with or without these calls.
+ * - store_bulk_begin, before the transaction: tunes the store for writing
+ *   about rows plays (SIZE_MAX: many, the number not known yet).
+ * - store_bulk_indexes_off, inside it: may set aside indexes that cost more
+ *   to keep up than to build again when new_rows plays are about to be
+ *   added (SIZE_MAX: many). 1 when it did (the caller may free what it no
+ *   longer needs before they are built), 0 when not, -1.
+ * - store_bulk_indexes_on, before the commit: builds them again.
+ * - store_bulk_end, after the commit or rollback: puts the settings back.
+ *   Call it also when store_bulk_begin failed.
  */
 int store_bulk_begin(struct store *s, size_t rows, struct strbuf *err);
 int store_bulk_indexes_off(struct store *s, size_t new_rows,
