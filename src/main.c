@@ -19,6 +19,7 @@
 #include "core/xalloc.h"
 #include "landing/landing.h"
 #include "store/db.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 struct command {
@@ -168,12 +169,13 @@ static int prepare(struct ctx *ctx, int flags)
 	}
 	if ((flags & NEED_DB) == NEED_DB) {
 		ctx->db_path = fs_join(ctx->data_dir, "spinlog.db");
-		if (db_open(ctx->db_path, &ctx->db, &err)) {
+		if (store_open(ctx->db_path, &ctx->store, &err)) {
 			if (!fs_full_path()) /* else said by disk_full() */
 				fprintf(stderr, "spinlog: %s\n", err.buf);
 			strbuf_release(&err);
 			return -1;
 		}
+		ctx->db = store_sqlite_db(ctx->store);
 	}
 	if ((flags & NEED_LANDING) == NEED_LANDING)
 		ctx->landing = landing_open(ctx->data_dir);
@@ -292,7 +294,7 @@ int main(int argc, char **argv)
 		disk_full(cmd);
 out:
 	landing_free(ctx.landing);
-	db_close(ctx.db);
+	store_close(ctx.store);
 	free(ctx.db_path);
 	free(ctx.data_dir);
 	if (ctx.cfg.values)

@@ -12,6 +12,7 @@
 #include "core/config.h"
 
 struct landing;
+struct store;
 
 enum cmd_flags {
 	NEED_CONFIG = 1,  /* settings loaded (always done) */
@@ -25,7 +26,8 @@ struct ctx {
 	char *config_path;  /* the file read, or NULL when none */
 	char *data_dir;
 	char *db_path;
-	sqlite3 *db;
+	struct store *store; /* NEED_DB */
+	sqlite3 *db;         /* the same store's SQLite connection: going away */
 	struct landing *landing;
 };
 

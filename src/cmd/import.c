@@ -87,7 +87,7 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 		(uint64_t)config_get_int(&ctx->cfg, "import.max_total_mb") << 20;
 	o.limits.max_ratio = 200;
 
-	if (import_run(ctx->db, &o, paths, npaths, &res, &err)) {
+	if (import_run(ctx->store, &o, paths, npaths, &res, &err)) {
 		fprintf(stderr, "import: %s; nothing was imported\n", err.buf);
 		goto out;
 	}

@@ -17,7 +17,6 @@
 #ifndef PIPELINE_IMPORT_H
 #define PIPELINE_IMPORT_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -152,8 +151,10 @@ struct import_result {
 
 void import_result_release(struct import_result *r);
 
+struct store;
+
 /* The whole import; see the top of this file. */
-int import_run(sqlite3 *db, const struct import_opts *o, char **paths,
+int import_run(struct store *s, const struct import_opts *o, char **paths,
 	       int npaths, struct import_result *res, struct strbuf *err);
 
 #endif

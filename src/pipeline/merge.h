@@ -25,7 +25,6 @@
 #ifndef PIPELINE_MERGE_H
 #define PIPELINE_MERGE_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 

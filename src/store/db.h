@@ -12,13 +12,17 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
+#include "store/store.h"
 
-/* Bits of plays.sources: which sources saw a listening event. */
-enum play_source {
-	SRC_API = 1,          /* recently-played */
-	SRC_EXPORT = 2,       /* extended streaming history */
-	SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
-};
+/* enum play_source (the bits of plays.sources) is in store.h */
+
+struct store;
+/*
+ * The SQLite connection under a store handle, for the modules that have not
+ * moved behind store.h yet (NULL for another engine). Going away: nothing
+ * new uses it.
+ */
+sqlite3 *store_sqlite_db(struct store *s);
 
 int db_open(const char *path, sqlite3 **out, struct strbuf *err);
 void db_close(sqlite3 *db);

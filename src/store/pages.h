@@ -8,13 +8,9 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-struct page_info {
-	const char *key;      /* landing key */
-	int64_t fetched_ms;
-	int64_t after_ms;     /* the request's after cursor, 0 when none */
-	int items;
-	int64_t newest_ms, oldest_ms; /* 0 when empty */
-};
+#include "store/store.h"
+
+/* struct page_info is in store.h */
 
 /* The new row id, or -1 on error. */
 int64_t pages_add(sqlite3 *db, int64_t account_id, const struct page_info *p);

@@ -12,14 +12,9 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-struct api_play {
-	int64_t played_ms;        /* played_at, the end time, UTC ms */
-	const char *track_id;     /* NULL for a local file */
-	const char *track_name;
-	const char *artist_name;  /* every artist, joined with ", " */
-	const char *album_name;
-	const char *context_uri;
-};
+#include "store/store.h"
+
+/* struct api_play is in store.h */
 
 /* 1 when stored, 0 when already there, -1 on a database error. */
 int plays_add_api(sqlite3 *db, int64_t account_id, int64_t page_id,

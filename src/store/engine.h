@@ -1,0 +1,95 @@
+/*
+ * What an engine implements: one struct store_ops per engine, and the
+ * struct store it embeds first in its own handle. Only store/store.c and the
+ * engines (store/<engine>/) include this header; everything else sees the
+ * opaque handle of store.h. A new domain call is one member here, one
+ * trampoline in store.c and one function in each engine.
+ */
+#ifndef STORE_ENGINE_H
+#define STORE_ENGINE_H
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;
+	/* Returns the engine's handle for its part of the url (after "name:"). */
+	int (*open)(const char *where, struct store **out, struct strbuf *err);
+	void (*close)(struct store *s);
+
+	int (*begin)(struct store *s, struct strbuf *err);
+	int (*commit)(struct store *s, struct strbuf *err);
+	void (*rollback)(struct store *s);
+	int64_t (*data_version)(struct store *s);
+
+	char *(*state_get)(struct store *s, const char *key);
+	int (*state_set)(struct store *s, const char *key, const char *value);
+
+	/* ---- plays and the collector ---- */
+	int (*plays_add_api)(struct store *s, int64_t account_id,
+			     int64_t page_id, const struct api_play *p);
+	int (*plays_merge_api)(struct store *s, int64_t account_id,
+			       int64_t page_id, const struct api_play *p);
+	int64_t (*plays_newest_api_ms)(struct store *s, int64_t account_id);
+	int64_t (*plays_count)(struct store *s, int64_t account_id);
+	int64_t (*pages_add)(struct store *s, int64_t account_id,
+			     const struct page_info *p);
+	int (*gaps_add)(struct store *s, int64_t account_id, int64_t from_ms,
+			int64_t to_ms, int64_t detected_ms);
+	int64_t (*gaps_open_count)(struct store *s, int64_t account_id);
+	int64_t (*accounts_ensure)(struct store *s, const char *name);
+	int64_t (*accounts_find)(struct store *s, const char *name);
+	int (*accounts_record_poll)(struct store *s, int64_t id, int64_t when_ms,
+				    const char *status, int ok);
+	int (*accounts_names)(struct store *s, struct strvec *names);
+	/* (end of plays and the collector) */
+
+	/* ---- catalog and enrichment ---- */
+	/* (end of catalog and enrichment) */
+
+	/* ---- imports ---- */
+	int (*import_start)(struct store *s, int64_t account_id,
+			    const char *paths, int64_t started_ms,
+			    struct store_import **out, struct strbuf *err);
+	int (*import_account_has_plays)(struct store_import *im);
+	int (*import_scan)(struct store_import *im, int64_t lo, int64_t hi,
+			   int (*fn)(void *arg, const struct store_import_row *r),
+			   void *arg, struct strbuf *err);
+	int (*import_add)(struct store_import *im,
+			  const struct store_import_play *p, size_t n,
+			  struct strbuf *err);
+	int (*import_merge)(struct store_import *im, int64_t play_id,
+			    const struct store_import_play *p, struct strbuf *err);
+	int (*import_heal_gaps)(struct store_import *im, int64_t lo, int64_t hi,
+				int64_t now_ms, size_t *healed,
+				struct strbuf *err);
+	int (*import_finish)(struct store_import *im,
+			     const struct store_import_counts *c,
+			     struct strbuf *err);
+	void (*import_free)(struct store_import *im);
+	int (*bulk_begin)(struct store *s, size_t rows, struct strbuf *err);
+	int (*bulk_indexes_off)(struct store *s, size_t new_rows,
+				struct strbuf *err);
+	int (*bulk_indexes_on)(struct store *s, struct strbuf *err);
+	void (*bulk_end)(struct store *s);
+	/* (end of imports) */
+
+	/* ---- reports ---- */
+	/* (end of reports) */
+};
+
+struct store {
+	const struct store_ops *ops;
+	char *where; /* the path or URL, for messages */
+};
+
+/* ---- imports ---- */
+/* What an engine's import handle starts with. */
+struct store_import {
+	struct store *store;
+	int64_t id, account_id;
+};
+/* (end of imports) */
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * The SQLite engine's plays and collector calls: the existing table modules
+ * (store/plays.c, playmerge.c, pages.c, accounts.c) on the store's
+ * connection.
+ */
+#include "core/strvec.h"
+#include "store/accounts.h"
+#include "store/db.h"
+#include "store/pages.h"
+#include "store/playmerge.h"
+#include "store/plays.h"
+#include "store/sqlite/collector.h"
+#include "core/banned.h"
+
+int sq_plays_add_api(struct store *s, int64_t account_id, int64_t page_id,
+		     const struct api_play *p)
+{
+	return plays_add_api(sqlite_of(s)->db, account_id, page_id, p);
+}
+
+int sq_plays_merge_api(struct store *s, int64_t account_id, int64_t page_id,
+		       const struct api_play *p)
+{
+	return playmerge_api(sqlite_of(s)->db, account_id, page_id, p);
+}
+
+int64_t sq_plays_newest_api_ms(struct store *s, int64_t account_id)
+{
+	return plays_newest_api_ms(sqlite_of(s)->db, account_id);
+}
+
+int64_t sq_plays_count(struct store *s, int64_t account_id)
+{
+	return plays_count(sqlite_of(s)->db, account_id);
+}
+
+int64_t sq_pages_add(struct store *s, int64_t account_id,
+		     const struct page_info *p)
+{
+	return pages_add(sqlite_of(s)->db, account_id, p);
+}
+
+int sq_gaps_add(struct store *s, int64_t account_id, int64_t from_ms,
+		int64_t to_ms, int64_t detected_ms)
+{
+	return gaps_add(sqlite_of(s)->db, account_id, from_ms, to_ms,
+			detected_ms);
+}
+
+int64_t sq_gaps_open_count(struct store *s, int64_t account_id)
+{
+	return gaps_open_count(sqlite_of(s)->db, account_id);
+}
+
+int64_t sq_accounts_ensure(struct store *s, const char *name)
+{
+	return accounts_ensure(sqlite_of(s)->db, name);
+}
+
+int64_t sq_accounts_find(struct store *s, const char *name)
+{
+	return accounts_find(sqlite_of(s)->db, name);
+}
+
+int sq_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
+			    const char *status, int ok)
+{
+	return accounts_record_poll(sqlite_of(s)->db, id, when_ms, status, ok);
+}
+
+int sq_accounts_names(struct store *s, struct strvec *names)
+{
+	sqlite3 *db = sqlite_of(s)->db;
+	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM accounts ORDER BY name");
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		strvec_push(names, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,122 @@
+/*
+ * The SQLite engine's table of operations: opening (WAL, migrations: see
+ * store/db.c), transactions, the data version and the state table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "store/sqlite/collector.h"
+#include "store/sqlite/import.h"
+#include "store/sqlite/sqlite.h"
+#include "core/banned.h"
+
+static int sq_open(const char *where, struct store **out, struct strbuf *err)
+{
+	struct sqlite_store *s = xcalloc(1, sizeof(*s));
+
+	if (db_open(where, &s->db, err)) {
+		free(s);
+		return -1;
+	}
+	s->base.ops = &store_sqlite_ops;
+	s->base.where = xstrdup(where);
+	*out = &s->base;
+	return 0;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sqlite_store *s = sqlite_of(st);
+
+	db_close(s->db);
+	free(s->base.where);
+	free(s);
+}
+
+static int sq_begin(struct store *s, struct strbuf *err)
+{
+	return db_begin(sqlite_of(s)->db, err);
+}
+
+static int sq_commit(struct store *s, struct strbuf *err)
+{
+	return db_commit(sqlite_of(s)->db, err);
+}
+
+static void sq_rollback(struct store *s)
+{
+	db_rollback(sqlite_of(s)->db);
+}
+
+/*
+ * PRAGMA data_version moves when another connection commits; this
+ * connection's own writes show in total_changes. Either moving bumps the
+ * version handed out, so it only ever grows.
+ */
+static int64_t sq_data_version(struct store *st)
+{
+	struct sqlite_store *s = sqlite_of(st);
+	int64_t dv = db_scalar(s->db, "PRAGMA data_version");
+	int64_t ch = sqlite3_total_changes64(s->db);
+
+	if (dv != s->seen_data_version || ch != s->seen_changes) {
+		s->seen_data_version = dv;
+		s->seen_changes = ch;
+		s->version++;
+	}
+	return s->version;
+}
+
+static char *sq_state_get(struct store *s, const char *key)
+{
+	return db_state_get(sqlite_of(s)->db, key);
+}
+
+static int sq_state_set(struct store *s, const char *key, const char *value)
+{
+	return db_state_set(sqlite_of(s)->db, key, value);
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.data_version = sq_data_version,
+	.state_get = sq_state_get,
+	.state_set = sq_state_set,
+	/* ---- plays and the collector ---- */
+	.plays_add_api = sq_plays_add_api,
+	.plays_merge_api = sq_plays_merge_api,
+	.plays_newest_api_ms = sq_plays_newest_api_ms,
+	.plays_count = sq_plays_count,
+	.pages_add = sq_pages_add,
+	.gaps_add = sq_gaps_add,
+	.gaps_open_count = sq_gaps_open_count,
+	.accounts_ensure = sq_accounts_ensure,
+	.accounts_find = sq_accounts_find,
+	.accounts_record_poll = sq_accounts_record_poll,
+	.accounts_names = sq_accounts_names,
+	/* ---- imports ---- */
+	.import_start = sq_import_start,
+	.import_account_has_plays = sq_import_account_has_plays,
+	.import_scan = sq_import_scan,
+	.import_add = sq_import_add,
+	.import_merge = sq_import_merge,
+	.import_heal_gaps = sq_import_heal_gaps,
+	.import_finish = sq_import_finish,
+	.import_free = sq_import_free,
+	.bulk_begin = sq_bulk_begin,
+	.bulk_indexes_off = sq_bulk_indexes_off,
+	.bulk_indexes_on = sq_bulk_indexes_on,
+	.bulk_end = sq_bulk_end,
+};
+
+sqlite3 *store_sqlite_db(struct store *s)
+{
+	return s && s->ops == &store_sqlite_ops ? sqlite_of(s)->db : NULL;
+}

@@ -1,0 +1,384 @@
+/*
+ * The SQLite engine's import writes: the imports row, the scan of the plays
+ * the merge needs, the batched inserts of new plays, merges into stored
+ * plays and gap healing. Statements are prepared once per import handle.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "store/sqlite/import.h"
+#include "core/banned.h"
+
+/*
+ * Inserts of BATCH rows per statement: one sqlite3_step for many rows
+ * saves a good part of the per-row cost of a bulk load.
+ */
+#define BATCH 16
+#define COLS 26
+
+struct sq_import {
+	struct store_import base;
+	sqlite3 *db;
+	sqlite3_stmt *one, *many, *upe, *upa, *heal;
+};
+
+static struct sq_import *sq_import_of(struct store_import *im)
+{
+	return (struct sq_import *)im;
+}
+
+static const char insert_sql[] =
+	"INSERT OR FAIL INTO plays (played_ms, precision_ms, kind, track_id,"
+	" episode_id, track_name, artist_name, album_name, ms_played, reason_start,"
+	" reason_end, skipped, shuffle, offline, offline_ms, incognito,"
+	" platform, country, ip_addr, user_agent, name_key, account_id,"
+	" sources, import_id, export_fp, account_fp)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+
+/* An export event merged into a stored play: the export's fields win. */
+static const char update_export_sql[] =
+	"UPDATE plays SET"
+	" played_ms = CASE WHEN precision_ms > ?2 THEN ?1 ELSE played_ms END,"
+	" precision_ms = min(precision_ms, ?2), kind = ?3,"
+	" track_id = coalesce(track_id, ?4), episode_id = coalesce(episode_id, ?5),"
+	" track_name = coalesce(track_name, ?6),"
+	" artist_name = coalesce(artist_name, ?7),"
+	" album_name = coalesce(album_name, ?8), ms_played = ?9,"
+	" reason_start = ?10, reason_end = ?11, skipped = ?12, shuffle = ?13,"
+	" offline = ?14, offline_ms = ?15, incognito = ?16, platform = ?17,"
+	" country = ?18, ip_addr = coalesce(?19, ip_addr),"
+	" user_agent = coalesce(?20, user_agent),"
+	" name_key = coalesce(name_key, ?21), sources = sources | ?23,"
+	" import_id = coalesce(import_id, ?24), export_fp = ?25"
+	" WHERE id = ?22";
+
+/* An account-data event merged into a stored play: it fills gaps only. */
+static const char update_account_sql[] =
+	"UPDATE plays SET"
+	" played_ms = CASE WHEN precision_ms > 60000 THEN ?1 ELSE played_ms END,"
+	" track_name = coalesce(track_name, ?2),"
+	" artist_name = coalesce(artist_name, ?3),"
+	" ms_played = coalesce(ms_played, ?4), name_key = coalesce(name_key, ?5),"
+	" sources = sources | ?9, account_fp = ?6,"
+	" import_id = coalesce(import_id, ?7) WHERE id = ?8";
+
+static sqlite3_stmt *many_statement(sqlite3 *db)
+{
+	struct strbuf q = STRBUF_INIT;
+	const char *values = strstr(insert_sql, " VALUES ");
+	sqlite3_stmt *st;
+
+	strbuf_add(&q, insert_sql, (size_t)(values - insert_sql));
+	strbuf_addstr(&q, " VALUES ");
+	for (int k = 0; k < BATCH; k++) {
+		strbuf_addstr(&q, k ? ", (" : "(");
+		for (int c = 1; c <= COLS; c++)
+			strbuf_addf(&q, "%s?%d", c > 1 ? ", " : "", k * COLS + c);
+		strbuf_addch(&q, ')');
+	}
+	st = db_prepare(db, q.buf);
+	strbuf_release(&q);
+	return st;
+}
+
+int sq_import_start(struct store *s, int64_t account_id, const char *paths,
+		    int64_t started_ms, struct store_import **out,
+		    struct strbuf *err)
+{
+	sqlite3 *db = sqlite_of(s)->db;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO imports (started_ms,"
+				      " paths, account_id) VALUES (?, ?, ?)");
+	struct sq_import *im;
+	int rc;
+
+	*out = NULL;
+	sqlite3_bind_int64(st, 1, started_ms);
+	sqlite3_bind_text(st, 2, paths, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, account_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		strbuf_addf(err, "cannot record the import: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	im = xcalloc(1, sizeof(*im));
+	im->base.store = s;
+	im->base.id = sqlite3_last_insert_rowid(db);
+	im->base.account_id = account_id;
+	im->db = db;
+	*out = &im->base;
+	return 0;
+}
+
+void sq_import_free(struct store_import *base)
+{
+	struct sq_import *im = sq_import_of(base);
+
+	if (!im)
+		return;
+	sqlite3_finalize(im->one);
+	sqlite3_finalize(im->many);
+	sqlite3_finalize(im->upe);
+	sqlite3_finalize(im->upa);
+	sqlite3_finalize(im->heal);
+	free(im);
+}
+
+int sq_import_account_has_plays(struct store_import *base)
+{
+	struct sq_import *im = sq_import_of(base);
+	sqlite3_stmt *st = db_prepare(im->db,
+		"SELECT 1 FROM plays WHERE account_id = ? LIMIT 1");
+	int rc;
+
+	sqlite3_bind_int64(st, 1, base->account_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void scan_row(sqlite3_stmt *st, struct store_import_row *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->played_ms = sqlite3_column_int64(st, 1);
+	r->precision_ms = sqlite3_column_int64(st, 2);
+	r->kind = (const char *)sqlite3_column_text(st, 3);
+	r->track_id = (const char *)sqlite3_column_text(st, 4);
+	r->episode_id = (const char *)sqlite3_column_text(st, 5);
+	r->artist_name = (const char *)sqlite3_column_text(st, 6);
+	r->track_name = (const char *)sqlite3_column_text(st, 7);
+	r->ms_played = sqlite3_column_type(st, 8) == SQLITE_NULL
+		? -1 : (int32_t)sqlite3_column_int64(st, 8);
+	r->sources = (uint8_t)sqlite3_column_int(st, 9);
+	r->export_fp = (uint64_t)sqlite3_column_int64(st, 10);
+	r->account_fp = (uint64_t)sqlite3_column_int64(st, 11);
+	r->has_name_key = sqlite3_column_type(st, 12) != SQLITE_NULL;
+	r->name_key = (uint64_t)sqlite3_column_int64(st, 12);
+}
+
+int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
+		   int (*fn)(void *arg, const struct store_import_row *r),
+		   void *arg, struct strbuf *err)
+{
+	struct sq_import *im = sq_import_of(base);
+	sqlite3_stmt *st = db_prepare(im->db,
+		"SELECT id, played_ms, precision_ms, kind, track_id, episode_id,"
+		" artist_name, track_name, ms_played, sources, export_fp,"
+		" account_fp, name_key FROM plays WHERE account_id = ?1"
+		" AND played_ms BETWEEN ?2 AND ?3");
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, base->account_id);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_import_row r;
+		scan_row(st, &r);
+		stop = fn(arg, &r);
+	}
+	if (!stop && rc != SQLITE_DONE)
+		strbuf_addf(err, "cannot read the plays: %s", sqlite3_errmsg(im->db));
+	sqlite3_finalize(st);
+	return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const struct store_text *t)
+{
+	if (t->s)
+		sqlite3_bind_text(st, i, t->s, (int)t->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_tri(sqlite3_stmt *st, int i, uint8_t v)
+{
+	if (v == STORE_TRI_NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int(st, i, v);
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, int64_t v, int present)
+{
+	if (present)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* A play's own fields: parameters o+1..o+21 of the inserts and the export merge. */
+static void bind_fields(sqlite3_stmt *st, int o, const struct store_import_play *p)
+{
+	sqlite3_bind_int64(st, o + 1, p->played_ms);
+	sqlite3_bind_int64(st, o + 2, p->precision_ms);
+	sqlite3_bind_text(st, o + 3, p->kind, -1, SQLITE_STATIC);
+	bind_text(st, o + 4, &p->track_id);
+	bind_text(st, o + 5, &p->episode_id);
+	bind_text(st, o + 6, &p->track_name);
+	bind_text(st, o + 7, &p->artist_name);
+	bind_text(st, o + 8, &p->album_name);
+	bind_opt(st, o + 9, p->ms_played, p->ms_played >= 0);
+	bind_text(st, o + 10, &p->reason_start);
+	bind_text(st, o + 11, &p->reason_end);
+	bind_tri(st, o + 12, p->skipped);
+	bind_tri(st, o + 13, p->shuffle);
+	bind_tri(st, o + 14, p->offline);
+	bind_opt(st, o + 15, p->offline_ms, p->offline_ms != 0);
+	bind_tri(st, o + 16, p->incognito);
+	bind_text(st, o + 17, &p->platform);
+	bind_text(st, o + 18, &p->country);
+	bind_text(st, o + 19, &p->ip_addr);
+	bind_text(st, o + 20, &p->user_agent);
+	bind_opt(st, o + 21, (int64_t)p->name_key, p->name_key != 0);
+}
+
+/* Binds row k (from 0) of an insert statement. */
+static void bind_insert(struct sq_import *im, sqlite3_stmt *st, int k,
+			const struct store_import_play *p)
+{
+	int o = k * COLS;
+
+	bind_fields(st, o, p);
+	sqlite3_bind_int64(st, o + 22, im->base.account_id);
+	sqlite3_bind_int(st, o + 23, p->sources);
+	sqlite3_bind_int64(st, o + 24, im->base.id);
+	bind_opt(st, o + 25, (int64_t)p->export_fp, p->export_fp != 0);
+	bind_opt(st, o + 26, (int64_t)p->account_fp, p->account_fp != 0);
+}
+
+static int step(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st); /* every statement binds all its parameters */
+	if (rc == SQLITE_DONE)
+		return 0;
+	strbuf_addf(err, "cannot write the plays: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+int sq_import_add(struct store_import *base, const struct store_import_play *p,
+		  size_t n, struct strbuf *err)
+{
+	struct sq_import *im = sq_import_of(base);
+	size_t i = 0;
+
+	if (n >= BATCH && !im->many)
+		im->many = many_statement(im->db);
+	for (; i + BATCH <= n; i += BATCH) {
+		for (int k = 0; k < BATCH; k++)
+			bind_insert(im, im->many, k, &p[i + (size_t)k]);
+		if (step(im->db, im->many, err))
+			return -1;
+	}
+	if (i < n && !im->one)
+		im->one = db_prepare(im->db, insert_sql);
+	for (; i < n; i++) {
+		bind_insert(im, im->one, 0, &p[i]);
+		if (step(im->db, im->one, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int merge_export(struct sq_import *im, int64_t play_id,
+			const struct store_import_play *p, struct strbuf *err)
+{
+	if (!im->upe)
+		im->upe = db_prepare(im->db, update_export_sql);
+	bind_fields(im->upe, 0, p);
+	sqlite3_bind_int64(im->upe, 22, play_id);
+	sqlite3_bind_int(im->upe, 23, p->sources);
+	sqlite3_bind_int64(im->upe, 24, im->base.id);
+	sqlite3_bind_int64(im->upe, 25, (int64_t)p->export_fp);
+	return step(im->db, im->upe, err);
+}
+
+static int merge_account(struct sq_import *im, int64_t play_id,
+			 const struct store_import_play *p, struct strbuf *err)
+{
+	sqlite3_stmt *st;
+
+	if (!im->upa)
+		im->upa = db_prepare(im->db, update_account_sql);
+	st = im->upa;
+	sqlite3_bind_int64(st, 1, p->played_ms);
+	bind_text(st, 2, &p->track_name);
+	bind_text(st, 3, &p->artist_name);
+	bind_opt(st, 4, p->ms_played, p->ms_played >= 0);
+	bind_opt(st, 5, (int64_t)p->name_key, p->name_key != 0);
+	sqlite3_bind_int64(st, 6, (int64_t)p->account_fp);
+	sqlite3_bind_int64(st, 7, im->base.id);
+	sqlite3_bind_int64(st, 8, play_id);
+	sqlite3_bind_int(st, 9, p->sources);
+	return step(im->db, st, err);
+}
+
+int sq_import_merge(struct store_import *base, int64_t play_id,
+		    const struct store_import_play *p, struct strbuf *err)
+{
+	struct sq_import *im = sq_import_of(base);
+
+	if (p->sources == SRC_EXPORT)
+		return merge_export(im, play_id, p, err);
+	if (p->sources == SRC_ACCOUNT_DATA)
+		return merge_account(im, play_id, p, err);
+	strbuf_addf(err, "cannot merge a play of sources %d", p->sources);
+	return -1;
+}
+
+int sq_import_heal_gaps(struct store_import *base, int64_t lo, int64_t hi,
+			int64_t now_ms, size_t *healed, struct strbuf *err)
+{
+	struct sq_import *im = sq_import_of(base);
+	char by[64];
+
+	if (!im->heal)
+		im->heal = db_prepare(im->db,
+			"UPDATE gaps SET healed_ms = ?1, healed_by = ?2 WHERE"
+			" account_id = ?3 AND healed_ms IS NULL AND from_ms >= ?4"
+			" AND to_ms <= ?5");
+	snprintf(by, sizeof(by), "import #%lld", (long long)base->id);
+	sqlite3_bind_int64(im->heal, 1, now_ms);
+	sqlite3_bind_text(im->heal, 2, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(im->heal, 3, base->account_id);
+	sqlite3_bind_int64(im->heal, 4, lo);
+	sqlite3_bind_int64(im->heal, 5, hi);
+	if (step(im->db, im->heal, err))
+		return -1;
+	*healed += (size_t)sqlite3_changes(im->db);
+	return 0;
+}
+
+int sq_import_finish(struct store_import *base,
+		     const struct store_import_counts *c, struct strbuf *err)
+{
+	struct sq_import *im = sq_import_of(base);
+	sqlite3_stmt *st = db_prepare(im->db,
+		"UPDATE imports SET finished_ms = ?2, files = ?3, records = ?4,"
+		" added = ?5, merged = ?6, duplicates = ?7, ignored = ?8,"
+		" from_ms = ?9, to_ms = ?10 WHERE id = ?1");
+	int rc;
+
+	if (c->from_ms <= c->to_ms) {
+		sqlite3_bind_int64(st, 9, c->from_ms);
+		sqlite3_bind_int64(st, 10, c->to_ms);
+	}
+	sqlite3_bind_int64(st, 1, base->id);
+	sqlite3_bind_int64(st, 2, c->finished_ms);
+	sqlite3_bind_int64(st, 3, c->files);
+	sqlite3_bind_int64(st, 4, c->records);
+	sqlite3_bind_int64(st, 5, c->added);
+	sqlite3_bind_int64(st, 6, c->merged);
+	sqlite3_bind_int64(st, 7, c->duplicates);
+	sqlite3_bind_int64(st, 8, c->ignored);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(im->db));
+	return -1;
+}

@@ -1,0 +1,25 @@
+/*
+ * The SQLite engine's own header: its handle, and the helpers its files
+ * share. Only files under store/sqlite/ include it (and, until every module
+ * has moved behind store.h, store/db.h's store_sqlite_db).
+ */
+#ifndef STORE_SQLITE_SQLITE_H
+#define STORE_SQLITE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store/engine.h"
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	int64_t seen_data_version, seen_changes, version;
+	struct sqlite_bulk *bulk; /* sqlite/import.c: between bulk_begin and _end */
+};
+
+static inline struct sqlite_store *sqlite_of(struct store *s)
+{
+	return (struct sqlite_store *)s;
+}
+
+#endif

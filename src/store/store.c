@@ -1,0 +1,244 @@
+/*
+ * The engine-independent half of the store: picking the engine from the
+ * url, and one trampoline per domain call into the engine's ops.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/engine.h"
+#include "core/banned.h"
+
+static const struct store_ops *const engines[] = {
+	&store_sqlite_ops,
+};
+
+int store_open(const char *url, struct store **out, struct strbuf *err)
+{
+	const char *colon = strchr(url, ':');
+
+	*out = NULL;
+	for (size_t i = 0; colon && i < sizeof(engines) / sizeof(*engines); i++) {
+		size_t n = strlen(engines[i]->name);
+		if ((size_t)(colon - url) == n && !strncmp(url, engines[i]->name, n))
+			return engines[i]->open(colon + 1, out, err);
+	}
+	if (colon && colon - url > 1 && strspn(url, "abcdefghijklmnopqrstuvwxyz+") ==
+	    (size_t)(colon - url)) {
+		strbuf_addf(err, "unknown store engine in '%.*s' (known: sqlite)",
+			    (int)(colon - url), url);
+		return -1;
+	}
+	return store_sqlite_ops.open(url, out, err); /* a plain path */
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+const char *store_engine(const struct store *s)
+{
+	return s->ops->name;
+}
+
+const char *store_where(const struct store *s)
+{
+	return s->where;
+}
+
+int store_begin(struct store *s, struct strbuf *err)
+{
+	return s->ops->begin(s, err);
+}
+
+int store_commit(struct store *s, struct strbuf *err)
+{
+	return s->ops->commit(s, err);
+}
+
+void store_rollback(struct store *s)
+{
+	s->ops->rollback(s);
+}
+
+int64_t store_data_version(struct store *s)
+{
+	return s->ops->data_version(s);
+}
+
+char *store_state_get(struct store *s, const char *key)
+{
+	return s->ops->state_get(s, key);
+}
+
+int store_state_set(struct store *s, const char *key, const char *value)
+{
+	return s->ops->state_set(s, key, value);
+}
+
+int store_state_get_int(struct store *s, const char *key, int64_t *out)
+{
+	char *v = store_state_get(s, key);
+
+	if (!v)
+		return -1;
+	*out = strtoll(v, NULL, 10);
+	free(v);
+	return 0;
+}
+
+int store_state_set_int(struct store *s, const char *key, int64_t value)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)value);
+	return store_state_set(s, key, buf);
+}
+
+/* ---- plays and the collector ---- */
+int store_plays_add_api(struct store *s, int64_t account_id, int64_t page_id,
+			const struct api_play *p)
+{
+	return s->ops->plays_add_api(s, account_id, page_id, p);
+}
+
+int store_plays_merge_api(struct store *s, int64_t account_id, int64_t page_id,
+			  const struct api_play *p)
+{
+	return s->ops->plays_merge_api(s, account_id, page_id, p);
+}
+
+int64_t store_plays_newest_api_ms(struct store *s, int64_t account_id)
+{
+	return s->ops->plays_newest_api_ms(s, account_id);
+}
+
+int64_t store_plays_count(struct store *s, int64_t account_id)
+{
+	return s->ops->plays_count(s, account_id);
+}
+
+int64_t store_pages_add(struct store *s, int64_t account_id,
+			const struct page_info *p)
+{
+	return s->ops->pages_add(s, account_id, p);
+}
+
+int store_gaps_add(struct store *s, int64_t account_id, int64_t from_ms,
+		   int64_t to_ms, int64_t detected_ms)
+{
+	return s->ops->gaps_add(s, account_id, from_ms, to_ms, detected_ms);
+}
+
+int64_t store_gaps_open_count(struct store *s, int64_t account_id)
+{
+	return s->ops->gaps_open_count(s, account_id);
+}
+
+int64_t store_accounts_ensure(struct store *s, const char *name)
+{
+	return s->ops->accounts_ensure(s, name);
+}
+
+int64_t store_accounts_find(struct store *s, const char *name)
+{
+	return s->ops->accounts_find(s, name);
+}
+
+int store_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
+			       const char *status, int ok)
+{
+	return s->ops->accounts_record_poll(s, id, when_ms, status, ok);
+}
+
+int store_accounts_names(struct store *s, struct strvec *names)
+{
+	return s->ops->accounts_names(s, names);
+}
+/* (end of plays and the collector) */
+
+/* ---- catalog and enrichment ---- */
+/* (end of catalog and enrichment) */
+
+/* ---- imports ---- */
+int store_import_start(struct store *s, int64_t account_id, const char *paths,
+		       int64_t started_ms, struct store_import **out,
+		       struct strbuf *err)
+{
+	return s->ops->import_start(s, account_id, paths, started_ms, out, err);
+}
+
+int64_t store_import_id(const struct store_import *im)
+{
+	return im->id;
+}
+
+int store_import_account_has_plays(struct store_import *im)
+{
+	return im->store->ops->import_account_has_plays(im);
+}
+
+int store_import_scan(struct store_import *im, int64_t lo, int64_t hi,
+		      int (*fn)(void *arg, const struct store_import_row *r),
+		      void *arg, struct strbuf *err)
+{
+	return im->store->ops->import_scan(im, lo, hi, fn, arg, err);
+}
+
+int store_import_add(struct store_import *im, const struct store_import_play *p,
+		     size_t n, struct strbuf *err)
+{
+	return im->store->ops->import_add(im, p, n, err);
+}
+
+int store_import_merge(struct store_import *im, int64_t play_id,
+		       const struct store_import_play *p, struct strbuf *err)
+{
+	return im->store->ops->import_merge(im, play_id, p, err);
+}
+
+int store_import_heal_gaps(struct store_import *im, int64_t lo, int64_t hi,
+			   int64_t now_ms, size_t *healed, struct strbuf *err)
+{
+	return im->store->ops->import_heal_gaps(im, lo, hi, now_ms, healed, err);
+}
+
+int store_import_finish(struct store_import *im,
+			const struct store_import_counts *c, struct strbuf *err)
+{
+	return im->store->ops->import_finish(im, c, err);
+}
+
+void store_import_free(struct store_import *im)
+{
+	if (im)
+		im->store->ops->import_free(im);
+}
+
+int store_bulk_begin(struct store *s, size_t rows, struct strbuf *err)
+{
+	return s->ops->bulk_begin(s, rows, err);
+}
+
+int store_bulk_indexes_off(struct store *s, size_t new_rows,
+			   struct strbuf *err)
+{
+	return s->ops->bulk_indexes_off(s, new_rows, err);
+}
+
+int store_bulk_indexes_on(struct store *s, struct strbuf *err)
+{
+	return s->ops->bulk_indexes_on(s, err);
+}
+
+void store_bulk_end(struct store *s)
+{
+	s->ops->bulk_end(s);
+}
+/* (end of imports) */
+
+/* ---- reports ---- */
+/* (end of reports) */

@@ -1,0 +1,248 @@
+/*
+ * The store: everything spinlog keeps about plays, the catalog, enrichment,
+ * the collector's bookkeeping and imports, behind one opaque handle. Callers
+ * speak in domain calls (scan the plays of a time range, put a track, the
+ * pending enrichment work), never in SQL: each engine (SQLite under
+ * store/sqlite/, PostgreSQL to follow) implements the calls in its own SQL,
+ * through the table of operations in store/engine.h, the way git's refs
+ * have a ref_storage_be per backend and landing.h hides its files.
+ *
+ * Ownership: store_open returns a handle the caller frees with
+ * store_close. Strings passed in are borrowed for the call; strings handed
+ * out are new and freed by the caller unless a comment says otherwise. Calls
+ * return 0 (or a count, or 1/0 for a yes/no) and -1 on failure with a
+ * message appended to err where an err is taken. A handle is used by one
+ * thread at a time.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+struct store;
+
+/*
+ * Opens (creating and migrating as needed) the store at url: "sqlite:PATH"
+ * or a plain path of an SQLite file.
+ */
+int store_open(const char *url, struct store **out, struct strbuf *err);
+void store_close(struct store *s);
+/* The engine's name ("sqlite") and where it keeps the data, for messages. */
+const char *store_engine(const struct store *s);
+const char *store_where(const struct store *s);
+
+/*
+ * Transactions. store_begin takes the write lock at once (so a second
+ * writer waits at the start, not at its first write); they do not nest.
+ */
+int store_begin(struct store *s, struct strbuf *err);
+int store_commit(struct store *s, struct strbuf *err);
+void store_rollback(struct store *s);
+
+/*
+ * A number that changes whenever another connection committed a change
+ * since the last call on this handle, or this handle changed the data:
+ * caches of what was read compare it to know when to forget.
+ */
+int64_t store_data_version(struct store *s);
+
+/* Small named values (watermarks, the collector's cursors). */
+char *store_state_get(struct store *s, const char *key); /* NULL when unset */
+int store_state_set(struct store *s, const char *key, const char *value);
+int store_state_get_int(struct store *s, const char *key, int64_t *out);
+int store_state_set_int(struct store *s, const char *key, int64_t value);
+
+/* ---- plays and the collector ---- */
+/* Bits of a play's sources: which sources saw a listening event. */
+enum play_source {
+	SRC_API = 1,          /* recently-played */
+	SRC_EXPORT = 2,       /* extended streaming history */
+	SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
+};
+
+/* A play recently-played gave (strings borrowed for the call). */
+struct api_play {
+	int64_t played_ms;        /* played_at, the end time, UTC ms */
+	const char *track_id;     /* NULL for a local file */
+	const char *track_name;
+	const char *artist_name;  /* every artist, joined with ", " */
+	const char *album_name;
+	const char *context_uri;
+};
+
+/* A raw page the collector landed. */
+struct page_info {
+	const char *key;      /* landing key */
+	int64_t fetched_ms;
+	int64_t after_ms;     /* the request's after cursor, 0 when none */
+	int items;
+	int64_t newest_ms, oldest_ms; /* 0 when empty */
+};
+
+/*
+ * Stores an API play, or merges it into a play an import stored first
+ * (store_plays_merge_api): 1 when stored or merged, 0 when already there,
+ * -1 on failure. An API play is identified by (account, played_ms,
+ * track id); page_id 0 when none.
+ */
+int store_plays_add_api(struct store *s, int64_t account_id, int64_t page_id,
+			const struct api_play *p);
+/*
+ * If an imported play without SRC_API matches p (the merge rule of
+ * pipeline/merge.h), the play takes p's millisecond end time, SRC_API and
+ * the names and context it lacked: 1 when merged, 0 when not, -1 on failure.
+ */
+int store_plays_merge_api(struct store *s, int64_t account_id, int64_t page_id,
+			  const struct api_play *p);
+/* The newest play recently-played gave this account, 0 when none. */
+int64_t store_plays_newest_api_ms(struct store *s, int64_t account_id);
+/* Plays stored for the account (all sources). */
+int64_t store_plays_count(struct store *s, int64_t account_id);
+
+/* The new page's id, or -1 on failure. */
+int64_t store_pages_add(struct store *s, int64_t account_id,
+			const struct page_info *p);
+/* A span recently-played could not cover: 1 when new, 0 when known, -1. */
+int store_gaps_add(struct store *s, int64_t account_id, int64_t from_ms,
+		   int64_t to_ms, int64_t detected_ms);
+/* Gaps not healed yet for the account. */
+int64_t store_gaps_open_count(struct store *s, int64_t account_id);
+
+/* The account's id, creating it when needed; -1 on failure. */
+int64_t store_accounts_ensure(struct store *s, const char *name);
+/* The account's id, or 0 when there is no such account. */
+int64_t store_accounts_find(struct store *s, const char *name);
+/* Records the outcome of a poll ("ok", "rate limited", ...). */
+int store_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
+			       const char *status, int ok);
+struct strvec;
+/* Appends the names of every account to names, sorted; -1 on failure. */
+int store_accounts_names(struct store *s, struct strvec *names);
+/* (end of plays and the collector) */
+
+/* ---- catalog and enrichment ---- */
+/* (end of catalog and enrichment) */
+
+/* ---- imports ---- */
+/*
+ * Writing an import (pipeline/import*.c), inside one transaction the caller
+ * opens with store_begin and ends with store_commit or store_rollback, so an
+ * import lands whole or leaves the store as it was. store_import_start
+ * records the import and returns a handle for its writes; the handle is
+ * freed with store_import_free (before the commit or after it).
+ */
+struct store_import;
+
+/* A string given by pointer and length; s NULL: none (NULL in the store). */
+struct store_text {
+	const char *s;
+	uint32_t len;
+};
+
+/* Tri-state values of a play: 0 false, 1 true, STORE_TRI_NULL unknown. */
+#define STORE_TRI_NULL 2
+
+/*
+ * A play an import writes. Strings are borrowed for the call. Fingerprints
+ * and name_key 0 mean none; ms_played -1 and offline_ms 0 unknown.
+ */
+struct store_import_play {
+	int64_t played_ms, precision_ms, offline_ms;
+	uint64_t name_key;       /* only for plays without a track or episode id */
+	uint64_t export_fp, account_fp;
+	const char *kind;        /* "music", "podcast", ...: a static string */
+	struct store_text track_id, episode_id, track_name, artist_name,
+		album_name, reason_start, reason_end, platform, country, ip_addr,
+		user_agent;
+	int32_t ms_played;
+	uint8_t skipped, shuffle, offline, incognito; /* tri-state */
+	uint8_t sources;         /* enum play_source bits */
+};
+
+/* A stored play as the import's merge sees it (strings borrowed for the call). */
+struct store_import_row {
+	int64_t id, played_ms, precision_ms;
+	const char *kind, *track_id, *episode_id, *artist_name, *track_name;
+	uint64_t name_key;       /* valid when has_name_key */
+	uint64_t export_fp, account_fp; /* 0 when none */
+	int32_t ms_played;       /* -1 when unknown */
+	uint8_t sources, has_name_key;
+};
+
+/* Counts and time range of an import, recorded by store_import_finish. */
+struct store_import_counts {
+	int64_t files, records, added, merged, duplicates, ignored;
+	int64_t from_ms, to_ms;  /* from_ms > to_ms: no plays */
+	int64_t finished_ms;
+};
+
+/*
+ * Records a new import of paths (one per line) into the account, started at
+ * started_ms, and returns its handle in *out.
+ */
+int store_import_start(struct store *s, int64_t account_id, const char *paths,
+		       int64_t started_ms, struct store_import **out,
+		       struct strbuf *err);
+int64_t store_import_id(const struct store_import *im);
+/* 1 when the import's account has any play stored, 0 when not, -1. */
+int store_import_account_has_plays(struct store_import *im);
+/*
+ * Calls fn for each play of the import's account with lo <= played_ms <=
+ * hi, in no particular order; stops at fn's first non-zero return.
+ */
+int store_import_scan(struct store_import *im, int64_t lo, int64_t hi,
+		      int (*fn)(void *arg, const struct store_import_row *r),
+		      void *arg, struct strbuf *err);
+/*
+ * Inserts n new plays into the import's account, tagged with the import.
+ * For the fastest bulk load, pass them in time order and 16 or more at a
+ * time.
+ */
+int store_import_add(struct store_import *im, const struct store_import_play *p,
+		     size_t n, struct strbuf *err);
+/*
+ * Merges p into the stored play play_id. p->sources says p's source:
+ * SRC_EXPORT makes the export's stream fields win (the end time only when
+ * finer, names, ids and network fields only where the play lacks them);
+ * SRC_ACCOUNT_DATA fills only what the play lacks. Either way p's source
+ * bit and fingerprint are added.
+ */
+int store_import_merge(struct store_import *im, int64_t play_id,
+		       const struct store_import_play *p, struct strbuf *err);
+/*
+ * Marks healed by this import the account's open gaps lying within
+ * [lo, hi], adding the number healed to *healed.
+ */
+int store_import_heal_gaps(struct store_import *im, int64_t lo, int64_t hi,
+			   int64_t now_ms, size_t *healed, struct strbuf *err);
+/* Records the import's counts. */
+int store_import_finish(struct store_import *im,
+			const struct store_import_counts *c, struct strbuf *err);
+void store_import_free(struct store_import *im);
+
+/*
+ * Bulk loading, for an engine's own tricks; the store's content is the same
+ * with or without these calls.
+ * - store_bulk_begin, before the transaction: tunes the store for writing
+ *   about rows plays (SIZE_MAX: many, the number not known yet).
+ * - store_bulk_indexes_off, inside it: may set aside indexes that cost more
+ *   to keep up than to build again when new_rows plays are about to be
+ *   added (SIZE_MAX: many). 1 when it did (the caller may free what it no
+ *   longer needs before they are built), 0 when not, -1.
+ * - store_bulk_indexes_on, before the commit: builds them again.
+ * - store_bulk_end, after the commit or rollback: puts the settings back.
+ *   Call it also when store_bulk_begin failed.
+ */
+int store_bulk_begin(struct store *s, size_t rows, struct strbuf *err);
+int store_bulk_indexes_off(struct store *s, size_t new_rows,
+			   struct strbuf *err);
+int store_bulk_indexes_on(struct store *s, struct strbuf *err);
+void store_bulk_end(struct store *s);
+/* (end of imports) */
+
+/* ---- reports ---- */
+/* (end of reports) */
+
+#endif
