@@ -20,7 +20,6 @@
 #include "core/http.h"
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "store/db.h"
 #include "web/covers.h"
 #include "web/pages.h"
 #include "core/banned.h"
@@ -37,8 +36,7 @@ struct cache_entry {
 struct server {
 	pthread_mutex_t lock;
 	struct pages pages;
-	sqlite3_stmt *q_version;
-	int64_t version;           /* data_version * 2^20 + cover generation */
+	int64_t version;           /* data version * 2^20 + cover generation */
 	atomic_int cover_gen;
 	struct cache_entry cache[CACHE_SLOTS];
 	int cached;
@@ -110,10 +108,7 @@ static struct cache_entry *cache_slot(struct server *s, const char *key)
 /* Drops everything cached when the database or the covers changed. */
 static void check_version(struct server *s)
 {
-	int64_t v = 0;
-	if (sqlite3_step(s->q_version) == SQLITE_ROW)
-		v = sqlite3_column_int64(s->q_version, 0);
-	sqlite3_reset(s->q_version);
+	int64_t v = store_data_version(s->pages.store);
 	v = v * (1 << 20) + atomic_load(&s->cover_gen);
 	if (v == s->version)
 		return;
@@ -285,18 +280,18 @@ static void *cover_thread(void *arg)
 	struct strbuf err = STRBUF_INIT;
 	struct http *h = http_new();
 	struct covers cv;
-	struct report_stmts rs; /* the catalog, read once while nothing changes */
-	sqlite3 *db = NULL;
+	struct report_cache rs; /* the catalog, read once while nothing changes */
+	struct store *db = NULL;
 	int64_t seen = -1;
 
 	covers_init(&cv, s->opt->data_dir);
-	if (db_open(s->opt->db_path, &db, &err)) {
+	if (store_open(s->opt->db_path, &db, &err)) {
 		log_warn("serve: covers: %s", err.buf);
 		goto out;
 	}
-	report_stmts_init(&rs, db);
+	report_cache_init(&rs, db);
 	while (!atomic_load(&s->stop)) {
-		int64_t v = db_scalar(db, "PRAGMA data_version");
+		int64_t v = store_data_version(db);
 		if (v != seen) {
 			int *years = NULL, n = 0, added = 0, failed = 0;
 			struct report_options ro = { s->opt->min_ms_played };
@@ -321,8 +316,8 @@ static void *cover_thread(void *arg)
 	}
 out:
 	if (db) {
-		report_stmts_release(&rs);
-		db_close(db);
+		report_cache_release(&rs);
+		store_close(db);
 	}
 	covers_release(&cv);
 	http_free(h);
@@ -351,7 +346,7 @@ static int bind_addr(const char *host, int port, struct sockaddr_storage *ss,
 	return 0;
 }
 
-int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
+int server_run(struct store *db, const struct server_options *o, struct strbuf *err)
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
@@ -372,7 +367,6 @@ int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err)
 		goto out;
 	if (pages_init(&s->pages, db, o->data_dir, o->min_ms_played, err))
 		goto out;
-	s->q_version = db_prepare(db, "PRAGMA data_version");
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -424,9 +418,7 @@ out:
 	if (d)
 		MHD_stop_daemon(d);
 	cache_clear(s);
-	if (s->q_version)
-		sqlite3_finalize(s->q_version);
-	if (s->pages.db)
+	if (s->pages.store)
 		pages_release(&s->pages);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -14,6 +14,7 @@ struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	int64_t seen_data_version, seen_changes, version;
+	struct sqlite_report *report; /* prepared report queries (report.c) */
 };
 
 static inline struct sqlite_store *sqlite_of(struct store *s)
