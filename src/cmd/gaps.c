@@ -9,7 +9,7 @@
 #include "cmd/cmd.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 const char cmd_gaps_usage[] =
@@ -30,11 +30,65 @@ static void duration(int64_t ms, char *buf, size_t n)
 		snprintf(buf, n, "%lldm", (long long)m);
 }
 
+struct gaps_out {
+	int jsonl, rows;
+};
+
+static void print_gap_jsonl(const struct store_gap *g, const char *from, const char *to,
+			    const char *det, const char *healed)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "{\"account\":");
+	strbuf_add_json_str(&sb, g->account);
+	strbuf_addf(&sb, ",\"from\":\"%s\",\"to\":\"%s\","
+		    "\"duration_ms\":%lld,\"detected\":\"%s\","
+		    "\"state\":\"%s\",\"healed\":", from, to,
+		    (long long)(g->to_ms - g->from_ms), det,
+		    g->healed_ms >= 0 ? "healed" : "open");
+	if (g->healed_ms >= 0)
+		strbuf_addf(&sb, "\"%s\"", healed);
+	else
+		strbuf_addstr(&sb, "null");
+	strbuf_addstr(&sb, ",\"healed_by\":");
+	if (g->healed_by)
+		strbuf_add_json_str(&sb, g->healed_by);
+	else
+		strbuf_addstr(&sb, "null");
+	puts(strbuf_addch(&sb, '}') ? "" : sb.buf);
+	strbuf_release(&sb);
+}
+
+static int print_gap(void *arg, const struct store_gap *g)
+{
+	struct gaps_out *o = arg;
+	char from[TIME_ISO_MAX], to[TIME_ISO_MAX], det[TIME_ISO_MAX];
+	char healed[TIME_ISO_MAX] = "", dur[32];
+	int is_healed = g->healed_ms >= 0;
+	const char *by = g->healed_by;
+
+	time_format_iso(g->from_ms, from);
+	time_format_iso(g->to_ms, to);
+	time_format_iso(g->detected_ms, det);
+	if (is_healed)
+		time_format_iso(g->healed_ms, healed);
+	duration(g->to_ms - g->from_ms, dur, sizeof(dur));
+	o->rows++;
+	if (o->jsonl)
+		print_gap_jsonl(g, from, to, det, healed);
+	else
+		printf("%s  %s .. %s  %-8s detected %s  %s%s%s\n", g->account, from,
+		       to, dur, det, is_healed ? "healed" : "open",
+		       is_healed && by ? " by " : "", is_healed && by ? by : "");
+	return 0;
+}
+
 int cmd_gaps(int argc, char **argv, struct ctx *ctx)
 {
 	const char *account = NULL, *format = "text";
-	sqlite3_stmt *st;
-	int jsonl, rows = 0;
+	struct gaps_out o = { 0, 0 };
+	struct strbuf err = STRBUF_INIT;
+	int ret = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--account") && i + 1 < argc)
@@ -48,56 +102,13 @@ int cmd_gaps(int argc, char **argv, struct ctx *ctx)
 	if (strcmp(format, "text") && strcmp(format, "jsonl"))
 		return cmd_usage_error(cmd_gaps_usage, "unknown format '%s' (text or "
 				       "jsonl)", format);
-	jsonl = !strcmp(format, "jsonl");
-	st = db_prepare(ctx->db,
-		"SELECT a.name, g.from_ms, g.to_ms, g.detected_ms, g.healed_ms,"
-		" g.healed_by FROM gaps g JOIN accounts a ON a.id = g.account_id"
-		" WHERE ?1 IS NULL OR a.name = ?1 ORDER BY g.from_ms, a.name");
-	if (account)
-		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char from[TIME_ISO_MAX], to[TIME_ISO_MAX], det[TIME_ISO_MAX];
-		char healed[TIME_ISO_MAX] = "", dur[32];
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *by = (const char *)sqlite3_column_text(st, 5);
-		int64_t f = sqlite3_column_int64(st, 1), t = sqlite3_column_int64(st, 2);
-		int is_healed = sqlite3_column_type(st, 4) != SQLITE_NULL;
-
-		time_format_iso(f, from);
-		time_format_iso(t, to);
-		time_format_iso(sqlite3_column_int64(st, 3), det);
-		if (is_healed)
-			time_format_iso(sqlite3_column_int64(st, 4), healed);
-		duration(t - f, dur, sizeof(dur));
-		rows++;
-		if (jsonl) {
-			struct strbuf sb = STRBUF_INIT;
-			strbuf_addstr(&sb, "{\"account\":");
-			strbuf_add_json_str(&sb, name);
-			strbuf_addf(&sb, ",\"from\":\"%s\",\"to\":\"%s\","
-				    "\"duration_ms\":%lld,\"detected\":\"%s\","
-				    "\"state\":\"%s\",\"healed\":", from, to,
-				    (long long)(t - f), det,
-				    is_healed ? "healed" : "open");
-			if (is_healed)
-				strbuf_addf(&sb, "\"%s\"", healed);
-			else
-				strbuf_addstr(&sb, "null");
-			strbuf_addstr(&sb, ",\"healed_by\":");
-			if (by)
-				strbuf_add_json_str(&sb, by);
-			else
-				strbuf_addstr(&sb, "null");
-			puts(strbuf_addch(&sb, '}') ? "" : sb.buf);
-			strbuf_release(&sb);
-		} else {
-			printf("%s  %s .. %s  %-8s detected %s  %s%s%s\n", name, from,
-			       to, dur, det, is_healed ? "healed" : "open",
-			       is_healed && by ? " by " : "", is_healed && by ? by : "");
-		}
-	}
-	sqlite3_finalize(st);
-	if (!rows && !jsonl)
+	o.jsonl = !strcmp(format, "jsonl");
+	if (store_gaps_list(ctx->store, account, print_gap, &o, &err)) {
+		fprintf(stderr, "spinlog: gaps: %s\n", err.buf);
+		ret = 1;
+	} else if (!o.rows && !o.jsonl) {
 		fputs("no gaps\n", stderr);
-	return 0;
+	}
+	strbuf_release(&err);
+	return ret;
 }

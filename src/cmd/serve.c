@@ -60,7 +60,7 @@ int cmd_serve(int argc, char **argv, struct ctx *ctx)
 		else
 			return cmd_usage_error(cmd_serve_usage, "unknown argument '%s'", argv[i]);
 	}
-	if (server_run(ctx->db, &o, &err)) {
+	if (server_run(ctx->store, &o, &err)) {
 		fprintf(stderr, "spinlog: serve: %s\n", err.buf);
 		ret = 1;
 	}

@@ -43,7 +43,7 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 		return cmd_usage_error(cmd_site_usage, "'--out DIR' is required");
 	o.db_path = ctx->db_path;
 	o.data_dir = ctx->data_dir;
-	if (pages_init(&p, ctx->db, ctx->data_dir,
+	if (pages_init(&p, ctx->store, ctx->data_dir,
 		       config_get_int(&ctx->cfg, "stats.min_ms_played"), &err)) {
 		fprintf(stderr, "spinlog: site: %s\n", err.buf);
 		goto out_noinit;

@@ -118,10 +118,10 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 					       argv[i]);
 		}
 	}
-	report_tune(ctx->db);
+	store_tune_for_reads(ctx->store);
 	if (!year) {
 		int *years, n;
-		if (report_years(ctx->db, &years, &n, &err)) {
+		if (report_years(ctx->store, &years, &n, &err)) {
 			fprintf(stderr, "spinlog: wrapped: %s\n", err.buf);
 			goto out;
 		}
@@ -134,7 +134,7 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 		year = years[n - 1];
 		free(years);
 	}
-	if (report_year(ctx->db, year, &opt, &y, &err)) {
+	if (report_year(ctx->store, year, &opt, &y, &err)) {
 		fprintf(stderr, "spinlog: wrapped: %s\n", err.buf);
 		goto out;
 	}

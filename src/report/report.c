@@ -8,7 +8,6 @@
 
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "store/db.h"
 #include "core/banned.h"
 
 /*
@@ -23,12 +22,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return xstrdup(s ? (const char *)s : "");
-}
-
 /*
  * Room for element n of *v, which has *alloc elements of size bytes:
  * doubles the array when full (first: the size of a new one).
@@ -41,13 +34,6 @@ static void *grow(void *v, int n, int *alloc, size_t size, int first)
 		return v;
 	*alloc = *alloc ? *alloc * 2 : first;
 	return xrealloc(v, (size_t)*alloc * size);
-}
-
-static int64_t col_i64(sqlite3_stmt *st, int i, int64_t dflt)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return dflt;
-	return sqlite3_column_int64(st, i);
 }
 
 struct slot_cache {
@@ -94,11 +80,6 @@ void report_year_bounds(int year, int64_t *from_ms, int64_t *to_ms)
 {
 	*from_ms = local_midnight(time_days_from_civil(year, 1, 1));
 	*to_ms = local_midnight(time_days_from_civil(year + 1, 1, 1));
-}
-
-void report_tune(sqlite3 *db)
-{
-	db_exec(db, "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824", NULL);
 }
 
 int report_better(int plays, int64_t ms, const char *id,
@@ -249,10 +230,9 @@ struct kagg {               /* albums and genres */
 
 /*
  * The listener's catalog as the year pass needs it, plus the tracks and
- * artists only plays named. Kept in report_stmts between passes while the
- * database is unchanged (PRAGMA data_version for other connections' commits,
- * total_changes for this one's), so the ten years of a site or a server
- * moving between years read it once; the counters are reset per pass.
+ * artists only plays named. Kept in report_cache between passes while the
+ * store is unchanged (store_data_version), so the ten years of a site or a
+ * server moving between years read it once; the counters are reset per pass.
  */
 struct catalog {
 	struct tagg *t;
@@ -262,15 +242,17 @@ struct catalog {
 	struct strmap tmap, amap;
 	char **genres;      /* genre names */
 	int ngenres;
-	int64_t version, changes;
+	struct strmap gmap; /* genre name -> index, while the catalog is read */
+	int64_t version;    /* store_data_version when read */
 };
 
 struct scan {
 	struct catalog k;   /* first: a copy of the cached one while scanning */
-	sqlite3 *db;
+	struct store *st;
 	struct report_year *out;
-	sqlite3_stmt *q_fallback;
-	struct report_stmts *fill;
+	const struct report_options *opt;
+	struct slot_cache sc;
+	struct report_cache *fill;
 	int *touched;       /* tracks played on the current day */
 	int ntouched, atouched;
 	int64_t cur_day;
@@ -315,17 +297,10 @@ static int new_track(struct scan *s, const char *id, size_t slot)
 	return i;
 }
 
-/*
- * Loads the catalog's tracks (duration, album, artists, mood) in three
- * sequential scans: cheaper than a point lookup per distinct track, and
- * proportional to the listener's catalog, not to the year's plays.
- */
-static void preload_catalog(struct scan *s)
+/* The catalog as store_catalog_scan hands it over, sweep by sweep. */
+static void cat_about(void *arg, int64_t n)
 {
-	sqlite3_stmt *st = db_prepare(s->db, "SELECT id, duration_ms, album_id FROM tracks");
-	size_t slot;
-	int i;
-	int64_t n = db_scalar(s->db, "SELECT max(rowid) FROM tracks"); /* about the count */
+	struct scan *s = arg;
 
 	if (n > 0 && n < (1 << 24)) { /* sized once instead of grown step by step */
 		s->k.at = (int)n + 1024;
@@ -333,62 +308,81 @@ static void preload_catalog(struct scan *s)
 		while ((size_t)s->k.at * 2 > s->k.tmap.cap)
 			strmap_grow(&s->k.tmap);
 	}
+}
 
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		if (strmap_get(&s->k.tmap, id, &slot) >= 0)
-			continue;
-		i = new_track(s, id, slot);
-		s->k.t[i].duration = col_i64(st, 1, -1);
-		s->k.t[i].album_key = col_dup(st, 2);
+static void cat_track(void *arg, const char *id, int64_t duration_ms, const char *album_id)
+{
+	struct scan *s = arg;
+	size_t slot;
+
+	if (strmap_get(&s->k.tmap, id, &slot) >= 0)
+		return;
+	int i = new_track(s, id, slot);
+	s->k.t[i].duration = duration_ms;
+	s->k.t[i].album_key = xstrdup(album_id);
+}
+
+static void cat_mood(void *arg, const char *track_id, double valence, double energy)
+{
+	struct scan *s = arg;
+	size_t slot;
+	int i = strmap_get(&s->k.tmap, track_id, &slot);
+
+	if (i < 0)
+		return;
+	s->k.t[i].has_mood = 1;
+	s->k.t[i].valence = valence;
+	s->k.t[i].energy = energy;
+}
+
+static void cat_track_artist(void *arg, const char *track_id, const char *artist_id)
+{
+	struct scan *s = arg;
+	size_t slot;
+	int i = strmap_get(&s->k.tmap, track_id, &slot);
+
+	if (i >= 0)
+		add_artist(&s->k.t[i], artist_index(s, artist_id));
+}
+
+static void cat_genre(void *arg, const char *artist_id, const char *genre)
+{
+	struct scan *s = arg;
+	size_t slot;
+	int ai = strmap_get(&s->k.amap, artist_id, &slot);
+
+	if (ai < 0)
+		return;
+	struct aagg *a = &s->k.a[ai];
+	int gi = strmap_get(&s->k.gmap, genre, &slot);
+	if (gi < 0) {
+		s->k.genres = xrealloc(s->k.genres, (size_t)(s->k.ngenres + 1) * sizeof(char *));
+		gi = s->k.ngenres++;
+		s->k.genres[gi] = xstrdup(genre);
+		strmap_put(&s->k.gmap, slot, s->k.genres[gi], gi);
 	}
-	sqlite3_finalize(st);
-	s->k.ncatalog = s->k.nt;
-	st = db_prepare(s->db, "SELECT track_id, valence, energy FROM audio_features"
-			       " WHERE valence IS NOT NULL AND energy IS NOT NULL");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		i = strmap_get(&s->k.tmap, (const char *)sqlite3_column_text(st, 0), &slot);
-		if (i < 0)
-			continue;
-		s->k.t[i].has_mood = 1;
-		s->k.t[i].valence = sqlite3_column_double(st, 1);
-		s->k.t[i].energy = sqlite3_column_double(st, 2);
-	}
-	sqlite3_finalize(st);
-	st = db_prepare(s->db, "SELECT track_id, artist_id FROM track_artists"
-			       " ORDER BY track_id, position");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		i = strmap_get(&s->k.tmap, (const char *)sqlite3_column_text(st, 0), &slot);
-		if (i < 0)
-			continue;
-		add_artist(&s->k.t[i], artist_index(s,
-			(const char *)sqlite3_column_text(st, 1)));
-	}
-	sqlite3_finalize(st);
-	for (i = 0; i < s->k.nt; i++)
+	a->genres = xrealloc(a->genres, (size_t)(a->ngenres + 1) * sizeof(int));
+	a->genres[a->ngenres++] = gi;
+}
+
+/*
+ * Loads the catalog's tracks (duration, album, artists, mood) in a few
+ * sequential sweeps: cheaper than a point lookup per distinct track, and
+ * proportional to the listener's catalog, not to the year's plays.
+ */
+static int preload_catalog(struct scan *s, struct strbuf *err)
+{
+	const struct store_catalog_fns fns = {
+		.arg = s, .tracks_about = cat_about, .track = cat_track, .mood = cat_mood,
+		.track_artist = cat_track_artist, .artist_genre = cat_genre,
+	};
+	int ret = store_catalog_scan(s->st, &fns, err);
+
+	for (int i = 0; i < s->k.nt; i++)
 		s->k.t[i].names_done = s->k.t[i].nartists && s->k.t[i].album_key[0];
-	struct strmap gmap = { 0 };
-	st = db_prepare(s->db, "SELECT artist_id, genre FROM artist_genres"
-			       " ORDER BY artist_id, position");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int ai = strmap_get(&s->k.amap, (const char *)sqlite3_column_text(st, 0), &slot);
-		if (ai < 0)
-			continue;
-		struct aagg *a = &s->k.a[ai];
-		const char *gn = (const char *)sqlite3_column_text(st, 1);
-		int gi = strmap_get(&gmap, gn, &slot);
-		if (gi < 0) {
-			s->k.genres = xrealloc(s->k.genres,
-				(size_t)(s->k.ngenres + 1) * sizeof(char *));
-			gi = s->k.ngenres++;
-			s->k.genres[gi] = xstrdup(gn);
-			strmap_put(&gmap, slot, s->k.genres[gi], gi);
-		}
-		a->genres = xrealloc(a->genres, (size_t)(a->ngenres + 1) * sizeof(int));
-		a->genres[a->ngenres++] = gi;
-	}
-	sqlite3_finalize(st);
-	strmap_release(&gmap);
+	s->k.ncatalog = s->k.nt;
+	strmap_release(&s->k.gmap);
+	return ret;
 }
 
 /* A track played this year: from the catalog, or new with the play's names. */
@@ -403,10 +397,8 @@ static int track_index(struct scan *s, const char *id)
 	struct tagg *t = &s->k.t[i];
 	t->names_done = 1;
 	/* Not (fully) in the catalog yet: the names the play itself carried. */
-	sqlite3_bind_text(s->q_fallback, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s->q_fallback) == SQLITE_ROW) {
-		const char *ar = (const char *)sqlite3_column_text(s->q_fallback, 0);
-		const char *al = (const char *)sqlite3_column_text(s->q_fallback, 1);
+	char *ar, *al;
+	if (store_play_names(s->st, id, &ar, &al) > 0) {
 		struct strbuf k = STRBUF_INIT;
 		if (!t->nartists && ar) {
 			strbuf_addf(&k, "name:%s", ar);
@@ -419,8 +411,9 @@ static int track_index(struct scan *s, const char *id)
 			t->album_key = strbuf_detach(&k, NULL);
 		}
 		strbuf_release(&k);
+		free(ar);
+		free(al);
 	}
-	sqlite3_reset(s->q_fallback);
 	if (!t->album_key)
 		t->album_key = xstrdup("");
 	return i;
@@ -504,58 +497,47 @@ static void count_play(struct scan *s, int64_t played, int ti, int64_t ms_played
 	t->day_ms += ms;
 }
 
-static int scan_plays(struct scan *s, const struct report_options *opt,
-		      int64_t from, int64_t to)
+static int scan_one(void *arg, const struct store_music_play *p)
 {
+	struct scan *s = arg;
 	struct report_year *y = s->out;
-	struct slot_cache sc = { INT64_MIN, 0, 0, 0, 0 };
-	sqlite3_stmt *st = db_prepare(s->db,
-		"SELECT played_ms, track_id, ms_played, skipped FROM plays"
-		" WHERE played_ms >= ?1 AND played_ms < ?2 AND kind = 'music'"
-		" AND track_id IS NOT NULL ORDER BY played_ms");
+
+	if (p->skipped >= 0) {
+		y->skips_known++;
+		y->skips += p->skipped;
+	}
+	if (p->ms_played >= 0 && p->ms_played < s->opt->min_ms_played)
+		return 0;
+	int ti = track_index(s, p->track_id);
+	int64_t day;
+	int hour;
+	local_slot(&s->sc, p->played_ms, &day, &hour);
+	count_play(s, p->played_ms, ti, p->ms_played, &s->sc);
+	return 0;
+}
+
+static int scan_plays(struct scan *s, int64_t from, int64_t to, struct strbuf *err)
+{
 	int rc;
 
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t played = sqlite3_column_int64(st, 0);
-		int64_t msp = col_i64(st, 2, -1);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			y->skips_known++;
-			y->skips += sqlite3_column_int(st, 3) != 0;
-		}
-		if (msp >= 0 && msp < opt->min_ms_played)
-			continue;
-		int ti = track_index(s, (const char *)sqlite3_column_text(st, 1));
-		int64_t day;
-		int hour;
-		local_slot(&sc, played, &day, &hour);
-		count_play(s, played, ti, msp, &sc);
-	}
+	s->sc.bucket = INT64_MIN;
+	rc = store_scan_music(s->st, from, to, scan_one, s, err);
 	close_day(s);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /* ---- display data ------------------------------------------------------ */
 
-/* Fills a report_track from the catalog, falling back to the play's names. */
-static sqlite3_stmt *fill_stmt(struct report_stmts *f, int i, const char *sql)
-{
-	if (!f->q[i])
-		f->q[i] = db_prepare(f->db, sql);
-	return f->q[i];
-}
-
-void report_stmts_init(struct report_stmts *c, sqlite3 *db)
+void report_cache_init(struct report_cache *c, struct store *st)
 {
 	memset(c, 0, sizeof(*c));
-	c->db = db;
+	c->store = st;
 }
 
 struct memo {
 	struct strmap map;
 	struct report_track *v;
+	unsigned char *in_catalog; /* per entry of v */
 	int n, alloc;
 };
 
@@ -563,7 +545,7 @@ static void release_track(struct report_track *t);
 
 static void catalog_free(struct catalog *k);
 
-void report_stmts_forget(struct report_stmts *c)
+void report_cache_forget(struct report_cache *c)
 {
 	struct memo *m = c->memo;
 	if (c->catalog)
@@ -574,116 +556,65 @@ void report_stmts_forget(struct report_stmts *c)
 	for (int i = 0; i < m->n; i++)
 		release_track(&m->v[i]);
 	free(m->v);
+	free(m->in_catalog);
 	strmap_release(&m->map);
 	free(m);
 	c->memo = NULL;
 }
 
-void report_stmts_release(struct report_stmts *c)
+void report_cache_release(struct report_cache *c)
 {
-	report_stmts_forget(c);
-	for (int i = 0; i < 16; i++)
-		if (c->q[i])
-			sqlite3_finalize(c->q[i]);
-	memset(c->q, 0, sizeof(c->q));
+	report_cache_forget(c);
 }
 
-static void fill_track(struct report_stmts *f, const char *id, struct report_track *rt);
+static int fill_track(struct store *st, const char *id, struct report_track *rt);
 
-/* The display names of a track, looked up once per report_stmts. */
-static const struct report_track *memo_track(struct report_stmts *c, const char *id)
+/* The display names of a track, looked up once per report_cache. */
+static const struct report_track *memo_track(struct report_cache *c, const char *id,
+					     int *in_catalog)
 {
 	struct memo *m = c->memo;
 	size_t slot;
 	if (!m)
 		m = c->memo = xcalloc(1, sizeof(*m));
 	int i = strmap_get(&m->map, id, &slot);
-	if (i >= 0)
+	if (i >= 0) {
+		if (in_catalog)
+			*in_catalog = m->in_catalog[i];
 		return &m->v[i];
+	}
 	uint32_t h = m->map.pending;
+	if (m->n == m->alloc)
+		m->in_catalog = xrealloc(m->in_catalog, (size_t)(m->alloc ? m->alloc * 2 : 256));
 	GROW(m->v, m->n, m->alloc, 256);
-	fill_track(c, id, &m->v[m->n]);
+	m->in_catalog[m->n] = (unsigned char)fill_track(c->store, id, &m->v[m->n]);
+	if (in_catalog)
+		*in_catalog = m->in_catalog[m->n];
 	/* fill_track does not touch the map, so slot and hash still hold */
 	m->map.pending = h;
 	strmap_put(&m->map, slot, m->v[m->n].id, m->n);
 	return &m->v[m->n++];
 }
 
-static void fill_track(struct report_stmts *f, const char *id, struct report_track *rt)
+/*
+ * Fills a report_track from the store (the catalog's names, else those
+ * stored on plays); returns whether the catalog has the track.
+ */
+static int fill_track(struct store *st, const char *id, struct report_track *rt)
 {
-	sqlite3_stmt *st;
-	struct strbuf ar = STRBUF_INIT;
+	struct store_track_names n;
 
-	memset(rt, 0, sizeof(*rt));
+	store_track_names(st, id, &n);
 	rt->id = xstrdup(id);
-	rt->duration_ms = -1;
-	st = fill_stmt(f, 0, 
-		"SELECT t.name, t.album_id, al.name, t.duration_ms FROM tracks t"
-		" LEFT JOIN albums al ON al.id = t.album_id WHERE t.id = ?1");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		rt->name = col_dup(st, 0);
-		rt->album_id = col_dup(st, 1);
-		rt->album = col_dup(st, 2);
-		rt->duration_ms = col_i64(st, 3, -1);
-	}
-	sqlite3_reset(st);
-
-	st = fill_stmt(f, 1, 
-		"SELECT COALESCE(ar.name, ta.artist_id) FROM track_artists ta"
-		" LEFT JOIN artists ar ON ar.id = ta.artist_id"
-		" WHERE ta.track_id = ?1 ORDER BY ta.position");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (ar.len)
-			strbuf_addstr(&ar, ", ");
-		strbuf_addstr(&ar, (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_reset(st);
-
-	if (!rt->name || !rt->name[0] || !ar.len || !rt->album || !rt->album[0]) {
-		st = fill_stmt(f, 2, 
-			"SELECT track_name, artist_name, album_name FROM plays"
-			" WHERE track_id = ?1 AND track_name IS NOT NULL LIMIT 1");
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			if (!rt->name || !rt->name[0]) {
-				free(rt->name);
-				rt->name = col_dup(st, 0);
-			}
-			if (!ar.len)
-				strbuf_addstr(&ar, sqlite3_column_text(st, 1) ?
-					      (const char *)sqlite3_column_text(st, 1) : "");
-			if (!rt->album || !rt->album[0]) {
-				free(rt->album);
-				rt->album = col_dup(st, 2);
-			}
-		}
-		sqlite3_reset(st);
-	}
-	if (!rt->name)
-		rt->name = xstrdup(id);
-	if (!rt->album_id)
-		rt->album_id = xstrdup("");
-	if (!rt->album)
-		rt->album = xstrdup("");
-	rt->artists = strbuf_detach(&ar, NULL);
-
-	/* The smallest image at least 160 px wide, else the largest. */
-	rt->cover_url = NULL;
-	if (rt->album_id[0]) {
-		st = fill_stmt(f, 3, 
-			"SELECT url FROM album_images WHERE album_id = ?1"
-			" ORDER BY (COALESCE(width, 0) >= 160) DESC,"
-			" CASE WHEN COALESCE(width, 0) >= 160 THEN width END ASC,"
-			" position ASC LIMIT 1");
-		sqlite3_bind_text(st, 1, rt->album_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			rt->cover_url = col_dup(st, 0);
-		sqlite3_reset(st);
-	}
+	rt->name = n.name ? n.name : xstrdup(id);
+	rt->artists = n.artists;
+	rt->album_id = n.album_id;
+	rt->album = n.album;
+	rt->duration_ms = n.duration_ms;
+	rt->cover_url = rt->album_id[0] ? store_album_cover(st, rt->album_id) : NULL;
 	if (!rt->cover_url)
 		rt->cover_url = xstrdup("");
+	return n.in_catalog;
 }
 
 static void release_track(struct report_track *t)
@@ -714,7 +645,7 @@ static int display_index(struct scan *s, int ti)
 	if (t->disp < 0) {
 		y->tracks = xrealloc(y->tracks,
 				     (size_t)(y->ntracks + 1) * sizeof(*y->tracks));
-		copy_track(&y->tracks[y->ntracks], memo_track(s->fill, t->id));
+		copy_track(&y->tracks[y->ntracks], memo_track(s->fill, t->id, NULL));
 		t->disp = y->ntracks++;
 	}
 	return t->disp;
@@ -764,16 +695,13 @@ static int top_of(struct kagg *v, int n, struct report_rank *out)
 	return k;
 }
 
-static char *lookup_name(sqlite3 *db, const char *sql, const char *key)
+/* An artist's display name: the one in a "name:" key, the catalog's, or the id. */
+static char *artist_label(struct store *st, const char *key)
 {
-	char *r = NULL;
+	char *r;
 	if (!strncmp(key, "name:", 5))
 		return xstrdup(key + 5);
-	sqlite3_stmt *st = db_prepare(db, sql);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r = col_dup(st, 0);
-	sqlite3_finalize(st);
+	r = store_artist_name(st, key);
 	return r ? r : xstrdup(key);
 }
 
@@ -802,17 +730,13 @@ static void rank_tracks(struct scan *s)
 }
 
 /* Was any track of the artist played before year_from? Remembered per artist. */
-static int played_before(struct scan *s, sqlite3_stmt *q, struct aagg *a, int64_t year_from)
+static int played_before(struct scan *s, struct aagg *a, int64_t year_from)
 {
 	if (year_from >= a->played_by)
 		return 1;
 	if (year_from <= a->unplayed_to)
 		return 0;
-	sqlite3_bind_text(q, 1, a->key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, year_from);
-	int yes = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_reset(q);
-	(void)s;
+	int yes = store_artist_played_before(s->st, a->key, year_from) > 0;
 	if (yes)
 		a->played_by = year_from;
 	else
@@ -825,10 +749,6 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	struct report_year *y = s->out;
 	int ng = s->k.ngenres;
 	struct kagg *g = xcalloc((size_t)ng + 1, sizeof(*g));
-	sqlite3_stmt *qnew = db_prepare(s->db,
-		"SELECT EXISTS (SELECT 1 FROM track_artists ta JOIN plays p"
-		" ON p.track_id = ta.track_id AND p.played_ms < ?2"
-		" WHERE ta.artist_id = ?1)");
 
 	for (int i = 0; i < s->k.nt; i++)
 		for (int k = 0; k < s->k.t[i].nartists; k++) {
@@ -841,11 +761,7 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	int nnew = 0;
 	int nv_all = 0;
 	/* Nothing played before the year: every artist is new, no probing. */
-	sqlite3_stmt *qany = db_prepare(s->db,
-		"SELECT EXISTS (SELECT 1 FROM plays WHERE played_ms < ?1)");
-	sqlite3_bind_int64(qany, 1, year_from);
-	int any_before = sqlite3_step(qany) == SQLITE_ROW && sqlite3_column_int(qany, 0);
-	sqlite3_finalize(qany);
+	int any_before = store_any_play_before(s->st, year_from) > 0;
 	for (int i = 0; i < s->k.na; i++) {
 		struct aagg *a = &s->k.a[i];
 		if (!a->plays)
@@ -856,19 +772,17 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 		y->distinct_artists++;
 		if (!strncmp(a->key, "name:", 5))
 			continue;
-		if (!any_before || !played_before(s, qnew, a, year_from))
+		if (!any_before || !played_before(s, a, year_from))
 			nv[nnew++] = v[nv_all - 1];
 	}
 	y->new_artists = nnew;
 	y->ntop_artists = top_of(v, nv_all, y->top_artists);
 	y->nnew_artist_list = top_of(nv, nnew, y->new_artist_list);
 	for (int k = 0; k < y->ntop_artists; k++)
-		y->top_artists[k].label = lookup_name(s->db,
-			"SELECT name FROM artists WHERE id = ?1", y->top_artists[k].key);
+		y->top_artists[k].label = artist_label(s->st, y->top_artists[k].key);
 	for (int k = 0; k < y->nnew_artist_list; k++)
-		y->new_artist_list[k].label = lookup_name(s->db,
-			"SELECT name FROM artists WHERE id = ?1",
-			y->new_artist_list[k].key);
+		y->new_artist_list[k].label = artist_label(s->st,
+							   y->new_artist_list[k].key);
 
 	/* A play counts once for each distinct genre of the track's artists. */
 	int *seen = xcalloc((size_t)ng + 1, sizeof(int));
@@ -901,7 +815,6 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	free(seen);
 	free(v);
 	free(nv);
-	sqlite3_finalize(qnew);
 }
 
 static void rank_albums(struct scan *s)
@@ -965,6 +878,7 @@ static void catalog_free(struct catalog *k)
 	free(k->a);
 	strmap_release(&k->tmap);
 	strmap_release(&k->amap);
+	strmap_release(&k->gmap);
 	free(k);
 }
 
@@ -973,12 +887,12 @@ static void catalog_free(struct catalog *k)
  * it was read (inside the pass's read transaction), else drops it and the
  * remembered display names; returns whether s has a catalog now.
  */
-static int catalog_take(struct scan *s, struct report_stmts *c)
+static int catalog_take(struct scan *s, struct report_cache *c)
 {
 	struct catalog *k = c->catalog;
-	s->k.version = db_scalar(s->db, "PRAGMA data_version");
-	s->k.changes = sqlite3_total_changes64(s->db);
-	if (k && k->version == s->k.version && k->changes == s->k.changes) {
+	int64_t v = store_data_version(s->st);
+
+	if (k && k->version == v) {
 		s->k = *k;
 		free(k);
 		c->catalog = NULL;
@@ -995,24 +909,26 @@ static int catalog_take(struct scan *s, struct report_stmts *c)
 		}
 		return 1;
 	}
-	report_stmts_forget(c);
+	report_cache_forget(c);
+	s->k.version = v;
 	return 0;
 }
 
-int report_year(sqlite3 *db, int year, const struct report_options *opt,
+int report_year(struct store *st, int year, const struct report_options *opt,
 		struct report_year *out, struct strbuf *err)
 {
-	struct report_stmts c;
-	report_stmts_init(&c, db);
+	struct report_cache c;
+	report_cache_init(&c, st);
 	int ret = report_year_with(&c, year, opt, out, err);
-	report_stmts_release(&c);
+	report_cache_release(&c);
 	return ret;
 }
 
-int report_year_with(struct report_stmts *c, int year, const struct report_options *opt,
+int report_year_with(struct report_cache *c, int year, const struct report_options *opt,
 		     struct report_year *out, struct strbuf *err)
 {
-	sqlite3 *db = c->db;
+	struct store *st = c->store;
+	struct strbuf e = STRBUF_INIT;
 	struct scan s;
 	int64_t from, to;
 	int ret = -1;
@@ -1032,21 +948,17 @@ int report_year_with(struct report_stmts *c, int year, const struct report_optio
 	out->first_play_track = -1;
 	report_year_bounds(year, &from, &to);
 
-	s.db = db;
+	s.st = st;
 	s.out = out;
+	s.opt = opt;
 	s.cur_day = INT64_MIN;
 	s.fill = c;
-	s.q_fallback = db_prepare(db,
-		"SELECT artist_name, album_name FROM plays WHERE track_id = ?1"
-		" AND artist_name IS NOT NULL LIMIT 1");
 
-	if (db_exec(db, "BEGIN", err))
+	if (store_read_begin(st, &e))
 		goto out;
-	if (!catalog_take(&s, c))
-		preload_catalog(&s);
-	if (scan_plays(&s, opt, from, to)) {
-		strbuf_addf(err, "reading the plays of %d: %s", year, sqlite3_errmsg(db));
-		db_exec(db, "ROLLBACK", NULL);
+	if ((!catalog_take(&s, c) && preload_catalog(&s, &e)) ||
+	    scan_plays(&s, from, to, &e)) {
+		store_read_end(st);
 		goto out;
 	}
 	for (int i = 0; i < s.k.nt; i++)
@@ -1072,7 +984,7 @@ int report_year_with(struct report_stmts *c, int year, const struct report_optio
 			out->month_valence[m] /= out->month_mood_plays[m];
 			out->month_energy[m] /= out->month_mood_plays[m];
 		}
-	db_exec(db, "COMMIT", NULL);
+	store_read_end(st);
 	ret = 0;
 out:
 	{
@@ -1084,7 +996,9 @@ out:
 			catalog_free(k);
 	}
 	free(s.touched);
-	sqlite3_finalize(s.q_fallback);
+	if (ret)
+		strbuf_addf(err, "reading the plays of %d: %s", year, e.buf);
+	strbuf_release(&e);
 	if (ret) /* callers only release what succeeded */
 		report_year_release(out);
 	return ret;
@@ -1104,76 +1018,84 @@ void report_year_release(struct report_year *y)
 	memset(y, 0, sizeof(*y));
 }
 
-int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err)
+int report_years(struct store *st, int **years, int *n, struct strbuf *err)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT min(played_ms), max(played_ms) FROM plays");
-	int rc = sqlite3_step(st);
+	struct strbuf e = STRBUF_INIT;
+	int64_t first, last;
+	int rc = store_play_span(st, &first, &last, &e);
 
 	*years = NULL;
 	*n = 0;
-	if (rc != SQLITE_ROW) {
-		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
-		sqlite3_finalize(st);
+	if (rc < 0) {
+		strbuf_addf(err, "reading plays: %s", e.buf);
+		strbuf_release(&e);
 		return -1;
 	}
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (rc > 0) {
 		int y0, y1, m, d;
-		time_civil_from_days(time_local_day(sqlite3_column_int64(st, 0)), &y0, &m, &d);
-		time_civil_from_days(time_local_day(sqlite3_column_int64(st, 1)), &y1, &m, &d);
+		time_civil_from_days(time_local_day(first), &y0, &m, &d);
+		time_civil_from_days(time_local_day(last), &y1, &m, &d);
 		*years = xcalloc((size_t)(y1 - y0 + 1), sizeof(int));
 		for (int y = y0; y <= y1; y++)
 			(*years)[(*n)++] = y;
 	}
-	sqlite3_finalize(st);
+	strbuf_release(&e);
 	return 0;
 }
 
 /* ---- day, track, coverage ----------------------------------------------- */
 
-int report_day_plays(struct report_stmts *c, int64_t day, const struct report_options *opt,
+struct day_fill {
+	struct report_cache *c;
+	const struct report_options *opt;
+	struct report_plays *out;
+	int alloc;
+};
+
+static int day_play(void *arg, const struct store_play_row *r)
+{
+	struct day_fill *f = arg;
+	struct report_plays *out = f->out;
+
+	GROW(out->v, out->n, f->alloc, 64);
+	struct report_play *p = &out->v[out->n++];
+	p->played_ms = r->played_ms;
+	p->kind = xstrdup(r->kind);
+	p->track_id = xstrdup(r->track_id);
+	if (p->track_id[0]) {
+		/* catalog names first, the play's own names as fallback */
+		const struct report_track *t = memo_track(f->c, p->track_id, NULL);
+		p->name = xstrdup(t->name);
+		p->artists = xstrdup(t->artists);
+		p->album = xstrdup(t->album);
+	} else {
+		p->name = xstrdup(r->name);
+		p->artists = xstrdup(r->artist);
+		p->album = xstrdup(r->album);
+	}
+	p->ms_played = r->ms_played;
+	p->skipped = r->skipped;
+	p->sources = r->sources;
+	p->counted = !strcmp(p->kind, "music") && p->track_id[0] &&
+		     (p->ms_played < 0 || p->ms_played >= f->opt->min_ms_played);
+	return 0;
+}
+
+int report_day_plays(struct report_cache *c, int64_t day, const struct report_options *opt,
 		     struct report_plays *out, struct strbuf *err)
 {
-	sqlite3 *db = c->db;
-	sqlite3_stmt *st = fill_stmt(c, 4,
-		"SELECT played_ms, kind, COALESCE(track_id, ''),"
-		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
-		" COALESCE(album_name, ''), ms_played, skipped, sources"
-		" FROM plays WHERE played_ms >= ?1 AND played_ms < ?2 ORDER BY played_ms, id");
-	int rc, alloc = 0;
+	struct day_fill f = { c, opt, out, 0 };
+	struct strbuf e = STRBUF_INIT;
 
 	memset(out, 0, sizeof(*out));
-	sqlite3_bind_int64(st, 1, local_midnight(day));
-	sqlite3_bind_int64(st, 2, local_midnight(day + 1));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		GROW(out->v, out->n, alloc, 64);
-		struct report_play *p = &out->v[out->n++];
-		p->played_ms = sqlite3_column_int64(st, 0);
-		p->kind = col_dup(st, 1);
-		p->track_id = col_dup(st, 2);
-		if (p->track_id[0]) {
-			/* catalog names first, the play's own names as fallback */
-			const struct report_track *t = memo_track(c, p->track_id);
-			p->name = xstrdup(t->name);
-			p->artists = xstrdup(t->artists);
-			p->album = xstrdup(t->album);
-		} else {
-			p->name = col_dup(st, 3);
-			p->artists = col_dup(st, 4);
-			p->album = col_dup(st, 5);
-		}
-		p->ms_played = col_i64(st, 6, -1);
-		p->skipped = (int)col_i64(st, 7, -1);
-		p->sources = sqlite3_column_int(st, 8);
-		p->counted = !strcmp(p->kind, "music") && p->track_id[0] &&
-			     (p->ms_played < 0 || p->ms_played >= opt->min_ms_played);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+	if (store_scan_plays(c->store, local_midnight(day), local_midnight(day + 1),
+			     day_play, &f, &e)) {
+		strbuf_addf(err, "reading plays: %s", e.buf);
+		strbuf_release(&e);
 		report_plays_release(out);
 		return -1;
 	}
+	strbuf_release(&e);
 	return 0;
 }
 
@@ -1190,66 +1112,55 @@ void report_plays_release(struct report_plays *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int report_track(struct report_stmts *c, const char *track_id,
+int report_track(struct report_cache *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err)
 {
-	sqlite3_stmt *st;
-	int alloc = 0;
+	struct store *st = c->store;
+	struct store_section *v;
+	struct store_features f;
+	struct strbuf e = STRBUF_INIT;
+	int in_catalog = 0, n;
 
-	(void)err;
 	memset(out, 0, sizeof(*out));
-	st = fill_stmt(c, 5, "SELECT played_ms FROM plays WHERE track_id = ?1"
-			    " ORDER BY played_ms");
-	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(out->plays_ms, out->nplays, alloc, 64);
-		out->plays_ms[out->nplays++] = sqlite3_column_int64(st, 0);
+	if (store_track_play_times(st, track_id, &out->plays_ms, &out->nplays, &e) ||
+	    store_track_sections(st, track_id, &v, &n, &e)) {
+		strbuf_addf(err, "reading the track '%s': %s", track_id, e.buf);
+		strbuf_release(&e);
+		report_track_page_release(out);
+		return -1;
 	}
-	sqlite3_reset(st);
-	st = fill_stmt(c, 6, "SELECT count(*) FROM tracks WHERE id = ?1");
-	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
-	out->found = out->nplays > 0 ||
-		     (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0);
-	sqlite3_reset(st);
 	/*
-	 * Only known tracks go into the memo, so it holds at most one entry per
-	 * track of the store: ids from a URL are not kept. Remembering every id
-	 * asked for grew the server from 8.5 MB to 159 MB over 400k requests for
-	 * made-up /track-<random>.html pages.
+	 * Only tracks with plays go into the memo, so it holds at most one entry
+	 * per track of the store: ids from a URL are not kept. Remembering every
+	 * id asked for grew the server from 8.5 MB to 159 MB over 400k requests
+	 * for made-up /track-<random>.html pages.
 	 */
-	if (out->found)
-		copy_track(&out->t, memo_track(c, track_id));
+	if (out->nplays > 0)
+		copy_track(&out->t, memo_track(c, track_id, &in_catalog));
 	else
-		fill_track(c, track_id, &out->t);
-
-	st = fill_stmt(c, 7, "SELECT start, duration, loudness, tempo, key, mode"
-			    " FROM sections WHERE track_id = ?1 ORDER BY idx");
-	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
-	alloc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(out->sections, out->nsections, alloc, 16);
-		struct report_section *x = &out->sections[out->nsections++];
-		x->start = sqlite3_column_double(st, 0);
-		x->duration = sqlite3_column_double(st, 1);
-		x->loudness = sqlite3_column_double(st, 2);
-		x->tempo = sqlite3_column_double(st, 3);
-		x->key = sqlite3_column_int(st, 4);
-		x->mode = sqlite3_column_int(st, 5);
+		in_catalog = fill_track(st, track_id, &out->t);
+	out->found = out->nplays > 0 || in_catalog;
+	out->sections = n ? xcalloc((size_t)n, sizeof(*out->sections)) : NULL;
+	for (int i = 0; i < n; i++) {
+		struct report_section *x = &out->sections[i];
+		x->start = v[i].start;
+		x->duration = v[i].duration;
+		x->loudness = v[i].loudness;
+		x->tempo = v[i].tempo;
+		x->key = v[i].key;
+		x->mode = v[i].mode;
 	}
-	sqlite3_reset(st);
-
-	st = fill_stmt(c, 8, "SELECT valence, energy, danceability, tempo, loudness"
-			    " FROM audio_features WHERE track_id = ?1");
-	sqlite3_bind_text(st, 1, track_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	out->nsections = n;
+	free(v);
+	if (store_track_features(st, track_id, &f) > 0) {
 		out->has_features = 1;
-		out->valence = sqlite3_column_double(st, 0);
-		out->energy = sqlite3_column_double(st, 1);
-		out->danceability = sqlite3_column_double(st, 2);
-		out->tempo = sqlite3_column_double(st, 3);
-		out->loudness = sqlite3_column_double(st, 4);
+		out->valence = f.valence;
+		out->energy = f.energy;
+		out->danceability = f.danceability;
+		out->tempo = f.tempo;
+		out->loudness = f.loudness;
 	}
-	sqlite3_reset(st);
+	strbuf_release(&e);
 	return 0;
 }
 
@@ -1261,13 +1172,51 @@ void report_track_page_release(struct report_track_page *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
+struct coverage_fill {
+	struct report_coverage *out;
+	struct slot_cache sc;
+	int alloc;
+};
+
+static int coverage_play(void *arg, int64_t played_ms, int src)
+{
+	struct coverage_fill *f = arg;
+	struct report_coverage *out = f->out;
+	int64_t day;
+	int hour;
+
+	local_slot(&f->sc, played_ms, &day, &hour);
+	int64_t di = day - out->first_day;
+	if (di < 0 || di >= out->ndays)
+		return 0;
+	out->days[di].plays++;
+	out->days[di].api += (src & STORE_SRC_API) != 0;
+	out->days[di].exported += (src & (STORE_SRC_EXPORT | STORE_SRC_ACCOUNT_DATA)) != 0;
+	return 0;
+}
+
+static int coverage_gap(void *arg, const struct store_gap *sg)
+{
+	struct coverage_fill *f = arg;
+	struct report_coverage *out = f->out;
+
+	GROW(out->gaps, out->ngaps, f->alloc, 16);
+	struct report_gap *g = &out->gaps[out->ngaps++];
+	g->account = xstrdup(sg->account);
+	g->from_ms = sg->from_ms;
+	g->to_ms = sg->to_ms;
+	g->detected_ms = sg->detected_ms;
+	g->healed_ms = sg->healed_ms;
+	g->healed_by = xstrdup(sg->healed_by ? sg->healed_by : "");
+	return 0;
+}
+
+int report_coverage(struct store *st, int year, struct report_coverage *out,
 		    struct strbuf *err)
 {
+	struct coverage_fill f = { out, { INT64_MIN, 0, 0, 0, 0 }, 0 };
+	struct strbuf e = STRBUF_INIT;
 	int64_t from, to;
-	struct slot_cache sc = { INT64_MIN, 0, 0, 0, 0 };
-	sqlite3_stmt *st;
-	int rc, alloc = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->year = year;
@@ -1276,45 +1225,14 @@ int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
 	out->days = xcalloc((size_t)out->ndays, sizeof(*out->days));
 	report_year_bounds(year, &from, &to);
 
-	st = db_prepare(db, "SELECT played_ms, sources FROM plays"
-			    " WHERE played_ms >= ?1 AND played_ms < ?2");
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day;
-		int hour, src = sqlite3_column_int(st, 1);
-		local_slot(&sc, sqlite3_column_int64(st, 0), &day, &hour);
-		int64_t di = day - out->first_day;
-		if (di < 0 || di >= out->ndays)
-			continue;
-		out->days[di].plays++;
-		out->days[di].api += (src & SRC_API) != 0;
-		out->days[di].exported += (src & (SRC_EXPORT | SRC_ACCOUNT_DATA)) != 0;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		strbuf_addf(err, "reading plays: %s", sqlite3_errmsg(db));
+	if (store_scan_sources(st, from, to, coverage_play, &f, &e) ||
+	    store_gaps_overlapping(st, from, to, coverage_gap, &f, &e)) {
+		strbuf_addf(err, "reading plays: %s", e.buf);
+		strbuf_release(&e);
 		report_coverage_release(out);
 		return -1;
 	}
-	st = db_prepare(db,
-		"SELECT a.name, g.from_ms, g.to_ms, g.detected_ms, g.healed_ms,"
-		" COALESCE(g.healed_by, '') FROM gaps g JOIN accounts a"
-		" ON a.id = g.account_id WHERE g.to_ms >= ?1 AND g.from_ms < ?2"
-		" ORDER BY g.from_ms, g.id");
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		GROW(out->gaps, out->ngaps, alloc, 16);
-		struct report_gap *g = &out->gaps[out->ngaps++];
-		g->account = col_dup(st, 0);
-		g->from_ms = sqlite3_column_int64(st, 1);
-		g->to_ms = sqlite3_column_int64(st, 2);
-		g->detected_ms = sqlite3_column_int64(st, 3);
-		g->healed_ms = col_i64(st, 4, -1);
-		g->healed_by = col_dup(st, 5);
-	}
-	sqlite3_finalize(st);
+	strbuf_release(&e);
 	return 0;
 }
 

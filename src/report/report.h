@@ -16,10 +16,10 @@
 #ifndef REPORT_REPORT_H
 #define REPORT_REPORT_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
+#include "store/store.h"
 
 #define REPORT_TOP 10
 
@@ -107,39 +107,39 @@ struct report_options {
 	int64_t min_ms_played; /* stats.min_ms_played */
 };
 
-int report_year(sqlite3 *db, int year, const struct report_options *opt,
+int report_year(struct store *st, int year, const struct report_options *opt,
 		struct report_year *out, struct strbuf *err);
 void report_year_release(struct report_year *y);
 /*
- * The same with c's connection, keeping what it reads of the catalog and the
- * display names in c for the next year while the database is unchanged
- * (checked on every call: PRAGMA data_version and the connection's own
- * total_changes). One thread at a time per c; struct report_stmts is below.
+ * The same through c, keeping what it reads of the catalog and the display
+ * names in c for the next year while the store is unchanged (checked on
+ * every call with store_data_version). One thread at a time per c; struct
+ * report_cache is below.
  */
-struct report_stmts;
-int report_year_with(struct report_stmts *c, int year, const struct report_options *opt,
+struct report_cache;
+int report_year_with(struct report_cache *c, int year, const struct report_options *opt,
 		     struct report_year *out, struct strbuf *err);
 
-/* Years with at least one music play, ascending. Returns a new array. */
-int report_years(sqlite3 *db, int **years, int *n, struct strbuf *err);
+/* Years from the first play's to the last play's, ascending. Returns a new array. */
+int report_years(struct store *st, int **years, int *n, struct strbuf *err);
 
 /*
- * Prepared statements kept for one connection, so a renderer asking many
- * small questions (the static site's thousands of track and day pages)
- * prepares each query once. Borrows db; release before closing it.
+ * What reports remember for one store handle between calls, so a renderer
+ * asking many small questions (the static site's thousands of track and
+ * day pages) looks each track's names up once. Borrows st; release before
+ * closing it.
  */
-struct report_stmts {
-	sqlite3 *db;
-	sqlite3_stmt *q[16];
+struct report_cache {
+	struct store *store;
 	void *memo;  /* display names of tracks in the store (bounded by it: ids
 			that are not in the store are never kept) */
 	void *catalog; /* what report_year_with read of the catalog */
 };
 
-void report_stmts_init(struct report_stmts *c, sqlite3 *db);
-void report_stmts_release(struct report_stmts *c);
-/* Forgets remembered names and catalog (call when the database changed). */
-void report_stmts_forget(struct report_stmts *c);
+void report_cache_init(struct report_cache *c, struct store *st);
+void report_cache_release(struct report_cache *c);
+/* Forgets remembered names and catalog (call when the store changed). */
+void report_cache_forget(struct report_cache *c);
 
 /* One play as a day page lists it. */
 struct report_play {
@@ -151,7 +151,7 @@ struct report_play {
 	char *album;
 	int64_t ms_played; /* -1 when unknown */
 	int skipped;       /* -1 when unknown */
-	int sources;
+	int sources;       /* enum store_source bits */
 	int counted;       /* counts in music statistics */
 };
 
@@ -161,7 +161,7 @@ struct report_plays {
 };
 
 /* Every play (all kinds) whose end time falls on local day `day`. */
-int report_day_plays(struct report_stmts *c, int64_t day, const struct report_options *opt,
+int report_day_plays(struct report_cache *c, int64_t day, const struct report_options *opt,
 		     struct report_plays *out, struct strbuf *err);
 void report_plays_release(struct report_plays *p);
 
@@ -181,15 +181,15 @@ struct report_track_page {
 	double valence, energy, danceability, tempo, loudness;
 };
 
-int report_track(struct report_stmts *c, const char *track_id,
+int report_track(struct report_cache *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err);
 void report_track_page_release(struct report_track_page *p);
 
 /* Coverage of one year: per day, which sources saw plays. */
 struct report_coverage_day {
 	int plays;      /* all plays that day, any kind */
-	int api;        /* plays with sources & SRC_API */
-	int exported;   /* plays with sources & (SRC_EXPORT | SRC_ACCOUNT_DATA) */
+	int api;        /* plays with sources & STORE_SRC_API */
+	int exported;   /* plays with sources & (STORE_SRC_EXPORT | STORE_SRC_ACCOUNT_DATA) */
 };
 
 struct report_gap {
@@ -207,7 +207,7 @@ struct report_coverage {
 	int ngaps;
 };
 
-int report_coverage(sqlite3 *db, int year, struct report_coverage *out,
+int report_coverage(struct store *st, int year, struct report_coverage *out,
 		    struct strbuf *err);
 void report_coverage_release(struct report_coverage *c);
 
@@ -219,12 +219,6 @@ void report_coverage_release(struct report_coverage *c);
  */
 int report_better(int plays, int64_t ms, const char *id,
 		  int best_plays, int64_t best_ms, const char *best_id);
-
-/*
- * Sets connection options that make reports fast on a big store: a larger
- * page cache and memory-mapped reads. Harmless to call more than once.
- */
-void report_tune(sqlite3 *db);
 
 /* Local year bounds: [*from, *to) in UTC ms; local day numbers of 1 Jan. */
 void report_year_bounds(int year, int64_t *from_ms, int64_t *to_ms);

@@ -74,6 +74,43 @@ struct store_ops {
 	/* (end of imports) */
 
 	/* ---- reports ---- */
+	int (*read_begin)(struct store *s, struct strbuf *err);
+	void (*read_end)(struct store *s);
+	void (*tune_for_reads)(struct store *s);
+	int (*scan_music)(struct store *s, int64_t from, int64_t to,
+			  int (*fn)(void *, const struct store_music_play *), void *arg,
+			  struct strbuf *err);
+	int (*scan_plays)(struct store *s, int64_t from, int64_t to,
+			  int (*fn)(void *, const struct store_play_row *), void *arg,
+			  struct strbuf *err);
+	int (*scan_sources)(struct store *s, int64_t from, int64_t to,
+			    int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err);
+	int (*play_span)(struct store *s, int64_t *first_ms, int64_t *last_ms,
+			 struct strbuf *err);
+	int (*track_play_times)(struct store *s, const char *track_id, int64_t **v, int *n,
+				struct strbuf *err);
+	int (*any_play_before)(struct store *s, int64_t ms);
+	int (*artist_played_before)(struct store *s, const char *artist_id, int64_t ms);
+	int (*track_names)(struct store *s, const char *track_id,
+			   struct store_track_names *out);
+	int (*play_names)(struct store *s, const char *track_id, char **artist, char **album);
+	char *(*artist_name)(struct store *s, const char *artist_id);
+	char *(*album_cover)(struct store *s, const char *album_id);
+	int (*catalog_scan)(struct store *s, const struct store_catalog_fns *fns,
+			    struct strbuf *err);
+	int (*track_sections)(struct store *s, const char *track_id,
+			      struct store_section **v, int *n, struct strbuf *err);
+	int (*track_features)(struct store *s, const char *track_id,
+			      struct store_features *f);
+	int (*gaps_overlapping)(struct store *s, int64_t from, int64_t to,
+				int (*fn)(void *, const struct store_gap *), void *arg,
+				struct strbuf *err);
+	int (*gaps_list)(struct store *s, const char *account,
+			 int (*fn)(void *, const struct store_gap *), void *arg,
+			 struct strbuf *err);
+	int (*recent_plays)(struct store *s, const char *account, int64_t n,
+			    int (*fn)(void *, const struct store_log_play *), void *arg,
+			    struct strbuf *err);
 	/* (end of reports) */
 };
 

@@ -241,4 +241,129 @@ void store_bulk_end(struct store *s)
 /* (end of imports) */
 
 /* ---- reports ---- */
+int store_read_begin(struct store *s, struct strbuf *err)
+{
+	return s->ops->read_begin(s, err);
+}
+
+void store_read_end(struct store *s)
+{
+	s->ops->read_end(s);
+}
+
+void store_tune_for_reads(struct store *s)
+{
+	s->ops->tune_for_reads(s);
+}
+
+int store_scan_music(struct store *s, int64_t from, int64_t to,
+		     int (*fn)(void *arg, const struct store_music_play *p), void *arg,
+		     struct strbuf *err)
+{
+	return s->ops->scan_music(s, from, to, fn, arg, err);
+}
+
+int store_scan_plays(struct store *s, int64_t from, int64_t to,
+		     int (*fn)(void *arg, const struct store_play_row *p), void *arg,
+		     struct strbuf *err)
+{
+	return s->ops->scan_plays(s, from, to, fn, arg, err);
+}
+
+int store_scan_sources(struct store *s, int64_t from, int64_t to,
+		       int (*fn)(void *arg, int64_t played_ms, int sources), void *arg,
+		       struct strbuf *err)
+{
+	return s->ops->scan_sources(s, from, to, fn, arg, err);
+}
+
+int store_play_span(struct store *s, int64_t *first_ms, int64_t *last_ms,
+		    struct strbuf *err)
+{
+	return s->ops->play_span(s, first_ms, last_ms, err);
+}
+
+int store_track_play_times(struct store *s, const char *track_id, int64_t **v, int *n,
+			   struct strbuf *err)
+{
+	return s->ops->track_play_times(s, track_id, v, n, err);
+}
+
+int store_any_play_before(struct store *s, int64_t ms)
+{
+	return s->ops->any_play_before(s, ms);
+}
+
+int store_artist_played_before(struct store *s, const char *artist_id, int64_t ms)
+{
+	return s->ops->artist_played_before(s, artist_id, ms);
+}
+
+int store_track_names(struct store *s, const char *track_id,
+		      struct store_track_names *out)
+{
+	return s->ops->track_names(s, track_id, out);
+}
+
+void store_track_names_release(struct store_track_names *t)
+{
+	free(t->name);
+	free(t->artists);
+	free(t->album_id);
+	free(t->album);
+	memset(t, 0, sizeof(*t));
+}
+
+int store_play_names(struct store *s, const char *track_id, char **artist, char **album)
+{
+	return s->ops->play_names(s, track_id, artist, album);
+}
+
+char *store_artist_name(struct store *s, const char *artist_id)
+{
+	return s->ops->artist_name(s, artist_id);
+}
+
+char *store_album_cover(struct store *s, const char *album_id)
+{
+	return s->ops->album_cover(s, album_id);
+}
+
+int store_catalog_scan(struct store *s, const struct store_catalog_fns *fns,
+		       struct strbuf *err)
+{
+	return s->ops->catalog_scan(s, fns, err);
+}
+
+int store_track_sections(struct store *s, const char *track_id,
+			 struct store_section **v, int *n, struct strbuf *err)
+{
+	return s->ops->track_sections(s, track_id, v, n, err);
+}
+
+int store_track_features(struct store *s, const char *track_id, struct store_features *f)
+{
+	return s->ops->track_features(s, track_id, f);
+}
+
+int store_gaps_overlapping(struct store *s, int64_t from, int64_t to,
+			   int (*fn)(void *arg, const struct store_gap *g), void *arg,
+			   struct strbuf *err)
+{
+	return s->ops->gaps_overlapping(s, from, to, fn, arg, err);
+}
+
+int store_gaps_list(struct store *s, const char *account,
+		    int (*fn)(void *arg, const struct store_gap *g), void *arg,
+		    struct strbuf *err)
+{
+	return s->ops->gaps_list(s, account, fn, arg, err);
+}
+
+int store_recent_plays(struct store *s, const char *account, int64_t n,
+		       int (*fn)(void *arg, const struct store_log_play *p), void *arg,
+		       struct strbuf *err)
+{
+	return s->ops->recent_plays(s, account, n, fn, arg, err);
+}
 /* (end of reports) */

@@ -456,9 +456,9 @@ void html_year(const struct report_year *y, const struct covers *c,
 static void add_sources(struct strbuf *sb, int src)
 {
 	const char *sep = "";
-	if (src & 1) { strbuf_addstr(sb, "api"); sep = "+"; }
-	if (src & 2) { addf(sb, "%sexport", sep); sep = "+"; }
-	if (src & 4) addf(sb, "%saccount data", sep);
+	if (src & STORE_SRC_API) { strbuf_addstr(sb, "api"); sep = "+"; }
+	if (src & STORE_SRC_EXPORT) { addf(sb, "%sexport", sep); sep = "+"; }
+	if (src & STORE_SRC_ACCOUNT_DATA) addf(sb, "%saccount data", sep);
 }
 
 /*

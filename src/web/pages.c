@@ -12,16 +12,16 @@
 static const char CT_HTML[] = "text/html; charset=utf-8";
 static const char CT_JSON[] = "application/json";
 
-int pages_init(struct pages *p, sqlite3 *db, const char *data_dir,
+int pages_init(struct pages *p, struct store *st, const char *data_dir,
 	       long long min_ms_played, struct strbuf *err)
 {
 	memset(p, 0, sizeof(*p));
-	p->db = db;
+	p->store = st;
 	p->opt.min_ms_played = min_ms_played;
 	covers_init(&p->covers, data_dir);
-	report_stmts_init(&p->stmts, db);
-	report_tune(db);
-	return report_years(db, &p->years, &p->nyears, err);
+	report_cache_init(&p->cache, st);
+	store_tune_for_reads(st);
+	return report_years(st, &p->years, &p->nyears, err);
 }
 
 void pages_release(struct pages *p)
@@ -29,7 +29,7 @@ void pages_release(struct pages *p)
 	if (p->have_year)
 		report_year_release(&p->last);
 	free(p->years);
-	report_stmts_release(&p->stmts);
+	report_cache_release(&p->cache);
 	covers_release(&p->covers);
 	memset(p, 0, sizeof(*p));
 }
@@ -39,9 +39,9 @@ int pages_invalidate(struct pages *p, struct strbuf *err)
 	if (p->have_year)
 		report_year_release(&p->last);
 	p->have_year = 0;
-	report_stmts_forget(&p->stmts);
+	report_cache_forget(&p->cache);
 	free(p->years);
-	return report_years(p->db, &p->years, &p->nyears, err);
+	return report_years(p->store, &p->years, &p->nyears, err);
 }
 
 const struct report_year *pages_year(struct pages *p, int year, struct strbuf *err)
@@ -51,7 +51,7 @@ const struct report_year *pages_year(struct pages *p, int year, struct strbuf *e
 	if (p->have_year)
 		report_year_release(&p->last);
 	p->have_year = 0;
-	if (report_year_with(&p->stmts, year, &p->opt, &p->last, err))
+	if (report_year_with(&p->cache, year, &p->opt, &p->last, err))
 		return NULL;
 	p->have_year = 1;
 	return &p->last;
@@ -170,8 +170,8 @@ static enum page_status render_report(struct pages *p, enum report_kind kind, in
 	} r;
 	struct strbuf err = STRBUF_INIT;
 	enum page_status st = PAGE_OK;
-	int rc = kind == DAY_PLAYS ? report_day_plays(&p->stmts, arg, &p->opt, &r.pl, &err)
-				   : report_coverage(p->db, (int)arg, &r.cv, &err);
+	int rc = kind == DAY_PLAYS ? report_day_plays(&p->cache, arg, &p->opt, &r.pl, &err)
+				   : report_coverage(p->store, (int)arg, &r.cv, &err);
 
 	if (rc) {
 		st = fail(PAGE_ERROR, json, err.buf, out, ctype);
@@ -205,7 +205,7 @@ static enum page_status render_track(struct pages *p, const char *id, int json,
 
 	if (!covers_id_ok(id))
 		return fail(PAGE_BAD_REQUEST, json, "not a track id", out, ctype);
-	if (report_track(&p->stmts, id, &t, &err)) {
+	if (report_track(&p->cache, id, &t, &err)) {
 		st = fail(PAGE_ERROR, json, err.buf, out, ctype);
 		goto out;
 	}

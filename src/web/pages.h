@@ -3,22 +3,20 @@
  * its year/date arguments) to the bytes of a page or an API answer. Keeps
  * the list of years and the last computed year (the calendar and the year in
  * review of one year share one report pass). Not thread-safe: the server
- * serialises calls. pages_init borrows db; pages_release frees the rest.
+ * serialises calls. pages_init borrows st; pages_release frees the rest.
  */
 #ifndef WEB_PAGES_H
 #define WEB_PAGES_H
-
-#include <sqlite3.h>
 
 #include "core/strbuf.h"
 #include "report/report.h"
 #include "web/covers.h"
 
 struct pages {
-	sqlite3 *db;
+	struct store *store;
 	struct covers covers;
 	struct report_options opt;
-	struct report_stmts stmts;
+	struct report_cache cache;
 	int *years;
 	int nyears;
 	int have_year;
@@ -28,7 +26,7 @@ struct pages {
 enum page_status { PAGE_OK = 200, PAGE_BAD_REQUEST = 400, PAGE_NOT_FOUND = 404,
 		   PAGE_ERROR = 500 };
 
-int pages_init(struct pages *p, sqlite3 *db, const char *data_dir,
+int pages_init(struct pages *p, struct store *st, const char *data_dir,
 	       long long min_ms_played, struct strbuf *err);
 void pages_release(struct pages *p);
 /* Forgets cached reports and rereads the years (after the data changed). */

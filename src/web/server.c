@@ -24,7 +24,6 @@
 #include "core/lru.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "store/db.h"
 #include "web/covers.h"
 #include "web/guard.h"
 #include "web/pages.h"
@@ -44,8 +43,7 @@
 struct server {
 	pthread_mutex_t lock;
 	struct pages pages;
-	sqlite3_stmt *q_version;
-	int64_t version;           /* data_version * 2^20 + cover generation */
+	int64_t version;           /* data version * 2^20 + cover generation */
 	atomic_int cover_gen;
 	struct lru cache;          /* key -> struct MHD_Response * */
 	struct guard_rate *rate;
@@ -98,10 +96,7 @@ static void free_response(void *r)
 /* Drops everything cached when the database or the covers changed. */
 static void check_version(struct server *s)
 {
-	int64_t v = 0;
-	if (sqlite3_step(s->q_version) == SQLITE_ROW)
-		v = sqlite3_column_int64(s->q_version, 0);
-	sqlite3_reset(s->q_version);
+	int64_t v = store_data_version(s->pages.store);
 	v = v * (1 << 20) + atomic_load(&s->cover_gen);
 	if (v == s->version)
 		return;
@@ -350,18 +345,18 @@ static void *cover_thread(void *arg)
 	struct strbuf err = STRBUF_INIT;
 	struct http *h = http_new();
 	struct covers cv;
-	struct report_stmts rs; /* the catalog, read once while nothing changes */
-	sqlite3 *db = NULL;
+	struct report_cache rs; /* the catalog, read once while nothing changes */
+	struct store *db = NULL;
 	int64_t seen = -1;
 
 	covers_init(&cv, s->opt->data_dir);
-	if (db_open(s->opt->db_path, &db, &err)) {
+	if (store_open(s->opt->db_path, &db, &err)) {
 		log_warn("serve: covers: %s", err.buf);
 		goto out;
 	}
-	report_stmts_init(&rs, db);
+	report_cache_init(&rs, db);
 	while (!atomic_load(&s->stop)) {
-		int64_t v = db_scalar(db, "PRAGMA data_version");
+		int64_t v = store_data_version(db);
 		if (v != seen) {
 			int *years = NULL, n = 0, added = 0, failed = 0;
 			struct report_options ro = { s->opt->min_ms_played };
@@ -386,8 +381,8 @@ static void *cover_thread(void *arg)
 	}
 out:
 	if (db) {
-		report_stmts_release(&rs);
-		db_close(db);
+		report_cache_release(&rs);
+		store_close(db);
 	}
 	covers_release(&cv);
 	http_free(h);
@@ -454,7 +449,7 @@ static void options_defaults(struct server_options *o)
 		o->header_timeout_s = SERVER_HEADER_TIMEOUT;
 }
 
-int server_run(sqlite3 *db, const struct server_options *opt, struct strbuf *err)
+int server_run(struct store *db, const struct server_options *opt, struct strbuf *err)
 {
 	struct server_options o_copy = *opt, *o = &o_copy;
 	struct server *s = xcalloc(1, sizeof(*s));
@@ -481,7 +476,6 @@ int server_run(sqlite3 *db, const struct server_options *opt, struct strbuf *err
 		goto out;
 	if (pages_init(&s->pages, db, o->data_dir, o->min_ms_played, err))
 		goto out;
-	s->q_version = db_prepare(db, "PRAGMA data_version");
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -538,9 +532,7 @@ out:
 	lru_release(&s->cache);
 	guard_conns_free(s->conns);
 	guard_rate_free(s->rate);
-	if (s->q_version)
-		sqlite3_finalize(s->q_version);
-	if (s->pages.db)
+	if (s->pages.store)
 		pages_release(&s->pages);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -9,16 +9,16 @@
  *
  * Speed: rendered answers are kept in memory per URL (LRU, 32 MB at most,
  * pages that exist only) and reused until the
- * database changes (PRAGMA data_version) or new covers arrive, so a page
+ * store changes (store_data_version) or new covers arrive, so a page
  * request costs a hash lookup. A background thread with its own database
  * connection downloads missing covers.
  */
 #ifndef WEB_SERVER_H
 #define WEB_SERVER_H
 
-#include <sqlite3.h>
-
 #include "core/strbuf.h"
+
+struct store;
 
 struct server_options {
 	const char *listen;     /* "host:port", "[v6]:port"; port 0 = any */
@@ -38,7 +38,7 @@ struct server_options {
 #define SERVER_HEADER_TIMEOUT 10
 
 /* Serves until SIGINT or SIGTERM. 0, or -1 with err filled. */
-int server_run(sqlite3 *db, const struct server_options *o, struct strbuf *err);
+int server_run(struct store *db, const struct server_options *o, struct strbuf *err);
 
 /* Parses a listen address into host and port; 0 or -1. */
 int server_parse_listen(const char *s, char *host, size_t hlen, int *port);

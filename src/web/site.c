@@ -16,7 +16,6 @@
 #include "core/fsutil.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "store/db.h"
 #include "web/api.h"
 #include "web/html.h"
 #include "core/banned.h"
@@ -170,7 +169,7 @@ static int day_page(struct part_job *j, int64_t day, struct strbuf *buf)
 	struct report_plays pl;
 	char name[64], date[16];
 
-	if (report_day_plays(&j->p->stmts, day, &j->p->opt, &pl, &j->err))
+	if (report_day_plays(&j->p->cache, day, &j->p->opt, &pl, &j->err))
 		return -1;
 	for (int k = 0; k < pl.n; k++)
 		idset_add(&j->ids, pl.v[k].track_id);
@@ -313,7 +312,7 @@ int site_write(struct pages *p, const struct site_options *out_o,
 	struct site_options opts = *out_o, *o = &opts;
 	struct idset ids = { 0 };
 	struct pages p2, *pp2 = NULL;
-	sqlite3 *db2 = NULL;
+	struct store *st2 = NULL;
 	char **tracks = NULL, path[256];
 	int64_t *days = NULL;
 	int ntracks = 0, ndays = 0, ret = -1;
@@ -387,9 +386,9 @@ int site_write(struct pages *p, const struct site_options *out_o,
 	if (write_file(o->out_dir, "calendar.json", &cal, stats, err) ||
 	    write_file(o->out_dir, "summary.json", &sum, stats, err))
 		goto out;
-	/* A second connection for the second thread; without it, one thread. */
-	if (o->db_path && ndays > 1 && !db_open(o->db_path, &db2, &tmp)) {
-		if (!pages_init(&p2, db2, o->data_dir, p->opt.min_ms_played, &tmp))
+	/* A second handle for the second thread; without it, one thread. */
+	if (o->db_path && ndays > 1 && !store_open(o->db_path, &st2, &tmp)) {
+		if (!pages_init(&p2, st2, o->data_dir, p->opt.min_ms_played, &tmp))
 			pp2 = &p2;
 		else
 			pages_release(&p2);
@@ -434,8 +433,7 @@ out:
 	strbuf_release(&odir);
 	if (pp2)
 		pages_release(pp2);
-	if (db2)
-		db_close(db2);
+	store_close(st2);
 	free(days);
 	for (size_t i = 0; i < ids.cap; i++)
 		free(ids.v[i]);

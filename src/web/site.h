@@ -9,7 +9,7 @@
  * then the old pages are removed, so a re-run leaves no stale page and a
  * failed run leaves DIR as it was. DIR may be missing, empty or an earlier
  * site; a folder holding anything else is refused. Day and track pages are
- * written by two threads, the second on its own connection (db_path).
+ * written by two threads, the second on its own store handle (db_path).
  */
 #ifndef WEB_SITE_H
 #define WEB_SITE_H
@@ -22,7 +22,7 @@
 struct site_options {
 	const char *out_dir;  /* DIR */
 	int year;       /* 0 = every year */
-	const char *db_path;  /* lets a second thread open its own connection */
+	const char *db_path;  /* the store's url: lets a second thread open its own handle */
 	const char *data_dir; /* for that thread's covers */
 };
 

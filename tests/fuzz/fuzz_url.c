@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include "core/http.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "web/pages.h"
 #include "web/server.h"
 #include "fuzz.h"
 #include "core/banned.h"
 
-static sqlite3 *db;
+static struct store *db;
 static struct pages pages;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -23,7 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (db_open(":memory:", &db, &err) ||
+	if (store_open(":memory:", &db, &err) ||
 	    pages_init(&pages, db, "/nonexistent", 30000, &err))
 		abort();
 	strbuf_release(&err);

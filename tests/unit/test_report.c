@@ -14,24 +14,34 @@
 #include "core/timeutil.h"
 #include "report/report.h"
 #include "store/db.h"
+#include "store/store.h"
 #include "web/api.h"
 #include "web/html.h"
 
 static const struct report_options opt = { 30000 };
 
-static sqlite3 *new_db(const char *sql)
+/* Fixtures are written in SQL on the store's own connection. */
+static void exec_sql(struct store *st, const char *sql)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (db_exec(store_sqlite_db(st), sql, &err))
+		fail_msg("%s", err.buf);
+	strbuf_release(&err);
+}
+
+static struct store *new_db(const char *sql)
 {
 	static char dir[64];
 	char path[128];
 	struct strbuf err = STRBUF_INIT;
-	sqlite3 *db;
+	struct store *db;
 
 	snprintf(dir, sizeof(dir), "/tmp/spinlog-report-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/t.db", dir);
-	assert_int_equal(db_open(path, &db, &err), 0);
-	if (db_exec(db, sql, &err))
-		fail_msg("%s", err.buf);
+	assert_int_equal(store_open(path, &db, &err), 0);
+	exec_sql(db, sql);
 	strbuf_release(&err);
 	return db;
 }
@@ -94,7 +104,7 @@ static void year_numbers(void **state)
 {
 	struct report_year y;
 	struct strbuf err = STRBUF_INIT;
-	sqlite3 *db;
+	struct store *db;
 	(void)state;
 
 	assert_int_equal(time_set_zone("UTC"), 0);
@@ -136,7 +146,7 @@ static void year_numbers(void **state)
 	assert_int_equal(y.heat[2][9], 1);
 	assert_int_equal(y.heat[2][10], 1);
 	report_year_release(&y);
-	db_close(db);
+	store_close(db);
 }
 
 /*
@@ -147,15 +157,15 @@ static void year_numbers(void **state)
 static void kept_catalog(void **state)
 {
 	struct report_year y;
-	struct report_stmts c;
+	struct report_cache c;
 	struct strbuf err = STRBUF_INIT;
-	sqlite3 *db, *other;
+	struct store *db, *other;
 	(void)state;
 
 	assert_int_equal(time_set_zone("UTC"), 0);
 	db = new_db(tiny);
-	assert_int_equal(db_open(sqlite3_db_filename(db, "main"), &other, &err), 0);
-	report_stmts_init(&c, db);
+	assert_int_equal(store_open(store_where(db), &other, &err), 0);
+	report_cache_init(&c, db);
 	for (int pass = 0; pass < 2; pass++) {
 		assert_int_equal(report_year_with(&c, 2025, &opt, &y, &err), 0);
 		assert_int_equal(y.plays, 7);
@@ -168,11 +178,11 @@ static void kept_catalog(void **state)
 	}
 	/* Another connection: t1 gets a new duration and name, A a genre; a 2024
 	 * play of t1 makes A not new in 2025. */
-	assert_int_equal(db_exec(other,
+	exec_sql(other,
 		"UPDATE tracks SET duration_ms = 100000, name = 'One' WHERE id = 't1';"
 		"INSERT INTO artist_genres (artist_id, position, genre) VALUES ('A', 1, 'jazz');"
 		"INSERT INTO plays (account_id, played_ms, track_id, sources)"
-		" VALUES (1, 1718000100000, 't1', 1);", &err), 0);
+		" VALUES (1, 1718000100000, 't1', 1);");
 	assert_int_equal(report_year_with(&c, 2025, &opt, &y, &err), 0);
 	assert_int_equal(y.ms, 970000 - 200000);
 	assert_string_equal(y.tracks[y.days[0].win].name, "One");
@@ -180,18 +190,17 @@ static void kept_catalog(void **state)
 	assert_int_equal(y.ntop_genres, 3);
 	report_year_release(&y);
 	/* The same connection: a play of an uncatalogued track. */
-	assert_int_equal(db_exec(db,
+	exec_sql(db,
 		"INSERT INTO plays (account_id, played_ms, track_id, artist_name, track_name,"
-		" album_name, sources) VALUES (1, 1735990000000, 'tx', 'Xavier', 'Ex', 'Xa', 1);",
-		&err), 0);
+		" album_name, sources) VALUES (1, 1735990000000, 'tx', 'Xavier', 'Ex', 'Xa', 1);");
 	assert_int_equal(report_year_with(&c, 2025, &opt, &y, &err), 0);
 	assert_int_equal(y.plays, 8);
 	assert_int_equal(y.distinct_tracks, 4);
 	assert_int_equal(y.distinct_artists, 3);
 	report_year_release(&y);
-	report_stmts_release(&c);
-	db_close(other);
-	db_close(db);
+	report_cache_release(&c);
+	store_close(other);
+	store_close(db);
 	strbuf_release(&err);
 }
 
@@ -199,7 +208,7 @@ static void dst_days(void **state)
 {
 	struct report_year y;
 	struct strbuf err = STRBUF_INIT;
-	sqlite3 *db;
+	struct store *db;
 	(void)state;
 
 	assert_int_equal(time_set_zone("Europe/Berlin"), 0);
@@ -237,7 +246,7 @@ static void dst_days(void **state)
 	assert_int_equal(report_year(db, 2024, &opt, &y, &err), 0);
 	assert_int_equal(y.plays, 0);
 	report_year_release(&y);
-	db_close(db);
+	store_close(db);
 	time_set_zone("UTC");
 }
 
@@ -246,7 +255,7 @@ static void escaping(void **state)
 	struct report_year y;
 	struct report_plays pl;
 	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
-	sqlite3 *db;
+	struct store *db;
 	int year = 2025;
 	(void)state;
 
@@ -263,8 +272,8 @@ static void escaping(void **state)
 	assert_int_equal(report_year(db, 2025, &opt, &y, &err), 0);
 	html_calendar(&y, NULL, &year, 1, &out);
 	html_year(&y, NULL, &year, 1, &out);
-	struct report_stmts rs;
-	report_stmts_init(&rs, db);
+	struct report_cache rs;
+	report_cache_init(&rs, db);
 	assert_int_equal(report_day_plays(&rs, y.first_day, &opt, &pl, &err), 0);
 	html_day(y.first_day, &pl, &out);
 	assert_null(strstr(out.buf, "<img src=x"));
@@ -280,10 +289,10 @@ static void escaping(void **state)
 	api_calendar(&y, NULL, &out);
 	assert_non_null(strstr(out.buf, "\"name\":\"<img src=x onerror=alert(1)>\""));
 	report_plays_release(&pl);
-	report_stmts_release(&rs);
+	report_cache_release(&rs);
 	report_year_release(&y);
 	strbuf_release(&out);
-	db_close(db);
+	store_close(db);
 }
 
 static void initials(void **state)

@@ -10,6 +10,7 @@
 #include "store/sqlite/collector.h"
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
+#include "store/sqlite/report.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -30,6 +31,7 @@ static void sq_close(struct store *st)
 {
 	struct sqlite_store *s = sqlite_of(st);
 
+	sqr_release(s->report);
 	db_close(s->db);
 	free(s->base.where);
 	free(s);
@@ -114,6 +116,28 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_indexes_off = sq_bulk_indexes_off,
 	.bulk_indexes_on = sq_bulk_indexes_on,
 	.bulk_end = sq_bulk_end,
+	/* ---- reports ---- */
+	.read_begin = sqr_read_begin,
+	.read_end = sqr_read_end,
+	.tune_for_reads = sqr_tune_for_reads,
+	.scan_music = sqr_scan_music,
+	.scan_plays = sqr_scan_plays,
+	.scan_sources = sqr_scan_sources,
+	.play_span = sqr_play_span,
+	.track_play_times = sqr_track_play_times,
+	.any_play_before = sqr_any_play_before,
+	.artist_played_before = sqr_artist_played_before,
+	.track_names = sqr_track_names,
+	.play_names = sqr_play_names,
+	.artist_name = sqr_artist_name,
+	.album_cover = sqr_album_cover,
+	.catalog_scan = sqr_catalog_scan,
+	.track_sections = sqr_track_sections,
+	.track_features = sqr_track_features,
+	.gaps_overlapping = sqr_gaps_overlapping,
+	.gaps_list = sqr_gaps_list,
+	.recent_plays = sqr_recent_plays,
+	/* (end of reports) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -15,6 +15,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	int64_t seen_data_version, seen_changes, version;
 	struct sqlite_bulk *bulk; /* sqlite/import.c: between bulk_begin and _end */
+	struct sqlite_report *report; /* prepared report queries (report.c) */
 };
 
 static inline struct sqlite_store *sqlite_of(struct store *s)
