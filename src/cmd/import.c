@@ -42,9 +42,12 @@ const char cmd_import_usage[] =
 	"to one, nearest first, so a track played twice in a row stays two plays.\n"
 	"See doc/import.md.\n"
 	"\n"
-	"The import is atomic: on bad input (truncated JSON, wrong types, impossible\n"
-	"times, unsafe or oversized ZIP entries) it names the file, record and field,\n"
-	"and writes nothing. Gaps the imported files cover are marked healed.\n";
+	"The import is atomic: on bad input (truncated JSON, wrong types, times not\n"
+	"as Spotify writes them, ids that are not Spotify ids, unsafe or oversized\n"
+	"ZIP entries) it names the file, record and field, and writes nothing; so\n"
+	"does an import that finds no streaming history. Text that is not valid\n"
+	"UTF-8 is kept with U+FFFD in place of each bad sequence, and each field is\n"
+	"named in a warning. Gaps the imported files cover are marked healed.\n";
 
 int cmd_import(int argc, char **argv, struct ctx *ctx)
 {
