@@ -55,7 +55,7 @@ struct job {
 	const struct import_opts *o;
 	uint64_t total;
 	struct strvec *ignored;
-	struct strvec *skipped;  /* "PATH: why", for the folder walk */
+	struct strvec *skipped;  /* "\"PATH\": why", for the folder walk */
 	struct dirid { dev_t dev; ino_t ino; } *dirs; /* folders being walked */
 	size_t ndirs, adirs;
 	atomic_size_t next, done, records;
@@ -236,7 +236,7 @@ static int add_dir(struct job *j, const char *path, const struct stat *st,
 	for (size_t i = 0; i < j->ndirs; i++) {
 		if (j->dirs[i].dev == st->st_dev && j->dirs[i].ino == st->st_ino) {
 			struct strbuf sb = STRBUF_INIT;
-			strbuf_addf(&sb, "%s: a symlink loop (a folder it is "
+			strbuf_addf(&sb, "\"%s\": a symlink loop (a folder it is "
 				    "inside); not read twice", path);
 			strvec_push_nodup(j->skipped, strbuf_detach(&sb, NULL));
 			return 0;
@@ -274,7 +274,7 @@ static int bad_link(struct job *j, const char *path, int e)
 
 	if (lstat(path, &lst) || !S_ISLNK(lst.st_mode))
 		return 0;
-	strbuf_addf(&sb, "%s: %s", path, e == ELOOP ? "a symlink loop"
+	strbuf_addf(&sb, "\"%s\": %s", path, e == ELOOP ? "a symlink loop"
 			: "a symlink to nothing");
 	strvec_push_nodup(j->skipped, strbuf_detach(&sb, NULL));
 	return 1;

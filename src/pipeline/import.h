@@ -162,7 +162,7 @@ struct import_result {
 	size_t files, records, added, merged, dupes;
 	size_t healed;               /* gaps healed */
 	struct strvec ignored;       /* files skipped, by name */
-	struct strvec skipped;       /* "PATH: why" (symlink loops, dangling links) */
+	struct strvec skipped;       /* "\"PATH\": why" (symlink loops, dangling links) */
 	size_t replaced;             /* fields whose invalid text became U+FFFD */
 	struct strvec warnings;      /* the first IMPORT_WARNINGS, "NAME: record N: ..." */
 	char *account;               /* the account imported into */
