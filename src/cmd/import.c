@@ -42,9 +42,12 @@ const char cmd_import_usage[] =
 	"to one, nearest first, so a track played twice in a row stays two plays.\n"
 	"See doc/import.md.\n"
 	"\n"
-	"The import is atomic: on bad input (truncated JSON, wrong types, impossible\n"
-	"times, unsafe or oversized ZIP entries) it names the file, record and field,\n"
-	"and writes nothing. Gaps the imported files cover are marked healed.\n";
+	"The import is atomic: on bad input (truncated JSON, wrong types, times not\n"
+	"as Spotify writes them, ids that are not Spotify ids, unsafe or oversized\n"
+	"ZIP entries) it names the file, record and field, and writes nothing; so\n"
+	"does an import that finds no streaming history. Text that is not valid\n"
+	"UTF-8 is kept with U+FFFD in place of each bad sequence, and each field is\n"
+	"named in a warning. Gaps the imported files cover are marked healed.\n";
 
 int cmd_import(int argc, char **argv, struct ctx *ctx)
 {
@@ -94,12 +97,22 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 	for (size_t i = 0; i < res.ignored.n; i++)
 		fprintf(stderr, "import: ignored \"%s\" (not a streaming history)\n",
 			res.ignored.v[i]);
+	for (size_t i = 0; i < res.skipped.n; i++)
+		fprintf(stderr, "import: skipped %s\n", res.skipped.v[i]);
+	for (size_t i = 0; i < res.warnings.n; i++)
+		fprintf(stderr, "import: warning: %s\n", res.warnings.v[i]);
+	if (res.replaced > res.warnings.n)
+		fprintf(stderr, "import: warning: %zu more fields with invalid "
+			"text replaced with U+FFFD\n", res.replaced - res.warnings.n);
 	printf("%s%zu files, %zu records, %zu new events, %zu merged, "
 	       "%zu duplicates dropped, %zu ignored files",
 	       o.dry_run ? "dry run: " : "", res.files, res.records, res.added,
 	       res.merged, res.dupes, res.ignored.n);
 	if (res.healed)
 		printf(", %zu gaps healed", res.healed);
+	if (res.replaced)
+		printf(", %zu fields with invalid text replaced with U+FFFD",
+		       res.replaced);
 	printf(" (account \"%s\"%s, %.1f s)\n", res.account,
 	       o.dry_run ? ", nothing written" : "",
 	       (double)(time_mono_ms() - t0) / 1000.0);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "pipeline/extract.h"
 #include "core/banned.h"
@@ -56,14 +57,84 @@ static int extract_item(const cJSON *item, size_t i, struct play_row *row,
 	return 0;
 }
 
+/* The \uXXXX at p (p + 4 <= end), or -1. */
+static long hex4(const char *p)
+{
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int h = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/*
+ * Why the text is cleaned before cJSON sees it: cJSON cuts a string at
+ * "\u0000" and fails the whole page on one lone surrogate, where the policy
+ * (core/utf8.h) is U+FFFD for both. Appends json to out with those escapes
+ * rewritten as "\ufffd" and invalid raw UTF-8 replaced; returns the number
+ * of replacements (0: out is a plain copy).
+ */
+static long clean_json_text(const char *json, size_t len, struct strbuf *out)
+{
+	const char *p = json, *end = json + len, *run = json;
+	long n = 0, r;
+
+	while (p < end) {
+		long cp, lo;
+		if (*p != '\\') {
+			p++;
+			continue;
+		}
+		if (end - p < 6 || p[1] != 'u' || (cp = hex4(p + 2)) < 0) {
+			p += p + 1 < end ? 2 : 1; /* another escape: cJSON judges it */
+			continue;
+		}
+		if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 12 && p[6] == '\\' &&
+		    p[7] == 'u' && (lo = hex4(p + 8)) >= 0xdc00 && lo <= 0xdfff) {
+			p += 12;
+			continue;
+		}
+		if (cp && (cp < 0xd800 || cp > 0xdfff)) {
+			p += 6;
+			continue;
+		}
+		strbuf_add(out, run, (size_t)(p - run));
+		strbuf_addstr(out, "\\ufffd");
+		n++;
+		p += 6;
+		run = p;
+	}
+	strbuf_add(out, run, (size_t)(end - run));
+	if (!utf8_valid(out->buf, out->len)) {
+		struct strbuf fixed = STRBUF_INIT;
+		r = utf8_add_replacing(&fixed, out->buf, out->len);
+		n += r > 0 ? r : 0;
+		strbuf_release(out);
+		*out = fixed;
+	}
+	return n;
+}
+
 int extract_page(const char *json, size_t len, struct page_rows *out,
 		 struct strbuf *err)
 {
 	const cJSON *items, *item;
 	size_t i = 0, n;
+	struct strbuf clean = STRBUF_INIT;
+	long replaced;
 
 	memset(out, 0, sizeof(*out));
-	out->doc = cJSON_ParseWithLength(json, len);
+	replaced = clean_json_text(json, len, &clean);
+	out->replaced = (size_t)replaced;
+	out->doc = replaced ? cJSON_ParseWithLength(clean.buf, clean.len)
+			    : cJSON_ParseWithLength(json, len);
+	strbuf_release(&clean);
 	if (!cJSON_IsObject(out->doc)) {
 		strbuf_addstr(err, "recently-played page is not a JSON object");
 		goto fail;

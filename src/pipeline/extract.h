@@ -2,6 +2,8 @@
  * Extract: turns one raw recently-played page (as landed, untouched) into
  * play rows. Pure parsing: no database, no network. The rows borrow from the
  * parsed document, which the page_rows owns; page_rows_release frees it all.
+ * Every string of the document is valid UTF-8 without U+0000: what was not
+ * is replaced with U+FFFD before parsing (core/utf8.h) and counted.
  */
 #ifndef PIPELINE_EXTRACT_H
 #define PIPELINE_EXTRACT_H
@@ -28,6 +30,8 @@ struct page_rows {
 	size_t n;
 	int64_t newest_ms, oldest_ms;  /* 0 when the page is empty */
 	const char *next;         /* borrowed, NULL when absent or null */
+	size_t replaced;          /* "\u0000", lone surrogates and invalid UTF-8
+				     replaced with U+FFFD (core/utf8.h) */
 };
 
 /* Parses a page; on error fills err with what and where, returns -1. */

@@ -37,6 +37,7 @@
 struct task {
 	char *path;          /* the file, or the ZIP holding it */
 	char *name;          /* for messages: path, or zip path:entry */
+	size_t own;          /* ZIP entry: where its own name starts in name */
 	zip_int64_t entry;   /* -1 for a plain file */
 	uint64_t size;
 	int strict;          /* given by name on the command line */
@@ -52,6 +53,9 @@ struct job {
 	const struct import_opts *o;
 	uint64_t total;
 	struct strvec *ignored;
+	struct strvec *skipped;  /* "\"PATH\": why", for the folder walk */
+	struct dirid { dev_t dev; ino_t ino; } *dirs; /* folders being walked */
+	size_t ndirs, adirs;
 	atomic_size_t next, done, records;
 	atomic_int failed;
 	struct import_pool pools[THREADS];
@@ -180,7 +184,12 @@ static int add_zip(struct job *j, const char *path, struct strbuf *err)
 			strbuf_release(&name);
 			goto out;
 		}
-		add_task(j, path, name.buf, i, zs.size, 0);
+		{
+			const char *own = strrchr(zs.name, '/');
+			own = own ? own + 1 : zs.name;
+			add_task(j, path, name.buf, i, zs.size, 0)->own =
+				strlen(base) + 1 + (size_t)(own - zs.name);
+		}
 		strbuf_release(&name);
 	}
 	ret = 0;
@@ -209,14 +218,29 @@ static int cmp_str(const void *a, const void *b)
 static int add_path(struct job *j, const char *path, int top,
 		    struct strbuf *err);
 
-static int add_dir(struct job *j, const char *path, struct strbuf *err)
+/*
+ * Walks a folder in name order. A folder already being walked further up
+ * (a symlink loop such as "sub/up -> ..") is skipped with a note, not
+ * walked again until the path is too long.
+ */
+static int add_dir(struct job *j, const char *path, const struct stat *st,
+		   struct strbuf *err)
 {
-	DIR *d = opendir(path);
+	DIR *d;
 	struct dirent *de;
 	struct strvec names = STRVEC_INIT;
 	int ret = 0;
 
-	if (!d) {
+	for (size_t i = 0; i < j->ndirs; i++) {
+		if (j->dirs[i].dev == st->st_dev && j->dirs[i].ino == st->st_ino) {
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_addf(&sb, "\"%s\": a symlink loop (a folder it is "
+				    "inside); not read twice", path);
+			strvec_push_nodup(j->skipped, strbuf_detach(&sb, NULL));
+			return 0;
+		}
+	}
+	if (!(d = opendir(path))) {
 		strbuf_addf(err, "%s: cannot read the folder: %s", path,
 			    strerror(errno));
 		return -1;
@@ -227,13 +251,31 @@ static int add_dir(struct job *j, const char *path, struct strbuf *err)
 	closedir(d);
 	if (names.n)
 		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	ALLOC_GROW(j->dirs, j->ndirs + 1, j->adirs);
+	j->dirs[j->ndirs].dev = st->st_dev;
+	j->dirs[j->ndirs++].ino = st->st_ino;
 	for (size_t i = 0; i < names.n && !ret; i++) {
 		char *p = fs_join(path, names.v[i]);
 		ret = add_path(j, p, 0, err);
 		free(p);
 	}
+	j->ndirs--;
 	strvec_clear(&names);
 	return ret;
+}
+
+/* Inside a folder, a symlink that leads nowhere is skipped with a note. */
+static int bad_link(struct job *j, const char *path, int e)
+{
+	struct stat lst;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (lstat(path, &lst) || !S_ISLNK(lst.st_mode))
+		return 0;
+	strbuf_addf(&sb, "\"%s\": %s", path, e == ELOOP ? "a symlink loop"
+			: "a symlink to nothing");
+	strvec_push_nodup(j->skipped, strbuf_detach(&sb, NULL));
+	return 1;
 }
 
 static int add_path(struct job *j, const char *path, int top,
@@ -242,11 +284,13 @@ static int add_path(struct job *j, const char *path, int top,
 	struct stat st;
 
 	if (stat(path, &st)) {
+		if (!top && bad_link(j, path, errno))
+			return 0;
 		strbuf_addf(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode))
-		return add_dir(j, path, err);
+		return add_dir(j, path, &st, err);
 	if (!S_ISREG(st.st_mode)) {
 		if (top) {
 			strbuf_addf(err, "%s: not a file or folder", path);
@@ -393,6 +437,7 @@ static void *worker_main(void *arg)
 		r = t->entry < 0 ? read_plain(w, t, &len) : read_entry(w, t, &len);
 		if (!r) {
 			t->f.keep_network = j->o->keep_network;
+			t->f.own_name = t->entry < 0 ? NULL : t->name + t->own;
 			r = import_parse_buffer(t->name, w->buf, len, t->strict,
 						w->pool, &t->f, &t->err);
 		}
@@ -523,19 +568,53 @@ static void src_count(void *arg, struct import_result *res)
 	struct job *j = arg;
 
 	res->files = 0;
+	res->replaced = 0;
+	strvec_clear(&res->warnings);
 	for (size_t i = 0; i < j->ntasks; i++) {
-		if (j->tasks[i].status == 1)
+		const struct import_file *f = &j->tasks[i].f;
+		if (j->tasks[i].status == 1) {
 			strvec_push(&res->ignored, j->tasks[i].name);
-		else
-			res->files++;
+			continue;
+		}
+		res->files++;
+		res->replaced += f->replaced;
+		for (size_t k = 0; k < f->warnings.n; k++)
+			if (res->warnings.n < IMPORT_WARNINGS)
+				strvec_push(&res->warnings, f->warnings.v[k]);
 	}
 }
 
 void import_result_release(struct import_result *r)
 {
 	strvec_clear(&r->ignored);
+	strvec_clear(&r->skipped);
+	strvec_clear(&r->warnings);
 	free(r->account);
 	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * An import that finds no plays at all is an error, not "0 records": an
+ * empty ZIP or folder, a ZIP of the wrong package, files holding "[]".
+ */
+static int no_history(struct job *j, char **paths, int npaths,
+		      const struct import_result *res, struct strbuf *err)
+{
+	size_t empty = 0;
+
+	for (size_t i = 0; i < j->ntasks; i++) {
+		if (j->tasks[i].status == 0 && j->tasks[i].f.n)
+			return 0;
+		empty += j->tasks[i].status == 0;
+	}
+	strbuf_addstr(err, "no streaming history found in ");
+	for (int i = 0; i < npaths; i++)
+		strbuf_addf(err, "%s\"%s\"", i ? ", " : "", paths[i]);
+	strbuf_addf(err, " (looked for endsong_N.json, Streaming_History_Audio_*"
+		    ".json, Streaming_History_Video_*.json and StreamingHistory*"
+		    ".json; %zu with no plays, %zu other files ignored)", empty,
+		    res->ignored.n);
+	return -1;
 }
 
 /* The big first import of an account: 0 done, -1 failed, 1 take the other path. */
@@ -551,6 +630,8 @@ static int run_streaming(struct store *s, struct job *j, struct threads *th,
 		if (pr && !r) /* cannot happen: every file was read */
 			r = -1;
 		strbuf_release(&perr);
+		if (!r && no_history(j, src->paths, src->npaths, res, err))
+			r = -1;
 	}
 	return r;
 }
@@ -569,6 +650,7 @@ static void job_release(struct job *j, struct threads *th)
 		import_file_release(&j->tasks[i].f);
 	}
 	free(j->tasks);
+	free(j->dirs);
 	for (int i = 0; i < THREADS; i++) {
 		import_pool_release(&j->pools[i]);
 		import_pools[i + 1] = NULL;
@@ -589,6 +671,7 @@ int import_run(struct store *s, const struct import_opts *o, char **paths,
 	memset(&th, 0, sizeof(th));
 	j.o = o;
 	j.ignored = &res->ignored;
+	j.skipped = &res->skipped;
 	for (int i = 0; i < THREADS; i++) {
 		import_pool_init(&j.pools[i], (unsigned)i + 1);
 		import_pools[i + 1] = &j.pools[i];
@@ -611,6 +694,8 @@ int import_run(struct store *s, const struct import_opts *o, char **paths,
 		goto out;
 	log_debug("import: parsed in %lld ms", (long long)(time_mono_ms() - t0));
 	src_count(&j, res);
+	if (no_history(&j, paths, npaths, res, err))
+		goto out;
 	ret = import_write_merging(s, &src, o, res, err);
 out:
 	job_release(&j, &th);

@@ -71,11 +71,16 @@ struct import_pool {
 	uint32_t *tab;    /* open addressing: offsets, 0 = empty */
 	size_t tabsize, count;
 	unsigned index;   /* which pool: the top bits of ids */
+	unsigned max_chunks; /* IMPORT_CHUNKS (lower in tests) */
+	int full;         /* a string did not fit: the import must stop */
 };
 
 void import_pool_init(struct import_pool *p, unsigned index);
 void import_pool_release(struct import_pool *p);
-/* Interns s[0..len); returns its id (never 0). */
+/*
+ * Interns s[0..len); returns its id, or 0 (and sets p->full) when the pool
+ * has no room left. Never aborts: the caller says which limit was hit.
+ */
 uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len);
 /* Each string is stored after its 16-bit length (strings are capped at 64 KB). */
 /* The pools ids resolve against (set by whoever owns them). */
@@ -103,9 +108,15 @@ struct import_limits {
 	unsigned max_ratio;  /* uncompressed/compressed for a ZIP entry */
 };
 
+/* Messages about replaced text kept per file (the rest are counted). */
+#define IMPORT_FILE_WARNINGS 5
+
 /* One parsed file. */
 struct import_file {
 	int keep_network;    /* in: keep ip_addr and user agent */
+	const char *own_name; /* in: the file's own name, which says its format
+				 (a ZIP entry's name after its last '/'); NULL:
+				 the parser's name after its last '/' */
 	char *name;          /* as shown in messages: path, or zip:entry */
 	int format;          /* enum import_format */
 	int kind;            /* the file's kind (account data), or -1 */
@@ -113,6 +124,8 @@ struct import_file {
 	size_t n, alloc;
 	size_t records;
 	int64_t min_ms, max_ms; /* time range covered, max includes precision */
+	size_t replaced;     /* fields whose invalid text became U+FFFD */
+	struct strvec warnings; /* the first IMPORT_FILE_WARNINGS of them */
 };
 
 /*
@@ -141,11 +154,16 @@ struct import_opts {
 	struct import_limits limits;
 };
 
+#define IMPORT_WARNINGS 20
+
 struct import_result {
 	int64_t import_id;
 	size_t files, records, added, merged, dupes;
 	size_t healed;               /* gaps healed */
 	struct strvec ignored;       /* files skipped, by name */
+	struct strvec skipped;       /* "\"PATH\": why" (symlink loops, dangling links) */
+	size_t replaced;             /* fields whose invalid text became U+FFFD */
+	struct strvec warnings;      /* the first IMPORT_WARNINGS, "NAME: record N: ..." */
 	char *account;               /* the account imported into */
 };
 

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/ids.h"
 #include "core/timeutil.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "pipeline/import.h"
 #include "store/db.h"
@@ -66,6 +68,7 @@ void import_pool_init(struct import_pool *p, unsigned index)
 {
 	memset(p, 0, sizeof(*p));
 	p->index = index;
+	p->max_chunks = IMPORT_CHUNKS;
 	p->chunk[0] = xmalloc(CHUNK);
 	p->chunk[0][0] = '\0';
 	p->len = 1; /* offset 0 is never a string */
@@ -130,8 +133,11 @@ uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 		c++;
 		p->len = c << IMPORT_CHUNK_SHIFT;
 	}
-	if (c >= IMPORT_CHUNKS)
-		abort(); /* a gigabyte of distinct strings: beyond the caps */
+	if (c >= p->max_chunks) { /* a gigabyte of distinct strings */
+		p->full = 1;
+		p->len = (size_t)p->max_chunks << IMPORT_CHUNK_SHIFT;
+		return 0;
+	}
 	if (!p->chunk[c])
 		p->chunk[c] = xmalloc(CHUNK);
 	dst = p->chunk[c] + (p->len & (CHUNK - 1));
@@ -151,6 +157,7 @@ void import_file_release(struct import_file *f)
 {
 	free(f->name);
 	free(f->ev);
+	strvec_clear(&f->warnings);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -174,10 +181,15 @@ uint64_t import_event_namekey(const struct import_event *e)
 
 enum jtype { J_NONE, J_STR, J_NUM, J_TRUE, J_FALSE, J_NULL, J_NESTED };
 
+#define NO_DEC ((size_t)-1)
+
 struct jval {
 	int type;
-	const char *s; /* J_STR: decoded bytes (not terminated) */
+	const char *s; /* J_STR: the value's bytes, valid UTF-8 (not terminated) */
 	size_t len;
+	size_t dec;    /* J_STR: offset of the bytes in scan.dec, or NO_DEC when
+			  s points into the file (no escapes, valid UTF-8) */
+	unsigned repl; /* J_STR: characters replaced with U+FFFD */
 	int64_t num;
 	int integral;  /* J_NUM without fraction or exponent, no overflow */
 	const char *raw; /* start of the value in the file, for messages */
@@ -221,8 +233,13 @@ static unsigned key_slot(const char *k, size_t len)
 			  (len > 4 ? (unsigned char)k[len / 2] : 0)) & (KTAB - 1);
 }
 
+/* Bytes a string takes as they are: ASCII from 0x20 but '"' and '\\'. */
+static unsigned char plain_byte[256];
+
 static void key_tab_build(void)
 {
+	for (int c = 0x20; c < 0x80; c++)
+		plain_byte[c] = c != '"' && c != '\\';
 	memset(key_tab, -1, sizeof(key_tab));
 	for (int i = 0; i < K_N; i++) {
 		unsigned j = key_slot(key_names[i], strlen(key_names[i]));
@@ -254,13 +271,22 @@ static int key_lookup(const char *k, size_t len)
 	return -1;
 }
 
+/*
+ * Why one buffer per record: a string with escapes (or invalid UTF-8) is
+ * decoded, and every decoded value of a record must stay readable until the
+ * record has become an event. Each decoded string is appended to dec, and a
+ * value refers to it by offset while the record is read (dec may move as it
+ * grows); the offsets become pointers once the record is complete. Strings
+ * without escapes and with valid UTF-8 (nearly all) point into the file.
+ */
 struct scan {
 	const char *start, *p, *end;
 	const char *name;
 	size_t rec;
+	int key;        /* the known key whose value is being read, or -1 */
 	struct strbuf *err;
-	struct strbuf scratch[2]; /* decoded strings with escapes */
-	int which;
+	struct strbuf dec; /* this record's decoded strings */
+	struct import_file *out;
 };
 
 static void skip_ws(struct scan *s)
@@ -273,12 +299,14 @@ static void skip_ws(struct scan *s)
 static int syntax(struct scan *s, const char *what)
 {
 	strbuf_reset(s->err);
+	strbuf_addf(s->err, "%s: record %zu: ", s->name, s->rec);
+	if (s->key >= 0 && s->p < s->end)
+		strbuf_addf(s->err, "\"%s\": ", key_names[s->key]);
 	if (s->p >= s->end)
-		strbuf_addf(s->err, "%s: record %zu: the file ends in the middle "
-			    "of a record (truncated JSON?)", s->name, s->rec);
+		strbuf_addstr(s->err, "the file ends in the middle of a record "
+			      "(truncated JSON?)");
 	else
-		strbuf_addf(s->err, "%s: record %zu: %s at byte %zu (not valid "
-			    "JSON)", s->name, s->rec, what,
+		strbuf_addf(s->err, "%s at byte %zu (not valid JSON)", what,
 			    (size_t)(s->p - s->start));
 	return -1;
 }
@@ -294,114 +322,144 @@ static int hexval(int c)
 	return -1;
 }
 
-static int read_hex4(struct scan *s, unsigned *out)
+/* Reads the XXXX of "\uXXXX" at p (without moving), -1 when not hex. */
+static long hex4_at(const struct scan *s, const char *p)
 {
 	unsigned v = 0;
-	if (s->end - s->p < 4)
+	if (s->end - p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval((unsigned char)s->p[i]);
+		int h = hexval((unsigned char)p[i]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + (unsigned)h;
 	}
+	return (long)v;
+}
+
+/*
+ * After "\u": decodes one escape (a surrogate pair is one), appending UTF-8
+ * to dec. U+0000 and lone surrogates become U+FFFD (core/utf8.h) and count
+ * in *repl; a high surrogate not followed by a low one leaves the next
+ * escape to be read on its own.
+ */
+static int unicode_escape(struct scan *s, unsigned *repl)
+{
+	long cp = hex4_at(s, s->p), lo;
+
+	if (cp < 0)
+		return syntax(s, "a bad \\u escape");
 	s->p += 4;
-	*out = v;
+	if (cp >= 0xd800 && cp < 0xdc00 && s->end - s->p >= 6 &&
+	    s->p[0] == '\\' && s->p[1] == 'u' &&
+	    (lo = hex4_at(s, s->p + 2)) >= 0xdc00 && lo <= 0xdfff) {
+		s->p += 6;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+	}
+	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff))
+		(*repl)++;
+	utf8_add_cp(&s->dec, (uint32_t)cp);
 	return 0;
 }
 
-static void put_utf8(struct strbuf *sb, unsigned cp)
+/*
+ * The slow path of scan_string, at the first byte it could not take as it
+ * is (an escape, or a byte >= 0x80 that starts no valid UTF-8): decodes into
+ * dec, replacing invalid UTF-8 with U+FFFD.
+ */
+static int decode_string(struct scan *s, const char *from, struct jval *v)
 {
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	strbuf_add(sb, b, n);
-}
+	size_t mark = s->dec.len;
+	const char *q;
 
-/* At the opening quote. Leaves a pointer/length to the decoded bytes. */
-static int scan_string(struct scan *s, const char **out, size_t *outlen)
-{
-	const char *q = ++s->p;
-	struct strbuf *sb;
-
-	while (q < s->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-		q++;
-	if (q < s->end && *q == '"') {
-		*out = s->p;
-		*outlen = (size_t)(q - s->p);
-		s->p = q + 1;
-		return 0;
-	}
-	sb = &s->scratch[s->which];
-	s->which ^= 1;
-	strbuf_reset(sb);
-	strbuf_add(sb, s->p, (size_t)(q - s->p));
-	s->p = q;
+	v->repl = 0;
+	strbuf_add(&s->dec, from, (size_t)(s->p - from));
 	while (s->p < s->end) {
 		unsigned char c = (unsigned char)*s->p;
+		long r;
 		if (c == '"') {
 			s->p++;
-			*out = sb->buf;
-			*outlen = sb->len;
+			v->dec = mark;
+			v->s = s->dec.buf + mark;
+			v->len = s->dec.len - mark;
 			return 0;
 		}
 		if (c < 0x20)
 			return syntax(s, "a control character inside a string");
 		if (c != '\\') {
-			strbuf_addch(sb, c);
-			s->p++;
+			q = s->p;
+			while (q < s->end && *q != '"' && *q != '\\' &&
+			       (unsigned char)*q >= 0x20)
+				q++;
+			r = utf8_add_replacing(&s->dec, s->p, (size_t)(q - s->p));
+			v->repl += r > 0 ? (unsigned)r : 0;
+			s->p = q;
 			continue;
 		}
 		if (++s->p >= s->end)
 			break;
 		c = (unsigned char)*s->p++;
 		switch (c) {
-		case '"': case '\\': case '/':
-			strbuf_addch(sb, c);
+		case '"': case '\\': case '/': strbuf_addch(&s->dec, c); break;
+		case 'b': strbuf_addch(&s->dec, '\b'); break;
+		case 'f': strbuf_addch(&s->dec, '\f'); break;
+		case 'n': strbuf_addch(&s->dec, '\n'); break;
+		case 'r': strbuf_addch(&s->dec, '\r'); break;
+		case 't': strbuf_addch(&s->dec, '\t'); break;
+		case 'u':
+			if (unicode_escape(s, &v->repl))
+				return -1;
 			break;
-		case 'b': strbuf_addch(sb, '\b'); break;
-		case 'f': strbuf_addch(sb, '\f'); break;
-		case 'n': strbuf_addch(sb, '\n'); break;
-		case 'r': strbuf_addch(sb, '\r'); break;
-		case 't': strbuf_addch(sb, '\t'); break;
-		case 'u': {
-			unsigned cp, lo;
-			if (read_hex4(s, &cp))
-				return syntax(s, "a bad \\u escape");
-			if (cp >= 0xd800 && cp < 0xdc00 && s->end - s->p >= 6 &&
-			    s->p[0] == '\\' && s->p[1] == 'u') {
-				s->p += 2;
-				if (read_hex4(s, &lo) || lo < 0xdc00 || lo > 0xdfff)
-					return syntax(s, "a bad surrogate pair");
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			}
-			put_utf8(sb, cp);
-			break;
-		}
 		default:
 			s->p--;
 			return syntax(s, "a bad escape in a string");
 		}
 	}
 	return syntax(s, "an unterminated string");
+}
+
+/*
+ * At the opening quote; fills v with the string's bytes. The fast path
+ * takes a string as it is in the file: plain ASCII one table look-up a byte,
+ * a byte >= 0x80 checked as the start of a UTF-8 sequence. Measured with
+ * callgrind on 75,000 generated records (57 MB): the parser before UTF-8
+ * checks 1.072 G instructions, with three compares a byte 1.234 G, with
+ * the table 1.049 G.
+ */
+static int scan_string(struct scan *s, struct jval *v)
+{
+	const char *q = ++s->p;
+
+	for (;;) {
+		size_t n;
+		while (q < s->end && plain_byte[(unsigned char)*q])
+			q++;
+		if (q >= s->end || (unsigned char)*q < 0x80)
+			break;
+		/* two-byte sequences (Latin, Greek, Cyrillic) without a call */
+		if ((unsigned char)*q >= 0xc2 && (unsigned char)*q < 0xe0 &&
+		    q + 1 < s->end && ((unsigned char)q[1] & 0xc0) == 0x80) {
+			q += 2;
+			continue;
+		}
+		n = utf8_seq_len((const unsigned char *)q, (size_t)(s->end - q));
+		if (!n)
+			break;
+		q += n;
+	}
+	if (q < s->end && *q == '"') {
+		v->s = s->p;
+		v->len = (size_t)(q - s->p);
+		v->dec = NO_DEC;
+		v->repl = 0;
+		s->p = q + 1;
+		return 0;
+	}
+	{
+		const char *from = s->p;
+		s->p = q;
+		return decode_string(s, from, v);
+	}
 }
 
 static int scan_number(struct scan *s, struct jval *v)
@@ -416,6 +474,10 @@ static int scan_number(struct scan *s, struct jval *v)
 	}
 	if (p >= s->end || *p < '0' || *p > '9')
 		return syntax(s, "an unexpected character");
+	if (*p == '0' && p + 1 < s->end && p[1] >= '0' && p[1] <= '9') {
+		s->p = p;
+		return syntax(s, "a number with a leading zero");
+	}
 	while (p < s->end && *p >= '0' && *p <= '9') {
 		if (n > (UINT64_C(1) << 62))
 			over = 1;
@@ -464,10 +526,11 @@ static int skip_nested(struct scan *s)
 	while (s->p < s->end) {
 		char c = *s->p;
 		if (c == '"') {
-			const char *o;
-			size_t l;
-			if (scan_string(s, &o, &l))
+			struct jval tmp;
+			size_t mark = s->dec.len;
+			if (scan_string(s, &tmp))
 				return -1;
+			strbuf_setlen(&s->dec, mark);
 			continue;
 		}
 		s->p++;
@@ -488,7 +551,7 @@ static int scan_value(struct scan *s, struct jval *v)
 	switch (*s->p) {
 	case '"':
 		v->type = J_STR;
-		return scan_string(s, &v->s, &v->len);
+		return scan_string(s, v);
 	case 't':
 		return scan_word(s, "true", J_TRUE, v);
 	case 'f':
@@ -508,10 +571,28 @@ static int scan_value(struct scan *s, struct jval *v)
 
 struct rec {
 	struct jval v[K_N];
-	int unknown_keys;
 	int nested;
-	char first_unknown[48];
 };
+
+/*
+ * Appends up to 40 bytes of a value for a message: whole UTF-8 characters,
+ * control characters (and any byte of a raw value outside printable ASCII)
+ * shown as '?', so a message stays one line of text.
+ */
+static void add_excerpt(struct strbuf *sb, const char *p, size_t len, int raw)
+{
+	size_t n = len > 40 ? 40 : len;
+	if (!raw)
+		while (n < len && n && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		strbuf_addch(sb, c < 0x20 || c == 0x7f || (raw && c >= 0x80)
+					 ? '?' : c);
+	}
+	if (n < len)
+		strbuf_addstr(sb, "…");
+}
 
 static int fail_field(struct scan *s, int key, const char *what,
 		      const struct jval *v)
@@ -520,17 +601,33 @@ static int fail_field(struct scan *s, int key, const char *what,
 	strbuf_addf(s->err, "%s: record %zu: \"%s\" %s", s->name, s->rec,
 		    key_names[key], what);
 	if (v && v->type == J_STR) {
-		size_t n = v->len > 40 ? 40 : v->len;
-		strbuf_addf(s->err, " (\"%.*s%s\")", (int)n, v->s,
-			    v->len > 40 ? "…" : "");
+		strbuf_addstr(s->err, " (\"");
+		add_excerpt(s->err, v->s, v->len, 0);
+		strbuf_addstr(s->err, "\")");
 	} else if (v && v->raw) {
 		size_t n = 0;
 		while (v->raw + n < s->end && n < 40 && v->raw[n] != ',' &&
 		       v->raw[n] != '\n' && v->raw[n] != '}')
 			n++;
-		strbuf_addf(s->err, " (%.*s)", (int)n, v->raw);
+		strbuf_addstr(s->err, " (");
+		add_excerpt(s->err, v->raw, n, 1);
+		strbuf_addstr(s->err, ")");
 	}
 	return -1;
+}
+
+/* Reads one key at '"' and looks it up; its decoded bytes are dropped. */
+static int scan_key(struct scan *s, int *key)
+{
+	struct jval k;
+	size_t mark = s->dec.len;
+
+	if (scan_string(s, &k))
+		return -1;
+	*key = key_lookup(k.s, k.len);
+	if (s->dec.len != mark) /* only keys with escapes were decoded */
+		strbuf_setlen(&s->dec, mark);
+	return 0;
 }
 
 /* Reads one object into r; at '{'. */
@@ -538,8 +635,8 @@ static int scan_record(struct scan *s, struct rec *r)
 {
 	for (int i = 0; i < K_N; i++)
 		r->v[i].type = J_NONE;
-	r->unknown_keys = 0;
 	r->nested = 0;
+	strbuf_reset(&s->dec);
 	s->p++;
 	skip_ws(s);
 	if (s->p < s->end && *s->p == '}') {
@@ -547,23 +644,17 @@ static int scan_record(struct scan *s, struct rec *r)
 		return 0;
 	}
 	for (;;) {
-		const char *k;
-		size_t klen;
 		int key;
 		struct jval tmp, *v;
+		size_t mark = s->dec.len;
 
 		skip_ws(s);
+		s->key = -1;
 		if (s->p >= s->end || *s->p != '"')
 			return syntax(s, "a key was expected");
-		if (scan_string(s, &k, &klen))
+		if (scan_key(s, &key))
 			return -1;
-		key = key_lookup(k, klen);
-		if (key < 0 && !r->unknown_keys++) {
-			size_t n = klen < sizeof(r->first_unknown) - 1
-					   ? klen : sizeof(r->first_unknown) - 1;
-			memcpy(r->first_unknown, k, n);
-			r->first_unknown[n] = '\0';
-		}
+		s->key = key;
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != ':')
 			return syntax(s, "':' was expected");
@@ -571,8 +662,11 @@ static int scan_record(struct scan *s, struct rec *r)
 		v = key >= 0 ? &r->v[key] : &tmp;
 		if (scan_value(s, v))
 			return -1;
+		if (key < 0 && s->dec.len != mark)
+			strbuf_setlen(&s->dec, mark);
 		if (v->type == J_NESTED)
 			r->nested++;
+		s->key = -1;
 		skip_ws(s);
 		if (s->p >= s->end)
 			return syntax(s, "the record is not closed");
@@ -582,10 +676,16 @@ static int scan_record(struct scan *s, struct rec *r)
 		}
 		if (*s->p == '}') {
 			s->p++;
-			return 0;
+			break;
 		}
 		return syntax(s, "',' or '}' was expected");
 	}
+	/* dec has stopped growing: the offsets become pointers */
+	if (s->dec.len)
+		for (int i = 0; i < K_N; i++)
+			if (r->v[i].type == J_STR && r->v[i].dec != NO_DEC)
+				r->v[i].s = s->dec.buf + r->v[i].dec;
+	return 0;
 }
 
 /* What a first record looks like: extended, account data, or neither. */
@@ -634,7 +734,7 @@ static int name_has_prefix_num(const char *b, const char *prefix)
 static int classify_name(const char *name, int *kind, int *video)
 {
 	const char *b = strrchr(name, '/');
-	b = b ? b + 1 : name;
+	b = b ? b + 1 : name; /* a ZIP entry's own name comes in own_name */
 	*kind = -1;
 	*video = 0;
 	if (name_has_prefix_num(b, "endsong_"))
@@ -669,45 +769,62 @@ static int plausible(int64_t ms, int64_t now)
 	return ms >= y2006 && ms <= now + 86400000LL;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" fast, anything else through time_parse_iso. */
-static int parse_time(const char *s, size_t len, int64_t *ms)
+/*
+ * The two timestamp formats Spotify writes, and nothing else: "ts" of the
+ * extended history is "YYYY-MM-DDTHH:MM:SSZ", "endTime" of account data is
+ * "YYYY-MM-DD HH:MM" (both UTC). Seconds go to 59: Spotify writes no leap
+ * seconds, and a 60 would silently become the next minute.
+ */
+static int parse_time(const char *s, size_t len, int seconds, int64_t *ms)
 {
-	char tmp[40];
-	if (len == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' &&
-	    s[13] == ':' && s[16] == ':' && s[19] == 'Z') {
-		int d[14], k = 0;
-		static const int pos[14] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12,
-					     14, 15, 17, 18 };
-		static const int mdays[12] = { 31, 29, 31, 30, 31, 30,
-					       31, 31, 30, 31, 30, 31 };
-		int y, mo, da, h, mi, se;
-		for (k = 0; k < 14; k++) {
-			char c = s[pos[k]];
-			if (c < '0' || c > '9')
-				return -1;
-			d[k] = c - '0';
-		}
-		y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-		mo = d[4] * 10 + d[5];
-		da = d[6] * 10 + d[7];
-		h = d[8] * 10 + d[9];
-		mi = d[10] * 10 + d[11];
-		se = d[12] * 10 + d[13];
-		if (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] ||
-		    h > 23 || mi > 59 || se > 60)
-			return -1;
-		if (mo == 2 && da == 29 &&
-		    !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-			return -1;
-		*ms = ((time_days_from_civil(y, mo, da) * 86400 + h * 3600 +
-			mi * 60 + se) * 1000);
-		return 0;
-	}
-	if (len >= sizeof(tmp))
+	static const int pos[14] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15,
+				     17, 18 };
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30,
+				       31, 31, 30, 31, 30, 31 };
+	int d[14], y, mo, da, h, mi, se = 0, ndig = seconds ? 14 : 12;
+
+	if (seconds ? len != 20 || s[10] != 'T' || s[16] != ':' || s[19] != 'Z'
+		    : len != 16 || s[10] != ' ')
 		return -1;
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	return time_parse_iso(tmp, ms);
+	if (s[4] != '-' || s[7] != '-' || s[13] != ':')
+		return -1;
+	for (int k = 0; k < ndig; k++) {
+		char c = s[pos[k]];
+		if (c < '0' || c > '9')
+			return -1;
+		d[k] = c - '0';
+	}
+	y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+	mo = d[4] * 10 + d[5];
+	da = d[6] * 10 + d[7];
+	h = d[8] * 10 + d[9];
+	mi = d[10] * 10 + d[11];
+	if (seconds)
+		se = d[12] * 10 + d[13];
+	if (mo < 1 || mo > 12 || da < 1 || da > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || se > 59)
+		return -1;
+	if (mo == 2 && da == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	*ms = (time_days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 +
+	       se) * 1000;
+	return 0;
+}
+
+/* Counts a field whose invalid text was replaced; keeps the first messages. */
+static void note_replaced(struct scan *s, int key, unsigned n)
+{
+	struct import_file *f = s->out;
+	struct strbuf sb = STRBUF_INIT;
+
+	f->replaced++;
+	if (f->warnings.n >= IMPORT_FILE_WARNINGS)
+		return;
+	strbuf_addf(&sb, "%s: record %zu: \"%s\": %u invalid character%s "
+		    "replaced with U+FFFD (not UTF-8, a lone surrogate or "
+		    "U+0000)", s->name, s->rec, key_names[key], n,
+		    n == 1 ? "" : "s");
+	strvec_push_nodup(&f->warnings, strbuf_detach(&sb, NULL));
 }
 
 /* A string or null; anything else is an error. */
@@ -721,8 +838,19 @@ static int get_str(struct scan *s, struct rec *r, int key, const char **out,
 		return 0;
 	if (v->type != J_STR)
 		return fail_field(s, key, "is not a string", v);
+	if (v->repl)
+		note_replaced(s, key, v->repl);
 	*out = v->s;
 	*len = v->len;
+	return 0;
+}
+
+/* The type check of get_str for a field that is not kept. */
+static int check_str(struct scan *s, struct rec *r, int key)
+{
+	struct jval *v = &r->v[key];
+	if (v->type != J_NONE && v->type != J_NULL && v->type != J_STR)
+		return fail_field(s, key, "is not a string", v);
 	return 0;
 }
 
@@ -755,20 +883,50 @@ static uint32_t intern(struct import_pool *pool, const char *s, size_t len)
 	return s ? import_pool_intern(pool, s, len) : 0;
 }
 
-/* "spotify:track:ID" -> ID, validated as 22 base62 characters. */
-static int uri_id(struct scan *s, int key, struct jval *v, const char *prefix,
+/*
+ * "spotify:track:ID" -> ID. The id must be a Spotify id (core/ids.h): a
+ * record with anything else there is rejected, as every value that is not
+ * free text is (doc/import.md).
+ */
+static int uri_id(struct scan *s, struct rec *r, int key, const char *prefix,
 		  const char **id, size_t *idlen)
 {
+	const struct jval *v = &r->v[key];
 	size_t n = strlen(prefix);
-	if (!v->s)
-		return 0;
-	if (v->len < n || memcmp(v->s, prefix, n))
-		return fail_field(s, key, "is not a Spotify URI", v);
+
+	if (v->len < n || memcmp(v->s, prefix, n)) {
+		strbuf_reset(s->err);
+		strbuf_addf(s->err, "%s: record %zu: \"%s\" is not a \"%s…\" URI (\"",
+			    s->name, s->rec, key_names[key], prefix);
+		add_excerpt(s->err, v->s, v->len, 0);
+		strbuf_addstr(s->err, "\")");
+		return -1;
+	}
+	if (!spotify_id_valid(v->s + n, v->len - n))
+		return fail_field(s, key, "does not end in a Spotify id (22 "
+				  "letters and digits)", v);
 	*id = v->s + n;
 	*idlen = v->len - n;
-	if (*idlen == 0 || *idlen > 64)
-		return fail_field(s, key, "is not a Spotify URI", v);
 	return 0;
+}
+
+/* An audiobook URI, kept whole: "spotify:" TYPE ":" ID, TYPE in a-z. */
+static int check_uri(struct scan *s, struct rec *r, int key)
+{
+	const struct jval *v = &r->v[key];
+	size_t i = 8;
+
+	if (v->type != J_STR)
+		return 0;
+	if (v->len > 8 && !memcmp(v->s, "spotify:", 8)) {
+		while (i < v->len && v->s[i] >= 'a' && v->s[i] <= 'z')
+			i++;
+		if (i > 8 && i < v->len && v->s[i] == ':' &&
+		    spotify_id_valid(v->s + i + 1, v->len - i - 1))
+			return 0;
+	}
+	return fail_field(s, key, "is not a Spotify URI (\"spotify:\", a type, "
+			  "':' and a 22-character id)", v);
 }
 
 struct fileinfo {
@@ -809,9 +967,9 @@ static int extended_event(struct scan *s, struct rec *r,
 	    get_str(s, r, K_REASON_END, &re, &rel) ||
 	    get_str(s, r, K_PLATFORM, &pl, &pll) ||
 	    get_str(s, r, K_CONN_COUNTRY, &cc, &ccl) ||
-	    get_str(s, r, K_USERNAME, &ua, &ual))
+	    check_str(s, r, K_USERNAME))
 		return -1;
-	if (!ts || parse_time(ts, tsl, &e->played_ms))
+	if (!ts || parse_time(ts, tsl, 1, &e->played_ms))
 		return fail_field(s, K_TS, "is not a timestamp", &r->v[K_TS]);
 	if (!plausible(e->played_ms, fi->now))
 		return fail_field(s, K_TS, "is not a plausible time (before "
@@ -837,8 +995,7 @@ static int extended_event(struct scan *s, struct rec *r,
 	if (tu && tul >= 14 && !memcmp(tu, "spotify:local:", 14))
 		tu = NULL;
 	if (tu) {
-		if (uri_id(s, K_TRACK_URI, &r->v[K_TRACK_URI], "spotify:track:",
-			   &id, &idl))
+		if (uri_id(s, r, K_TRACK_URI, "spotify:track:", &id, &idl))
 			return -1;
 		e->kind = KIND_MUSIC;
 		e->str[IS_TRACK_ID] = intern(pool, id, idl);
@@ -846,16 +1003,15 @@ static int extended_event(struct scan *s, struct rec *r,
 		e->str[IS_ARTIST] = intern(pool, an, anl);
 		e->str[IS_ALBUM] = intern(pool, al, all);
 	} else if (eu) {
-		if (uri_id(s, K_EPISODE_URI, &r->v[K_EPISODE_URI],
-			   "spotify:episode:", &id, &idl))
+		if (uri_id(s, r, K_EPISODE_URI, "spotify:episode:", &id, &idl))
 			return -1;
 		e->kind = fi->video ? KIND_VIDEO : KIND_PODCAST;
 		e->str[IS_EPISODE_ID] = intern(pool, id, idl);
 		e->str[IS_TRACK] = intern(pool, en, enl);
 		e->str[IS_ARTIST] = intern(pool, sn, snl);
 	} else if (abcu || abu) {
-		const char *u = abcu ? abcu : abu;
-		(void)u;
+		if (check_uri(s, r, abcu ? K_AB_CHAPTER_URI : K_AB_URI))
+			return -1;
 		e->kind = KIND_AUDIOBOOK;
 		e->str[IS_EPISODE_ID] = abcu ? intern(pool, abcu, abcul)
 					     : intern(pool, abu, abul);
@@ -922,7 +1078,7 @@ static int account_event(struct scan *s, struct rec *r,
 		return fail_field(s, K_END_TIME, "is missing", NULL);
 	if (get_str(s, r, K_END_TIME, &et, &etl))
 		return -1;
-	if (!et || parse_time(et, etl, &e->played_ms))
+	if (!et || parse_time(et, etl, 0, &e->played_ms))
 		return fail_field(s, K_END_TIME, "is not a timestamp",
 				  &r->v[K_END_TIME]);
 	if (!plausible(e->played_ms, fi->now))
@@ -958,6 +1114,17 @@ static int account_event(struct scan *s, struct rec *r,
 	return 0;
 }
 
+/* The pool cannot take another string: the import stops here, saying why. */
+static void pool_full(struct scan *s, const struct import_pool *pool)
+{
+	strbuf_reset(s->err);
+	strbuf_addf(s->err, "%s: record %zu: the distinct names and values of "
+		    "this import need more than %u MB of memory (the limit of one "
+		    "parser thread's string pool); import the files in smaller "
+		    "groups", s->name, s->rec,
+		    (unsigned)((size_t)pool->max_chunks << IMPORT_CHUNK_SHIFT >> 20));
+}
+
 int import_parse_buffer(const char *name, const char *buf, size_t len,
 			int strict, struct import_pool *pool,
 			struct import_file *out, struct strbuf *err)
@@ -968,20 +1135,22 @@ int import_parse_buffer(const char *name, const char *buf, size_t len,
 	int name_fmt, name_kind, video, ret = -1;
 	int keep_network = out->keep_network;
 
-	key_tab_init();
+	key_tab_init(); /* and plain_byte */
 	memset(&s, 0, sizeof(s));
 	memset(&fi, 0, sizeof(fi));
 	s.start = s.p = buf;
 	s.end = buf + len;
 	s.name = name;
 	s.err = err;
-	strbuf_init(&s.scratch[0], 0);
-	strbuf_init(&s.scratch[1], 0);
+	s.key = -1;
+	s.out = out;
+	strbuf_init(&s.dec, 0);
 	out->format = FMT_NONE;
 	out->kind = -1;
 	out->min_ms = INT64_MAX;
 	out->max_ms = INT64_MIN;
-	name_fmt = classify_name(name, &name_kind, &video);
+	name_fmt = classify_name(out->own_name ? out->own_name : name,
+				 &name_kind, &video);
 	fi.keep_network = keep_network;
 	fi.now = time_now_ms();
 	fi.video = video;
@@ -1071,6 +1240,10 @@ int import_parse_buffer(const char *name, const char *buf, size_t len,
 		if (fi.format == FMT_EXTENDED ? extended_event(&s, &r, &fi, pool, e)
 					      : account_event(&s, &r, &fi, pool, e))
 			goto out;
+		if (pool->full) {
+			pool_full(&s, pool);
+			goto out;
+		}
 		e->rec = (uint32_t)s.rec;
 		if (e->played_ms < out->min_ms)
 			out->min_ms = e->played_ms;
@@ -1103,7 +1276,6 @@ tail:
 	out->records = s.rec;
 	ret = 0;
 out:
-	strbuf_release(&s.scratch[0]);
-	strbuf_release(&s.scratch[1]);
+	strbuf_release(&s.dec);
 	return ret;
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/hash.h"
+#include "core/log.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "pipeline/extract.h"
 #include "pipeline/transform.h"
@@ -70,6 +72,28 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/*
+ * A name for the store: a copy with invalid UTF-8 replaced by U+FFFD (the
+ * one policy, core/utf8.h), counted in the batch and said in the log with
+ * what it belongs to. Pages are cleaned when extracted; this holds for track
+ * objects from any other answer too. NULL stays NULL.
+ */
+static char *dup_text(struct tr_batch *b, const char *s, const char *what,
+		      const char *id, const char *field)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long n;
+
+	if (!s || utf8_valid(s, strlen(s)))
+		return dup_or_null(s);
+	n = utf8_add_replacing(&sb, s, strlen(s));
+	b->replaced++;
+	log_warn("etl: %s '%s': \"%s\": %ld invalid character%s replaced with "
+		 "U+FFFD (not UTF-8)", what, id ? id : "", field, n,
+		 n == 1 ? "" : "s");
+	return strbuf_detach(&sb, NULL);
+}
+
 static const char *str_of(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -115,7 +139,7 @@ static void add_artist_ids(struct strvec *out, const cJSON *artists,
 			struct tr_artist *ar =
 				PUSH(b->artists, b->nartists, b->aartists);
 			ar->id = xstrdup(id);
-			ar->name = xstrdup(name);
+			ar->name = dup_text(b, name, "artist", id, "name");
 			ar->popularity = ar->followers = NAN;
 		}
 	}
@@ -132,7 +156,8 @@ static void add_album(struct tr_batch *b, const cJSON *al)
 		return;
 	a = PUSH(b->albums, b->nalbums, b->aalbums);
 	a->id = xstrdup(id);
-	a->name = xstrdup(str_of(al, "name") ? str_of(al, "name") : "");
+	a->name = dup_text(b, str_of(al, "name") ? str_of(al, "name") : "",
+			   "album", id, "name");
 	a->album_type = dup_or_null(str_of(al, "album_type"));
 	a->release_date = dup_or_null(str_of(al, "release_date"));
 	a->total_tracks = tr_num(al, "total_tracks");
@@ -166,7 +191,8 @@ int tr_add_track(struct tr_batch *b, const cJSON *t)
 		return 0;
 	tr = PUSH(b->tracks, b->ntracks, b->atracks);
 	tr->id = xstrdup(id);
-	tr->name = xstrdup(str_of(t, "name") ? str_of(t, "name") : "");
+	tr->name = dup_text(b, str_of(t, "name") ? str_of(t, "name") : "",
+			    "track", id, "name");
 	tr->album_id = cJSON_IsObject(al) ? dup_or_null(str_of(al, "id")) : NULL;
 	tr->isrc = dup_or_null(str_of(ext, "isrc"));
 	tr->duration_ms = tr_num(t, "duration_ms");
@@ -181,10 +207,38 @@ int tr_add_track(struct tr_batch *b, const cJSON *t)
 	return 0;
 }
 
+/* Says which plays of a page had text replaced when it was extracted. */
+static void note_page(const struct page_rows *p, int64_t page_id)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+
+	log_warn("etl: page %lld: %zu invalid characters (not UTF-8, lone "
+		 "surrogates or U+0000) replaced with U+FFFD", (long long)page_id,
+		 p->replaced);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct play_row *r = &p->rows[i];
+		const char *f = r->track_name && strstr(r->track_name, fffd)
+			? "track.name"
+			: r->artist_names && strstr(r->artist_names, fffd)
+			? "track.artists"
+			: r->album_name && strstr(r->album_name, fffd)
+			? "track.album.name" : NULL;
+		if (f)
+			log_warn("etl: page %lld: item %zu (track '%s'): \"%s\" has "
+				 "U+FFFD", (long long)page_id, i,
+				 r->track_id ? r->track_id : "", f);
+	}
+}
+
 void tr_add_page(struct tr_batch *b, const struct page_rows *p,
 		 int64_t account_id, int64_t page_id)
 {
 	struct strbuf key = STRBUF_INIT;
+
+	if (p->replaced) {
+		note_page(p, page_id);
+		b->replaced += p->replaced;
+	}
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct play_row *row = &p->rows[i];
@@ -201,9 +255,12 @@ void tr_add_page(struct tr_batch *b, const struct page_rows *p,
 		pl->page_id = page_id;
 		pl->played_ms = row->played_ms;
 		pl->track_id = dup_or_null(row->track_id);
-		pl->track_name = dup_or_null(row->track_name);
-		pl->artist_names = dup_or_null(row->artist_names);
-		pl->album_name = dup_or_null(row->album_name);
+		pl->track_name = dup_text(b, row->track_name, "play of track",
+					  row->track_id, "track.name");
+		pl->artist_names = dup_text(b, row->artist_names, "play of track",
+					    row->track_id, "track.artists");
+		pl->album_name = dup_text(b, row->album_name, "play of track",
+					  row->track_id, "track.album.name");
 		pl->context_uri = dup_or_null(row->context_uri);
 		if (row->track_id && row->track)
 			tr_add_track(b, row->track);
@@ -233,7 +290,7 @@ int tr_add_artist(struct tr_batch *b, const cJSON *a)
 		ar = PUSH(b->artists, b->nartists, b->aartists);
 		ar->id = xstrdup(id);
 	}
-	ar->name = xstrdup(name ? name : "");
+	ar->name = dup_text(b, name ? name : "", "artist", id, "name");
 	ar->full = 1;
 	ar->popularity = tr_num(a, "popularity");
 	followers = cJSON_GetObjectItemCaseSensitive(a, "followers");

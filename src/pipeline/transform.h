@@ -108,6 +108,7 @@ struct tr_batch {
 	struct tr_analysis *analyses;
 	size_t nanalyses, aanalyses;
 	struct tr_idset seen;   /* "t:ID", "a:ID", "r:ID", "p:acct:ms:ID" */
+	size_t replaced;        /* names whose invalid UTF-8 became U+FFFD */
 };
 #define TR_BATCH_INIT { 0 }
 

@@ -12,6 +12,7 @@
 #include "core/timeutil.h"
 #include "pipeline/extract.h"
 #include "pipeline/poll.h"
+#include "pipeline/transform.h"
 
 #define FIXTURE "recently-played_2026-05-13.json"
 
@@ -87,6 +88,47 @@ static void empty_and_bad_pages(void **state)
 	strbuf_release(&err);
 }
 
+#define FFFD "\xef\xbf\xbd"
+
+/*
+ * The one text policy (core/utf8.h) for API pages: "\u0000" (which cJSON
+ * would cut at), lone surrogates (which fail cJSON's whole page) and
+ * invalid UTF-8 become U+FFFD, and are counted.
+ */
+static void invalid_text_in_pages(void **state)
+{
+	static const char page[] =
+		"{\"items\":[{\"track\":{\"id\":\"5f6naStammfYxdWW9FLPgq\","
+		"\"name\":\"nul\\u0000cut\",\"artists\":[{\"id\":\"1\",\"name\":\"lone "
+		"\\ud800 x\"},{\"id\":\"2\",\"name\":\"b\\\\u0000\"}],\"album\":{\"id\":\"al\","
+		"\"name\":\"bad \xff byte \\ud83d\\ude00\"}},"
+		"\"played_at\":\"2026-05-13T15:10:40.089Z\",\"context\":null}]}";
+	struct strbuf err = STRBUF_INIT;
+	struct page_rows p;
+	struct tr_batch b = TR_BATCH_INIT;
+	cJSON *t;
+	(void)state;
+
+	assert_int_equal(extract_page(page, sizeof(page) - 1, &p, &err), 0);
+	assert_int_equal(p.replaced, 3);
+	assert_string_equal(p.rows[0].track_name, "nul" FFFD "cut");
+	/* an escaped backslash before "u0000" is text, not an escape */
+	assert_string_equal(p.rows[0].artist_names, "lone " FFFD " x, b\\u0000");
+	assert_string_equal(p.rows[0].album_name, "bad " FFFD " byte \xf0\x9f\x98\x80");
+	page_rows_release(&p);
+
+	/* a track object from another answer: its names are cleaned in transform */
+	t = cJSON_Parse("{\"id\":\"5f6naStammfYxdWW9FLPgq\",\"name\":\"ok\","
+			"\"artists\":[],\"album\":{\"id\":\"al\",\"name\":\"x\"}}");
+	cJSON_SetValuestring(cJSON_GetObjectItem(t, "name"), "bad \xc0\xaf");
+	assert_int_equal(tr_add_track(&b, t), 0);
+	assert_string_equal(b.tracks[0].name, "bad " FFFD FFFD);
+	assert_int_equal(b.replaced, 1);
+	cJSON_Delete(t);
+	tr_batch_release(&b);
+	strbuf_release(&err);
+}
+
 static void page_keys(void **state)
 {
 	struct strbuf k = STRBUF_INIT;
@@ -106,6 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(real_page),
 		cmocka_unit_test(empty_and_bad_pages),
+		cmocka_unit_test(invalid_text_in_pages),
 		cmocka_unit_test(page_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

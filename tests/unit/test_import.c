@@ -62,8 +62,8 @@ static const char extended[] =
 	"   \"offline_timestamp\": 1551434400000, \"reason_start\": \"\","
 	"   \"ip_addr_decrypted\": \"10.0.0.1\", \"user_agent_decrypted\": \"x\"},\n"
 	"  {\"ts\": \"2025-01-01T00:00:00Z\", \"ms_played\": 5000,"
-	"   \"audiobook_title\": \"Book\", \"audiobook_uri\": \"spotify:show:abc\","
-	"   \"audiobook_chapter_uri\": \"spotify:episode:chap\","
+	"   \"audiobook_title\": \"Book\", \"audiobook_uri\": \"spotify:show:7iHfbu1YPACw6oZPAFJtqe\","
+	"   \"audiobook_chapter_uri\": \"spotify:episode:4nm8W2bMOHK2kPEyuXwRe5\","
 	"   \"audiobook_chapter_title\": \"Chapter 1\"},\n"
 	"  {\"ts\": \"2025-01-02T00:00:00Z\", \"ms_played\": 0,"
 	"   \"master_metadata_track_name\": null, \"spotify_track_uri\": null,"
@@ -201,7 +201,7 @@ static void rejects_bad_input(void **state)
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
 		  " \"skipped\": \"no\"}]", "\"skipped\" is not true, false or null", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
-		  " \"spotify_track_uri\": \"http://x\"}]", "\"spotify_track_uri\" is not a Spotify URI", 1, -1 },
+		  " \"spotify_track_uri\": \"http://x\"}]", "\"spotify_track_uri\" is not a \"spotify:track:…\" URI (\"http://x\")", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1}] x",
 		  "unexpected bytes after the array", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1},"
@@ -210,13 +210,55 @@ static void rejects_bad_input(void **state)
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1},"
 		  " {\"ms_played\": 1}]", "record 1: \"ts\" is missing", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"bad\\q\", \"ms_played\": 1}]",
-		  "record 0: a bad escape in a string", 1, -1 },
+		  "record 0: \"ts\": a bad escape in a string", 1, -1 },
 		{ "endsong_0.json", "", "the file is empty", 1, -1 },
 		{ "endsong_0.json", "{\"a\": 1}", "not a Spotify streaming history", 1, -1 },
 		{ "StreamingHistory0.json", "[{\"endTime\": \"2021-04-22 25:00\", \"msPlayed\": 1}]",
 		  "record 0: \"endTime\" is not a timestamp", 1, -1 },
 		{ "StreamingHistory0.json", "[{\"endTime\": \"2021-04-22 05:00\", \"msPlayed\": null}]",
 		  "record 0: \"msPlayed\" is not a whole number", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2023-06-01 10:00:00\", \"ms_played\": 1}]",
+		  "record 0: \"ts\" is not a timestamp (\"2023-06-01 10:00:00\")", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2023-06-01T10:00:60Z\", \"ms_played\": 1}]",
+		  "record 0: \"ts\" is not a timestamp (\"2023-06-01T10:00:60Z\")", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2023-06-01T10:00:00Z\\u0000junk\", \"ms_played\": 1}]",
+		  "record 0: \"ts\" is not a timestamp (\"2023-06-01T10:00:00Z\xef\xbf\xbdjunk\")", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2023-06-01T10:00:00.123Z\", \"ms_played\": 1}]",
+		  "record 0: \"ts\" is not a timestamp", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2023-06-01T10:00:00+00:00\", \"ms_played\": 1}]",
+		  "record 0: \"ts\" is not a timestamp", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2023-06-01T10:00:00\\nZ\", \"ms_played\": 1}]",
+		  "record 0: \"ts\" is not a timestamp (\"2023-06-01T10:00:00?Z\")", 1, -1 },
+		{ "StreamingHistory0.json", "[{\"endTime\": \"2021-04-22 05:00:00\", \"msPlayed\": 1}]",
+		  "record 0: \"endTime\" is not a timestamp", 1, -1 },
+		{ "StreamingHistory0.json", "[{\"endTime\": \"2021-04-22T05:00\", \"msPlayed\": 1}]",
+		  "record 0: \"endTime\" is not a timestamp", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 01000}]",
+		  "record 0: \"ms_played\": a number with a leading zero at byte", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": -01}]",
+		  "record 0: \"ms_played\": a number with a leading zero", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"spotify_track_uri\": \"spotify:track:<script>alert(1)</script>\"}]",
+		  "record 0: \"spotify_track_uri\" does not end in a Spotify id (22 letters and digits) (\"spotify:track:<script>", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1},"
+		  " {\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"spotify_track_uri\": \"spotify:track:../../etc/passwd\"}]",
+		  "record 1: \"spotify_track_uri\" does not end in a Spotify id", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"spotify_track_uri\": \"spotify:track:a b\"}]",
+		  "\"spotify_track_uri\" does not end in a Spotify id", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"spotify_track_uri\": \"spotify:track:0wgOhYnqZKjOHr6bmdz0aNx\"}]",
+		  "\"spotify_track_uri\" does not end in a Spotify id", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"spotify_episode_uri\": \"spotify:episode:5ZbUaxjRFmIp0yBKbHzPN_\"}]",
+		  "\"spotify_episode_uri\" does not end in a Spotify id", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"spotify_episode_uri\": \"spotify:track:5ZbUaxjRFmIp0yBKbHzPNQ\"}]",
+		  "\"spotify_episode_uri\" is not a \"spotify:episode:…\" URI", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"audiobook_chapter_uri\": \"spotify:episode:../x\"}]",
+		  "\"audiobook_chapter_uri\" is not a Spotify URI", 1, -1 },
 		{ "data.json", "[{\"name\": \"x\"}]", "not a Spotify streaming history", 1, -1 },
 		{ "data.json", "[{\"name\": \"x\"}]", "", 0, 1 },
 		{ "Userdata.json", "{\"username\": \"x\"}", "", 0, 1 },
@@ -232,6 +274,234 @@ static void rejects_bad_input(void **state)
 				 err.buf, cases[i].ret, cases[i].msg);
 		import_file_release(&f);
 	}
+	strbuf_release(&err);
+}
+
+/* A record of the extended history with the given string fields (JSON text). */
+static char *record_with(const char *fields)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1000, %s}]",
+		    fields);
+	return strbuf_detach(&sb, NULL);
+}
+
+#define TRACK_URI "\"spotify_track_uri\": \"spotify:track:0wgOhYnqZKjOHr6bmdz0aN\""
+
+static void check_names(const struct import_event *e, const char *track,
+			const char *artist, const char *album)
+{
+	assert_string_equal(import_str(e->str[IS_TRACK]), track);
+	assert_string_equal(import_str(e->str[IS_ARTIST]), artist);
+	assert_string_equal(import_str(e->str[IS_ALBUM]), album);
+}
+
+/*
+ * Every escaped string of a record keeps its own bytes (issue 8: the third
+ * escaped value overwrote the first, and ASan saw a use-after-free).
+ */
+static void escaped_strings_keep_their_values(void **state)
+{
+	struct import_file f;
+	struct strbuf err = STRBUF_INIT, big = STRBUF_INIT, want = STRBUF_INIT;
+	char *json;
+	(void)state;
+
+	json = record_with(TRACK_URI ", \"master_metadata_track_name\": \"T \\\"1\\\"\","
+			   " \"master_metadata_album_artist_name\": \"A \\\"2\\\"\","
+			   " \"master_metadata_album_album_name\": \"B \\\"3\\\"\"");
+	assert_int_equal(parse("endsong_0.json", json, 1, &f, &err), 0);
+	check_names(&f.ev[0], "T \"1\"", "A \"2\"", "B \"3\"");
+	import_file_release(&f);
+	free(json);
+
+	/* four: the timestamp escaped too (parse_time read a reused buffer) */
+	assert_int_equal(parse("endsong_0.json",
+			       "[{\"ts\": \"2019-01-01T00:00:0\\u0031Z\", \"ms_played\": 1, "
+			       TRACK_URI ", \"master_metadata_track_name\": "
+			       "\"Amish Paradise (Parody of \\\"Gangsta's Paradise\\\")\","
+			       " \"master_metadata_album_artist_name\": \"\\\"Weird Al\\\" Yankovic\","
+			       " \"master_metadata_album_album_name\": \"Bad Hair Day \\u00e9\"}]",
+			       1, &f, &err), 0);
+	assert_int_equal(f.ev[0].played_ms, 1546300801000LL);
+	check_names(&f.ev[0], "Amish Paradise (Parody of \"Gangsta's Paradise\")",
+		    "\"Weird Al\" Yankovic", "Bad Hair Day \xc3\xa9");
+	import_file_release(&f);
+
+	/* many: every string escaped, escaped keys, and one long enough to move dec */
+	for (int i = 0; i < 3000; i++)
+		strbuf_addstr(&big, "x\\\"");
+	for (int i = 0; i < 3000; i++)
+		strbuf_addstr(&want, "x\"");
+	json = record_with("\"spotify_track_uri\": \"spotify:track:0wgOhYnqZKjOHr6bmdz0a\\u004e\","
+			   " \"master_metadata_track_name\": \"t\\\\1\","
+			   " \"master_\\u006detadata_album_artist_name\": \"a\\/2\","
+			   " \"master_metadata_album_album_name\": \"b\\t3\","
+			   " \"episode_name\": \"e\\\"\", \"episode_show_name\": \"s\\\"\","
+			   " \"reason_start\": \"r\\\"s\", \"reason_end\": \"r\\\"e\","
+			   " \"platform\": \"p\\\"\", \"conn_country\": \"c\\\"\","
+			   " \"unknown_key\\\"\": \"u\\\"\", \"ip_addr\": \"i\\\"\"");
+	{
+		/* append the long value last, after the others were decoded */
+		struct strbuf j = STRBUF_INIT;
+		strbuf_add(&j, json, strlen(json) - 2);
+		strbuf_addf(&j, ", \"user_agent_decrypted\": \"%s\"}]", big.buf);
+		memset(&f, 0, sizeof(f));
+		f.keep_network = 1;
+		strbuf_reset(&err);
+		assert_int_equal(import_parse_buffer("endsong_0.json", j.buf, j.len, 1,
+						     &pool, &f, &err), 0);
+		strbuf_release(&j);
+	}
+	assert_string_equal(import_str(f.ev[0].str[IS_TRACK_ID]), "0wgOhYnqZKjOHr6bmdz0aN");
+	check_names(&f.ev[0], "t\\1", "a/2", "b\t3");
+	assert_string_equal(import_str(f.ev[0].str[IS_REASON_START]), "r\"s");
+	assert_string_equal(import_str(f.ev[0].str[IS_REASON_END]), "r\"e");
+	assert_string_equal(import_str(f.ev[0].str[IS_PLATFORM]), "p\"");
+	assert_string_equal(import_str(f.ev[0].str[IS_COUNTRY]), "c\"");
+	assert_string_equal(import_str(f.ev[0].str[IS_IP]), "i\"");
+	assert_string_equal(import_str(f.ev[0].str[IS_UA]), want.buf);
+	assert_int_equal(f.replaced, 0);
+	import_file_release(&f);
+	free(json);
+
+	/* records after records: each one's strings are its own */
+	assert_int_equal(parse("endsong_0.json",
+			       "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1, "
+			       "\"master_metadata_track_name\": \"one \\\"1\\\"\", "
+			       "\"master_metadata_album_artist_name\": \"A\"},"
+			       " {\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 2, "
+			       "\"master_metadata_track_name\": \"two \\\"2\\\"\", "
+			       "\"master_metadata_album_artist_name\": \"B \\\"b\\\"\"}]",
+			       1, &f, &err), 0);
+	assert_string_equal(import_str(f.ev[0].str[IS_TRACK]), "one \"1\"");
+	assert_string_equal(import_str(f.ev[1].str[IS_TRACK]), "two \"2\"");
+	assert_string_equal(import_str(f.ev[1].str[IS_ARTIST]), "B \"b\"");
+	import_file_release(&f);
+	strbuf_release(&big);
+	strbuf_release(&want);
+	strbuf_release(&err);
+}
+
+/* A track name as JSON text -> the stored name and the replacements. */
+static void text_case(const char *jname, const char *want, size_t wantrepl)
+{
+	struct import_file f;
+	struct strbuf err = STRBUF_INIT, fields = STRBUF_INIT;
+	char *json;
+
+	strbuf_addf(&fields, TRACK_URI ", \"master_metadata_track_name\": \"%s\","
+		    " \"master_metadata_album_artist_name\": \"Art\"", jname);
+	json = record_with(fields.buf);
+	assert_int_equal(parse("endsong_0.json", json, 1, &f, &err), 0);
+	if (strcmp(import_str(f.ev[0].str[IS_TRACK]), want) ||
+	    import_strlen(f.ev[0].str[IS_TRACK]) != strlen(want))
+		fail_msg("%s: stored \"%s\", want \"%s\"", jname,
+			 import_str(f.ev[0].str[IS_TRACK]), want);
+	assert_string_equal(import_str(f.ev[0].str[IS_ARTIST]), "Art");
+	assert_int_equal(f.replaced, wantrepl ? 1 : 0);
+	if (wantrepl) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "endsong_0.json: record 0: "
+			 "\"master_metadata_track_name\": %zu invalid character%s "
+			 "replaced with U+FFFD", wantrepl, wantrepl == 1 ? "" : "s");
+		assert_int_equal(f.warnings.n, 1);
+		if (!strstr(f.warnings.v[0], msg))
+			fail_msg("warning \"%s\", want \"%s\"", f.warnings.v[0], msg);
+	} else {
+		assert_int_equal(f.warnings.n, 0);
+	}
+	import_file_release(&f);
+	free(json);
+	strbuf_release(&fields);
+	strbuf_release(&err);
+}
+
+#define FFFD "\xef\xbf\xbd"
+
+/* One policy (core/utf8.h): invalid text becomes U+FFFD, counted and named. */
+static void invalid_text_is_replaced(void **state)
+{
+	struct import_file f;
+	struct strbuf err = STRBUF_INIT;
+	(void)state;
+
+	text_case("Beyonc\xc3\xa9", "Beyonc\xc3\xa9", 0);
+	text_case("\\ud83d\\ude00 ok", "\xf0\x9f\x98\x80 ok", 0);
+	text_case("A\xff" "B", "A" FFFD "B", 1);
+	text_case("\xe2\x82", FFFD, 1);              /* truncated at the quote */
+	text_case("\xc0\xaf", FFFD FFFD, 2);         /* overlong */
+	text_case("\xed\xa0\x80", FFFD FFFD FFFD, 3); /* a raw surrogate */
+	text_case("x\\ud800y", "x" FFFD "y", 1);      /* a lone surrogate */
+	text_case("\\udc00", FFFD, 1);
+	text_case("\\ud800\\u0041", FFFD "A", 1);     /* high, then no low */
+	text_case("x\\u0000junk", "x" FFFD "junk", 1); /* would cut the name */
+	text_case("\xff\\\"q\\\" \xfe", FFFD "\"q\" " FFFD, 2); /* with escapes */
+
+	/* account data goes through the same scanner */
+	assert_int_equal(parse("StreamingHistory_music_0.json",
+			       "[{\"endTime\": \"2021-04-22 05:41\", \"artistName\": \"S\\u0000\","
+			       " \"trackName\": \"D\xf5\", \"msPlayed\": 1}]", 1, &f, &err), 0);
+	assert_string_equal(import_str(f.ev[0].str[IS_ARTIST]), "S" FFFD);
+	assert_string_equal(import_str(f.ev[0].str[IS_TRACK]), "D" FFFD);
+	assert_int_equal(f.replaced, 2);
+	import_file_release(&f);
+	strbuf_release(&err);
+}
+
+/* A ZIP entry is classified by its own name, not by "x.zip:NAME". */
+static void zip_entries_by_own_name(void **state)
+{
+	struct import_file f;
+	struct strbuf err = STRBUF_INIT;
+	const char *name = "x.zip:Streaming_History_Video_2024.json";
+	(void)state;
+
+	memset(&f, 0, sizeof(f));
+	f.own_name = name + 6;
+	assert_int_equal(import_parse_buffer(name, extended, strlen(extended), 0,
+					     &pool, &f, &err), 0);
+	assert_int_equal(f.ev[1].kind, KIND_VIDEO);
+	import_file_release(&f);
+	/* named like a history, so "{}" is an error and not ignored */
+	memset(&f, 0, sizeof(f));
+	f.own_name = name + 6;
+	assert_int_equal(import_parse_buffer(name, "{}", 2, 0, &pool, &f, &err), -1);
+	assert_non_null(strstr(err.buf, "x.zip:Streaming_History_Video_2024.json: "
+			       "not a Spotify streaming history"));
+	import_file_release(&f);
+	strbuf_release(&err);
+}
+
+/* A full string pool stops the file with a message naming the limit. */
+static void full_pool_is_an_error(void **state)
+{
+	struct import_pool small;
+	struct import_file f;
+	struct strbuf err = STRBUF_INIT, json = STRBUF_INIT;
+	(void)state;
+
+	import_pool_init(&small, 1);
+	import_pools[1] = &small;
+	small.max_chunks = 2;
+	strbuf_addch(&json, '[');
+	for (int i = 0; i < 40000; i++)
+		strbuf_addf(&json, "%s{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": %d,"
+			    " \"master_metadata_track_name\": \"a distinct name, "
+			    "long enough to fill two megabytes soon: %08d\"}",
+			    i ? "," : "", i, i);
+	strbuf_addch(&json, ']');
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(import_parse_buffer("endsong_0.json", json.buf, json.len, 1,
+					     &small, &f, &err), -1);
+	if (!strstr(err.buf, "endsong_0.json: record ") ||
+	    !strstr(err.buf, "need more than 2 MB of memory (the limit of one "
+			     "parser thread's string pool)"))
+		fail_msg("got \"%s\"", err.buf);
+	import_file_release(&f);
+	import_pool_release(&small);
+	import_pools[1] = NULL;
+	strbuf_release(&json);
 	strbuf_release(&err);
 }
 
@@ -384,6 +654,10 @@ int main(void)
 		cmocka_unit_test(parses_extended_records),
 		cmocka_unit_test(parses_account_data),
 		cmocka_unit_test(rejects_bad_input),
+		cmocka_unit_test(escaped_strings_keep_their_values),
+		cmocka_unit_test(invalid_text_is_replaced),
+		cmocka_unit_test(zip_entries_by_own_name),
+		cmocka_unit_test(full_pool_is_an_error),
 		cmocka_unit_test(names_normalise),
 		cmocka_unit_test(merge_api_and_export),
 		cmocka_unit_test(merge_same_track_twice),
