@@ -114,6 +114,9 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_indexes_off = sq_bulk_indexes_off,
 	.bulk_indexes_on = sq_bulk_indexes_on,
 	.bulk_end = sq_bulk_end,
+	/* ---- plays and the collector: status and messages ---- */
+	.accounts_poll_info = sq_accounts_poll_info,
+	.errmsg = sq_errmsg,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
