@@ -144,6 +144,21 @@ fail:
 	return -1;
 }
 
+int ctx_open_store(struct ctx *ctx, struct strbuf *err)
+{
+	if (store_open(ctx->db_path, &ctx->store, err))
+		return -1;
+	ctx->db = store_sqlite_db(ctx->store); /* until no module needs it */
+	return 0;
+}
+
+void ctx_close_store(struct ctx *ctx)
+{
+	store_close(ctx->store);
+	ctx->store = NULL;
+	ctx->db = NULL;
+}
+
 static int prepare(struct ctx *ctx, int flags)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -169,13 +184,12 @@ static int prepare(struct ctx *ctx, int flags)
 	}
 	if ((flags & NEED_DB) == NEED_DB) {
 		ctx->db_path = fs_join(ctx->data_dir, "spinlog.db");
-		if (store_open(ctx->db_path, &ctx->store, &err)) {
+		if (ctx_open_store(ctx, &err)) {
 			if (!fs_full_path()) /* else said by disk_full() */
 				fprintf(stderr, "spinlog: %s\n", err.buf);
 			strbuf_release(&err);
 			return -1;
 		}
-		ctx->db = store_sqlite_db(ctx->store);
 	}
 	if ((flags & NEED_LANDING) == NEED_LANDING)
 		ctx->landing = landing_open(ctx->data_dir);
@@ -294,7 +308,7 @@ int main(int argc, char **argv)
 		disk_full(cmd);
 out:
 	landing_free(ctx.landing);
-	store_close(ctx.store);
+	ctx_close_store(&ctx);
 	free(ctx.db_path);
 	free(ctx.data_dir);
 	if (ctx.cfg.values)

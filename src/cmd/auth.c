@@ -22,7 +22,7 @@
 #include "core/xalloc.h"
 #include "spotify/account.h"
 #include "spotify/oauth.h"
-#include "store/accounts.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 extern char **environ;
@@ -347,8 +347,8 @@ static int exchange(struct ctx *ctx, const char *account, const char *code,
 	st.authorized_ms = time_now_ms();
 	if (account_save(ctx->data_dir, account, &st, err))
 		goto out;
-	if (accounts_ensure(ctx->db, account) < 0) {
-		strbuf_addf(err, "database: %s", sqlite3_errmsg(ctx->db));
+	if (store_accounts_ensure(ctx->store, account) < 0) {
+		strbuf_addf(err, "database: %s", store_errmsg(ctx->store));
 		goto out;
 	}
 	ret = 0;

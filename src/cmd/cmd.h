@@ -49,6 +49,13 @@ CMD(site);
 CMD(wrapped);
 CMD(config);
 
+/*
+ * Opens the store at ctx->db_path into ctx->store, as NEED_DB does; the
+ * daemon's rounds, which open their own, call these themselves.
+ */
+int ctx_open_store(struct ctx *ctx, struct strbuf *err);
+void ctx_close_store(struct ctx *ctx);
+
 /* Prints "usage: ..." of the command to stderr and returns 2. */
 int cmd_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

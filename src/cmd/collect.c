@@ -86,7 +86,7 @@ int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
 		log_error("collect: %s", err.buf);
 		goto out;
 	}
-	ret = poll_account(ctx->db, ctx->landing, c, res, &err);
+	ret = poll_account(ctx->store, ctx->landing, c, res, &err);
 	if (res->gap) {
 		char a[TIME_ISO_MAX], b[TIME_ISO_MAX];
 		time_format_iso(res->gap_from_ms, a);

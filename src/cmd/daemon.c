@@ -34,7 +34,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "spotify/retry.h"
-#include "store/db.h"
+#include "store/store.h"
 
 #include "pipeline/etl.h"
 #include "core/banned.h"
@@ -91,7 +91,7 @@ static void maybe_run_etl(struct ctx *ctx, int stored)
 	int64_t last = 0, now = time_now_ms();
 	int after_poll = config_get_bool(&ctx->cfg, "etl.after_poll") && stored;
 
-	db_state_get_int(ctx->db, "daemon.etl_last_ms", &last);
+	store_state_get_int(ctx->store, "daemon.etl_last_ms", &last);
 	if (!after_poll && !(period && now - last >= period))
 		return;
 	log_info("etl: starting");
@@ -101,9 +101,9 @@ static void maybe_run_etl(struct ctx *ctx, int stored)
 		log_error("etl: %s", err.buf);
 	} else {
 		log_info("%s", summary.buf);
-		if (db_state_set_int(ctx->db, "daemon.etl_last_ms", now))
+		if (store_state_set_int(ctx->store, "daemon.etl_last_ms", now))
 			log_warn("etl: cannot record the run: %s",
-				 sqlite3_errmsg(ctx->db));
+				 store_errmsg(ctx->store));
 	}
 	strbuf_release(&summary);
 	strbuf_release(&err);
@@ -211,7 +211,7 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 	struct strbuf err = STRBUF_INIT;
 	int stored = 0;
 
-	if (db_open(ctx->db_path, &ctx->db, &err)) {
+	if (ctx_open_store(ctx, &err)) {
 		log_error("daemon: %s", err.buf);
 		strbuf_release(&err);
 		return 1;
@@ -241,8 +241,7 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 	close(fd);
 	if (!stop_flag)
 		maybe_run_etl(ctx, stored);
-	db_close(ctx->db);
-	ctx->db = NULL;
+	ctx_close_store(ctx);
 	return 0;
 }
 

@@ -11,11 +11,8 @@
 #include "core/strvec.h"
 #include "core/timeutil.h"
 #include "spotify/account.h"
-#include "store/accounts.h"
-#include "store/db.h"
-#include "store/pages.h"
-#include "store/plays.h"
 #include "store/setaside.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 const char cmd_status_usage[] =
@@ -51,12 +48,36 @@ static void show_in_flight(const struct account_state *st, const char *name)
 	       "run 'spinlog auth --account %s'\n", a, name);
 }
 
+/* The account's polls, plays and gaps as the store has them. */
+static void show_stored(struct store *store, int64_t id)
+{
+	struct store_poll_info pi = STORE_POLL_INFO_INIT;
+	int64_t open_gaps;
+	char a[64], b[64];
+
+	if (store_accounts_poll_info(store, id, &pi) == 1) {
+		fmt(pi.last_poll_ms, a, sizeof(a));
+		fmt(pi.last_success_ms, b, sizeof(b));
+		printf("  last poll:   %s (%s); last success %s; %lld polls\n",
+		       a, pi.last_status ? pi.last_status : "-", b,
+		       (long long)pi.polls);
+	}
+	store_poll_info_release(&pi);
+	fmt(store_plays_newest_api_ms(store, id), a, sizeof(a));
+	printf("  plays:       %lld stored, newest %s\n",
+	       (long long)store_plays_count(store, id), a);
+	open_gaps = store_gaps_open_count(store, id);
+	printf("  gaps:        %lld open%s\n", (long long)open_gaps,
+	       open_gaps ? " (see 'spinlog gaps'; 'spinlog import' of "
+	       "the privacy export fills them)" : "");
+}
+
 static int show(struct ctx *ctx, const char *name)
 {
 	struct account_state st = ACCOUNT_STATE_INIT;
 	struct strbuf err = STRBUF_INIT;
-	int64_t id = accounts_find(ctx->db, name), now = time_now_ms(), open_gaps;
-	char a[64], b[64];
+	int64_t id = store_accounts_find(ctx->store, name), now = time_now_ms();
+	char a[64];
 	int ret = 0;
 
 	printf("account %s\n", name);
@@ -64,29 +85,10 @@ static int show(struct ctx *ctx, const char *name)
 		printf("  token:       %s\n", err.buf);
 		ret = 1;
 	}
-	if (id) {
-		sqlite3_stmt *q = db_prepare(ctx->db,
-			"SELECT last_poll_ms, last_poll_status, last_success_ms, polls"
-			" FROM accounts WHERE id = ?");
-		sqlite3_bind_int64(q, 1, id);
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			const char *s = (const char *)sqlite3_column_text(q, 1);
-			fmt(sqlite3_column_int64(q, 0), a, sizeof(a));
-			fmt(sqlite3_column_int64(q, 2), b, sizeof(b));
-			printf("  last poll:   %s (%s); last success %s; %lld polls\n",
-			       a, s ? s : "-", b, (long long)sqlite3_column_int64(q, 3));
-		}
-		sqlite3_finalize(q);
-		fmt(plays_newest_api_ms(ctx->db, id), a, sizeof(a));
-		printf("  plays:       %lld stored, newest %s\n",
-		       (long long)plays_count(ctx->db, id), a);
-		open_gaps = gaps_open_count(ctx->db, id);
-		printf("  gaps:        %lld open%s\n", (long long)open_gaps,
-		       open_gaps ? " (see 'spinlog gaps'; 'spinlog import' of "
-		       "the privacy export fills them)" : "");
-	} else {
+	if (id)
+		show_stored(ctx->store, id);
+	else
 		printf("  last poll:   never\n");
-	}
 	if (!ret) {
 		int64_t age = now - st.authorized_ms;
 		if (st.needs_reauth)

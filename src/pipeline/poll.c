@@ -8,10 +8,7 @@
 #include "landing/landing.h"
 #include "pipeline/extract.h"
 #include "pipeline/poll.h"
-#include "store/accounts.h"
-#include "store/db.h"
-#include "store/pages.h"
-#include "store/plays.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 struct fetched {
@@ -74,17 +71,18 @@ static int land(struct landing *l, const char *account, int64_t fetched_ms,
 	return 0;
 }
 
-static int store(sqlite3 *db, int64_t acct, struct fetched *f, size_t nf,
-		 struct poll_result *res, int64_t now, const char *status,
-		 struct strbuf *err)
+/* Records the pages, their plays, any gap and the poll, in one transaction. */
+static int save_pages(struct store *st, int64_t acct, struct fetched *f,
+		      size_t nf, struct poll_result *res, int64_t now,
+		      const char *status, struct strbuf *err)
 {
-	if (db_begin(db, err))
+	if (store_begin(st, err))
 		return -1;
 	for (size_t i = 0; i < nf; i++) {
 		struct page_info pi = { f[i].key, f[i].fetched_ms, f[i].after_ms,
 					(int)f[i].rows.n, f[i].rows.newest_ms,
 					f[i].rows.oldest_ms };
-		int64_t page_id = pages_add(db, acct, &pi);
+		int64_t page_id = store_pages_add(st, acct, &pi);
 		if (page_id < 0)
 			goto fail;
 		for (size_t j = 0; j < f[i].rows.n; j++) {
@@ -92,24 +90,26 @@ static int store(sqlite3 *db, int64_t acct, struct fetched *f, size_t nf,
 			struct api_play p = { r->played_ms, r->track_id,
 					      r->track_name, r->artist_names,
 					      r->album_name, r->context_uri };
-			int rc = plays_add_api(db, acct, page_id, &p);
+			int rc = store_plays_add_api(st, acct, page_id, &p);
 			if (rc < 0)
 				goto fail;
 			res->new_plays += rc;
 		}
 	}
-	if (res->gap && gaps_add(db, acct, res->gap_from_ms, res->gap_to_ms, now) < 0)
+	if (res->gap && store_gaps_add(st, acct, res->gap_from_ms,
+				       res->gap_to_ms, now) < 0)
 		goto fail;
-	if (accounts_record_poll(db, acct, now, status, !strcmp(status, "ok")))
+	if (store_accounts_record_poll(st, acct, now, status,
+				       !strcmp(status, "ok")))
 		goto fail;
-	return db_commit(db, err);
+	return store_commit(st, err);
 fail:
-	strbuf_addf(err, "database: %s", sqlite3_errmsg(db));
-	db_rollback(db);
+	strbuf_addf(err, "database: %s", store_errmsg(st));
+	store_rollback(st);
 	return -1;
 }
 
-int poll_account(sqlite3 *db, struct landing *l, struct spotify_client *c,
+int poll_account(struct store *st, struct landing *l, struct spotify_client *c,
 		 struct poll_result *res, struct strbuf *err)
 {
 	const char *name = spotify_client_account(c);
@@ -120,12 +120,12 @@ int poll_account(sqlite3 *db, struct landing *l, struct spotify_client *c,
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	acct = accounts_ensure(db, name);
+	acct = store_accounts_ensure(st, name);
 	if (acct < 0) {
-		strbuf_addf(err, "database: %s", sqlite3_errmsg(db));
+		strbuf_addf(err, "database: %s", store_errmsg(st));
 		return -1;
 	}
-	newest = plays_newest_api_ms(db, acct);
+	newest = store_plays_newest_api_ms(st, acct);
 	strbuf_addf(&url, "/v1/me/player/recently-played?limit=%d", POLL_PAGE_SIZE);
 	if (newest)
 		strbuf_addf(&url, "&after=%lld", (long long)newest);
@@ -161,11 +161,11 @@ int poll_account(sqlite3 *db, struct landing *l, struct spotify_client *c,
 				res->gap_to_ms = f[i].rows.oldest_ms;
 	}
 	res->not_before_ms = spotify_client_not_before(c);
-	if (store(db, acct, f, nf, res, now,
+	if (save_pages(st, acct, f, nf, res, now,
 		  res->sp != SP_OK ? sp_result_name(res->sp) :
 		  msg.len ? "error" : "ok", err))
 		goto out;
-	res->newest_ms = plays_newest_api_ms(db, acct);
+	res->newest_ms = store_plays_newest_api_ms(st, acct);
 	res->not_before_ms = spotify_client_not_before(c);
 	ret = msg.len ? -1 : 0;
 	if (ret)

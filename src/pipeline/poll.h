@@ -7,13 +7,13 @@
 #ifndef PIPELINE_POLL_H
 #define PIPELINE_POLL_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
 #include "spotify/client.h"
 
 struct landing;
+struct store;
 
 #define POLL_PAGE_SIZE 50
 #define POLL_MAX_PAGES 10
@@ -35,7 +35,7 @@ struct poll_result {
  * SP_OK with -1 means a landing or database error). Pages fetched before
  * a failure are still landed and stored.
  */
-int poll_account(sqlite3 *db, struct landing *l, struct spotify_client *c,
+int poll_account(struct store *st, struct landing *l, struct spotify_client *c,
 		 struct poll_result *res, struct strbuf *err);
 
 /* "recently-played/<account>/YYYY/MM/DD/HHMMSS-<after>.json" (UTC). */

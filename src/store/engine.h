@@ -41,6 +41,9 @@ struct store_ops {
 	int (*accounts_record_poll)(struct store *s, int64_t id, int64_t when_ms,
 				    const char *status, int ok);
 	int (*accounts_names)(struct store *s, struct strvec *names);
+	int (*accounts_poll_info)(struct store *s, int64_t id,
+				  struct store_poll_info *out);
+	const char *(*errmsg)(struct store *s);
 	/* (end of plays and the collector) */
 
 	/* ---- catalog and enrichment ---- */

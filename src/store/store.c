@@ -158,6 +158,23 @@ int store_accounts_names(struct store *s, struct strvec *names)
 {
 	return s->ops->accounts_names(s, names);
 }
+
+int store_accounts_poll_info(struct store *s, int64_t id,
+			     struct store_poll_info *out)
+{
+	return s->ops->accounts_poll_info(s, id, out);
+}
+
+void store_poll_info_release(struct store_poll_info *p)
+{
+	free(p->last_status);
+	p->last_status = NULL;
+}
+
+const char *store_errmsg(struct store *s)
+{
+	return s->ops->errmsg(s);
+}
 /* (end of plays and the collector) */
 
 /* ---- catalog and enrichment ---- */

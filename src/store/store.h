@@ -120,6 +120,22 @@ int store_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
 struct strvec;
 /* Appends the names of every account to names, sorted; -1 on failure. */
 int store_accounts_names(struct store *s, struct strvec *names);
+/* What the account's polls did so far (store_accounts_record_poll). */
+struct store_poll_info {
+	int64_t last_poll_ms, last_success_ms; /* 0 when never */
+	int64_t polls;
+	char *last_status; /* NULL when never polled; freed by _release */
+};
+#define STORE_POLL_INFO_INIT { 0, 0, 0, NULL }
+/* Fills *out for the account: 1 when it exists, 0 when not, -1 on failure. */
+int store_accounts_poll_info(struct store *s, int64_t id,
+			     struct store_poll_info *out);
+void store_poll_info_release(struct store_poll_info *p);
+/*
+ * What the last failed call that takes no err met (these calls and
+ * store_state_set), for messages; borrowed until the next call.
+ */
+const char *store_errmsg(struct store *s);
 /* (end of plays and the collector) */
 
 /* ---- catalog and enrichment ---- */

@@ -4,6 +4,7 @@
  * connection.
  */
 #include "core/strvec.h"
+#include "core/xalloc.h"
 #include "store/accounts.h"
 #include "store/db.h"
 #include "store/pages.h"
@@ -78,4 +79,31 @@ int sq_accounts_names(struct store *s, struct strvec *names)
 		strvec_push(names, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int sq_accounts_poll_info(struct store *s, int64_t id,
+			  struct store_poll_info *out)
+{
+	sqlite3_stmt *st = db_prepare(sqlite_of(s)->db,
+		"SELECT last_poll_ms, last_poll_status, last_success_ms, polls"
+		" FROM accounts WHERE id = ?");
+	const char *status;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		status = (const char *)sqlite3_column_text(st, 1);
+		out->last_poll_ms = sqlite3_column_int64(st, 0);
+		out->last_status = status ? xstrdup(status) : NULL;
+		out->last_success_ms = sqlite3_column_int64(st, 2);
+		out->polls = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+const char *sq_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(sqlite_of(s)->db);
 }

@@ -23,5 +23,8 @@ int64_t sq_accounts_find(struct store *s, const char *name);
 int sq_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
 			    const char *status, int ok);
 int sq_accounts_names(struct store *s, struct strvec *names);
+int sq_accounts_poll_info(struct store *s, int64_t id,
+			  struct store_poll_info *out);
+const char *sq_errmsg(struct store *s);
 
 #endif

@@ -138,6 +138,9 @@ const struct store_ops store_sqlite_ops = {
 	.gaps_list = sqr_gaps_list,
 	.recent_plays = sqr_recent_plays,
 	/* (end of reports) */
+	/* ---- plays and the collector: status and messages ---- */
+	.accounts_poll_info = sq_accounts_poll_info,
+	.errmsg = sq_errmsg,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
