@@ -127,7 +127,7 @@ static int on_source(void *arg, int64_t played_ms, int sources)
 {
 	struct rows *r = arg;
 	r->n++;
-	if (sources & STORE_SRC_API)
+	if (sources & SRC_API)
 		r->stop_at += (int)played_ms; /* a sum, whatever the order */
 	return 0;
 }
