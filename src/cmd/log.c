@@ -62,12 +62,9 @@ static int print_jsonl(void *arg, const struct store_log_play *p)
 	else
 		cJSON_AddNumberToObject(o, "ms_played", (double)p->ms_played);
 	cJSON_AddStringToObject(o, "kind", p->kind ? p->kind : "music");
-	if (p->sources & STORE_SRC_API)
-		cJSON_AddItemToArray(src, cJSON_CreateString("api"));
-	if (p->sources & STORE_SRC_EXPORT)
-		cJSON_AddItemToArray(src, cJSON_CreateString("export"));
-	if (p->sources & STORE_SRC_ACCOUNT_DATA)
-		cJSON_AddItemToArray(src, cJSON_CreateString("account_data"));
+	for (size_t i = 0; i < sources_len; i++)
+		if (p->sources & SOURCE_BIT(sources[i].id))
+			cJSON_AddItemToArray(src, cJSON_CreateString(sources[i].name));
 	cJSON_AddItemToObject(o, "sources", src);
 	cJSON_AddStringToObject(o, "account", p->account ? p->account : "");
 	s = cJSON_PrintUnformatted(o);

@@ -116,7 +116,7 @@ static void cand_event(struct merge_cand *c, const struct import_event *e,
 {
 	c->key = key;
 	c->t = e->played_ms;
-	c->prec = e->source == SRC_EXPORT ? 1000 : 60000;
+	c->prec = source_by_bit(e->source)->precision_ms;
 	c->ms_played = e->ms_played;
 	c->kind = e->kind;
 	c->unsure = (e->flags & EV_KIND_UNSURE) != 0;

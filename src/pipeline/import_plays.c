@@ -26,7 +26,7 @@ void import_play_of(struct store_import_play *p, const struct import_event *e,
 		an = an ? an : a->str[IS_ARTIST];
 	}
 	p->played_ms = e->played_ms;
-	p->precision_ms = e->source == SRC_EXPORT ? 1000 : 60000;
+	p->precision_ms = source_by_bit(e->source)->precision_ms;
 	p->offline_ms = e->offline_ms;
 	p->kind = import_kind_names[e->kind];
 	text_of(&p->track_id, e->str[IS_TRACK_ID]);

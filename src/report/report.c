@@ -1190,8 +1190,8 @@ static int coverage_play(void *arg, int64_t played_ms, int src)
 	if (di < 0 || di >= out->ndays)
 		return 0;
 	out->days[di].plays++;
-	out->days[di].api += (src & STORE_SRC_API) != 0;
-	out->days[di].exported += (src & (STORE_SRC_EXPORT | STORE_SRC_ACCOUNT_DATA)) != 0;
+	out->days[di].api += (src & SRC_API) != 0;
+	out->days[di].exported += (src & (SRC_EXPORT | SRC_ACCOUNT_DATA)) != 0;
 	return 0;
 }
 

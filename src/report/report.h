@@ -151,7 +151,7 @@ struct report_play {
 	char *album;
 	int64_t ms_played; /* -1 when unknown */
 	int skipped;       /* -1 when unknown */
-	int sources;       /* enum store_source bits */
+	int sources;       /* enum play_source bits */
 	int counted;       /* counts in music statistics */
 };
 
@@ -188,8 +188,8 @@ void report_track_page_release(struct report_track_page *p);
 /* Coverage of one year: per day, which sources saw plays. */
 struct report_coverage_day {
 	int plays;      /* all plays that day, any kind */
-	int api;        /* plays with sources & STORE_SRC_API */
-	int exported;   /* plays with sources & (STORE_SRC_EXPORT | STORE_SRC_ACCOUNT_DATA) */
+	int api;        /* plays with sources & SRC_API */
+	int exported;   /* plays with sources & (SRC_EXPORT | SRC_ACCOUNT_DATA) */
 };
 
 struct report_gap {

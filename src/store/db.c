@@ -7,6 +7,7 @@
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "store/schema.h"
+#include "store/sources.h"
 #include "core/banned.h"
 
 int db_full(sqlite3 *db)
@@ -137,6 +138,50 @@ static int migrate(sqlite3 *db, struct strbuf *err)
 	return 0;
 }
 
+/*
+ * Writes the rows of store/sources.c the sources table lacks; a row whose
+ * id names another source means the file was written by a spinlog with a
+ * different list, and is refused. Writes only when rows are missing, so an
+ * open does not take the write lock for nothing.
+ */
+static int seed_sources(sqlite3 *db, struct strbuf *err)
+{
+	sqlite3_stmt *get, *put;
+	int ret = 0;
+
+	if (db_scalar(db, "SELECT count(*) FROM sources") == (int64_t)sources_len)
+		goto check;
+	if (db_begin(db, err))
+		return -1;
+	put = db_prepare(db, "INSERT OR IGNORE INTO sources (id, name) VALUES (?, ?)");
+	for (size_t i = 0; i < sources_len && !ret; i++) {
+		sqlite3_bind_int(put, 1, sources[i].id);
+		sqlite3_bind_text(put, 2, sources[i].name, -1, SQLITE_STATIC);
+		ret = sqlite3_step(put) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(put);
+	}
+	sqlite3_finalize(put);
+	if (ret || db_commit(db, err)) {
+		db_error(db, err);
+		db_rollback(db);
+		return -1;
+	}
+check:
+	get = db_prepare(db, "SELECT id, name FROM sources ORDER BY id");
+	while (!ret && sqlite3_step(get) == SQLITE_ROW) {
+		const struct source *src = source_by_id(sqlite3_column_int(get, 0));
+		const char *name = (const char *)sqlite3_column_text(get, 1);
+		if (src && strcmp(src->name, name)) {
+			strbuf_addf(err, "database: source %d is '%s', not '%s'"
+				    " as this spinlog knows it", src->id, name,
+				    src->name);
+			ret = -1;
+		}
+	}
+	sqlite3_finalize(get);
+	return ret;
+}
+
 /* The database the process opened, for full-disk notes from the log. */
 static char *open_path;
 
@@ -178,7 +223,7 @@ int db_open(const char *path, sqlite3 **out, struct strbuf *err)
 		    "PRAGMA foreign_keys = ON;",
 		    err))
 		goto fail;
-	if (migrate(db, err))
+	if (migrate(db, err) || seed_sources(db, err))
 		goto fail;
 	*out = db;
 	return 0;

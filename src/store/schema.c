@@ -221,6 +221,15 @@ const char *const schema_migrations[] = {
 	"  set_ms INTEGER NOT NULL,"
 	"  PRIMARY KEY (kind, id)"
 	") WITHOUT ROWID;",
+	/*
+	 * 3: the play sources, one row per row of store/sources.c (id, the
+	 * name the store and JSON use). db.c seeds the rows from that list
+	 * after migrating, so a new source needs no migration of its own.
+	 */
+	"CREATE TABLE sources ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE"
+	");",
 };
 
 const int schema_migrations_len =

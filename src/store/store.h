@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
+#include "store/sources.h"
 
 struct store;
 
@@ -55,12 +56,7 @@ int store_state_get_int(struct store *s, const char *key, int64_t *out);
 int store_state_set_int(struct store *s, const char *key, int64_t value);
 
 /* ---- plays and the collector ---- */
-/* Bits of a play's sources: which sources saw a listening event. */
-enum play_source {
-	SRC_API = 1,          /* recently-played */
-	SRC_EXPORT = 2,       /* extended streaming history */
-	SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
-};
+/* A play's sources: enum play_source bits over store/sources.h's ids. */
 
 /* A play recently-played gave (strings borrowed for the call). */
 struct api_play {
@@ -267,13 +263,6 @@ void store_bulk_end(struct store *s);
  * err filled).
  */
 
-/* Bits of a play's sources (named here until the source model replaces them). */
-enum store_source {
-	STORE_SRC_API = 1,          /* recently-played */
-	STORE_SRC_EXPORT = 2,       /* extended streaming history */
-	STORE_SRC_ACCOUNT_DATA = 4, /* account data StreamingHistory*.json */
-};
-
 /*
  * A read snapshot: everything read until store_read_end sees the same data
  * (a pass over a year and its catalog agree with each other). No nesting.
@@ -305,7 +294,7 @@ struct store_play_row {
 	const char *album;
 	int64_t ms_played;    /* -1 when unknown */
 	int skipped;          /* -1 when unknown */
-	int sources;          /* enum store_source bits */
+	int sources;          /* enum play_source bits */
 };
 /* Every play in [from, to), by time, then in the order stored. */
 int store_scan_plays(struct store *s, int64_t from, int64_t to,

@@ -456,9 +456,11 @@ void html_year(const struct report_year *y, const struct covers *c,
 static void add_sources(struct strbuf *sb, int src)
 {
 	const char *sep = "";
-	if (src & STORE_SRC_API) { strbuf_addstr(sb, "api"); sep = "+"; }
-	if (src & STORE_SRC_EXPORT) { addf(sb, "%sexport", sep); sep = "+"; }
-	if (src & STORE_SRC_ACCOUNT_DATA) addf(sb, "%saccount data", sep);
+	for (size_t i = 0; i < sources_len; i++)
+		if (src & (int)SOURCE_BIT(sources[i].id)) {
+			addf(sb, "%s%s", sep, sources[i].label);
+			sep = "+";
+		}
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "store/db.h"
+#include "store/schema.h"
 #include "store/store.h"
 
 static void migrates_and_reopens(void **state)
@@ -48,6 +49,59 @@ static void migrates_and_reopens(void **state)
 	db_close(db);
 	assert_int_equal(db_open(path, &db, &err), -1);
 	assert_non_null(strstr(err.buf, "newer"));
+	strbuf_release(&err);
+}
+
+/* A store at schema version 2 (before the sources table) with one play. */
+static void make_v2(const char *path)
+{
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(sqlite3_exec(raw, schema_migrations[i], NULL, NULL, NULL),
+				 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 2;"
+		"INSERT INTO accounts (name, created_ms) VALUES ('a', 1);"
+		"INSERT INTO plays (account_id, played_ms, track_id, sources,"
+		" export_fp) VALUES (1, 5000, 't1', 3, 77)", NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+/* The sources table holds store/sources.c's list, on a new store and an old one. */
+static void sources_table_is_the_list(void **state)
+{
+	char dir[] = "/tmp/spinlog-db-XXXXXX";
+	char path[256];
+	struct strbuf err = STRBUF_INIT;
+	sqlite3 *db;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	make_v2(path);
+	assert_int_equal(db_open(path, &db, &err), 0);
+	assert_int_equal(db_schema_version(db), db_latest_version());
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM sources"), (int64_t)sources_len);
+	for (size_t i = 0; i < sources_len; i++) {
+		sqlite3_stmt *st = db_prepare(db, "SELECT name FROM sources WHERE id = ?");
+		sqlite3_bind_int(st, 1, sources[i].id);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), sources[i].name);
+		sqlite3_finalize(st);
+		assert_ptr_equal(source_by_name(sources[i].name), &sources[i]);
+		assert_ptr_equal(source_by_bit(SOURCE_BIT(sources[i].id)), &sources[i]);
+	}
+	assert_null(source_by_name("lastfm"));
+	assert_null(source_by_bit(SRC_API | SRC_EXPORT));
+	/* the play of the old store is kept as it was */
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM plays WHERE played_ms = 5000"
+				   " AND track_id = 't1' AND sources = 3 AND export_fp = 77"), 1);
+	/* a store whose list names a source otherwise is refused */
+	assert_int_equal(db_exec(db, "UPDATE sources SET name = 'other' WHERE id = 1", &err), 0);
+	db_close(db);
+	assert_int_equal(db_open(path, &db, &err), -1);
+	assert_non_null(strstr(err.buf, "source 1 is 'other', not 'export'"));
 	strbuf_release(&err);
 }
 
@@ -127,7 +181,7 @@ static int on_source(void *arg, int64_t played_ms, int sources)
 {
 	struct rows *r = arg;
 	r->n++;
-	if (sources & STORE_SRC_API)
+	if (sources & SRC_API)
 		r->stop_at += (int)played_ms; /* a sum, whatever the order */
 	return 0;
 }
@@ -465,6 +519,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrates_and_reopens),
+		cmocka_unit_test(sources_table_is_the_list),
 		cmocka_unit_test(reports_empty_store),
 		cmocka_unit_test(reports_scans),
 		cmocka_unit_test(reports_tracks),

@@ -1,0 +1,36 @@
+#include <string.h>
+
+#include "store/sources.h"
+#include "core/banned.h"
+
+const struct source sources[] = {
+	{ SOURCE_API, "api", "api", 1 },
+	{ SOURCE_EXPORT, "export", "export", 1000 },
+	{ SOURCE_ACCOUNT_DATA, "account_data", "account data", 60000 },
+};
+
+const size_t sources_len = sizeof(sources) / sizeof(sources[0]);
+
+_Static_assert(sizeof(sources) / sizeof(sources[0]) == SOURCE_COUNT,
+	       "one row per enum source_id");
+
+const struct source *source_by_id(int id)
+{
+	return id >= 0 && (size_t)id < sources_len ? &sources[id] : NULL;
+}
+
+const struct source *source_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < sources_len; i++)
+		if (!strcmp(sources[i].name, name))
+			return &sources[i];
+	return NULL;
+}
+
+const struct source *source_by_bit(unsigned bit)
+{
+	for (size_t i = 0; i < sources_len; i++)
+		if (bit == SOURCE_BIT(sources[i].id))
+			return &sources[i];
+	return NULL;
+}

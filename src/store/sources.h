@@ -1,0 +1,54 @@
+/*
+ * The play sources, written once: every source a play can come from, with
+ * the id the store keeps (the sources table, seeded from this list by
+ * db.c), the name written in the store and in JSON, a label for pages and
+ * how exactly the source knows a play's end time. In memory a play's
+ * sources are a bitmask over the ids (bit 1 << id, enum play_source);
+ * the names and ids come from this one list. The bits are also part of
+ * the import fingerprints (pipeline/import_parse.c), so an id never
+ * changes once shipped.
+ *
+ * To add a source: one row in sources.c (a new id at the end) and one bit
+ * here; the store picks the row up on its next open.
+ *
+ * Ownership: everything here is static and read-only.
+ */
+#ifndef STORE_SOURCES_H
+#define STORE_SOURCES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum source_id {
+	SOURCE_API = 0,          /* recently-played */
+	SOURCE_EXPORT = 1,       /* extended streaming history */
+	SOURCE_ACCOUNT_DATA = 2, /* account data StreamingHistory*.json */
+	SOURCE_COUNT             /* (not a source) */
+};
+
+/* Bits of a play's set of sources. */
+#define SOURCE_BIT(id) (1u << (id))
+enum play_source {
+	SRC_API = SOURCE_BIT(SOURCE_API),
+	SRC_EXPORT = SOURCE_BIT(SOURCE_EXPORT),
+	SRC_ACCOUNT_DATA = SOURCE_BIT(SOURCE_ACCOUNT_DATA),
+};
+
+struct source {
+	int id;
+	const char *name;      /* "account_data": in the store and in JSON */
+	const char *label;     /* "account data": on pages */
+	int64_t precision_ms;  /* how exactly its end times are known */
+};
+
+/* The list, indexed by id; sources_len entries. */
+extern const struct source sources[];
+extern const size_t sources_len;
+
+/* The source with that id or name, or NULL. */
+const struct source *source_by_id(int id);
+const struct source *source_by_name(const char *name);
+/* The source of a one-bit set (SRC_EXPORT: the export), or NULL. */
+const struct source *source_by_bit(unsigned bit);
+
+#endif
