@@ -95,7 +95,7 @@ static void maybe_run_etl(struct ctx *ctx, int stored)
 	if (!after_poll && !(period && now - last >= period))
 		return;
 	log_info("etl: starting");
-	if (etl_run(ctx->db, ctx->landing, &ctx->cfg, ctx->data_dir, NULL, 0,
+	if (etl_run(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, NULL, 0,
 		    &summary, &err)) {
 		/* not marked done: the next round tries again */
 		log_error("etl: %s", err.buf);
@@ -211,11 +211,12 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 	struct strbuf err = STRBUF_INIT;
 	int stored = 0;
 
-	if (db_open(ctx->db_path, &ctx->db, &err)) {
+	if (store_open(ctx->db_path, &ctx->store, &err)) {
 		log_error("daemon: %s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
+	ctx->db = store_sqlite_db(ctx->store);
 	collect_clean_temps(ctx);
 	for (size_t i = 0; i < n && !stop_flag; i++) {
 		struct poll_result res;
@@ -241,7 +242,8 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 	close(fd);
 	if (!stop_flag)
 		maybe_run_etl(ctx, stored);
-	db_close(ctx->db);
+	store_close(ctx->store);
+	ctx->store = NULL;
 	ctx->db = NULL;
 	return 0;
 }
