@@ -146,17 +146,13 @@ fail:
 
 int ctx_open_store(struct ctx *ctx, struct strbuf *err)
 {
-	if (store_open(ctx->db_path, &ctx->store, err))
-		return -1;
-	ctx->db = store_sqlite_db(ctx->store); /* until no module needs it */
-	return 0;
+	return store_open(ctx->db_path, &ctx->store, err);
 }
 
 void ctx_close_store(struct ctx *ctx)
 {
 	store_close(ctx->store);
 	ctx->store = NULL;
-	ctx->db = NULL;
 }
 
 static int prepare(struct ctx *ctx, int flags)

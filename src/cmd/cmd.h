@@ -7,8 +7,6 @@
 #ifndef CMD_CMD_H
 #define CMD_CMD_H
 
-#include <sqlite3.h>
-
 #include "core/config.h"
 
 struct landing;
@@ -27,7 +25,6 @@ struct ctx {
 	char *data_dir;
 	char *db_path;
 	struct store *store; /* NEED_DB */
-	sqlite3 *db;         /* the same store's SQLite connection: going away */
 	struct landing *landing;
 };
 

@@ -95,7 +95,7 @@ static void maybe_run_etl(struct ctx *ctx, int stored)
 	if (!after_poll && !(period && now - last >= period))
 		return;
 	log_info("etl: starting");
-	if (etl_run(ctx->db, ctx->landing, &ctx->cfg, ctx->data_dir, NULL, 0,
+	if (etl_run(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, NULL, 0,
 		    &summary, &err)) {
 		/* not marked done: the next round tries again */
 		log_error("etl: %s", err.buf);

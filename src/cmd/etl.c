@@ -7,7 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "pipeline/etl.h"
-#include "store/setaside.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 const char cmd_etl_usage[] =
@@ -45,12 +45,12 @@ int cmd_etl(int argc, char **argv, struct ctx *ctx)
 			return cmd_usage_error(cmd_etl_usage,
 					       "unknown argument '%s'", argv[i]);
 	}
-	if (retry && setaside_forget(ctx->db, &err) < 0) {
+	if (retry && store_setaside_forget(ctx->store, &err) < 0) {
 		fprintf(stderr, "spinlog: etl: cannot forget the set-aside ids: "
 			"%s\n", err.buf);
 		goto out;
 	}
-	if (etl_run(ctx->db, ctx->landing, &ctx->cfg, ctx->data_dir, account,
+	if (etl_run(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, account,
 		    rebuild, &summary, &err)) {
 		fprintf(stderr, "spinlog: %s\n", err.buf);
 		goto out;

@@ -90,7 +90,7 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 	strbuf_init(&o->buf, 1 << 17);
 	if (o->csv)
 		record_csv_header(o->flags, &o->buf);
-	if (songs_each(ctx->db, q, emit, o, &err) ||
+	if (songs_each(ctx->store, q, emit, o, &err) ||
 	    fwrite(o->buf.buf, 1, o->buf.len, o->f) != o->buf.len ||
 	    fflush(o->f) || (path && fsync(fileno(o->f)))) {
 		fprintf(stderr, "spinlog: export: %s\n",

@@ -11,7 +11,6 @@
 #include "core/strvec.h"
 #include "core/timeutil.h"
 #include "spotify/account.h"
-#include "store/setaside.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -133,34 +132,36 @@ static int show(struct ctx *ctx, const char *name)
 /* Ids 'status' lists by name; the rest are counted. */
 #define ASIDE_LISTED 20
 
-/* The ids the ETL set aside (store/setaside.h), for every account. */
+/* The ids the ETL set aside (store.h), for every account. */
 static int show_set_aside(struct ctx *ctx)
 {
 	struct setaside_list l = SETASIDE_LIST_INIT;
-	int64_t total = setaside_count(ctx->db);
+	int64_t total = store_setaside_count(ctx->store);
+	struct strbuf err = STRBUF_INIT;
 	char when[64];
 
 	if (total <= 0)
 		return 0;
-	if (setaside_list(ctx->db, ASIDE_LISTED, &l)) {
-		setaside_list_release(&l);
+	if (store_setaside_list(ctx->store, ASIDE_LISTED, &l, &err)) {
+		store_setaside_list_release(&l);
 		fprintf(stderr, "spinlog: status: cannot list the set-aside ids: "
-			"%s\n", sqlite3_errmsg(ctx->db));
+			"%s\n", err.buf);
+		strbuf_release(&err);
 		return 1;
 	}
 	printf("\nset aside by the etl: %lld (not asked again; 'spinlog etl "
 	       "--retry-set-aside' tries them again)\n", (long long)total);
 	for (size_t i = 0; i < l.n; i++) {
 		struct strbuf d = STRBUF_INIT;
-		setaside_describe(&d, l.v[i].id, l.v[i].reason);
+		store_setaside_describe(&d, l.v[i].id, l.v[i].reason);
 		fmt(l.v[i].set_ms, when, sizeof(when));
 		printf("  %-15s %s (since %s)\n",
-		       setaside_kind_name(l.v[i].kind), d.buf, when);
+		       store_setaside_kind_name(l.v[i].kind), d.buf, when);
 		strbuf_release(&d);
 	}
 	if (total > (int64_t)l.n)
 		printf("  and %lld more\n", (long long)(total - (int64_t)l.n));
-	setaside_list_release(&l);
+	store_setaside_list_release(&l);
 	return 0;
 }
 

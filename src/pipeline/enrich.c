@@ -8,8 +8,6 @@
 #include "landing/landing.h"
 #include "pipeline/enrich.h"
 #include "pipeline/transform.h"
-#include "store/db.h"
-#include "store/setaside.h"
 #include "core/banned.h"
 
 /* Answers held in memory before a load: analyses are large (~1 MB). */
@@ -64,7 +62,7 @@ static const struct ep_def D_ANALYSIS = { EP_ANALYSIS, "audio-analysis",
 	SA_ANALYSIS };
 
 struct enr {
-	sqlite3 *db;
+	struct store *s;
 	struct landing *l;
 	struct prov *p;
 	int nested;
@@ -81,13 +79,13 @@ static int flush(struct enr *e)
 	if (!e->b.ntracks && !e->b.nartists && !e->b.nfeatures &&
 	    !e->b.nanalyses)
 		goto out;
-	if (load_begin(e->db, e->nested, e->err))
+	if (load_begin(e->s, e->nested, e->err))
 		r = -1;
-	else if (load_batch(e->db, &e->b, e->now_ms, &e->st->load, e->err)) {
-		load_rollback(e->db, e->nested);
+	else if (load_batch(e->s, &e->b, e->now_ms, &e->st->load, e->err)) {
+		load_rollback(e->s, e->nested);
 		r = -1;
-	} else if (load_commit(e->db, e->nested, e->err)) {
-		load_rollback(e->db, e->nested);
+	} else if (load_commit(e->s, e->nested, e->err)) {
+		load_rollback(e->s, e->nested);
 		r = -1;
 	}
 out:
@@ -129,11 +127,11 @@ static int land(struct enr *e, const struct ep_def *d, const char *id,
 /* Ids of a run shown by name in the summary, per kind. */
 #define ASIDE_SHOWN 5
 
-/* Sets id aside as k (store/setaside.h) and counts it for the summary. */
+/* Sets id aside as k (store.h's set-aside ids) and counts it for the summary. */
 static int aside(struct enr *e, enum setaside_kind k, const char *id,
 		 const char *reason)
 {
-	int r = setaside_add(e->db, k, id, reason, e->now_ms, e->err);
+	int r = store_setaside_add(e->s, k, id, reason, e->now_ms, e->err);
 
 	if (r < 0)
 		return -1;
@@ -141,7 +139,7 @@ static int aside(struct enr *e, enum setaside_kind k, const char *id,
 		struct strbuf d = STRBUF_INIT;
 		e->st->aside[k]++;
 		if (e->st->aside_shown[k].n < ASIDE_SHOWN) {
-			setaside_describe(&d, id, reason);
+			store_setaside_describe(&d, id, reason);
 			strvec_push_nodup(&e->st->aside_shown[k],
 					  strbuf_detach(&d, NULL));
 		}
@@ -155,29 +153,24 @@ static int aside(struct enr *e, enum setaside_kind k, const char *id,
  * a landing key (as an artist, or as a track for every track endpoint);
  * one set aside earlier is skipped.
  */
-static int needed(struct enr *e, enum setaside_kind k, const char *sql,
+static int needed(struct enr *e, enum setaside_kind k, enum store_pending what,
 		  struct strvec *out)
 {
 	struct strvec all = STRVEC_INIT;
-	sqlite3_stmt *st = db_prepare(e->db, sql);
-	int rc, r = 0;
+	struct strbuf perr = STRBUF_INIT;
+	int r = 0;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		if (id)
-			strvec_push(&all, id);
-	}
-	if (rc != SQLITE_DONE) {
-		strbuf_addstr(e->err, "etl: cannot list what needs enriching: ");
-		db_error(e->db, e->err);
+	if (store_pending(e->s, what, &all, &perr)) {
+		strbuf_addf(e->err, "etl: cannot list what needs enriching: %s",
+			    perr.buf);
 		r = -1;
 	}
-	sqlite3_finalize(st);
+	strbuf_release(&perr);
 	for (size_t i = 0; i < all.n && !r; i++) {
 		if (!spotify_id_valid_str(all.v[i]))
 			r = aside(e, k == SA_ARTIST ? SA_ARTIST : SA_TRACK,
 				  all.v[i], "not a Spotify id");
-		else if (!setaside_has(e->db, k, all.v[i]))
+		else if (!store_setaside_has(e->s, k, all.v[i]))
 			strvec_push(out, all.v[i]);
 	}
 	strvec_clear(&all);
@@ -219,26 +212,20 @@ static const char *recco_id(struct enr *e, const cJSON *item,
 			    char **ids, size_t n, char *buf, size_t len)
 {
 	const cJSON *isrc = cJSON_GetObjectItemCaseSensitive(item, "isrc");
-	sqlite3_stmt *st;
 	const char *found = NULL;
 
 	if (tr_recco_track_id(item, buf, len))
 		return buf;
 	if (!cJSON_IsString(isrc))
 		return NULL;
-	st = db_prepare(e->db, "SELECT isrc FROM tracks WHERE id = ?");
 	for (size_t i = 0; i < n && !found; i++) {
-		const char *s;
-		sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    (s = (const char *)sqlite3_column_text(st, 0)) &&
-		    !strcmp(s, isrc->valuestring)) {
+		char *s = store_catalog_track_isrc(e->s, ids[i]);
+		if (s && !strcmp(s, isrc->valuestring)) {
 			snprintf(buf, len, "%s", ids[i]);
 			found = buf;
 		}
-		sqlite3_reset(st);
+		free(s);
 	}
-	sqlite3_finalize(st);
 	return found;
 }
 
@@ -471,14 +458,14 @@ static int settle(struct enr *e, enum setaside_kind k, const char *what,
 }
 
 /* Landing, then the network, for one single-provider endpoint. */
-static int enrich_one(struct enr *e, const struct ep_def *d, const char *sql,
-		      int may_ask)
+static int enrich_one(struct enr *e, const struct ep_def *d,
+		      enum store_pending what, int may_ask)
 {
 	struct strvec ids = STRVEC_INIT, rest = STRVEC_INIT;
 	struct outcome o = OUTCOME_INIT;
 	int r;
 
-	r = needed(e, d->kind, sql, &ids);
+	r = needed(e, d->kind, what, &ids);
 	if (!r)
 		r = from_landing(e, d, &ids, &rest);
 	if (!r && e->p && may_ask)
@@ -546,11 +533,7 @@ static int enrich_features(struct enr *e, const struct ep_def **order,
 	struct strbuf names = STRBUF_INIT;
 	int r, stopped = 0, asked = 0;
 
-	r = needed(e, SA_FEATURES,
-		   "SELECT DISTINCT track_id FROM plays WHERE kind = 'music' AND "
-		   "track_id IS NOT NULL AND track_id NOT IN "
-		   "(SELECT track_id FROM audio_features) ORDER BY track_id",
-		   &want);
+	r = needed(e, SA_FEATURES, PENDING_FEATURES, &want);
 	for (size_t k = 0; k < n && !r; k++) {
 		strvec_clear(&next);
 		r = from_landing(e, order[k], &want, &next);
@@ -589,11 +572,11 @@ void enrich_stats_release(struct enrich_stats *st)
 		strvec_clear(&st->aside_shown[k]);
 }
 
-int enrich_run(sqlite3 *db, struct landing *l, struct prov *prov,
+int enrich_run(struct store *s, struct landing *l, struct prov *prov,
 	       const struct config *cfg, int nested, int64_t now_ms,
 	       struct enrich_stats *st, struct strbuf *err)
 {
-	struct enr e = { db, l, prov, nested, now_ms, st, err, TR_BATCH_INIT };
+	struct enr e = { s, l, prov, nested, now_ms, st, err, TR_BATCH_INIT };
 	const struct ep_def *order[2];
 	size_t n = 0;
 	int spotify = 0;
@@ -613,19 +596,10 @@ int enrich_run(sqlite3 *db, struct landing *l, struct prov *prov,
 		}
 	}
 	free(list);
-	if (enrich_one(&e, &D_TRACKS,
-		       "SELECT DISTINCT track_id FROM plays WHERE kind = 'music' "
-		       "AND track_id IS NOT NULL AND track_id NOT IN "
-		       "(SELECT id FROM tracks) ORDER BY track_id", 1) ||
-	    enrich_one(&e, &D_ARTISTS,
-		       "SELECT id FROM artists WHERE enriched_ms IS NULL "
-		       "ORDER BY id", 1) ||
+	if (enrich_one(&e, &D_TRACKS, PENDING_TRACKS, 1) ||
+	    enrich_one(&e, &D_ARTISTS, PENDING_ARTISTS, 1) ||
 	    enrich_features(&e, order, n) ||
-	    enrich_one(&e, &D_ANALYSIS,
-		       "SELECT DISTINCT track_id FROM plays WHERE kind = 'music' "
-		       "AND track_id IS NOT NULL AND track_id NOT IN "
-		       "(SELECT track_id FROM audio_analysis) ORDER BY track_id",
-		       spotify)) {
+	    enrich_one(&e, &D_ANALYSIS, PENDING_ANALYSIS, spotify)) {
 		tr_batch_release(&e.b);
 		return -1;
 	}

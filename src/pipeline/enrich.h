@@ -14,14 +14,14 @@
  * Spotify id (core/ids.h) is set aside before it can reach a URL; one the
  * provider says does not exist (404, null in a batch answer; for audio
  * features: at every provider) or whose own answer cannot be used is set
- * aside for that endpoint alone (store/setaside.h), and is not asked again.
+ * aside for that endpoint alone (store.h's set-aside ids), and is not
+ * asked again.
  * A refused batch or an answer that is not JSON at all sets nothing aside:
  * those ids are asked again next run.
  */
 #ifndef PIPELINE_ENRICH_H
 #define PIPELINE_ENRICH_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -29,7 +29,7 @@
 #include "core/strvec.h"
 #include "pipeline/load.h"
 #include "pipeline/providers.h"
-#include "store/setaside.h"
+#include "store/store.h"
 
 struct landing;
 
@@ -46,7 +46,7 @@ struct enrich_stats {
 void enrich_stats_release(struct enrich_stats *st);
 
 /* prov NULL: offline (rebuild), the landing store only. 0 or -1 with err. */
-int enrich_run(sqlite3 *db, struct landing *l, struct prov *prov,
+int enrich_run(struct store *s, struct landing *l, struct prov *prov,
 	       const struct config *cfg, int nested, int64_t now_ms,
 	       struct enrich_stats *st, struct strbuf *err);
 

@@ -11,8 +11,7 @@
 #include "pipeline/load.h"
 #include "pipeline/providers.h"
 #include "pipeline/transform.h"
-#include "store/db.h"
-#include "store/setaside.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 /* Pages transformed before their rows are written (inside the one
@@ -29,122 +28,122 @@ static void watermark_key(struct strbuf *key, int64_t account_id)
 	strbuf_addf(key, "etl.pages.%lld", (long long)account_id);
 }
 
-/* Extract, transform and load one account's new pages. */
-static int account_pages(sqlite3 *db, struct landing *l, int64_t account_id,
-			 int64_t now_ms, struct page_stats *ps,
-			 struct load_stats *ls, struct strbuf *err)
+/* One account's walk over its new pages. */
+struct walk {
+	struct store *s;
+	struct landing *l;
+	int64_t account_id, now_ms, last;
+	long since_load;
+	struct tr_batch b;
+	struct strbuf body;
+	struct page_stats *ps;
+	struct load_stats *ls;
+	struct strbuf *err;
+};
+
+/* Extracts and transforms one page; loads every PAGES_PER_LOAD pages. */
+static int one_page(void *arg, int64_t id, const char *pkey)
 {
-	struct strbuf key = STRBUF_INIT, body = STRBUF_INIT;
-	struct tr_batch b = TR_BATCH_INIT;
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT id, key FROM pages WHERE account_id = ? AND id > ? "
-		"ORDER BY id");
-	int64_t mark = 0, last = 0;
-	long since_load = 0;
-	int r = -1, rc;
+	struct walk *w = arg;
+	struct page_rows rows;
+	struct strbuf perr = STRBUF_INIT;
+
+	w->last = id;
+	strbuf_reset(&w->body);
+	if (landing_get(w->l, pkey, &w->body)) {
+		strbuf_addf(w->err, "etl: page '%s' is missing from the "
+			    "landing store; nothing was loaded", pkey);
+		return -1;
+	}
+	memset(&rows, 0, sizeof(rows));
+	if (extract_page(w->body.buf, w->body.len, &rows, &perr)) {
+		strbuf_addf(w->err, "etl: page '%s': %s; nothing was "
+			    "loaded (move the page aside to go on)",
+			    pkey, perr.buf);
+		strbuf_release(&perr);
+		return -1;
+	}
+	strbuf_release(&perr);
+	tr_add_page(&w->b, &rows, w->account_id, id);
+	w->ps->pages++;
+	w->ps->plays += (long)rows.n;
+	page_rows_release(&rows);
+	if (++w->since_load >= PAGES_PER_LOAD) {
+		if (load_batch(w->s, &w->b, w->now_ms, w->ls, w->err))
+			return -1;
+		tr_batch_release(&w->b);
+		w->since_load = 0;
+	}
+	return 0;
+}
+
+/* Extract, transform and load one account's new pages. */
+static int account_pages(struct store *s, struct landing *l,
+			 int64_t account_id, int64_t now_ms,
+			 struct page_stats *ps, struct load_stats *ls,
+			 struct strbuf *err)
+{
+	struct strbuf key = STRBUF_INIT, lerr = STRBUF_INIT;
+	struct walk w = { s, l, account_id, now_ms, 0, 0, TR_BATCH_INIT,
+			  STRBUF_INIT, ps, ls, err };
+	int64_t mark = 0;
+	int r = -1;
 
 	watermark_key(&key, account_id);
-	if (db_state_get_int(db, key.buf, &mark))
+	if (store_state_get_int(s, key.buf, &mark))
 		mark = 0;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_int64(st, 2, mark);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *pkey = (const char *)sqlite3_column_text(st, 1);
-		struct page_rows rows;
-		struct strbuf perr = STRBUF_INIT;
-
-		last = sqlite3_column_int64(st, 0);
-		strbuf_reset(&body);
-		if (landing_get(l, pkey, &body)) {
-			strbuf_addf(err, "etl: page '%s' is missing from the "
-				    "landing store; nothing was loaded", pkey);
-			goto out;
-		}
-		memset(&rows, 0, sizeof(rows));
-		if (extract_page(body.buf, body.len, &rows, &perr)) {
-			strbuf_addf(err, "etl: page '%s': %s; nothing was "
-				    "loaded (move the page aside to go on)",
-				    pkey, perr.buf);
-			strbuf_release(&perr);
-			goto out;
-		}
-		strbuf_release(&perr);
-		tr_add_page(&b, &rows, account_id, last);
-		ps->pages++;
-		ps->plays += (long)rows.n;
-		page_rows_release(&rows);
-		if (++since_load >= PAGES_PER_LOAD) {
-			if (load_batch(db, &b, now_ms, ls, err))
-				goto out;
-			tr_batch_release(&b);
-			since_load = 0;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		strbuf_addf(err, "etl: cannot list the landed pages: %s",
-			    sqlite3_errmsg(db));
+	if (store_pages_after(s, account_id, mark, one_page, &w, &lerr)) {
+		if (lerr.len)
+			strbuf_addf(err, "etl: cannot list the landed pages: %s",
+				    lerr.buf);
 		goto out;
 	}
-	if (load_batch(db, &b, now_ms, ls, err))
+	if (load_batch(s, &w.b, now_ms, ls, err))
 		goto out;
-	if (last && db_state_set_int(db, key.buf, last)) {
-		strbuf_addf(err, "etl: cannot store the page watermark: %s",
-			    sqlite3_errmsg(db));
+	if (w.last && store_state_set_int(s, key.buf, w.last)) {
+		strbuf_addstr(err, "etl: cannot store the page watermark");
 		goto out;
 	}
 	r = 0;
 out:
-	sqlite3_finalize(st);
-	tr_batch_release(&b);
+	tr_batch_release(&w.b);
 	strbuf_release(&key);
-	strbuf_release(&body);
+	strbuf_release(&w.body);
+	strbuf_release(&lerr);
 	return r;
 }
 
-static int pages_stage(sqlite3 *db, struct landing *l, const char *account,
-		       int nested, int64_t now_ms, struct page_stats *ps,
-		       struct load_stats *ls, struct strbuf *err)
+static int pages_stage(struct store *s, struct landing *l,
+		       const char *account, int nested, int64_t now_ms,
+		       struct page_stats *ps, struct load_stats *ls,
+		       struct strbuf *err)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT id FROM accounts WHERE ?1 IS NULL OR name = ?1 "
-		"ORDER BY id");
-	int r = -1, rc;
+	struct store_account *acc = NULL;
+	struct strbuf lerr = STRBUF_INIT;
+	size_t n = 0;
+	int r = -1;
 
-	if (account)
-		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	if (load_begin(db, nested, err))
+	if (load_begin(s, nested, err))
 		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (account_pages(db, l, sqlite3_column_int64(st, 0), now_ms,
-				  ps, ls, err)) {
-			load_rollback(db, nested);
-			goto out;
-		}
-	if (rc != SQLITE_DONE) {
-		strbuf_addf(err, "etl: cannot list the accounts: %s",
-			    sqlite3_errmsg(db));
-		load_rollback(db, nested);
+	if (store_accounts_list(s, account, &acc, &n, &lerr)) {
+		strbuf_addf(err, "etl: cannot list the accounts: %s", lerr.buf);
+		load_rollback(s, nested);
 		goto out;
 	}
-	if (load_commit(db, nested, err)) {
-		load_rollback(db, nested);
+	for (size_t i = 0; i < n; i++)
+		if (account_pages(s, l, acc[i].id, now_ms, ps, ls, err)) {
+			load_rollback(s, nested);
+			goto out;
+		}
+	if (load_commit(s, nested, err)) {
+		load_rollback(s, nested);
 		goto out;
 	}
 	r = 0;
 out:
-	sqlite3_finalize(st);
+	store_accounts_free(acc, n);
+	strbuf_release(&lerr);
 	return r;
-}
-
-static int account_exists(sqlite3 *db, const char *account)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM accounts WHERE name = ?");
-	int found;
-
-	sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
 }
 
 /* "; set aside 1 track: 'a b': not a Spotify id", per kind, then how many
@@ -214,7 +213,7 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 	strbuf_release(&blocks);
 }
 
-int etl_run(sqlite3 *db, struct landing *l, const struct config *cfg,
+int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	    const char *data_dir, const char *account, int rebuild,
 	    struct strbuf *summary, struct strbuf *err)
 {
@@ -227,36 +226,33 @@ int etl_run(sqlite3 *db, struct landing *l, const struct config *cfg,
 
 	memset(&es, 0, sizeof(es));
 	memset(&ls, 0, sizeof(ls));
-	if (account && !account_exists(db, account)) {
+	if (account && store_accounts_find(s, account) <= 0) {
 		strbuf_addf(err, "etl: no account '%s'; see 'spinlog status'",
 			    account);
 		return -1;
 	}
 	if (rebuild) {
-		if (db_begin(db, err))
+		if (store_begin(s, err))
 			return -1;
-		if (load_clear_catalog(db, err) ||
-		    db_exec(db, "DELETE FROM state WHERE key LIKE 'etl.pages.%'",
-			    err))
+		if (load_clear_catalog(s, err) || store_etl_marks_clear(s, err))
 			goto out;
 	}
-	tracks_before = db_scalar(db, "SELECT count(*) FROM tracks");
-	if (pages_stage(db, l, account, rebuild, now_ms, &ps, &ls, err))
+	tracks_before = store_catalog_count_tracks(s);
+	if (pages_stage(s, l, account, rebuild, now_ms, &ps, &ls, err))
 		goto out;
 	if (!rebuild)
-		p = prov_open(db, cfg, data_dir, account, now_ms);
-	if (enrich_run(db, l, p, cfg, rebuild, now_ms, &es, err))
+		p = prov_open(s, cfg, data_dir, account, now_ms);
+	if (enrich_run(s, l, p, cfg, rebuild, now_ms, &es, err))
 		goto out;
-	if (rebuild && db_commit(db, err))
+	if (rebuild && store_commit(s, err))
 		goto out;
 	es.load.skipped += ls.skipped;
-	summarise(summary, &ps,
-		  db_scalar(db, "SELECT count(*) FROM tracks") - tracks_before,
-		  p, &es, setaside_count(db), rebuild);
+	summarise(summary, &ps, store_catalog_count_tracks(s) - tracks_before,
+		  p, &es, store_setaside_count(s), rebuild);
 	r = 0;
 out:
 	if (r && rebuild)
-		db_rollback(db);
+		store_rollback(s);
 	prov_free(p);
 	enrich_stats_release(&es);
 	return r;

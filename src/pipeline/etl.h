@@ -16,14 +16,13 @@
 #ifndef PIPELINE_ETL_H
 #define PIPELINE_ETL_H
 
-#include <sqlite3.h>
-
 #include "core/config.h"
 #include "core/strbuf.h"
 
 struct landing;
+struct store;
 
-int etl_run(sqlite3 *db, struct landing *l, const struct config *cfg,
+int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	    const char *data_dir, const char *account, int rebuild,
 	    struct strbuf *summary, struct strbuf *err);
 

@@ -1,92 +1,44 @@
-#include <math.h>
+/*
+ * Load: the batch's objects with a Spotify id, turned into the store's
+ * plain structs (borrowing the batch's strings) and put an array at a
+ * time, so each kind is one store call per batch.
+ */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/ids.h"
+#include "core/xalloc.h"
 #include "pipeline/load.h"
-#include "store/db.h"
-#include "store/plays.h"
 #include "core/banned.h"
 
-static void bind_num(sqlite3_stmt *st, int i, double v, int as_int)
+/* Where the valid ids of several lists go, sized for all of them at once. */
+struct idpool {
+	const char **v;
+	size_t n;
+};
+
+static void idpool_init(struct idpool *p, size_t total)
 {
-	if (isnan(v))
-		sqlite3_bind_null(st, i);
-	else if (as_int)
-		sqlite3_bind_int64(st, i, (sqlite3_int64)v);
-	else
-		sqlite3_bind_double(st, i, v);
+	p->v = xcalloc(total + 1, sizeof(*p->v));
+	p->n = 0;
 }
 
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
+/* The valid ids of list, in order: *start gets where they begin. */
+static size_t idpool_take(struct idpool *p, const struct strvec *list,
+			  const char *const **start)
 {
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	size_t from = p->n;
+
+	for (size_t i = 0; i < list->n; i++)
+		if (spotify_id_valid_str(list->v[i]))
+			p->v[p->n++] = list->v[i];
+	*start = p->v + from;
+	return p->n - from;
 }
 
-/* Steps a statement to completion and resets it; -1 with err on failure. */
-static int run(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-		return 0;
-	db_error(db, err);
-	return -1;
-}
-
-static int exec1(sqlite3 *db, const char *sql, const char *id,
-		 struct strbuf *err)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	int r;
-
-	bind_str(st, 1, id);
-	r = run(db, st, err);
-	sqlite3_finalize(st);
-	return r;
-}
-
-/* Replaces the ordered id list of a link table for one owner. */
-static int put_links(sqlite3 *db, const char *table, const char *owner_col,
-		     const char *owner, const struct strvec *ids,
-		     struct strbuf *err)
-{
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st;
-	int r = -1;
-
-	strbuf_addf(&sql, "DELETE FROM %s WHERE %s = ?", table, owner_col);
-	if (exec1(db, sql.buf, owner, err))
-		goto out;
-	strbuf_reset(&sql);
-	strbuf_addf(&sql, "INSERT INTO %s (%s, position, artist_id) "
-		    "VALUES (?, ?, ?)", table, owner_col);
-	st = db_prepare(db, sql.buf);
-	for (size_t i = 0, pos = 0; i < ids->n; i++) {
-		if (!spotify_id_valid_str(ids->v[i]))
-			continue;
-		bind_str(st, 1, owner);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)pos++);
-		bind_str(st, 3, ids->v[i]);
-		if (run(db, st, err)) {
-			sqlite3_finalize(st);
-			goto out;
-		}
-	}
-	sqlite3_finalize(st);
-	r = 0;
-out:
-	strbuf_release(&sql);
-	return r;
-}
-
-/* Plays go through plays_add_api, the one door API plays enter by: it
- * ignores a play the collector stored already. */
-static int load_plays(sqlite3 *db, const struct tr_batch *b,
+/* Plays go through store_plays_add_api, the one door API plays enter by:
+ * it ignores a play the collector stored already. */
+static int load_plays(struct store *s, const struct tr_batch *b,
 		      struct load_stats *stats, struct strbuf *err)
 {
 	for (size_t i = 0; i < b->nplays; i++) {
@@ -94,9 +46,10 @@ static int load_plays(sqlite3 *db, const struct tr_batch *b,
 		struct api_play ap = { p->played_ms, p->track_id, p->track_name,
 				       p->artist_names, p->album_name,
 				       p->context_uri };
-		int r = plays_add_api(db, p->account_id, p->page_id, &ap);
+		int r = store_plays_add_api(s, p->account_id, p->page_id, &ap);
 		if (r < 0) {
-			db_error(db, err);
+			strbuf_addf(err, "database: cannot store a play of "
+				    "page %lld", (long long)p->page_id);
 			return -1;
 		}
 		stats->plays_new += r;
@@ -104,23 +57,13 @@ static int load_plays(sqlite3 *db, const struct tr_batch *b,
 	return 0;
 }
 
-static int load_artists(sqlite3 *db, const struct tr_batch *b,
+static int load_artists(struct store *s, const struct tr_batch *b,
 			int64_t now_ms, struct load_stats *st,
 			struct strbuf *err)
 {
-	sqlite3_stmt *name = db_prepare(db,
-		"INSERT INTO artists (id, name) VALUES (?, ?) "
-		"ON CONFLICT(id) DO UPDATE SET name = excluded.name");
-	sqlite3_stmt *full = db_prepare(db,
-		"INSERT INTO artists (id, name, popularity, followers, "
-		"enriched_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-		"SET name = excluded.name, popularity = excluded.popularity, "
-		"followers = excluded.followers, "
-		"enriched_ms = excluded.enriched_ms");
-	sqlite3_stmt *genre = db_prepare(db,
-		"INSERT INTO artist_genres (artist_id, position, genre) "
-		"VALUES (?, ?, ?)");
-	int r = -1;
+	struct store_artist *v = xcalloc(b->nartists + 1, sizeof(*v));
+	size_t n = 0;
+	int r;
 
 	for (size_t i = 0; i < b->nartists; i++) {
 		const struct tr_artist *a = &b->artists[i];
@@ -128,261 +71,174 @@ static int load_artists(sqlite3 *db, const struct tr_batch *b,
 			st->skipped++;
 			continue;
 		}
-		if (!a->full) {
-			bind_str(name, 1, a->id);
-			bind_str(name, 2, a->name);
-			if (run(db, name, err))
-				goto out;
-			continue;
-		}
-		bind_str(full, 1, a->id);
-		bind_str(full, 2, a->name);
-		bind_num(full, 3, a->popularity, 1);
-		bind_num(full, 4, a->followers, 1);
-		sqlite3_bind_int64(full, 5, now_ms);
-		if (run(db, full, err) ||
-		    exec1(db, "DELETE FROM artist_genres WHERE artist_id = ?",
-			  a->id, err))
-			goto out;
-		for (size_t j = 0; j < a->genres.n; j++) {
-			bind_str(genre, 1, a->id);
-			sqlite3_bind_int64(genre, 2, (sqlite3_int64)j);
-			bind_str(genre, 3, a->genres.v[j]);
-			if (run(db, genre, err))
-				goto out;
-		}
+		v[n++] = (struct store_artist){
+			a->id, a->name, a->full, a->popularity, a->followers,
+			(const char *const *)a->genres.v, a->genres.n };
 	}
-	r = 0;
-out:
-	sqlite3_finalize(name);
-	sqlite3_finalize(full);
-	sqlite3_finalize(genre);
+	r = store_catalog_put_artists(s, v, n, now_ms, err);
+	free(v);
 	return r;
 }
 
-static int load_albums(sqlite3 *db, const struct tr_batch *b,
+static int load_albums(struct store *s, const struct tr_batch *b,
 		       struct load_stats *st, struct strbuf *err)
 {
-	sqlite3_stmt *al = db_prepare(db,
-		"INSERT OR REPLACE INTO albums (id, name, album_type, "
-		"release_date, total_tracks) VALUES (?, ?, ?, ?, ?)");
-	sqlite3_stmt *img = db_prepare(db,
-		"INSERT INTO album_images (album_id, position, url, width, "
-		"height) VALUES (?, ?, ?, ?, ?)");
-	int r = -1;
+	struct store_album *v = xcalloc(b->nalbums + 1, sizeof(*v));
+	struct store_image *img;
+	struct idpool ids;
+	size_t n = 0, nids = 0, nimg = 0;
+	int r;
 
 	for (size_t i = 0; i < b->nalbums; i++) {
+		nids += b->albums[i].artist_ids.n;
+		nimg += b->albums[i].nimages;
+	}
+	idpool_init(&ids, nids);
+	img = xcalloc(nimg + 1, sizeof(*img));
+	nimg = 0;
+	for (size_t i = 0; i < b->nalbums; i++) {
 		const struct tr_album *a = &b->albums[i];
+		struct store_album *o = &v[n];
 		if (!spotify_id_valid_str(a->id)) {
 			st->skipped++;
 			continue;
 		}
-		bind_str(al, 1, a->id);
-		bind_str(al, 2, a->name);
-		bind_str(al, 3, a->album_type);
-		bind_str(al, 4, a->release_date);
-		bind_num(al, 5, a->total_tracks, 1);
-		if (run(db, al, err) ||
-		    put_links(db, "album_artists", "album_id", a->id,
-			      &a->artist_ids, err) ||
-		    exec1(db, "DELETE FROM album_images WHERE album_id = ?",
-			  a->id, err))
-			goto out;
-		for (size_t j = 0; j < a->nimages; j++) {
-			bind_str(img, 1, a->id);
-			sqlite3_bind_int64(img, 2, (sqlite3_int64)j);
-			bind_str(img, 3, a->images[j].url);
-			bind_num(img, 4, a->images[j].width, 1);
-			bind_num(img, 5, a->images[j].height, 1);
-			if (run(db, img, err))
-				goto out;
-		}
+		*o = (struct store_album){ a->id, a->name, a->album_type,
+			a->release_date, a->total_tracks, NULL, 0,
+			img + nimg, a->nimages };
+		o->nartists = idpool_take(&ids, &a->artist_ids, &o->artist_ids);
+		for (size_t j = 0; j < a->nimages; j++)
+			img[nimg++] = (struct store_image){ a->images[j].url,
+				a->images[j].width, a->images[j].height };
+		n++;
 	}
-	r = 0;
-out:
-	sqlite3_finalize(al);
-	sqlite3_finalize(img);
+	r = store_catalog_put_albums(s, v, n, err);
+	free(v);
+	free(img);
+	free(ids.v);
 	return r;
 }
 
-static int load_tracks(sqlite3 *db, const struct tr_batch *b,
+static int load_tracks(struct store *s, const struct tr_batch *b,
 		       struct load_stats *stats, struct strbuf *err)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"INSERT OR REPLACE INTO tracks (id, name, album_id, duration_ms, "
-		"explicit, popularity, isrc, track_number, disc_number) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	int r = -1;
+	struct store_track *v = xcalloc(b->ntracks + 1, sizeof(*v));
+	struct idpool ids;
+	size_t n = 0, nids = 0;
+	int r;
 
+	for (size_t i = 0; i < b->ntracks; i++)
+		nids += b->tracks[i].artist_ids.n;
+	idpool_init(&ids, nids);
 	for (size_t i = 0; i < b->ntracks; i++) {
 		const struct tr_track *t = &b->tracks[i];
+		struct store_track *o = &v[n];
 		if (!spotify_id_valid_str(t->id)) {
 			stats->skipped++;
 			continue;
 		}
-		bind_str(st, 1, t->id);
-		bind_str(st, 2, t->name);
-		bind_str(st, 3, spotify_id_valid_str(t->album_id) ? t->album_id
-								  : NULL);
-		bind_num(st, 4, t->duration_ms, 1);
-		bind_num(st, 5, t->explicit_, 1);
-		bind_num(st, 6, t->popularity, 1);
-		bind_str(st, 7, t->isrc);
-		bind_num(st, 8, t->track_number, 1);
-		bind_num(st, 9, t->disc_number, 1);
-		if (run(db, st, err) ||
-		    put_links(db, "track_artists", "track_id", t->id,
-			      &t->artist_ids, err))
-			goto out;
+		*o = (struct store_track){ t->id, t->name,
+			spotify_id_valid_str(t->album_id) ? t->album_id : NULL,
+			t->isrc, t->duration_ms, t->explicit_, t->popularity,
+			t->track_number, t->disc_number, NULL, 0 };
+		o->nartists = idpool_take(&ids, &t->artist_ids, &o->artist_ids);
+		n++;
 	}
-	r = 0;
-out:
-	sqlite3_finalize(st);
+	r = store_catalog_put_tracks(s, v, n, err);
+	free(v);
+	free(ids.v);
 	return r;
 }
 
-static int load_features(sqlite3 *db, const struct tr_batch *b,
+static int load_features(struct store *s, const struct tr_batch *b,
 			 int64_t now_ms, struct strbuf *err)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"INSERT OR REPLACE INTO audio_features (track_id, provider, "
-		"acousticness, danceability, energy, instrumentalness, "
-		"liveness, loudness, speechiness, valence, tempo, key, mode, "
-		"time_signature, duration_ms, fetched_ms) VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	int r = -1;
+	struct store_features *v = xcalloc(b->nfeatures + 1, sizeof(*v));
+	size_t n = 0;
+	int r;
 
 	for (size_t i = 0; i < b->nfeatures; i++) {
 		const struct tr_features *f = &b->features[i];
 		if (!spotify_id_valid_str(f->track_id))
 			continue;
-		bind_str(st, 1, f->track_id);
-		bind_str(st, 2, f->provider);
-		bind_num(st, 3, f->acousticness, 0);
-		bind_num(st, 4, f->danceability, 0);
-		bind_num(st, 5, f->energy, 0);
-		bind_num(st, 6, f->instrumentalness, 0);
-		bind_num(st, 7, f->liveness, 0);
-		bind_num(st, 8, f->loudness, 0);
-		bind_num(st, 9, f->speechiness, 0);
-		bind_num(st, 10, f->valence, 0);
-		bind_num(st, 11, f->tempo, 0);
-		bind_num(st, 12, f->key, 1);
-		bind_num(st, 13, f->mode, 1);
-		bind_num(st, 14, f->time_signature, 1);
-		bind_num(st, 15, f->duration_ms, 1);
-		sqlite3_bind_int64(st, 16, now_ms);
-		if (run(db, st, err))
-			goto out;
+		v[n++] = (struct store_features){ f->track_id, f->provider,
+			f->acousticness, f->danceability, f->energy,
+			f->instrumentalness, f->liveness, f->loudness,
+			f->speechiness, f->valence, f->tempo, f->key, f->mode,
+			f->time_signature, f->duration_ms };
 	}
-	r = 0;
-out:
-	sqlite3_finalize(st);
+	r = store_catalog_put_features(s, v, n, now_ms, err);
+	free(v);
 	return r;
 }
 
-static int load_sections(sqlite3 *db, const struct tr_analysis *a,
-			 sqlite3_stmt *sec, sqlite3_stmt *seg,
-			 struct strbuf *err)
+static void copy_sections(struct store_section *o, const struct tr_analysis *a)
 {
 	for (size_t j = 0; j < a->nsections; j++) {
-		const struct tr_section *s = &a->sections[j];
-		bind_str(sec, 1, a->track_id);
-		sqlite3_bind_int64(sec, 2, (sqlite3_int64)j);
-		bind_num(sec, 3, s->start, 0);
-		bind_num(sec, 4, s->duration, 0);
-		bind_num(sec, 5, s->confidence, 0);
-		bind_num(sec, 6, s->loudness, 0);
-		bind_num(sec, 7, s->tempo, 0);
-		bind_num(sec, 8, s->tempo_confidence, 0);
-		bind_num(sec, 9, s->key, 1);
-		bind_num(sec, 10, s->key_confidence, 0);
-		bind_num(sec, 11, s->mode, 1);
-		bind_num(sec, 12, s->mode_confidence, 0);
-		bind_num(sec, 13, s->time_signature, 1);
-		bind_num(sec, 14, s->time_signature_confidence, 0);
-		if (run(db, sec, err))
-			return -1;
+		const struct tr_section *x = &a->sections[j];
+		o[j] = (struct store_section){ x->start, x->duration,
+			x->confidence, x->loudness, x->tempo,
+			x->tempo_confidence, x->key, x->key_confidence, x->mode,
+			x->mode_confidence, x->time_signature,
+			x->time_signature_confidence };
 	}
-	for (size_t j = 0; j < a->nsegments; j++) {
-		const struct tr_segment *s = &a->segments[j];
-		bind_str(seg, 1, a->track_id);
-		sqlite3_bind_int64(seg, 2, (sqlite3_int64)j);
-		bind_num(seg, 3, s->start, 0);
-		bind_num(seg, 4, s->duration, 0);
-		bind_num(seg, 5, s->confidence, 0);
-		bind_num(seg, 6, s->loudness_start, 0);
-		bind_num(seg, 7, s->loudness_max, 0);
-		bind_num(seg, 8, s->loudness_max_time, 0);
-		bind_num(seg, 9, s->loudness_end, 0);
-		bind_str(seg, 10, s->pitches);
-		bind_str(seg, 11, s->timbre);
-		if (run(db, seg, err))
-			return -1;
-	}
-	return 0;
 }
 
-static int load_analyses(sqlite3 *db, const struct tr_batch *b,
+static void copy_segments(struct store_segment *o, const struct tr_analysis *a)
+{
+	for (size_t j = 0; j < a->nsegments; j++) {
+		const struct tr_segment *x = &a->segments[j];
+		o[j] = (struct store_segment){ x->start, x->duration,
+			x->confidence, x->loudness_start, x->loudness_max,
+			x->loudness_max_time, x->loudness_end, x->pitches,
+			x->timbre };
+	}
+}
+
+static int load_analyses(struct store *s, const struct tr_batch *b,
 			 int64_t now_ms, struct strbuf *err)
 {
-	sqlite3_stmt *st = db_prepare(db,
-		"INSERT OR REPLACE INTO audio_analysis (track_id, provider, "
-		"duration, loudness, tempo, key, mode, time_signature, "
-		"num_sections, num_segments, fetched_ms) VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_stmt *sec = db_prepare(db,
-		"INSERT INTO sections (track_id, idx, start, duration, "
-		"confidence, loudness, tempo, tempo_confidence, key, "
-		"key_confidence, mode, mode_confidence, time_signature, "
-		"time_signature_confidence) VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_stmt *seg = db_prepare(db,
-		"INSERT INTO segments (track_id, idx, start, duration, "
-		"confidence, loudness_start, loudness_max, loudness_max_time, "
-		"loudness_end, pitches, timbre) VALUES "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	int r = -1;
+	struct store_analysis *v = xcalloc(b->nanalyses + 1, sizeof(*v));
+	struct store_section *sec;
+	struct store_segment *seg;
+	size_t n = 0, nsec = 0, nseg = 0;
+	int r;
 
+	for (size_t i = 0; i < b->nanalyses; i++) {
+		nsec += b->analyses[i].nsections;
+		nseg += b->analyses[i].nsegments;
+	}
+	sec = xcalloc(nsec + 1, sizeof(*sec));
+	seg = xcalloc(nseg + 1, sizeof(*seg));
+	nsec = nseg = 0;
 	for (size_t i = 0; i < b->nanalyses; i++) {
 		const struct tr_analysis *a = &b->analyses[i];
 		if (!spotify_id_valid_str(a->track_id))
 			continue;
-		bind_str(st, 1, a->track_id);
-		bind_str(st, 2, a->provider);
-		bind_num(st, 3, a->duration, 0);
-		bind_num(st, 4, a->loudness, 0);
-		bind_num(st, 5, a->tempo, 0);
-		bind_num(st, 6, a->key, 1);
-		bind_num(st, 7, a->mode, 1);
-		bind_num(st, 8, a->time_signature, 1);
-		sqlite3_bind_int64(st, 9, (sqlite3_int64)a->nsections);
-		sqlite3_bind_int64(st, 10, (sqlite3_int64)a->nsegments);
-		sqlite3_bind_int64(st, 11, now_ms);
-		if (run(db, st, err) ||
-		    exec1(db, "DELETE FROM sections WHERE track_id = ?",
-			  a->track_id, err) ||
-		    exec1(db, "DELETE FROM segments WHERE track_id = ?",
-			  a->track_id, err) ||
-		    load_sections(db, a, sec, seg, err))
-			goto out;
+		copy_sections(sec + nsec, a);
+		copy_segments(seg + nseg, a);
+		v[n++] = (struct store_analysis){ a->track_id, a->provider,
+			a->duration, a->loudness, a->tempo, a->key, a->mode,
+			a->time_signature, sec + nsec, a->nsections,
+			seg + nseg, a->nsegments };
+		nsec += a->nsections;
+		nseg += a->nsegments;
 	}
-	r = 0;
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(sec);
-	sqlite3_finalize(seg);
+	r = store_catalog_put_analyses(s, v, n, now_ms, err);
+	free(v);
+	free(sec);
+	free(seg);
 	return r;
 }
 
-int load_batch(sqlite3 *db, const struct tr_batch *b, int64_t now_ms,
+int load_batch(struct store *s, const struct tr_batch *b, int64_t now_ms,
 	       struct load_stats *st, struct strbuf *err)
 {
-	if (load_plays(db, b, st, err) ||
-	    load_artists(db, b, now_ms, st, err) ||
-	    load_albums(db, b, st, err) || load_tracks(db, b, st, err) ||
-	    load_features(db, b, now_ms, err) ||
-	    load_analyses(db, b, now_ms, err))
+	if (load_plays(s, b, st, err) ||
+	    load_artists(s, b, now_ms, st, err) ||
+	    load_albums(s, b, st, err) || load_tracks(s, b, st, err) ||
+	    load_features(s, b, now_ms, err) ||
+	    load_analyses(s, b, now_ms, err))
 		return -1;
 	st->tracks += (long)b->ntracks;
 	st->albums += (long)b->nalbums;
@@ -392,36 +248,25 @@ int load_batch(sqlite3 *db, const struct tr_batch *b, int64_t now_ms,
 	return 0;
 }
 
-int load_clear_catalog(sqlite3 *db, struct strbuf *err)
+int load_clear_catalog(struct store *s, struct strbuf *err)
 {
-	return db_exec(db,
-		       "DELETE FROM tracks; DELETE FROM track_artists;"
-		       "DELETE FROM albums; DELETE FROM album_artists;"
-		       "DELETE FROM album_images; DELETE FROM artists;"
-		       "DELETE FROM artist_genres; DELETE FROM audio_features;"
-		       "DELETE FROM audio_analysis; DELETE FROM sections;"
-		       "DELETE FROM segments;",
-		       err);
+	return store_catalog_clear(s, err);
 }
 
-int load_begin(sqlite3 *db, int nested, struct strbuf *err)
+int load_begin(struct store *s, int nested, struct strbuf *err)
 {
-	return nested ? db_exec(db, "SAVEPOINT etl_batch", err)
-		      : db_begin(db, err);
+	return nested ? store_savepoint(s, err) : store_begin(s, err);
 }
 
-int load_commit(sqlite3 *db, int nested, struct strbuf *err)
+int load_commit(struct store *s, int nested, struct strbuf *err)
 {
-	return nested ? db_exec(db, "RELEASE etl_batch", err)
-		      : db_commit(db, err);
+	return nested ? store_savepoint_release(s, err) : store_commit(s, err);
 }
 
-void load_rollback(sqlite3 *db, int nested)
+void load_rollback(struct store *s, int nested)
 {
-	if (nested) {
-		sqlite3_exec(db, "ROLLBACK TO etl_batch", NULL, NULL, NULL);
-		sqlite3_exec(db, "RELEASE etl_batch", NULL, NULL, NULL);
-	} else {
-		db_rollback(db);
-	}
+	if (nested)
+		store_savepoint_rollback(s);
+	else
+		store_rollback(s);
 }

@@ -10,7 +10,7 @@
 #include "core/xalloc.h"
 #include "pipeline/providers.h"
 #include "spotify/client.h"
-#include "store/db.h"
+#include "store/store.h"
 #include "core/banned.h"
 
 struct prov_account {
@@ -21,7 +21,7 @@ struct prov_account {
 };
 
 struct prov {
-	sqlite3 *db;
+	struct store *s;
 	const struct config *cfg;
 	const char *data_dir;
 	int64_t now_ms;
@@ -43,34 +43,29 @@ const char *prov_ep_name(enum prov_ep ep)
 	return ep_names[ep];
 }
 
-struct prov *prov_open(sqlite3 *db, const struct config *cfg,
+struct prov *prov_open(struct store *s, const struct config *cfg,
 		       const char *data_dir, const char *account,
 		       int64_t now_ms)
 {
 	struct prov *p = xcalloc(1, sizeof(*p));
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT id, name FROM accounts WHERE ?1 IS NULL OR name = ?1 "
-		"ORDER BY id");
-	size_t alloc = 0;
+	struct store_account *acc = NULL;
+	struct strbuf err = STRBUF_INIT;
+	size_t n = 0;
 
-	p->db = db;
+	p->s = s;
 	p->cfg = cfg;
 	p->data_dir = data_dir;
 	p->now_ms = now_ms;
-	if (account)
-		sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (p->nacc == alloc) {
-			alloc = alloc ? alloc * 2 : 4;
-			p->acc = xrealloc(p->acc, alloc * sizeof(*p->acc));
-		}
-		memset(&p->acc[p->nacc], 0, sizeof(*p->acc));
-		p->acc[p->nacc].id = sqlite3_column_int64(st, 0);
-		p->acc[p->nacc].name =
-			xstrdup((const char *)sqlite3_column_text(st, 1));
-		p->nacc++;
+	if (store_accounts_list(s, account, &acc, &n, &err))
+		log_warn("etl: cannot list the accounts: %s", err.buf);
+	p->acc = xcalloc(n + 1, sizeof(*p->acc));
+	for (size_t i = 0; i < n; i++) {
+		p->acc[i].id = acc[i].id;
+		p->acc[i].name = acc[i].name; /* taken */
 	}
-	sqlite3_finalize(st);
+	p->nacc = n;
+	free(acc);
+	strbuf_release(&err);
 	return p;
 }
 
@@ -108,36 +103,19 @@ static const char *block_key(enum prov_ep ep, int batch)
 
 static int64_t block_until(struct prov *p, const char *key, int64_t account)
 {
-	sqlite3_stmt *st = db_prepare(p->db,
-		"SELECT until_ms FROM provider_blocks WHERE provider = ? AND "
-		"account_id = ? AND until_ms > ?");
-	int64_t until = 0;
-
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, account);
-	sqlite3_bind_int64(st, 3, p->now_ms);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		until = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return until;
+	return store_blocks_until(p->s, key, account, p->now_ms);
 }
 
 /* Records that key may not be asked for account_id before until_ms. */
 static void block_store(struct prov *p, const char *key, int64_t account_id,
 			int64_t until, const char *why)
 {
-	sqlite3_stmt *st = db_prepare(p->db,
-		"INSERT OR REPLACE INTO provider_blocks (provider, account_id, "
-		"until_ms, reason) VALUES (?, ?, ?, ?)");
+	struct strbuf err = STRBUF_INIT;
 
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, account_id);
-	sqlite3_bind_int64(st, 3, until);
-	sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (store_blocks_put(p->s, key, account_id, until, why, &err))
 		log_warn("etl: cannot record the block of '%s': %s", key,
-			 sqlite3_errmsg(p->db));
-	sqlite3_finalize(st);
+			 err.buf);
+	strbuf_release(&err);
 }
 
 static void block(struct prov *p, const char *key, struct prov_account *a,

@@ -13,7 +13,6 @@
 #ifndef PIPELINE_PROVIDERS_H
 #define PIPELINE_PROVIDERS_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -37,9 +36,10 @@ enum prov_result {
 };
 
 struct prov;
+struct store;
 
 /* account: NULL for every account, else only that one. */
-struct prov *prov_open(sqlite3 *db, const struct config *cfg,
+struct prov *prov_open(struct store *s, const struct config *cfg,
 		       const char *data_dir, const char *account,
 		       int64_t now_ms);
 void prov_free(struct prov *p);

@@ -9,11 +9,11 @@
 #ifndef PIPELINE_SONGS_H
 #define PIPELINE_SONGS_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
 #include "pipeline/record.h"
+#include "store/store.h"
 
 struct songs_query {
 	int64_t from_ms; /* inclusive; INT64_MIN for none */
@@ -22,8 +22,8 @@ struct songs_query {
 };
 
 /* Calls fn for every record (borrowed for the call); a non-zero return
- * stops the walk and is returned. -1 with err on a database error. */
-int songs_each(sqlite3 *db, const struct songs_query *q,
+ * stops the walk and is returned. -1 with err when the store cannot be read. */
+int songs_each(struct store *s, const struct songs_query *q,
 	       int (*fn)(const struct song_record *r, void *arg), void *arg,
 	       struct strbuf *err);
 

@@ -1116,8 +1116,8 @@ int report_track(struct report_cache *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err)
 {
 	struct store *st = c->store;
-	struct store_section *v;
-	struct store_features f;
+	struct store_page_section *v;
+	struct store_page_features f;
 	struct strbuf e = STRBUF_INIT;
 	int in_catalog = 0, n;
 

@@ -47,6 +47,55 @@ struct store_ops {
 	/* (end of plays and the collector) */
 
 	/* ---- catalog and enrichment ---- */
+	int (*catalog_put_tracks)(struct store *s, const struct store_track *v,
+				  size_t n, struct strbuf *err);
+	int (*catalog_put_albums)(struct store *s, const struct store_album *v,
+				  size_t n, struct strbuf *err);
+	int (*catalog_put_artists)(struct store *s,
+				   const struct store_artist *v, size_t n,
+				   int64_t now_ms, struct strbuf *err);
+	int (*catalog_put_features)(struct store *s,
+				    const struct store_features *v, size_t n,
+				    int64_t now_ms, struct strbuf *err);
+	int (*catalog_put_analyses)(struct store *s,
+				    const struct store_analysis *v, size_t n,
+				    int64_t now_ms, struct strbuf *err);
+	int (*catalog_clear)(struct store *s, struct strbuf *err);
+	int64_t (*catalog_count_tracks)(struct store *s);
+	char *(*catalog_track_isrc)(struct store *s, const char *id);
+	int (*catalog_track_view)(struct store *s, const char *id, int extended,
+				  struct store_track_view *out,
+				  struct strbuf *err);
+	int (*song_plays)(struct store *s, int64_t from_ms, int64_t to_ms,
+			  int (*fn)(void *arg, const struct store_song_play *p),
+			  void *arg, struct strbuf *err);
+	int (*pending)(struct store *s, enum store_pending what,
+		       struct strvec *ids, struct strbuf *err);
+	int64_t (*blocks_until)(struct store *s, const char *provider,
+				int64_t account_id, int64_t now_ms);
+	int (*blocks_put)(struct store *s, const char *provider,
+			  int64_t account_id, int64_t until_ms,
+			  const char *reason, struct strbuf *err);
+	int (*setaside_add)(struct store *s, enum setaside_kind k,
+			    const char *id, const char *reason, int64_t now_ms,
+			    struct strbuf *err);
+	int (*setaside_has)(struct store *s, enum setaside_kind k,
+			    const char *id);
+	int64_t (*setaside_count)(struct store *s);
+	int (*setaside_list)(struct store *s, size_t max,
+			     struct setaside_list *out, struct strbuf *err);
+	int64_t (*setaside_forget)(struct store *s, struct strbuf *err);
+	int (*accounts_list)(struct store *s, const char *only,
+			     struct store_account **out, size_t *n,
+			     struct strbuf *err);
+	int (*pages_after)(struct store *s, int64_t account_id,
+			   int64_t after_id,
+			   int (*fn)(void *arg, int64_t id, const char *key),
+			   void *arg, struct strbuf *err);
+	int (*etl_marks_clear)(struct store *s, struct strbuf *err);
+	int (*savepoint)(struct store *s, struct strbuf *err);
+	int (*savepoint_release)(struct store *s, struct strbuf *err);
+	void (*savepoint_rollback)(struct store *s);
 	/* (end of catalog and enrichment) */
 
 	/* ---- imports ---- */
@@ -102,9 +151,9 @@ struct store_ops {
 	int (*catalog_scan)(struct store *s, const struct store_catalog_fns *fns,
 			    struct strbuf *err);
 	int (*track_sections)(struct store *s, const char *track_id,
-			      struct store_section **v, int *n, struct strbuf *err);
+			      struct store_page_section **v, int *n, struct strbuf *err);
 	int (*track_features)(struct store *s, const char *track_id,
-			      struct store_features *f);
+			      struct store_page_features *f);
 	int (*gaps_overlapping)(struct store *s, int64_t from, int64_t to,
 				int (*fn)(void *, const struct store_gap *), void *arg,
 				struct strbuf *err);

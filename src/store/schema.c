@@ -209,7 +209,7 @@ const char *const schema_migrations[] = {
 	"  value TEXT"
 	");",
 	/*
-	 * 2: ids the ETL set aside (store/setaside.h): not a Spotify id, or
+	 * 2: ids the ETL set aside (store.h: store_setaside_*): not a Spotify id, or
 	 * no provider knows them, or their answer cannot be used. kind is
 	 * what was set aside: 'track' and 'artist' (every endpoint skips
 	 * the id), 'audio-features' and 'audio-analysis' (only that one).

@@ -178,6 +178,211 @@ const char *store_errmsg(struct store *s)
 /* (end of plays and the collector) */
 
 /* ---- catalog and enrichment ---- */
+int store_catalog_put_tracks(struct store *s, const struct store_track *v,
+			     size_t n, struct strbuf *err)
+{
+	return s->ops->catalog_put_tracks(s, v, n, err);
+}
+
+int store_catalog_put_albums(struct store *s, const struct store_album *v,
+			     size_t n, struct strbuf *err)
+{
+	return s->ops->catalog_put_albums(s, v, n, err);
+}
+
+int store_catalog_put_artists(struct store *s, const struct store_artist *v,
+			      size_t n, int64_t now_ms, struct strbuf *err)
+{
+	return s->ops->catalog_put_artists(s, v, n, now_ms, err);
+}
+
+int store_catalog_put_features(struct store *s,
+			       const struct store_features *v, size_t n,
+			       int64_t now_ms, struct strbuf *err)
+{
+	return s->ops->catalog_put_features(s, v, n, now_ms, err);
+}
+
+int store_catalog_put_analyses(struct store *s,
+			       const struct store_analysis *v, size_t n,
+			       int64_t now_ms, struct strbuf *err)
+{
+	return s->ops->catalog_put_analyses(s, v, n, now_ms, err);
+}
+
+int store_catalog_clear(struct store *s, struct strbuf *err)
+{
+	return s->ops->catalog_clear(s, err);
+}
+
+int64_t store_catalog_count_tracks(struct store *s)
+{
+	return s->ops->catalog_count_tracks(s);
+}
+
+char *store_catalog_track_isrc(struct store *s, const char *id)
+{
+	return s->ops->catalog_track_isrc(s, id);
+}
+
+int store_catalog_track_view(struct store *s, const char *id, int extended,
+			     struct store_track_view *out, struct strbuf *err)
+{
+	return s->ops->catalog_track_view(s, id, extended, out, err);
+}
+
+void store_track_view_release(struct store_track_view *v)
+{
+	free(v->name);
+	free(v->album);
+	free(v->cover);
+	free(v->artists);
+	free(v->features_source);
+	free(v->analysis_source);
+	free(v->sections);
+	for (size_t i = 0; i < v->ngenres; i++)
+		free(v->genres[i]);
+	free(v->genres);
+	memset(v, 0, sizeof(*v));
+}
+
+int store_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+		     int (*fn)(void *arg, const struct store_song_play *p),
+		     void *arg, struct strbuf *err)
+{
+	return s->ops->song_plays(s, from_ms, to_ms, fn, arg, err);
+}
+
+int store_pending(struct store *s, enum store_pending what,
+		  struct strvec *ids, struct strbuf *err)
+{
+	return s->ops->pending(s, what, ids, err);
+}
+
+int64_t store_blocks_until(struct store *s, const char *provider,
+			   int64_t account_id, int64_t now_ms)
+{
+	return s->ops->blocks_until(s, provider, account_id, now_ms);
+}
+
+int store_blocks_put(struct store *s, const char *provider,
+		     int64_t account_id, int64_t until_ms, const char *reason,
+		     struct strbuf *err)
+{
+	return s->ops->blocks_put(s, provider, account_id, until_ms, reason,
+				  err);
+}
+
+static const char *const setaside_kinds[SA_KINDS] = {
+	"track", "artist", "audio-features", "audio-analysis",
+};
+
+const char *store_setaside_kind_name(enum setaside_kind k)
+{
+	return setaside_kinds[k];
+}
+
+int store_setaside_add(struct store *s, enum setaside_kind k, const char *id,
+		       const char *reason, int64_t now_ms, struct strbuf *err)
+{
+	return s->ops->setaside_add(s, k, id, reason, now_ms, err);
+}
+
+int store_setaside_has(struct store *s, enum setaside_kind k, const char *id)
+{
+	return s->ops->setaside_has(s, k, id);
+}
+
+int64_t store_setaside_count(struct store *s)
+{
+	return s->ops->setaside_count(s);
+}
+
+int store_setaside_list(struct store *s, size_t max, struct setaside_list *out,
+			struct strbuf *err)
+{
+	return s->ops->setaside_list(s, max, out, err);
+}
+
+void store_setaside_list_release(struct setaside_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].reason);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int64_t store_setaside_forget(struct store *s, struct strbuf *err)
+{
+	return s->ops->setaside_forget(s, err);
+}
+
+/* The longest id a message shows: a set-aside id may be any length. */
+#define SETASIDE_SHOW_MAX 40
+
+void store_setaside_describe(struct strbuf *out, const char *id,
+			     const char *reason)
+{
+	size_t n = strlen(id), start = out->len;
+
+	strbuf_addch(out, '\'');
+	if (n > SETASIDE_SHOW_MAX) {
+		/* cut on a character boundary: no UTF-8 continuation byte first */
+		n = SETASIDE_SHOW_MAX;
+		while (n && ((unsigned char)id[n] & 0xC0) == 0x80)
+			n--;
+		strbuf_add(out, id, n);
+		strbuf_addstr(out, "…");
+	} else {
+		strbuf_add(out, id, n);
+	}
+	str_make_printable(out->buf + start);
+	strbuf_addf(out, "': %s", reason);
+}
+
+int store_accounts_list(struct store *s, const char *only,
+			struct store_account **out, size_t *n,
+			struct strbuf *err)
+{
+	return s->ops->accounts_list(s, only, out, n, err);
+}
+
+void store_accounts_free(struct store_account *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+int store_pages_after(struct store *s, int64_t account_id, int64_t after_id,
+		      int (*fn)(void *arg, int64_t id, const char *key),
+		      void *arg, struct strbuf *err)
+{
+	return s->ops->pages_after(s, account_id, after_id, fn, arg, err);
+}
+
+int store_etl_marks_clear(struct store *s, struct strbuf *err)
+{
+	return s->ops->etl_marks_clear(s, err);
+}
+
+int store_savepoint(struct store *s, struct strbuf *err)
+{
+	return s->ops->savepoint(s, err);
+}
+
+int store_savepoint_release(struct store *s, struct strbuf *err)
+{
+	return s->ops->savepoint_release(s, err);
+}
+
+void store_savepoint_rollback(struct store *s)
+{
+	s->ops->savepoint_rollback(s);
+}
 /* (end of catalog and enrichment) */
 
 /* ---- imports ---- */
@@ -353,12 +558,12 @@ int store_catalog_scan(struct store *s, const struct store_catalog_fns *fns,
 }
 
 int store_track_sections(struct store *s, const char *track_id,
-			 struct store_section **v, int *n, struct strbuf *err)
+			 struct store_page_section **v, int *n, struct strbuf *err)
 {
 	return s->ops->track_sections(s, track_id, v, n, err);
 }
 
-int store_track_features(struct store *s, const char *track_id, struct store_features *f)
+int store_track_features(struct store *s, const char *track_id, struct store_page_features *f)
 {
 	return s->ops->track_features(s, track_id, f);
 }

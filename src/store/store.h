@@ -135,6 +135,250 @@ const char *store_errmsg(struct store *s);
 /* (end of plays and the collector) */
 
 /* ---- catalog and enrichment ---- */
+/*
+ * The catalog: what Spotify (or ReccoBeats) says of tracks, albums and
+ * artists, and of a track's audio features and analysis (sections and
+ * segments). Numbers are doubles, NaN when absent (NULL in the store);
+ * strings NULL when absent. The store keeps what it is given: callers check
+ * ids first (core/ids.h). A put replaces what the store had for the id,
+ * its links, images, genres, sections and segments included; puts take an
+ * array and go inside the caller's transaction (store_begin, or
+ * store_savepoint inside one).
+ */
+struct store_image {
+	const char *url;
+	double width, height;
+};
+
+struct store_album {
+	const char *id, *name, *album_type, *release_date;
+	double total_tracks;
+	const char *const *artist_ids;    /* in order */
+	size_t nartists;
+	const struct store_image *images; /* the first is the cover */
+	size_t nimages;
+};
+
+struct store_track {
+	const char *id, *name, *album_id, *isrc;
+	double duration_ms, explicit_, popularity, track_number, disc_number;
+	const char *const *artist_ids;    /* in order */
+	size_t nartists;
+};
+
+/*
+ * full 0: only the name is known (a track's artist): the put keeps the
+ * popularity, followers, genres and enrichment time stored before. full 1:
+ * all of it, and the artist counts as enriched at now_ms.
+ */
+struct store_artist {
+	const char *id, *name;
+	int full;
+	double popularity, followers;
+	const char *const *genres;        /* in the provider's order */
+	size_t ngenres;
+};
+
+struct store_features {
+	const char *track_id, *provider;  /* "spotify", "reccobeats" */
+	double acousticness, danceability, energy, instrumentalness, liveness,
+		loudness, speechiness, valence, tempo, key, mode,
+		time_signature, duration_ms;
+};
+
+struct store_section {
+	double start, duration, confidence, loudness, tempo, tempo_confidence,
+		key, key_confidence, mode, mode_confidence, time_signature,
+		time_signature_confidence;
+};
+
+struct store_segment {
+	double start, duration, confidence, loudness_start, loudness_max,
+		loudness_max_time, loudness_end;
+	const char *pitches, *timbre;     /* JSON array text */
+};
+
+struct store_analysis {
+	const char *track_id, *provider;
+	double duration, loudness, tempo, key, mode, time_signature;
+	const struct store_section *sections;
+	size_t nsections;
+	const struct store_segment *segments;
+	size_t nsegments;
+};
+
+int store_catalog_put_tracks(struct store *s, const struct store_track *v,
+			     size_t n, struct strbuf *err);
+int store_catalog_put_albums(struct store *s, const struct store_album *v,
+			     size_t n, struct strbuf *err);
+int store_catalog_put_artists(struct store *s, const struct store_artist *v,
+			      size_t n, int64_t now_ms, struct strbuf *err);
+/* fetched at now_ms */
+int store_catalog_put_features(struct store *s,
+			       const struct store_features *v, size_t n,
+			       int64_t now_ms, struct strbuf *err);
+int store_catalog_put_analyses(struct store *s,
+			       const struct store_analysis *v, size_t n,
+			       int64_t now_ms, struct strbuf *err);
+/* Empties the catalog (tracks to segments), for a rebuild. */
+int store_catalog_clear(struct store *s, struct strbuf *err);
+/* Tracks in the catalog; -1 on failure. */
+int64_t store_catalog_count_tracks(struct store *s);
+/* The track's ISRC: a new string, NULL when unknown or no such track. */
+char *store_catalog_track_isrc(struct store *s, const char *id);
+
+/*
+ * What the catalog says of a track, for a song record (pipeline/songs.c),
+ * read in one call. Strings and arrays belong to the view; free them with
+ * store_track_view_release. Sections are in order.
+ */
+struct store_track_view {
+	int known;                 /* the catalog has the track */
+	char *name, *album, *cover;
+	char *artists;             /* the names joined with ", ", in order */
+	double explicit_, popularity, cover_height, cover_width;
+	char *features_source;     /* NULL: no audio features */
+	double acousticness, danceability, energy, instrumentalness,
+		speechiness, valence;
+	char *analysis_source;     /* NULL: no audio analysis */
+	double duration, loudness, tempo, key, time_signature, mode;
+	struct store_section *sections;
+	size_t nsections;
+	/* only when asked with extended: */
+	char **genres;             /* the artists' genres in order, repeats kept */
+	size_t ngenres;
+	int artists_enriched;      /* known, and every artist enriched */
+	double segments, segment_duration_avg, segment_loudness_max_avg;
+};
+/* 0 (a view with known 0 when there is no such track), -1 with err. */
+int store_catalog_track_view(struct store *s, const char *id, int extended,
+			     struct store_track_view *out, struct strbuf *err);
+void store_track_view_release(struct store_track_view *v);
+
+/* A music play with a track id, for a song record (strings borrowed). */
+struct store_song_play {
+	int64_t played_ms, sources;  /* sources: enum play_source bits */
+	const char *track_id, *track_name, *artist_name, *album_name;
+	const char *context_uri, *reason_start, *reason_end, *platform;
+	double ms_played, skipped, shuffle; /* NaN when unknown */
+};
+/*
+ * Calls fn for each music play with a track id and from_ms <= played_ms <
+ * to_ms, oldest first (then in the order stored). fn's first non-zero
+ * return stops the walk and is returned; -1 with err on failure.
+ */
+int store_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+		     int (*fn)(void *arg, const struct store_song_play *p),
+		     void *arg, struct strbuf *err);
+
+/*
+ * Pending enrichment: the ids the catalog lacks something for, sorted,
+ * appended to ids. Tracks: music plays' track ids with no track row;
+ * artists: artists never enriched; features, analysis: music plays'
+ * track ids without them. Ids set aside are listed too (the caller
+ * skips them with store_setaside_has).
+ */
+enum store_pending {
+	PENDING_TRACKS,
+	PENDING_ARTISTS,
+	PENDING_FEATURES,
+	PENDING_ANALYSIS,
+};
+int store_pending(struct store *s, enum store_pending what,
+		  struct strvec *ids, struct strbuf *err);
+
+/*
+ * Provider blocks: an endpoint ("spotify:audio-analysis", ...) that may
+ * not be asked for an account (0: none, ReccoBeats) before until_ms.
+ * store_blocks_until gives the end of a block in force at now_ms, 0 when
+ * none. A put replaces the block stored for (provider, account).
+ */
+int64_t store_blocks_until(struct store *s, const char *provider,
+			   int64_t account_id, int64_t now_ms);
+int store_blocks_put(struct store *s, const char *provider,
+		     int64_t account_id, int64_t until_ms, const char *reason,
+		     struct strbuf *err);
+
+/*
+ * Set-aside ids: an id the ETL cannot use is kept with its kind, the
+ * reason and the time, so it never blocks the other ids of its batch and
+ * no provider is asked for it again. Reasons: it is not a Spotify id
+ * (core/ids.h), the provider says it does not exist (404, null in a batch
+ * answer), or the answer for it cannot be used. 'spinlog etl' says what a
+ * run set aside, 'spinlog status' lists them, and 'spinlog etl
+ * --retry-set-aside' forgets them so they are asked again.
+ */
+enum setaside_kind {
+	SA_TRACK,    /* every track endpoint skips it */
+	SA_ARTIST,   /* the artist endpoint skips it */
+	SA_FEATURES, /* only audio features skip it */
+	SA_ANALYSIS, /* only audio analysis skips it */
+	SA_KINDS
+};
+
+/* "track", "artist", "audio-features", "audio-analysis". */
+const char *store_setaside_kind_name(enum setaside_kind k);
+/* 1 when newly set aside, 0 when it was already, -1 with err. */
+int store_setaside_add(struct store *s, enum setaside_kind k, const char *id,
+		       const char *reason, int64_t now_ms, struct strbuf *err);
+/* 1 when id is set aside for k; a track set aside (SA_TRACK) is also set
+ * aside for its audio features and analysis. */
+int store_setaside_has(struct store *s, enum setaside_kind k, const char *id);
+/* Ids set aside, all kinds; -1 on failure. */
+int64_t store_setaside_count(struct store *s);
+
+struct setaside_entry {
+	enum setaside_kind kind;
+	char *id, *reason;
+	int64_t set_ms;
+};
+struct setaside_list {
+	struct setaside_entry *v;
+	size_t n;
+};
+#define SETASIDE_LIST_INIT { NULL, 0 }
+/* The first max entries, by kind then id, into out (freed with
+ * store_setaside_list_release even on failure). 0, or -1 with err. */
+int store_setaside_list(struct store *s, size_t max, struct setaside_list *out,
+			struct strbuf *err);
+void store_setaside_list_release(struct setaside_list *l);
+/* Forgets every set-aside id; the number forgotten, or -1 with err. */
+int64_t store_setaside_forget(struct store *s, struct strbuf *err);
+/* Appends "'<id>': <reason>" with the id made printable and cut at 40
+ * bytes, as messages show an id that may be hostile. */
+void store_setaside_describe(struct strbuf *out, const char *id,
+			     const char *reason);
+
+/*
+ * What the ETL walks: the accounts, and each account's landed pages after
+ * its watermark (the state key "etl.pages.<account id>").
+ */
+struct store_account {
+	int64_t id;
+	char *name;
+};
+/* The accounts by id (only the one named only, when not NULL): a new
+ * array in *out the caller frees with store_accounts_free. */
+int store_accounts_list(struct store *s, const char *only,
+			struct store_account **out, size_t *n,
+			struct strbuf *err);
+void store_accounts_free(struct store_account *v, size_t n);
+/* Calls fn for each page of the account with an id above after_id, by id
+ * (key borrowed); fn's first non-zero return stops the walk and is
+ * returned; -1 with err on failure. */
+int store_pages_after(struct store *s, int64_t account_id, int64_t after_id,
+		      int (*fn)(void *arg, int64_t id, const char *key),
+		      void *arg, struct strbuf *err);
+/* Forgets every account's page watermark (a rebuild reads every page). */
+int store_etl_marks_clear(struct store *s, struct strbuf *err);
+
+/*
+ * A savepoint inside the open transaction: a batch of a rebuild, which
+ * runs in one outer transaction, can fail alone. They do not nest.
+ */
+int store_savepoint(struct store *s, struct strbuf *err);
+int store_savepoint_release(struct store *s, struct strbuf *err);
+void store_savepoint_rollback(struct store *s);
 /* (end of catalog and enrichment) */
 
 /* ---- imports ---- */
@@ -358,18 +602,18 @@ struct store_catalog_fns {
 int store_catalog_scan(struct store *s, const struct store_catalog_fns *fns,
 		       struct strbuf *err);
 
-struct store_section {
+struct store_page_section {
 	double start, duration, loudness, tempo;
 	int key, mode;
 };
 /* A track's sections by position, into a new *v. */
 int store_track_sections(struct store *s, const char *track_id,
-			 struct store_section **v, int *n, struct strbuf *err);
-struct store_features {
+			 struct store_page_section **v, int *n, struct strbuf *err);
+struct store_page_features {
 	double valence, energy, danceability, tempo, loudness;
 };
 /* 1 with *f filled, 0 when the track has no audio features. */
-int store_track_features(struct store *s, const char *track_id, struct store_features *f);
+int store_track_features(struct store *s, const char *track_id, struct store_page_features *f);
 
 /* A gap in the collected plays. */
 struct store_gap {

@@ -260,8 +260,8 @@ static void reports_empty_store(void **state)
 	struct strbuf err = STRBUF_INIT;
 	struct rows r = { 0, 0, STRBUF_INIT };
 	struct store_track_names tn;
-	struct store_section *sec;
-	struct store_features f;
+	struct store_page_section *sec;
+	struct store_page_features f;
 	struct cat c = { 0, 0, 0, 0, 0, STRBUF_INIT };
 	struct store_catalog_fns fns = cat_fns;
 	int64_t first = 42, last = 42, *times;
@@ -378,8 +378,8 @@ static void reports_tracks(void **state)
 	struct store *st = report_store(few_plays);
 	struct strbuf err = STRBUF_INIT;
 	struct store_track_names tn;
-	struct store_section *sec;
-	struct store_features f;
+	struct store_page_section *sec;
+	struct store_page_features f;
 	int64_t *times;
 	char *a, *b;
 	int n;

@@ -7,6 +7,7 @@
 
 #include "core/xalloc.h"
 #include "store/db.h"
+#include "store/sqlite/catalog.h"
 #include "store/sqlite/collector.h"
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
@@ -141,6 +142,31 @@ const struct store_ops store_sqlite_ops = {
 	/* ---- plays and the collector: status and messages ---- */
 	.accounts_poll_info = sq_accounts_poll_info,
 	.errmsg = sq_errmsg,
+	/* ---- catalog and enrichment ---- */
+	.catalog_put_tracks = sq_catalog_put_tracks,
+	.catalog_put_albums = sq_catalog_put_albums,
+	.catalog_put_artists = sq_catalog_put_artists,
+	.catalog_put_features = sq_catalog_put_features,
+	.catalog_put_analyses = sq_catalog_put_analyses,
+	.catalog_clear = sq_catalog_clear,
+	.catalog_count_tracks = sq_catalog_count_tracks,
+	.catalog_track_isrc = sq_catalog_track_isrc,
+	.catalog_track_view = sq_catalog_track_view,
+	.song_plays = sq_song_plays,
+	.pending = sq_pending,
+	.blocks_until = sq_blocks_until,
+	.blocks_put = sq_blocks_put,
+	.setaside_add = sq_setaside_add,
+	.setaside_has = sq_setaside_has,
+	.setaside_count = sq_setaside_count,
+	.setaside_list = sq_setaside_list,
+	.setaside_forget = sq_setaside_forget,
+	.accounts_list = sq_accounts_list,
+	.pages_after = sq_pages_after,
+	.etl_marks_clear = sq_etl_marks_clear,
+	.savepoint = sq_savepoint,
+	.savepoint_release = sq_savepoint_release,
+	.savepoint_rollback = sq_savepoint_rollback,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

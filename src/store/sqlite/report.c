@@ -450,7 +450,7 @@ int sqr_catalog_scan(struct store *s, const struct store_catalog_fns *f,
 	return 0;
 }
 
-int sqr_track_sections(struct store *s, const char *track_id, struct store_section **v,
+int sqr_track_sections(struct store *s, const char *track_id, struct store_page_section **v,
 		       int *n, struct strbuf *err)
 {
 	sqlite3_stmt *q = stmt(s, Q_SECTIONS);
@@ -464,7 +464,7 @@ int sqr_track_sections(struct store *s, const char *track_id, struct store_secti
 			alloc = alloc ? alloc * 2 : 16;
 			*v = xrealloc(*v, (size_t)alloc * sizeof(**v));
 		}
-		struct store_section *x = &(*v)[(*n)++];
+		struct store_page_section *x = &(*v)[(*n)++];
 		x->start = sqlite3_column_double(q, 0);
 		x->duration = sqlite3_column_double(q, 1);
 		x->loudness = sqlite3_column_double(q, 2);
@@ -481,7 +481,7 @@ int sqr_track_sections(struct store *s, const char *track_id, struct store_secti
 	return 0;
 }
 
-int sqr_track_features(struct store *s, const char *track_id, struct store_features *f)
+int sqr_track_features(struct store *s, const char *track_id, struct store_page_features *f)
 {
 	sqlite3_stmt *q = stmt(s, Q_FEATURES);
 	int found = 0;

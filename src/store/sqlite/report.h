@@ -34,9 +34,9 @@ char *sqr_artist_name(struct store *s, const char *artist_id);
 char *sqr_album_cover(struct store *s, const char *album_id);
 int sqr_catalog_scan(struct store *s, const struct store_catalog_fns *fns,
 		     struct strbuf *err);
-int sqr_track_sections(struct store *s, const char *track_id, struct store_section **v,
+int sqr_track_sections(struct store *s, const char *track_id, struct store_page_section **v,
 		       int *n, struct strbuf *err);
-int sqr_track_features(struct store *s, const char *track_id, struct store_features *f);
+int sqr_track_features(struct store *s, const char *track_id, struct store_page_features *f);
 int sqr_gaps_overlapping(struct store *s, int64_t from, int64_t to,
 			 int (*fn)(void *, const struct store_gap *), void *arg,
 			 struct strbuf *err);
