@@ -465,6 +465,55 @@ static void options_defaults(struct server_options *o)
 		o->header_timeout_s = SERVER_HEADER_TIMEOUT;
 }
 
+static struct MHD_Daemon *start_daemon(struct server *s, const struct sockaddr_storage *ss)
+{
+	const struct server_options *o = s->opt;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_TURBO;
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+				MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
+				/* idle time while an answer is sent; headers have their deadline */
+				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_END);
+}
+
+/* The port the daemon listens on (the one chosen when asked for port 0). */
+static int bound_port(const struct server *s, struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage bound;
+	socklen_t bl = sizeof(bound);
+
+	if (!info || getsockname(info->listen_fd, (struct sockaddr *)&bound, &bl))
+		return s->port;
+	return ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+						 : ((struct sockaddr_in *)&bound)->sin_port);
+}
+
+/* Says where the dashboard is, on stdout and in the port file. */
+static void announce(const struct server *s, int port)
+{
+	const char *pf = s->opt->port_file;
+
+	printf("spinlog: serving http://%s%s%s:%d/ (Ctrl-C stops)\n",
+	       strchr(s->host, ':') ? "[" : "", s->host, strchr(s->host, ':') ? "]" : "",
+	       port);
+	fflush(stdout);
+	if (pf) {
+		char buf[16];
+		int n = snprintf(buf, sizeof(buf), "%d\n", port);
+		if (fs_write_atomic(pf, buf, (size_t)n, 0644))
+			log_warn("serve: cannot write '%s': %s", pf, strerror(errno));
+	}
+}
+
 int server_run(struct store *db, const struct server_options *opt, struct strbuf *err)
 {
 	struct server_options o_copy = *opt, *o = &o_copy;
@@ -498,45 +547,15 @@ int server_run(struct store *db, const struct server_options *opt, struct strbuf
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_TURBO;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-			     MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
-			     /* idle time while an answer is sent; headers have their deadline */
-			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-			     MHD_OPTION_END);
+	d = start_daemon(s, &ss);
 	if (!d) {
 		strbuf_addf(err, "cannot listen on '%s' (in use, or not an address of this"
 			    " machine?)", o->listen);
 		goto out;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-	struct sockaddr_storage bound;
-	socklen_t bl = sizeof(bound);
-	int port = s->port;
-	if (info && !getsockname(info->listen_fd, (struct sockaddr *)&bound, &bl))
-		port = ntohs(bound.ss_family == AF_INET6 ?
-			     ((struct sockaddr_in6 *)&bound)->sin6_port :
-			     ((struct sockaddr_in *)&bound)->sin_port);
 	if (o->fetch_covers && !pthread_create(&th, NULL, cover_thread, s))
 		have_thread = 1;
-	printf("spinlog: serving http://%s%s%s:%d/ (Ctrl-C stops)\n",
-	       strchr(s->host, ':') ? "[" : "", s->host, strchr(s->host, ':') ? "]" : "",
-	       port);
-	fflush(stdout);
-	if (o->port_file) {
-		char buf[16];
-		int n = snprintf(buf, sizeof(buf), "%d\n", port);
-		if (fs_write_atomic(o->port_file, buf, (size_t)n, 0644))
-			log_warn("serve: cannot write '%s': %s", o->port_file, strerror(errno));
-	}
+	announce(s, bound_port(s, d));
 	wait_for_signal(s, &set);
 	ret = 0;
 out:
