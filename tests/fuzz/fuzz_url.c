@@ -61,15 +61,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	char *path = part(&p, end), *year = part(&p, end), *date = part(&p, end);
+	struct query q = { year, date };
 	struct strbuf out = STRBUF_INIT;
 	const char *ctype = NULL;
 	char host[64];
 	int port, n;
 
-	struct query q = { year, date };
-
-	if (path)
-		route_answer(&pages, path, query_arg, &q, &out, &ctype);
+	route_answer(&pages, path, query_arg, &q, &out, &ctype);
 	server_parse_listen(path, host, sizeof(host), &port);
 	pages_arg_int(path, 1, 64, &n);
 	strbuf_release(&out);
