@@ -50,25 +50,37 @@ static int write_file(const char *dir, const char *name, const struct strbuf *sb
 	return 0;
 }
 
-/* Renders one instance of a route into its file (a 404 page is a page too). */
+/*
+ * Renders one instance of a route into its file. A 404 (a linked track
+ * the store does not have) is written as its error page, as the server
+ * answers it; any other failure stops the site, with its reason.
+ */
 static int put_page(struct pages *p, const char *dir, const struct route *r,
 		    const struct route_args *a, struct strbuf *buf,
 		    struct site_stats *stats, struct strbuf *err)
 {
+	struct strbuf why = STRBUF_INIT;
 	char path[256];
 	const char *ct;
 	enum page_status st;
+	int ret = -1;
 
 	if (route_path(r, a, path, sizeof(path))) {
 		strbuf_addf(err, "a page of '%s' has too long a name", r->pattern);
 		return -1;
 	}
-	st = route_render(p, r, a, buf, &ct);
-	if (st != PAGE_OK && st != PAGE_NOT_FOUND) {
-		strbuf_addf(err, "rendering '%s' failed", path);
-		return -1;
+	strbuf_reset(buf);
+	st = r->fn(p, a, buf, &why);
+	if (st == PAGE_NOT_FOUND)
+		route_fail(st, r->json, why.buf, buf, &ct);
+	else if (st != PAGE_OK) {
+		strbuf_addf(err, "rendering '%s' failed: %s", path, why.buf);
+		goto out;
 	}
-	return write_file(dir, path + 1, buf, stats, err);
+	ret = write_file(dir, path + 1, buf, stats, err);
+out:
+	strbuf_release(&why);
+	return ret;
 }
 
 /* Every instance of the rows enumerated by each, one per element of v[n]. */
