@@ -36,6 +36,25 @@ int covers_id_ok(const char *id)
 	return n > 0 && n <= 64;
 }
 
+const char *covers_type(const char *name)
+{
+	static const char *const types[][2] = { { ".png", "image/png" },
+		{ ".jpg", "image/jpeg" }, { ".gif", "image/gif" }, { ".webp", "image/webp" } };
+	const char *dot = strrchr(name, '.');
+	char id[80];
+
+	if (!dot || (size_t)(dot - name) >= sizeof(id))
+		return NULL;
+	memcpy(id, name, (size_t)(dot - name));
+	id[dot - name] = '\0';
+	if (!covers_id_ok(id))
+		return NULL;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i][0]))
+			return types[i][1];
+	return NULL;
+}
+
 int covers_find(const struct covers *c, const char *album_id, char *name,
 		size_t len)
 {

@@ -25,6 +25,11 @@ void covers_release(struct covers *c);
 
 /* 1 when album_id is a safe base62 id. */
 int covers_id_ok(const char *album_id);
+/*
+ * The content type of a cover file name "<id>.<ext>" (a safe id, an image
+ * extension the cache writes), or NULL when the name is not a cover's.
+ */
+const char *covers_type(const char *name);
 /* Writes the cached file's name ("<id>.png") into name and returns 1, or 0. */
 int covers_find(const struct covers *c, const char *album_id, char *name,
 		size_t len);

@@ -1,9 +1,9 @@
 /*
- * The router shared by the server and the static site: a request path (and
- * its year/date arguments) to the bytes of a page or an API answer. Keeps
- * the list of years and the last computed year (the calendar and the year in
- * review of one year share one report pass). Not thread-safe: the server
- * serialises calls. pages_init borrows st; pages_release frees the rest.
+ * What the pages of the route table (web/routes.h) share, for the server and
+ * the static site alike: the store, the covers, the list of years and the
+ * last computed year (the calendar and the year in review of one year share
+ * one report pass). Not thread-safe: the server serialises calls. pages_init
+ * borrows st; pages_release frees the rest.
  */
 #ifndef WEB_PAGES_H
 #define WEB_PAGES_H
@@ -21,6 +21,10 @@ struct pages {
 	int nyears;
 	int have_year;
 	struct report_year last;
+	/* Called with each track id a rendered page links to (the site writes
+	 * those track pages); NULL when nobody asks. */
+	void (*linked)(void *arg, const char *track_id);
+	void *linked_arg;
 };
 
 enum page_status { PAGE_OK = 200, PAGE_BAD_REQUEST = 400, PAGE_NOT_FOUND = 404,
@@ -36,13 +40,5 @@ int pages_arg_int(const char *s, int lo, int hi, int *out);
 
 /* The report of a year, computed or reused; borrowed until the next call. */
 const struct report_year *pages_year(struct pages *p, int year, struct strbuf *err);
-
-/*
- * Renders path. year and date are the query arguments (NULL when absent).
- * Sets *ctype to the content type; returns a page_status, with a page
- * (HTML or JSON, matching the path) in out also for errors.
- */
-enum page_status pages_render(struct pages *p, const char *path, const char *year,
-			      const char *date, struct strbuf *out, const char **ctype);
 
 #endif

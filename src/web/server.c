@@ -27,6 +27,7 @@
 #include "web/covers.h"
 #include "web/guard.h"
 #include "web/pages.h"
+#include "web/routes.h"
 #include "core/banned.h"
 
 #define CACHE_KEY_MAX 200
@@ -156,30 +157,14 @@ static int host_ok(struct server *s, const char *host)
 	       !strcmp(h, "::1") || !strcasecmp(h, s->host);
 }
 
-static const char *cover_type(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	if (!dot)
-		return NULL;
-	if (!strcmp(dot, ".png")) return "image/png";
-	if (!strcmp(dot, ".jpg")) return "image/jpeg";
-	if (!strcmp(dot, ".gif")) return "image/gif";
-	if (!strcmp(dot, ".webp")) return "image/webp";
-	return NULL;
-}
-
 static enum MHD_Result serve_cover(struct server *s, struct MHD_Connection *c,
 				   const char *name)
 {
-	char id[80], path[4096];
-	const char *ct = cover_type(name), *dot = strrchr(name, '.');
+	char path[4096];
+	const char *ct = covers_type(name);
 	struct stat st;
 
-	if (!ct || (size_t)(dot - name) >= sizeof(id))
-		return answer_text(c, MHD_HTTP_NOT_FOUND, "no such cover\n");
-	memcpy(id, name, (size_t)(dot - name));
-	id[dot - name] = '\0';
-	if (!covers_id_ok(id))
+	if (!ct)
 		return answer_text(c, MHD_HTTP_NOT_FOUND, "no such cover\n");
 	snprintf(path, sizeof(path), "%s/%s", s->pages.covers.dir, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -248,15 +233,69 @@ static int refused(struct server *s, struct MHD_Connection *c, const char *url,
 	return 1;
 }
 
+static const char *query_arg(void *cls, const char *name)
+{
+	return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result queue_page(struct MHD_Connection *c, enum page_status st,
+				  const struct strbuf *out, const char *ctype)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(out->len, out->buf,
+		MHD_RESPMEM_MUST_COPY);
+	add_headers(r, ctype);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)st, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * A page or API answer of the route table, from the cache when it is there.
+ * The key is the instance's own path, so "?year=2025&x=1" and "?year=2025"
+ * share one entry. Only pages that exist (200) are kept: what a client
+ * makes up is not ours to keep.
+ */
+static enum MHD_Result answer_route(struct server *s, struct MHD_Connection *c,
+				    const struct route *rt, const struct route_args *a)
+{
+	char key[CACHE_KEY_MAX];
+	int cacheable = rt->cache == ROUTE_KEEP && !route_path(rt, a, key, sizeof(key));
+	struct strbuf out = STRBUF_INIT;
+	const char *ctype;
+	enum MHD_Result ret;
+
+	pthread_mutex_lock(&s->lock);
+	check_version(s);
+	struct MHD_Response *r = cacheable ? lru_get(&s->cache, key) : NULL;
+	if (r) {
+		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+		pthread_mutex_unlock(&s->lock);
+		return ret;
+	}
+	enum page_status st = route_render(&s->pages, rt, a, &out, &ctype);
+	size_t size = out.len + sizeof(key) + 512; /* body, key, headers */
+	r = MHD_create_response_from_buffer(out.len, out.buf, MHD_RESPMEM_MUST_COPY);
+	strbuf_release(&out);
+	add_headers(r, ctype);
+	ret = MHD_queue_response(c, (unsigned)st, r);
+	if (cacheable && st == PAGE_OK)
+		lru_put(&s->cache, key, r, size);
+	else
+		MHD_destroy_response(r);
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version,
 			      const char *upload_data, size_t *upload_size,
 			      void **con_cls)
 {
 	struct server *s = cls;
-	const char *year, *date;
-	char key[CACHE_KEY_MAX + 64];
 	enum MHD_Result ret;
+	const struct route *rt;
+	struct route_args a;
+	const char *why;
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
@@ -268,39 +307,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	*upload_size = 0;
 	if (refused(s, c, url, method, &ret))
 		return ret;
-	if (!strncmp(url, "/covers/", 8))
-		return serve_cover(s, c, url + 8);
-
-	year = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "year");
-	date = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "date");
-	int cacheable = strlen(url) < CACHE_KEY_MAX &&
-			(!year || strlen(year) < 16) && (!date || strlen(date) < 16);
-	if (cacheable)
-		snprintf(key, sizeof(key), "%s?%s&%s", url, year ? year : "",
-			 date ? date : "");
-
-	pthread_mutex_lock(&s->lock);
-	check_version(s);
-	struct MHD_Response *r = cacheable ? lru_get(&s->cache, key) : NULL;
-	if (r) {
-		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-		pthread_mutex_unlock(&s->lock);
-		return ret;
-	}
+	enum page_status st = route_match(url, query_arg, c, &rt, &a, &why);
+	if (st == PAGE_OK && rt->cache == ROUTE_FILE)
+		return serve_cover(s, c, a.file);
+	if (st == PAGE_OK)
+		return answer_route(s, c, rt, &a);
 	struct strbuf out = STRBUF_INIT;
-	const char *ctype = "text/plain";
-	enum page_status st = pages_render(&s->pages, url, year, date, &out, &ctype);
-	size_t size = out.len + sizeof(key) + 512; /* body, key, headers */
-	r = MHD_create_response_from_buffer(out.len, out.buf, MHD_RESPMEM_MUST_COPY);
+	const char *ctype;
+	route_fail(st, rt ? rt->json : !strncmp(url, "/api/", 5), why, &out, &ctype);
+	ret = queue_page(c, st, &out, ctype);
 	strbuf_release(&out);
-	add_headers(r, ctype);
-	ret = MHD_queue_response(c, (unsigned)st, r);
-	/* errors and unknown pages are not kept: what a client makes up is not ours to keep */
-	if (cacheable && st == PAGE_OK)
-		lru_put(&s->cache, key, r, size);
-	else
-		MHD_destroy_response(r);
-	pthread_mutex_unlock(&s->lock);
 	return ret;
 }
 
@@ -449,6 +465,55 @@ static void options_defaults(struct server_options *o)
 		o->header_timeout_s = SERVER_HEADER_TIMEOUT;
 }
 
+static struct MHD_Daemon *start_daemon(struct server *s, const struct sockaddr_storage *ss)
+{
+	const struct server_options *o = s->opt;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_USE_TURBO;
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+				MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+				MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
+				/* idle time while an answer is sent; headers have their deadline */
+				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_END);
+}
+
+/* The port the daemon listens on (the one chosen when asked for port 0). */
+static int bound_port(const struct server *s, struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+	struct sockaddr_storage bound;
+	socklen_t bl = sizeof(bound);
+
+	if (!info || getsockname(info->listen_fd, (struct sockaddr *)&bound, &bl))
+		return s->port;
+	return ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+						 : ((struct sockaddr_in *)&bound)->sin_port);
+}
+
+/* Says where the dashboard is, on stdout and in the port file. */
+static void announce(const struct server *s, int port)
+{
+	const char *pf = s->opt->port_file;
+
+	printf("spinlog: serving http://%s%s%s:%d/ (Ctrl-C stops)\n",
+	       strchr(s->host, ':') ? "[" : "", s->host, strchr(s->host, ':') ? "]" : "",
+	       port);
+	fflush(stdout);
+	if (pf) {
+		char buf[16];
+		int n = snprintf(buf, sizeof(buf), "%d\n", port);
+		if (fs_write_atomic(pf, buf, (size_t)n, 0644))
+			log_warn("serve: cannot write '%s': %s", pf, strerror(errno));
+	}
+}
+
 int server_run(struct store *db, const struct server_options *opt, struct strbuf *err)
 {
 	struct server_options o_copy = *opt, *o = &o_copy;
@@ -482,45 +547,15 @@ int server_run(struct store *db, const struct server_options *opt, struct strbuf
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_TURBO;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-			     MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_address,
-			     /* idle time while an answer is sent; headers have their deadline */
-			     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-			     MHD_OPTION_END);
+	d = start_daemon(s, &ss);
 	if (!d) {
 		strbuf_addf(err, "cannot listen on '%s' (in use, or not an address of this"
 			    " machine?)", o->listen);
 		goto out;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
-	struct sockaddr_storage bound;
-	socklen_t bl = sizeof(bound);
-	int port = s->port;
-	if (info && !getsockname(info->listen_fd, (struct sockaddr *)&bound, &bl))
-		port = ntohs(bound.ss_family == AF_INET6 ?
-			     ((struct sockaddr_in6 *)&bound)->sin6_port :
-			     ((struct sockaddr_in *)&bound)->sin_port);
 	if (o->fetch_covers && !pthread_create(&th, NULL, cover_thread, s))
 		have_thread = 1;
-	printf("spinlog: serving http://%s%s%s:%d/ (Ctrl-C stops)\n",
-	       strchr(s->host, ':') ? "[" : "", s->host, strchr(s->host, ':') ? "]" : "",
-	       port);
-	fflush(stdout);
-	if (o->port_file) {
-		char buf[16];
-		int n = snprintf(buf, sizeof(buf), "%d\n", port);
-		if (fs_write_atomic(o->port_file, buf, (size_t)n, 0644))
-			log_warn("serve: cannot write '%s': %s", o->port_file, strerror(errno));
-	}
+	announce(s, bound_port(s, d));
 	wait_for_signal(s, &set);
 	ret = 0;
 out:

@@ -1,16 +1,17 @@
 /*
- * The read-only dashboard server (libmicrohttpd): pages and the JSON API
- * from pages.c, covers from <data>/covers. Binds exactly the address given
- * (loopback by default), answers only GET and HEAD, and rejects requests
- * whose Host is not a loopback name or the bound address (DNS rebinding).
+ * The read-only dashboard server (libmicrohttpd): the pages, the JSON API
+ * and the covers of the route table (web/routes.h), covers sent from
+ * <data>/covers. Binds exactly the address given (loopback by default),
+ * answers only GET and HEAD, and rejects requests whose Host is not a
+ * loopback name or the bound address (DNS rebinding).
  * What it refuses to protect itself (web/guard.h): requests other sites
  * make through the user's browser, more than a few connections or requests
  * a second per address, and headers that take too long to arrive.
  *
- * Speed: rendered answers are kept in memory per URL (LRU, 32 MB at most,
- * pages that exist only) and reused until the
- * store changes (store_data_version) or new covers arrive, so a page
- * request costs a hash lookup. A background thread with its own database
+ * Speed: rendered answers are kept in memory per instance of a route (LRU,
+ * 32 MB at most, pages that exist only) and reused until the store changes
+ * (store_data_version) or new covers arrive, so a page request costs a
+ * hash lookup. A background thread with its own database
  * connection downloads missing covers.
  */
 #ifndef WEB_SERVER_H

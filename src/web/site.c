@@ -16,14 +16,13 @@
 #include "core/fsutil.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "web/api.h"
-#include "web/html.h"
+#include "web/routes.h"
 #include "core/banned.h"
 
 /*
  * Writes a file of the site with one fclose, whatever happens. No fsync:
  * the site is a derived artefact, made in a temporary folder that is only
- * swapped in whole.
+ * swapped in whole. World-readable whatever the umask: a site is published.
  */
 static int write_whole(const char *path, const void *data, size_t len)
 {
@@ -32,7 +31,7 @@ static int write_whole(const char *path, const void *data, size_t len)
 
 	if (!f)
 		return -1;
-	ok = fwrite(data, 1, len, f) == len;
+	ok = !fchmod(fileno(f), 0644) && fwrite(data, 1, len, f) == len;
 	if (fclose(f))
 		ok = 0;
 	return ok ? 0 : -1;
@@ -51,21 +50,50 @@ static int write_file(const char *dir, const char *name, const struct strbuf *sb
 	return 0;
 }
 
-/* Renders one path of the router into a file. */
-static int put_page(struct pages *p, const char *dir, const char *path,
+/*
+ * Renders one instance of a route into its file. A 404 (a linked track
+ * the store does not have) is written as its error page, as the server
+ * answers it; any other failure stops the site, with its reason.
+ */
+static int put_page(struct pages *p, const char *dir, const struct route *r,
+		    const struct route_args *a, struct strbuf *buf,
 		    struct site_stats *stats, struct strbuf *err)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf why = STRBUF_INIT;
+	char path[256];
 	const char *ct;
+	enum page_status st;
 	int ret = -1;
-	enum page_status st = pages_render(p, path, NULL, NULL, &out, &ct);
-	if (st != PAGE_OK && st != PAGE_NOT_FOUND) {
-		strbuf_addf(err, "rendering '%s' failed", path);
+
+	if (route_path(r, a, path, sizeof(path))) {
+		strbuf_addf(err, "a page of '%s' has too long a name", r->pattern);
+		return -1;
+	}
+	strbuf_reset(buf);
+	st = r->fn(p, a, buf, &why);
+	if (st == PAGE_NOT_FOUND)
+		route_fail(st, r->json, why.buf, buf, &ct);
+	else if (st != PAGE_OK) {
+		strbuf_addf(err, "rendering '%s' failed: %s", path, why.buf);
 		goto out;
 	}
-	ret = write_file(dir, path + 1, &out, stats, err);
+	ret = write_file(dir, path + 1, buf, stats, err);
 out:
-	strbuf_release(&out);
+	strbuf_release(&why);
+	return ret;
+}
+
+/* Every instance of the rows enumerated by each, one per element of v[n]. */
+static int put_each(struct pages *p, const char *dir, enum route_each each,
+		    const struct route_args *v, int n, int from, int step,
+		    struct site_stats *stats, struct strbuf *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	int ret = 0;
+	for (size_t k = 0; k < routes_count; k++)
+		for (int i = from; !ret && routes[k].each == each && i < n; i += step)
+			ret = put_page(p, dir, &routes[k], &v[i], &buf, stats, err);
+	strbuf_release(&buf);
 	return ret;
 }
 
@@ -131,20 +159,32 @@ static void idset_add(struct idset *s, const char *id)
 		idset_put(s, xstrdup(id));
 }
 
-/* Moves the ids into a sorted array (the caller frees it and its strings). */
-static char **idset_sorted(struct idset *s, int *n)
+/* Empties the set into an array of sorted track arguments the caller frees. */
+static struct route_args *idset_sorted(struct idset *s, int *n)
 {
 	char **v = xcalloc(s->n + 1, sizeof(char *));
+	struct route_args *a;
 	size_t k = 0;
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->v[i])
 			v[k++] = s->v[i];
 	if (k > 1)
 		qsort(v, k, sizeof(char *), cmp_str);
+	a = xcalloc(k + 1, sizeof(*a));
+	for (size_t i = 0; i < k; i++) {
+		snprintf(a[i].id, sizeof(a[i].id), "%s", v[i]); /* safe ids of <= 64 */
+		free(v[i]);
+	}
+	free(v);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 	*n = (int)k;
-	return v;
+	return a;
+}
+
+static void on_linked(void *arg, const char *track_id)
+{
+	idset_add(arg, track_id);
 }
 
 /*
@@ -153,56 +193,34 @@ static char **idset_sorted(struct idset *s, int *n)
  */
 struct part_job {
 	struct pages *p;        /* the thread's own pages (own connection) */
-	const struct site_options *o;
-	const int64_t *days;    /* local days with a page */
-	int ndays;
-	char **tracks;
-	int ntracks, part, parts;
-	struct idset ids;       /* tracks the day pages link to */
+	const char *dir;
+	enum route_each each;   /* the rows written */
+	const struct route_args *v;
+	int n, part, parts;
+	struct idset ids;       /* tracks the pages link to */
 	struct site_stats stats;
 	struct strbuf err;
 	int ret;
 };
 
-static int day_page(struct part_job *j, int64_t day, struct strbuf *buf)
-{
-	struct report_plays pl;
-	char name[64], date[16];
-
-	if (report_day_plays(&j->p->cache, day, &j->p->opt, &pl, &j->err))
-		return -1;
-	for (int k = 0; k < pl.n; k++)
-		idset_add(&j->ids, pl.v[k].track_id);
-	strbuf_reset(buf);
-	html_day(day, &pl, buf);
-	report_plays_release(&pl);
-	html_date(day, date);
-	snprintf(name, sizeof(name), "day-%s.html", date);
-	return write_file(j->o->out_dir, name, buf, &j->stats, &j->err);
-}
-
 static void *part_pages(void *arg)
 {
 	struct part_job *j = arg;
-	struct strbuf buf = STRBUF_INIT;
-	char path[256];
-	for (int i = j->part; !j->ret && i < j->ndays; i += j->parts)
-		j->ret = day_page(j, j->days[i], &buf);
-	for (int i = j->part; !j->ret && i < j->ntracks; i += j->parts) {
-		snprintf(path, sizeof(path), "/track-%s.html", j->tracks[i]);
-		j->ret = put_page(j->p, j->o->out_dir, path, &j->stats, &j->err);
-	}
-	strbuf_release(&buf);
+	j->p->linked = on_linked;
+	j->p->linked_arg = &j->ids;
+	j->ret = put_each(j->p, j->dir, j->each, j->v, j->n, j->part, j->parts,
+			  &j->stats, &j->err);
+	j->p->linked = NULL;
 	return NULL;
 }
 
 /*
- * Writes the day pages of days[] (adding the tracks they link to to ids)
- * and the pages of the (sorted, unique, safe) track ids, on two threads
- * when p2 (pages on a second connection) is given.
+ * Writes the pages of the rows enumerated by each for every v[], adding
+ * the tracks they link to to ids, on two threads when p2 (pages on a
+ * second connection) is given.
  */
-static int write_parts(struct pages *p, struct pages *p2, const struct site_options *o,
-		       const int64_t *days, int ndays, char **tracks, int ntracks,
+static int write_parts(struct pages *p, struct pages *p2, const char *dir,
+		       enum route_each each, const struct route_args *v, int n,
 		       struct idset *ids, struct site_stats *stats, struct strbuf *err)
 {
 	struct part_job j[2];
@@ -210,8 +228,8 @@ static int write_parts(struct pages *p, struct pages *p2, const struct site_opti
 	int two = 0, ret = 0;
 
 	for (int k = 0; k < 2; k++)
-		j[k] = (struct part_job){ k ? p2 : p, o, days, ndays, tracks, ntracks, k,
-					  p2 ? 2 : 1, { 0 }, { 0 }, STRBUF_INIT, 0 };
+		j[k] = (struct part_job){ k ? p2 : p, dir, each, v, n, k, p2 ? 2 : 1,
+					  { 0 }, { 0 }, STRBUF_INIT, 0 };
 	if (p2)
 		two = !pthread_create(&th, NULL, part_pages, &j[1]);
 	if (!two)
@@ -245,21 +263,6 @@ static int remove_tree(const char *dir)
 	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Names a site holds; anything else in the folder is someone else's. */
-static int site_name(const char *n)
-{
-	static const char *const pre[] = { "calendar-", "year-", "day-", "track-", "coverage-" };
-	size_t len = strlen(n);
-	if (!strcmp(n, "index.html") || !strcmp(n, "calendar.json") ||
-	    !strcmp(n, "summary.json") || !strcmp(n, "covers"))
-		return 1;
-	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-		if (!strncmp(n, pre[i], strlen(pre[i])) && len > 5 &&
-		    !strcmp(n + len - 5, ".html"))
-			return 1;
-	return 0;
-}
-
 /* 0 when dir holds only what a site holds (or nothing), else -1 with err. */
 static int check_replaceable(const char *dir, struct strbuf *err)
 {
@@ -272,7 +275,7 @@ static int check_replaceable(const char *dir, struct strbuf *err)
 	}
 	while (!ret && (de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    !site_name(de->d_name)) {
+		    !route_site_name(de->d_name)) {
 			strbuf_addf(err, "'%s' holds '%s', which 'spinlog site' did not write;"
 				    " choose a new folder or empty it", dir, de->d_name);
 			ret = -1;
@@ -304,87 +307,144 @@ static int swap_in(const char *tmp, const char *out, struct strbuf *err)
 	return 0;
 }
 
-int site_write(struct pages *p, const struct site_options *out_o,
-	       struct site_stats *stats, struct strbuf *err)
+/*
+ * Makes DIR (normalised into odir) and the empty folder beside it (tdir)
+ * that the site is written into, or says why not.
+ */
+static int make_folders(const char *out_dir, struct strbuf *odir, struct strbuf *tdir,
+			struct strbuf *err)
 {
-	struct strbuf cal = STRBUF_INIT, sum = STRBUF_INIT, tmp = STRBUF_INIT;
-	struct strbuf tdir = STRBUF_INIT, odir = STRBUF_INIT;
-	struct site_options opts = *out_o, *o = &opts;
-	struct idset ids = { 0 };
-	struct pages p2, *pp2 = NULL;
-	struct store *st2 = NULL;
-	char **tracks = NULL, path[256];
-	int64_t *days = NULL;
-	int ntracks = 0, ndays = 0, ret = -1;
-	int *all_years = p->years, nall = p->nyears, one = o->year;
-	char *cdir = NULL;
-
-	memset(stats, 0, sizeof(*stats));
-	if (o->year) { /* only that year, and links only to it */
-		p->years = &one;
-		p->nyears = 1;
-	}
-	/* Written next to DIR, then swapped in (see swap_in). */
-	strbuf_addstr(&odir, out_o->out_dir);
-	while (odir.len > 1 && odir.buf[odir.len - 1] == '/')
-		strbuf_setlen(&odir, odir.len - 1);
-	const char *last = strrchr(odir.buf, '/');
-	last = last ? last + 1 : odir.buf;
+	strbuf_addstr(odir, out_dir);
+	while (odir->len > 1 && odir->buf[odir->len - 1] == '/')
+		strbuf_setlen(odir, odir->len - 1);
+	const char *last = strrchr(odir->buf, '/');
+	last = last ? last + 1 : odir->buf;
 	if (!*last || !strcmp(last, ".") || !strcmp(last, "..")) {
-		strbuf_addf(err, "'%s' does not name a folder of its own", out_o->out_dir);
-		goto out;
+		strbuf_addf(err, "'%s' does not name a folder of its own", out_dir);
+		return -1;
 	}
-	opts.out_dir = odir.buf;
-	if (fs_mkdir_p(odir.buf, 0755) || check_replaceable(odir.buf, err)) {
+	if (fs_mkdir_p(odir->buf, 0755) || check_replaceable(odir->buf, err)) {
 		if (!err->len)
-			strbuf_addf(err, "cannot create '%s': %s", odir.buf, strerror(errno));
-		goto out;
+			strbuf_addf(err, "cannot create '%s': %s", odir->buf, strerror(errno));
+		return -1;
 	}
-	strbuf_addf(&tdir, "%s.tmp-XXXXXX", odir.buf);
-	if (!mkdtemp(tdir.buf) || chmod(tdir.buf, 0755)) {
-		strbuf_addf(err, "cannot create '%s': %s", tdir.buf, strerror(errno));
-		goto out;
+	strbuf_addf(tdir, "%s.tmp-XXXXXX", odir->buf);
+	if (!mkdtemp(tdir->buf) || chmod(tdir->buf, 0755)) {
+		strbuf_addf(err, "cannot create '%s': %s", tdir->buf, strerror(errno));
+		strbuf_reset(tdir);
+		return -1;
 	}
-	o->out_dir = tdir.buf;
-	cdir = fs_join(o->out_dir, "covers");
-	if (fs_mkdir_p(cdir, 0755)) {
-		strbuf_addf(err, "cannot create '%s': %s", cdir, strerror(errno));
-		goto out;
-	}
-	if (put_page(p, o->out_dir, "/index.html", stats, err))
-		goto out;
-	int64_t t0 = time_mono_ms();
-	strbuf_addch(&cal, '[');
-	strbuf_addch(&sum, '[');
+	return 0;
+}
+
+/* Appends one year's object of a ROUTE_YEARS_ARRAY row to its array. */
+static int add_to_array(struct pages *p, const struct route *r, const struct route_args *a,
+			struct strbuf *array, struct strbuf *err)
+{
+	strbuf_addch(array, array->len ? ',' : '[');
+	return r->fn(p, a, array, err) == PAGE_OK ? 0 : -1;
+}
+
+/*
+ * The pages of every year (ROUTE_EACH_YEAR), the arrays over the years
+ * (ROUTE_YEARS_ARRAY, one strbuf per row in arrays[]), and the days with
+ * plays, appended to days[].
+ */
+static int write_years(struct pages *p, const char *dir, struct strbuf *arrays,
+		       struct route_args **days, int *ndays, struct site_stats *stats,
+		       struct strbuf *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	int ret = -1;
+
 	for (int i = 0; i < p->nyears; i++) {
-		int year = p->years[i];
-		const struct report_year *y = pages_year(p, year, err);
+		struct route_args a = { .year = p->years[i] };
+		const struct report_year *y = pages_year(p, a.year, err);
 		if (!y)
 			goto out;
-		if (i) {
-			strbuf_addch(&cal, ',');
-			strbuf_addch(&sum, ',');
-		}
-		api_calendar(y, &p->covers, &cal);
-		api_summary(y, &sum);
-		days = xrealloc(days, (size_t)(ndays + y->ndays) * sizeof(*days));
+		*days = xrealloc(*days, (size_t)(*ndays + y->ndays + 1) * sizeof(**days));
 		for (int k = 0; k < y->ndays; k++)
 			if (y->days[k].win >= 0)
-				days[ndays++] = y->days[k].day;
-		/* Tracks linked from the year in review too. */
-		for (int k = 0; k < y->ntracks; k++)
-			idset_add(&ids, y->tracks[k].id);
-		const char *kinds[3] = { "calendar", "year", "coverage" };
-		for (int k = 0; k < 3; k++) {
-			snprintf(path, sizeof(path), "/%s-%d.html", kinds[k], year);
-			if (put_page(p, o->out_dir, path, stats, err))
+				(*days)[(*ndays)++] = (struct route_args){ .day = y->days[k].day };
+		for (size_t k = 0; k < routes_count; k++) {
+			const struct route *r = &routes[k];
+			if (r->each == ROUTE_EACH_YEAR && put_page(p, dir, r, &a, &buf, stats, err))
+				goto out;
+			if (r->each == ROUTE_YEARS_ARRAY && add_to_array(p, r, &a, &arrays[k], err))
 				goto out;
 		}
 	}
-	strbuf_addstr(&cal, "]\n");
-	strbuf_addstr(&sum, "]\n");
-	if (write_file(o->out_dir, "calendar.json", &cal, stats, err) ||
-	    write_file(o->out_dir, "summary.json", &sum, stats, err))
+	for (size_t k = 0; k < routes_count; k++) {
+		if (routes[k].each != ROUTE_YEARS_ARRAY)
+			continue;
+		strbuf_addstr(&arrays[k], arrays[k].len ? "]\n" : "[]\n");
+		if (write_file(dir, routes[k].pattern + 1, &arrays[k], stats, err))
+			goto out;
+	}
+	ret = 0;
+out:
+	strbuf_release(&buf);
+	return ret;
+}
+
+/* Copies the cached covers into the folder of each ROUTE_EACH_COVER row. */
+static int copy_covers(struct pages *p, const char *dir, struct site_stats *stats,
+		       struct strbuf *err)
+{
+	char sub[256], from[4096], to[4096];
+
+	for (size_t k = 0; k < routes_count; k++) {
+		const struct route *r = &routes[k];
+		if (r->each != ROUTE_EACH_COVER)
+			continue;
+		route_path(r, &(struct route_args){ .file = "" }, sub, sizeof(sub));
+		snprintf(to, sizeof(to), "%s%s", dir, sub);
+		if (fs_mkdir_p(to, 0755) || chmod(to, 0755)) {
+			strbuf_addf(err, "cannot create '%s': %s", to, strerror(errno));
+			return -1;
+		}
+		DIR *d = opendir(p->covers.dir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (!covers_type(de->d_name) ||
+			    route_path(r, &(struct route_args){ .file = de->d_name }, sub,
+				       sizeof(sub)))
+				continue;
+			snprintf(from, sizeof(from), "%s/%s", p->covers.dir, de->d_name);
+			snprintf(to, sizeof(to), "%s%s", dir, sub);
+			if (!copy_file(from, to))
+				stats->covers++;
+		}
+		if (d)
+			closedir(d);
+	}
+	return 0;
+}
+
+/*
+ * Every file of the site into dir, walking the route table: the single
+ * pages, the years (and the days they have), the days, then the tracks
+ * the pages link to.
+ */
+static int write_pages(struct pages *p, const struct site_options *o, const char *dir,
+		       struct site_stats *stats, struct strbuf *err)
+{
+	struct strbuf *arrays = xcalloc(routes_count, sizeof(*arrays));
+	struct route_args *days = NULL, *tracks = NULL, one = { 0 };
+	struct idset ids = { 0 };
+	struct pages p2, *pp2 = NULL;
+	struct store *st2 = NULL;
+	struct strbuf tmp = STRBUF_INIT;
+	int ndays = 0, ntracks = 0, ret = -1;
+
+	for (size_t k = 0; k < routes_count; k++)
+		strbuf_init(&arrays[k], 0);
+	if (put_each(p, dir, ROUTE_ONCE, &one, 1, 0, 1, stats, err))
+		goto out;
+	int64_t t0 = time_mono_ms();
+	p->linked = on_linked;
+	p->linked_arg = &ids;
+	if (write_years(p, dir, arrays, &days, &ndays, stats, err))
 		goto out;
 	/* A second handle for the second thread; without it, one thread. */
 	if (o->db_path && ndays > 1 && !store_open(o->db_path, &st2, &tmp)) {
@@ -393,59 +453,57 @@ int site_write(struct pages *p, const struct site_options *out_o,
 		else
 			pages_release(&p2);
 	}
-	if (write_parts(p, pp2, o, days, ndays, NULL, 0, &ids, stats, err))
+	if (write_parts(p, pp2, dir, ROUTE_EACH_DAY, days, ndays, &ids, stats, err))
 		goto out;
-
 	stats->ms_years = time_mono_ms() - t0;
 	t0 = time_mono_ms();
 	tracks = idset_sorted(&ids, &ntracks);
-	if (write_parts(p, pp2, o, NULL, 0, tracks, ntracks, &ids, stats, err))
+	if (write_parts(p, pp2, dir, ROUTE_EACH_TRACK, tracks, ntracks, &ids, stats, err))
 		goto out;
-
 	stats->ms_tracks = time_mono_ms() - t0;
-	DIR *dir = opendir(p->covers.dir);
-	if (dir) {
-		struct dirent *de;
-		while ((de = readdir(dir))) {
-			char id[128];
-			const char *dot = strrchr(de->d_name, '.');
-			if (!dot || (size_t)(dot - de->d_name) >= sizeof(id))
-				continue;
-			memcpy(id, de->d_name, (size_t)(dot - de->d_name));
-			id[dot - de->d_name] = '\0';
-			if (!covers_id_ok(id))
-				continue;
-			char from[4096], to[4096];
-			snprintf(from, sizeof(from), "%s/%s", p->covers.dir, de->d_name);
-			snprintf(to, sizeof(to), "%s/%s", cdir, de->d_name);
-			if (!copy_file(from, to))
-				stats->covers++;
-		}
-		closedir(dir);
-	}
-	if (swap_in(o->out_dir, odir.buf, err))
-		goto out;
 	ret = 0;
 out:
-	if (ret && o->out_dir == tdir.buf)
-		remove_tree(tdir.buf);
-	strbuf_release(&tdir);
-	strbuf_release(&odir);
+	p->linked = NULL;
 	if (pp2)
 		pages_release(pp2);
 	store_close(st2);
+	for (size_t k = 0; k < routes_count; k++)
+		strbuf_release(&arrays[k]);
+	free(arrays);
 	free(days);
+	free(tracks);
 	for (size_t i = 0; i < ids.cap; i++)
 		free(ids.v[i]);
 	free(ids.v);
+	strbuf_release(&tmp);
+	return ret;
+}
+
+int site_write(struct pages *p, const struct site_options *o,
+	       struct site_stats *stats, struct strbuf *err)
+{
+	struct strbuf tdir = STRBUF_INIT, odir = STRBUF_INIT;
+	int *all_years = p->years, nall = p->nyears, one = o->year;
+	int ret = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	if (o->year) { /* only that year, and links only to it */
+		p->years = &one;
+		p->nyears = 1;
+	}
+	/* Written next to DIR, then swapped in (see swap_in). */
+	if (make_folders(o->out_dir, &odir, &tdir, err))
+		goto out;
+	if (write_pages(p, o, tdir.buf, stats, err) || copy_covers(p, tdir.buf, stats, err) ||
+	    swap_in(tdir.buf, odir.buf, err)) {
+		remove_tree(tdir.buf);
+		goto out;
+	}
+	ret = 0;
+out:
 	p->years = all_years;
 	p->nyears = nall;
-	for (int i = 0; i < ntracks; i++)
-		free(tracks[i]);
-	free(tracks);
-	free(cdir);
-	strbuf_release(&cal);
-	strbuf_release(&sum);
-	strbuf_release(&tmp);
+	strbuf_release(&tdir);
+	strbuf_release(&odir);
 	return ret;
 }

@@ -96,6 +96,11 @@ sl site --out "$T/site/" --no-covers >/dev/null 2>&1
 check "site: a re-run removes pages no longer written" test ! -e "$T/site/day-1999-01-01.html"
 check "site: a re-run keeps the pages" test -s "$T/site/calendar-$YEAR.html"
 check "site: no temporary folder left" sh -c "! ls -d '$T/site.tmp-'* 2>/dev/null"
+# Published: a web server must read it, even when spinlog runs with umask 077 (issue 11).
+(umask 077; sl site --out "$T/site077" --no-covers >/dev/null 2>&1)
+check "site under umask 077: pages and covers written" test -s "$T/site077/index.html" -a -s "$T/site077/covers/$album.png"
+is "site under umask 077: every file 0644, every folder 0755" \
+	"$(find "$T/site077" \( -type f ! -perm 0644 \) -o \( -type d ! -perm 0755 \) | wc -l | tr -d ' ')" 0
 mkdir "$T/mine"
 echo keep >"$T/mine/notes.txt"
 is "site refuses a folder holding other files" "$(sl site --out "$T/mine" --no-covers >/dev/null 2>&1; echo $?)" 1
