@@ -18,7 +18,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "landing/landing.h"
-#include "store/db.h"
 #include "store/store.h"
 #include "core/banned.h"
 

@@ -58,7 +58,7 @@ static int add_row(void *arg, const struct store_import_row *p)
 	if (p->has_name_key)
 		r->namekey[0] = r->namekey[1] = p->name_key;
 	else
-		playmerge_api_namekeys(p->artist_name, p->track_name, r->namekey);
+		playmatch_api_namekeys(p->artist_name, p->track_name, r->namekey);
 	r->ms_played = p->ms_played;
 	r->sources = p->sources;
 	r->export_fp = p->export_fp;

@@ -18,8 +18,8 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "pipeline/import.h"
-#include "store/db.h"
-#include "store/playmerge.h"
+#include "store/sources.h"
+#include "core/playmatch.h"
 #include "core/banned.h"
 
 const char *const import_kind_names[] = { "music", "podcast", "audiobook",
@@ -164,7 +164,7 @@ void import_file_release(struct import_file *f)
 uint64_t import_namekey(const char *artist, size_t alen, const char *title,
 			size_t tlen)
 {
-	return playmerge_namekey(artist, alen, title, tlen);
+	return playmatch_namekey(artist, alen, title, tlen);
 }
 
 uint64_t import_event_namekey(const struct import_event *e)

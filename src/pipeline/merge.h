@@ -28,10 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/playmerge.h"
+#include "core/playmatch.h"
 
-#define MERGE_TOL_ID_MS PLAYMERGE_TOL_ID_MS
-#define MERGE_TOL_NAME_MS PLAYMERGE_TOL_NAME_MS
+#define MERGE_TOL_ID_MS PLAYMATCH_TOL_ID_MS
+#define MERGE_TOL_NAME_MS PLAYMATCH_TOL_NAME_MS
 
 /* A candidate on either side of a match. */
 struct merge_cand {

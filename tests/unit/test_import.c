@@ -12,9 +12,9 @@
 #include "core/timeutil.h"
 #include "pipeline/import.h"
 #include "pipeline/merge.h"
-#include "store/db.h"
-#include "store/playmerge.h"
-#include "store/plays.h"
+#include "store/sqlite/db.h"
+#include "core/playmatch.h"
+#include "store/sqlite/plays.h"
 
 static struct import_pool pool;
 
@@ -513,7 +513,7 @@ static void names_normalise(void **state)
 		    import_namekey("the band", 8, "song one", 8));
 	assert_true(import_namekey("a", 1, "bc", 2) != import_namekey("ab", 2, "c", 1));
 	assert_int_equal(import_namekey("", 0, "", 0), 0);
-	playmerge_api_namekeys("Tyler, The Creator, Kali Uchis", "See You Again", k);
+	playmatch_api_namekeys("Tyler, The Creator, Kali Uchis", "See You Again", k);
 	assert_true(k[1] == import_namekey("Tyler", 5, "See You Again", 13));
 }
 

@@ -13,7 +13,7 @@
 
 #include "core/timeutil.h"
 #include "report/report.h"
-#include "store/db.h"
+#include "store/sqlite/db.h"
 #include "store/store.h"
 #include "web/api.h"
 #include "web/html.h"

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "store/db.h"
-#include "store/schema.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/schema.h"
 #include "store/store.h"
 
 static void migrates_and_reopens(void **state)

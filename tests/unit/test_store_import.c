@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "core/strvec.h"
-#include "store/db.h"
+#include "store/sqlite/db.h"
 #include "store/store.h"
 
 struct fixture {

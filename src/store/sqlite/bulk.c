@@ -9,7 +9,7 @@
 
 #include "core/strvec.h"
 #include "core/xalloc.h"
-#include "store/db.h"
+#include "store/sqlite/db.h"
 #include "store/sqlite/import.h"
 #include "core/banned.h"
 

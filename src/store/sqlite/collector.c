@@ -5,11 +5,11 @@
  */
 #include "core/strvec.h"
 #include "core/xalloc.h"
-#include "store/accounts.h"
-#include "store/db.h"
-#include "store/pages.h"
-#include "store/playmerge.h"
-#include "store/plays.h"
+#include "store/sqlite/accounts.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/pages.h"
+#include "store/sqlite/playmerge.h"
+#include "store/sqlite/plays.h"
 #include "store/sqlite/collector.h"
 #include "core/banned.h"
 

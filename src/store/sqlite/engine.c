@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "store/db.h"
+#include "store/sqlite/db.h"
 #include "store/sqlite/catalog.h"
 #include "store/sqlite/collector.h"
 #include "store/sqlite/import.h"

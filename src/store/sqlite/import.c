@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "store/db.h"
+#include "store/sqlite/db.h"
 #include "store/sqlite/import.h"
 #include "core/banned.h"
 

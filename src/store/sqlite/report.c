@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "store/db.h"
+#include "store/sqlite/db.h"
 #include "store/sqlite/report.h"
 #include "core/banned.h"
 

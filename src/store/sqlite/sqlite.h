@@ -1,7 +1,6 @@
 /*
  * The SQLite engine's own header: its handle, and the helpers its files
- * share. Only files under store/sqlite/ include it (and, until every module
- * has moved behind store.h, store/db.h's store_sqlite_db).
+ * share. Only files under store/sqlite/ include it.
  */
 #ifndef STORE_SQLITE_SQLITE_H
 #define STORE_SQLITE_SQLITE_H

@@ -3,10 +3,10 @@
  * migrations (PRAGMA user_version), and small helpers. The schema itself is
  * in schema.c, one migration per entry. Functions return 0 or -1 and leave
  * a message in err; the caller owns the sqlite3 handle and closes it with
- * db_close.
+ * db_close. Private to the SQLite engine (src/store/sqlite/) and its tests.
  */
-#ifndef STORE_DB_H
-#define STORE_DB_H
+#ifndef STORE_SQLITE_DB_H
+#define STORE_SQLITE_DB_H
 
 #include <sqlite3.h>
 #include <stdint.h>
@@ -18,9 +18,9 @@
 
 struct store;
 /*
- * The SQLite connection under a store handle, for the modules that have not
- * moved behind store.h yet (NULL for another engine). Going away: nothing
- * new uses it.
+ * The SQLite connection under a store handle (NULL for another engine), for
+ * the engine's white-box tests, which build fixtures in SQL. Nothing in src/
+ * outside this folder may use it (tests/e2e/t0002-layers.sh checks).
  */
 sqlite3 *store_sqlite_db(struct store *s);
 

@@ -1,55 +1,10 @@
 #include <string.h>
 
-#include "core/hash.h"
-#include "store/db.h"
-#include "store/playmerge.h"
+#include "core/playmatch.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/playmerge.h"
 #include "core/banned.h"
 
-
-static uint64_t hash_norm(uint64_t h, const char *s, size_t len)
-{
-	int space = 0, any = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = any;
-			continue;
-		}
-		if (space) {
-			h = (h ^ ' ') * HASH_FNV_PRIME;
-			space = 0;
-		}
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = (h ^ c) * HASH_FNV_PRIME;
-		any = 1;
-	}
-	return h;
-}
-
-uint64_t playmerge_namekey(const char *artist, size_t alen, const char *title,
-			   size_t tlen)
-{
-	uint64_t h;
-	if (!alen && !tlen)
-		return 0;
-	h = hash_norm(HASH_FNV_OFFSET, artist, alen);
-	h = (h ^ 0x1f) * HASH_FNV_PRIME;
-	h = hash_norm(h, title, tlen);
-	/* stored in SQLite as a signed integer: keep it positive and non-zero */
-	h &= 0x7fffffffffffffffULL;
-	return h ? h : 1;
-}
-
-void playmerge_api_namekeys(const char *artist, const char *title,
-			    uint64_t k[2])
-{
-	const char *a = artist ? artist : "", *t = title ? title : "";
-	const char *comma = strstr(a, ", ");
-	k[0] = playmerge_namekey(a, strlen(a), t, strlen(t));
-	k[1] = comma ? playmerge_namekey(a, (size_t)(comma - a), t, strlen(t))
-		     : k[0];
-}
 
 /* The gap between end-time intervals [a, a+pa) and [b, b+pb). */
 static int64_t gap(int64_t a, int64_t pa, int64_t b, int64_t pb)
@@ -82,7 +37,7 @@ int playmerge_api(sqlite3 *db, int64_t account_id, int64_t page_id,
 	if (rc != SQLITE_DONE)
 		return -1;
 
-	playmerge_api_namekeys(p->artist_name, p->track_name, k);
+	playmatch_api_namekeys(p->artist_name, p->track_name, k);
 	st = db_prepare(db,
 		"SELECT id, played_ms, precision_ms, track_id IS NOT NULL"
 		" FROM plays WHERE account_id = ?1 AND (sources & 1) = 0"
@@ -98,7 +53,7 @@ int playmerge_api(sqlite3 *db, int64_t account_id, int64_t page_id,
 		int64_t prec = sqlite3_column_int64(st, 2);
 		int by_id = sqlite3_column_int(st, 3);
 		int64_t d = gap(t, prec < 1 ? 1 : prec, p->played_ms, 1);
-		if (d > (by_id ? PLAYMERGE_TOL_ID_MS : PLAYMERGE_TOL_NAME_MS))
+		if (d > (by_id ? PLAYMATCH_TOL_ID_MS : PLAYMATCH_TOL_NAME_MS))
 			continue;
 		/* nearest first; among equals the nearest mid-point */
 		d = d * 1000000 + (t + prec / 2 > p->played_ms

@@ -2,8 +2,8 @@
  * The collector's bookkeeping tables: pages (one row per raw page landed)
  * and gaps (spans recently-played could not cover). Strings are borrowed.
  */
-#ifndef STORE_PAGES_H
-#define STORE_PAGES_H
+#ifndef STORE_SQLITE_PAGES_H
+#define STORE_SQLITE_PAGES_H
 
 #include <sqlite3.h>
 #include <stdint.h>

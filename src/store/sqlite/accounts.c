@@ -1,6 +1,6 @@
 #include "core/timeutil.h"
-#include "store/accounts.h"
-#include "store/db.h"
+#include "store/sqlite/accounts.h"
+#include "store/sqlite/db.h"
 #include "core/banned.h"
 
 int64_t accounts_find(sqlite3 *db, const char *name)

@@ -6,8 +6,8 @@
  * SRC_API) makes a second insert of the same play a no-op. Strings are
  * borrowed for the call.
  */
-#ifndef STORE_PLAYS_H
-#define STORE_PLAYS_H
+#ifndef STORE_SQLITE_PLAYS_H
+#define STORE_SQLITE_PLAYS_H
 
 #include <sqlite3.h>
 #include <stdint.h>

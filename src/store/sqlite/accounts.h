@@ -3,8 +3,8 @@
  * gaps) and poll statistics. Tokens, the rate-limit penalty and the re-auth
  * flag live in the account's state file (spotify/account.h), not here.
  */
-#ifndef STORE_ACCOUNTS_H
-#define STORE_ACCOUNTS_H
+#ifndef STORE_SQLITE_ACCOUNTS_H
+#define STORE_SQLITE_ACCOUNTS_H
 
 #include <sqlite3.h>
 #include <stdint.h>

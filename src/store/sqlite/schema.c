@@ -1,4 +1,4 @@
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 
 /*
  * Migrations, oldest first. Entry N brings a database from user_version N to

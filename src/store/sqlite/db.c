@@ -5,8 +5,8 @@
 
 #include "core/fsutil.h"
 #include "core/xalloc.h"
-#include "store/db.h"
-#include "store/schema.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/schema.h"
 #include "store/sources.h"
 #include "core/banned.h"
 

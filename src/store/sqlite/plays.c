@@ -1,6 +1,6 @@
-#include "store/db.h"
-#include "store/playmerge.h"
-#include "store/plays.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/playmerge.h"
+#include "store/sqlite/plays.h"
 #include "core/banned.h"
 
 int plays_add_api(sqlite3 *db, int64_t account_id, int64_t page_id,

@@ -1,5 +1,5 @@
-#include "store/db.h"
-#include "store/pages.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/pages.h"
 #include "core/banned.h"
 
 static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
