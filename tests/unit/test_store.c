@@ -515,10 +515,39 @@ static void reports_snapshot(void **state)
 	strbuf_release(&err);
 }
 
+/* store_open's url: an engine prefix, a plain path (colons included), an unknown engine. */
+static void store_urls(void **state)
+{
+	char dir[64], path[160];
+	struct strbuf err = STRBUF_INIT;
+	struct store *st;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/spinlog-url-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "sqlite:%s/a.db", dir);
+	assert_int_equal(store_open(path, &st, &err), 0);
+	assert_string_equal(store_engine(st), "sqlite");
+	assert_string_equal(store_where(st), path + 7);
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/backup:2026.db", dir);
+	assert_int_equal(store_open(path, &st, &err), 0);
+	assert_string_equal(store_where(st), path);
+	store_close(st);
+	assert_int_equal(store_open("postgresql://me:s3cret@db/x", &st, &err), -1);
+	assert_null(st);
+	assert_non_null(strstr(err.buf, "no store engine 'postgresql'"));
+	assert_null(strstr(err.buf, "s3cret"));
+	strbuf_release(&err);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrates_and_reopens),
+		cmocka_unit_test(store_urls),
 		cmocka_unit_test(sources_table_is_the_list),
 		cmocka_unit_test(reports_empty_store),
 		cmocka_unit_test(reports_scans),
