@@ -17,45 +17,8 @@
 
 #include "core/strvec.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-	struct strbuf err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/spinlog-sc-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	strbuf_init(&f->err, 0);
-	if (store_open(f->path, &f->s, &f->err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const ext[] = { "", "-wal", "-shm" };
-	char p[160];
-
-	store_close(f->s);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, ext[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
-	strbuf_release(&f->err);
-	free(f);
-	return 0;
-}
 
 #define T1 "4uLU6hMCjMI75M1A2tKUQC"
 #define T2 "7GhIk7Il098yCjg4BQjzvb"
@@ -78,7 +41,7 @@ static struct store_track track(const char *id, const char *name,
 	return t;
 }
 
-static void put_catalog(struct fixture *f)
+static void put_catalog(struct store_fixture *f)
 {
 	struct store_album al = { AL1, "The Album", "album", "2001-05-01", 12,
 				  artists12, 2, images, 2 };
@@ -93,7 +56,7 @@ static void put_catalog(struct fixture *f)
 	assert_int_equal(store_catalog_put_tracks(f->s, &t, 1, &f->err), 0);
 }
 
-static void put_analysis(struct fixture *f, const char *id, size_t nsec)
+static void put_analysis(struct store_fixture *f, const char *id, size_t nsec)
 {
 	struct store_section sec[3] = {
 		{ 0, 10, 1, -8, 120, 1, 5, 1, 1, 1, 4, 1 },
@@ -110,7 +73,7 @@ static void put_analysis(struct fixture *f, const char *id, size_t nsec)
 	assert_int_equal(store_catalog_put_analyses(f->s, &a, 1, 100, &f->err), 0);
 }
 
-static void put_features(struct fixture *f, const char *id, double energy)
+static void put_features(struct store_fixture *f, const char *id, double energy)
 {
 	struct store_features x = { id, "reccobeats", 0.1, 0.2, energy, 0.4,
 				    0.5, -6, 0.6, 0.7, 120, 5, 1, 4, 215000 };
@@ -135,7 +98,7 @@ static int count_page(void *arg, int64_t id, const char *key)
 
 static void empty_store(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_track_view v;
 	struct strvec ids = STRVEC_INIT;
 	struct setaside_list l = SETASIDE_LIST_INIT;
@@ -179,7 +142,7 @@ static void empty_store(void **state)
 
 static void put_then_get(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_track_view v;
 	char *isrc;
 
@@ -221,7 +184,7 @@ static void put_then_get(void **state)
 
 static void replace(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_artist full2 = { AR2, "Second", 1, 10, 5, NULL, 0 };
 	struct store_artist name1 = { AR1, "First Renamed", 0, NAN, NAN, NULL, 0 };
 	struct store_track t = track(T1, "Song One (remaster)", artists2, 1);
@@ -282,7 +245,7 @@ static int see_play(void *arg, const struct store_song_play *p)
 	return s->n == 99 ? 7 : 0;
 }
 
-static void add_play(struct fixture *f, int64_t acct, int64_t ms,
+static void add_play(struct store_fixture *f, int64_t acct, int64_t ms,
 		     const char *track)
 {
 	struct api_play p = { ms, track, "Song", "Artist", "Album", NULL };
@@ -292,7 +255,7 @@ static void add_play(struct fixture *f, int64_t acct, int64_t ms,
 
 static void pending_work(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t acct = store_accounts_ensure(f->s, "main");
 	struct strvec ids = STRVEC_INIT;
 	struct seen seen = { 0 };
@@ -347,7 +310,7 @@ static void pending_work(void **state)
 
 static void blocks(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 
 	assert_int_equal(store_blocks_put(f->s, "spotify:audio-analysis", 1,
 					  5000, "403", &f->err), 0);
@@ -369,7 +332,7 @@ static void blocks(void **state)
 
 static void set_aside(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct setaside_list l = SETASIDE_LIST_INIT;
 	struct strbuf d = STRBUF_INIT;
 
@@ -414,7 +377,7 @@ static void set_aside(void **state)
 
 static void pages_and_savepoints(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = store_accounts_ensure(f->s, "main");
 	int64_t b = store_accounts_ensure(f->s, "alt");
 	struct page_info pi = { "pages/x/1.json", 1, 0, 1, 1, 1 };
@@ -471,14 +434,15 @@ static void pages_and_savepoints(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(empty_store, setup, teardown),
-		cmocka_unit_test_setup_teardown(put_then_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(replace, setup, teardown),
-		cmocka_unit_test_setup_teardown(pending_work, setup, teardown),
-		cmocka_unit_test_setup_teardown(blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(set_aside, setup, teardown),
-		cmocka_unit_test_setup_teardown(pages_and_savepoints, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(empty_store, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(put_then_get, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(replace, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(pending_work, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(blocks, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(set_aside, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(pages_and_savepoints,
+						store_fixture_setup,
+						store_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,50 +16,13 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-	struct strbuf err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/spinlog-sc-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	strbuf_init(&f->err, 0);
-	if (store_open(f->path, &f->s, &f->err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char side[160];
-
-	store_close(f->s);
-	unlink(f->path);
-	snprintf(side, sizeof(side), "%s-wal", f->path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", f->path);
-	unlink(side);
-	rmdir(f->dir);
-	strbuf_release(&f->err);
-	free(f);
-	return 0;
-}
 
 /* No account: poll info says so and leaves the struct as it was. */
 static void poll_info_empty_store(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_poll_info pi = STORE_POLL_INFO_INIT;
 
 	assert_int_equal(store_accounts_poll_info(f->s, 1, &pi), 0);
@@ -72,7 +35,7 @@ static void poll_info_empty_store(void **state)
 /* An account that exists but was never polled: zeros and no status. */
 static void poll_info_never_polled(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_poll_info pi = STORE_POLL_INFO_INIT;
 	int64_t a = store_accounts_ensure(f->s, "main");
 
@@ -92,7 +55,7 @@ static void poll_info_never_polled(void **state)
  */
 static void poll_info_after_polls(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_poll_info pi = STORE_POLL_INFO_INIT;
 	int64_t a = store_accounts_ensure(f->s, "main");
 	int64_t b = store_accounts_ensure(f->s, "other");
@@ -123,7 +86,7 @@ static void poll_info_after_polls(void **state)
 /* A failed call leaves a message saying why; store_errmsg never is NULL. */
 static void errmsg_after_failure(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t a = store_accounts_ensure(f->s, "main");
 	struct page_info pg = { "recently-played/main/x.json", 10, 0, 0, 0, 0 };
 
@@ -139,7 +102,7 @@ static void errmsg_after_failure(void **state)
  */
 static void poll_rolled_back(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_poll_info pi = STORE_POLL_INFO_INIT;
 	struct page_info pg = { "recently-played/main/y.json", 10, 0, 1, 20, 20 };
 	struct api_play p = { 20, "0wgOhYnqZKjOHr6bmdz0aN", "gloria",
@@ -168,7 +131,7 @@ static void poll_rolled_back(void **state)
 /* The daemon's cursor: unset, then set and read back. */
 static void state_int_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t v = 42;
 
 	assert_int_equal(store_state_get_int(f->s, "daemon.etl_last_ms", &v), -1);
@@ -182,12 +145,12 @@ static void state_int_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(poll_info_empty_store, setup, teardown),
-		cmocka_unit_test_setup_teardown(poll_info_never_polled, setup, teardown),
-		cmocka_unit_test_setup_teardown(poll_info_after_polls, setup, teardown),
-		cmocka_unit_test_setup_teardown(errmsg_after_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(poll_rolled_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(state_int_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(poll_info_empty_store, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(poll_info_never_polled, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(poll_info_after_polls, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(errmsg_after_failure, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(poll_rolled_back, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(state_int_round_trip, store_fixture_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests_name("store-collector", tests, NULL, NULL);
 }

@@ -17,48 +17,11 @@
 #include "core/strvec.h"
 #include "store/sqlite/db.h"
 #include "store/store.h"
+#include "store_fixture.h"
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct store *s;
-	struct strbuf err;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/spinlog-si-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	strbuf_init(&f->err, 0);
-	if (store_open(f->path, &f->s, &f->err))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char wal[160];
-
-	store_close(f->s);
-	unlink(f->path);
-	snprintf(wal, sizeof(wal), "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", f->path);
-	unlink(wal);
-	rmdir(f->dir);
-	strbuf_release(&f->err);
-	free(f);
-	return 0;
-}
 
 /* A single integer of a query on the store's connection, for checks. */
-static int64_t q(struct fixture *f, const char *sql)
+static int64_t q(struct store_fixture *f, const char *sql)
 {
 	return db_scalar(store_sqlite_db(f->s), sql);
 }
@@ -110,7 +73,7 @@ static int count_row(void *arg, const struct store_import_row *r)
 	return 0;
 }
 
-static struct store_import *begin_import(struct fixture *f, const char *acct)
+static struct store_import *begin_import(struct store_fixture *f, const char *acct)
 {
 	struct store_import *im = NULL;
 	int64_t id;
@@ -126,7 +89,7 @@ static struct store_import *begin_import(struct fixture *f, const char *acct)
 
 static void empty_store(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct strvec names = STRVEC_INIT;
 	struct store_import *im;
 	struct store_import_counts c = { 0, 0, 0, 0, 0, 0, 1, 0, 9 };
@@ -157,7 +120,7 @@ static void empty_store(void **state)
 
 static void a_batch(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_import_play p[21];
 	struct store_import *im;
 	struct scan sc = { 0 };
@@ -199,7 +162,7 @@ static void a_batch(void **state)
 
 static void merges(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct api_play api = { 1000400, "t01", NULL, "Artist", NULL, "ctx" };
 	struct store_import_play p;
 	struct store_import *im;
@@ -249,7 +212,7 @@ static void merges(void **state)
 
 static void heals_gaps(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_import *im;
 	int64_t acct = store_accounts_ensure(f->s, "main");
 	size_t healed = 0;
@@ -271,7 +234,7 @@ static void heals_gaps(void **state)
 
 static void collector_calls(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct page_info pg = { "k/1", 10, 0, 2, 30, 20 };
 	struct strvec names = STRVEC_INIT;
 	int64_t b = store_accounts_ensure(f->s, "b");
@@ -300,7 +263,7 @@ static void collector_calls(void **state)
 
 static void bulk_loading(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_import_play p[40];
 	struct store_import *im;
 	int64_t indexes = q(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
@@ -340,7 +303,7 @@ static void bulk_loading(void **state)
 /* An error half-way: after the rollback the store is as it was. */
 static void rollback_on_error(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct store_import_play p[20];
 	struct store_import *im;
 
@@ -366,13 +329,13 @@ static void rollback_on_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(empty_store, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(merges, setup, teardown),
-		cmocka_unit_test_setup_teardown(heals_gaps, setup, teardown),
-		cmocka_unit_test_setup_teardown(collector_calls, setup, teardown),
-		cmocka_unit_test_setup_teardown(bulk_loading, setup, teardown),
-		cmocka_unit_test_setup_teardown(rollback_on_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_store, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(a_batch, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(merges, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(heals_gaps, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(collector_calls, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(bulk_loading, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(rollback_on_error, store_fixture_setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests_name("store import", tests, NULL, NULL);
 }
