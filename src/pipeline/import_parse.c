@@ -478,10 +478,13 @@ static int scan_number(struct scan *s, struct jval *v)
 		s->p = p;
 		return syntax(s, "a number with a leading zero");
 	}
+	/* Only what fits in an int64_t is an integer: 2^64 + 1000 must not wrap to 1000. */
 	while (p < s->end && *p >= '0' && *p <= '9') {
-		if (n > (UINT64_C(1) << 62))
+		uint64_t d = (uint64_t)(*p - '0');
+		if (over || n > ((uint64_t)INT64_MAX - d) / 10)
 			over = 1;
-		n = n * 10 + (uint64_t)(*p - '0');
+		else
+			n = n * 10 + d;
 		p++;
 	}
 	v->integral = !over;
@@ -504,7 +507,7 @@ static int scan_number(struct scan *s, struct jval *v)
 			p++;
 	}
 	v->type = J_NUM;
-	v->num = neg ? -(int64_t)n : (int64_t)n;
+	v->num = over ? 0 : neg ? -(int64_t)n : (int64_t)n;
 	s->p = p;
 	return 0;
 }

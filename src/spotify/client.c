@@ -237,7 +237,7 @@ static enum sp_result invalid_grant(struct spotify_client *c, int64_t lost_ms,
 /* What to do after the token endpoint answered r (lock held). */
 static enum sp_result refresh_outcome(struct spotify_client *c,
 				      enum http_result r, int64_t nb,
-				      const char *oerr, int64_t lost_ms,
+				      const char *oerr, int64_t lost_ms, int answered,
 				      const struct strbuf *msg, struct strbuf *err)
 {
 	switch (r) {
@@ -259,6 +259,17 @@ static enum sp_result refresh_outcome(struct spotify_client *c,
 			return invalid_grant(c, lost_ms, err);
 		/* fall through */
 	default:
+		/*
+		 * Any other answer (a 5xx, a 403, a 400 that is not
+		 * invalid_grant) came back without a rotated token: the refresh
+		 * is no longer in flight, or a later refusal would be blamed on
+		 * a lost answer. No answer at all keeps the marker.
+		 */
+		if (answered) {
+			c->st.refresh_sent_ms = 0;
+			if (save_or_fail(c, err) != SP_OK)
+				strbuf_addstr(err, "; ");
+		}
 		strbuf_addf(err, "account '%s': %s", c->name, msg->buf);
 		return r == HTTP_BAD_REQUEST || r == HTTP_UNAUTHORIZED ||
 		       r == HTTP_FORBIDDEN ? SP_BAD_REQUEST : SP_UNAVAILABLE;
@@ -298,7 +309,8 @@ static enum sp_result refresh_locked(struct spotify_client *c,
 	strbuf_release(&form);
 	if (unanswered && !lost_ms)
 		lost_ms = c->st.refresh_sent_ms;
-	ret = refresh_outcome(c, r, nb, oerr, lost_ms, &msg, err);
+	ret = refresh_outcome(c, r, nb, oerr, lost_ms, !unanswered && r != HTTP_NETWORK,
+			      &msg, err);
 	free(oerr);
 	strbuf_release(&msg);
 	return ret;

@@ -14,7 +14,7 @@ is "sqlite3_ is called only under src/store/sqlite/" \
 is "<sqlite3.h> is included only under src/store/sqlite/" \
 	"$(files_matching '#include <sqlite3\.h>' | outside src/store/sqlite/)" ""
 is "no SQL outside the engines" \
-	"$(files_matching '"(SELECT |INSERT (OR [A-Z]+ )?INTO |UPDATE [a-z_]+ SET |DELETE FROM |CREATE (UNIQUE )?(TABLE|INDEX) |PRAGMA )' \
+	"$(files_matching '"(SELECT |WITH [a-z_]+ (\(|AS)|(INSERT|REPLACE) (OR [A-Z]+ )?INTO |UPDATE [a-z_]+ SET |DELETE FROM |(CREATE|DROP) (UNIQUE |TEMP )?(TABLE|INDEX|VIEW|TRIGGER) |ALTER TABLE |PRAGMA |SAVEPOINT |RELEASE |ROLLBACK|COMMIT|BEGIN( IMMEDIATE| EXCLUSIVE)?")' \
 		| outside src/store/sqlite/)" ""
 is "only the engines include store/engine.h" \
 	"$(files_matching '#include "store/engine\.h"' | outside 'src/store/\(sqlite/\|store\.c\)')" ""

@@ -235,6 +235,14 @@ static void rejects_bad_input(void **state)
 		  "record 0: \"endTime\" is not a timestamp", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 01000}]",
 		  "record 0: \"ms_played\": a number with a leading zero at byte", 1, -1 },
+		/* past int64_t: 2^64 + 1000 once wrapped to 1000, -2^63 was undefined */
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 18446744073709552616}]",
+		  "record 0: \"ms_played\" is not a whole number", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": -9223372036854775808}]",
+		  "record 0: \"ms_played\" is not a whole number", 1, -1 },
+		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
+		  " \"offline_timestamp\": 18446744073709551617}]",
+		  "record 0: \"offline_timestamp\" is not a time", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": -01}]",
 		  "record 0: \"ms_played\": a number with a leading zero", 1, -1 },
 		{ "endsong_0.json", "[{\"ts\": \"2019-01-01T00:00:00Z\", \"ms_played\": 1,"
