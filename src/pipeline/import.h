@@ -26,8 +26,6 @@
 enum import_kind { KIND_MUSIC, KIND_PODCAST, KIND_AUDIOBOOK, KIND_VIDEO, KIND_UNKNOWN };
 extern const char *const import_kind_names[];
 
-enum import_format { FMT_NONE, FMT_EXTENDED, FMT_ACCOUNT };
-
 /* Indexes of an event's strings. */
 enum import_str_field {
 	IS_TRACK_ID, IS_EPISODE_ID, IS_TRACK, IS_ARTIST, IS_ALBUM,
@@ -118,7 +116,7 @@ struct import_file {
 				 (a ZIP entry's name after its last '/'); NULL:
 				 the parser's name after its last '/' */
 	char *name;          /* as shown in messages: path, or zip:entry */
-	int format;          /* enum import_format */
+	int format;          /* enum format_id (sources/format.h) */
 	int kind;            /* the file's kind (account data), or -1 */
 	struct import_event *ev;
 	size_t n, alloc;

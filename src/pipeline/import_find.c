@@ -16,6 +16,7 @@
 #include "core/fsutil.h"
 #include "core/xalloc.h"
 #include "pipeline/import_find.h"
+#include "sources/format.h"
 #include "core/banned.h"
 
 static int ends_with(const char *s, const char *suffix)
@@ -120,7 +121,7 @@ static int add_zip(struct import_job *j, const char *path, struct strbuf *err)
 		if (ends_with(zs.name, "/"))
 			continue;
 		strbuf_addf(&name, "%s:%s", base, zs.name);
-		if (!ends_with(zs.name, ".json")) {
+		if (!format_wants_file(zs.name)) {
 			strvec_push(j->ignored, name.buf);
 			strbuf_release(&name);
 			continue;
@@ -254,7 +255,7 @@ int import_find_add(struct import_job *j, const char *path, int top,
 	}
 	if (ends_with(path, ".zip") || (top && is_zip_file(path)))
 		return add_zip(j, path, err);
-	if (!top && !ends_with(path, ".json")) {
+	if (!top && !format_wants_file(path)) {
 		strvec_push(j->ignored, path);
 		return 0;
 	}
