@@ -1,15 +1,16 @@
 /*
- * Import of Spotify's privacy export ("Download your data"): the extended
- * streaming history (endsong_N.json, Streaming_History_Audio_*.json,
- * Streaming_History_Video_*.json) and the account data
- * (StreamingHistoryN.json, StreamingHistory_{music,podcast,audiobook}_N.json),
- * from ZIPs as downloaded, folders (recursively) or single JSON files.
+ * Import of listening histories: Spotify's privacy export ("Download your
+ * data": the extended streaming history and the account data) and the other
+ * formats of sources/format.h's table (a portable player's .scrobbler.log),
+ * from ZIPs as downloaded, folders (recursively) or single files.
  *
- * import_run parses and validates every file first (two threads, a parser
- * specialised for arrays of flat records), merges the events with each other
- * and with the plays already stored (merge.h), and writes them in one
- * transaction: an import lands whole or not at all. It prints nothing; the
- * caller gets counts in struct import_result and one message in err.
+ * import_run finds the files (import_find.h), parses and validates every
+ * file first on two threads (import_threads.h; each file's format from
+ * sources/), merges the events with each other and with the plays already
+ * stored (merge.h), and writes them through the store (store.h) in one
+ * transaction (import_write.h): an import lands whole or not at all. It
+ * prints nothing; the caller gets counts in struct import_result and one
+ * message in err.
  *
  * Strings of parsed events live in interning pools (struct import_pool); an
  * event refers to them by 32-bit ids (0 = NULL), resolved with import_str.
