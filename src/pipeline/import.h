@@ -1,15 +1,16 @@
 /*
- * Import of Spotify's privacy export ("Download your data"): the extended
- * streaming history (endsong_N.json, Streaming_History_Audio_*.json,
- * Streaming_History_Video_*.json) and the account data
- * (StreamingHistoryN.json, StreamingHistory_{music,podcast,audiobook}_N.json),
- * from ZIPs as downloaded, folders (recursively) or single JSON files.
+ * Import of listening histories: Spotify's privacy export ("Download your
+ * data": the extended streaming history and the account data) and the other
+ * formats of sources/format.h's table (a portable player's .scrobbler.log),
+ * from ZIPs as downloaded, folders (recursively) or single files.
  *
- * import_run parses and validates every file first (two threads, a parser
- * specialised for arrays of flat records), merges the events with each other
- * and with the plays already stored (merge.h), and writes them in one
- * transaction: an import lands whole or not at all. It prints nothing; the
- * caller gets counts in struct import_result and one message in err.
+ * import_run finds the files (import_find.h), parses and validates every
+ * file first on two threads (import_threads.h; each file's format from
+ * sources/), merges the events with each other and with the plays already
+ * stored (merge.h), and writes them through the store (store.h) in one
+ * transaction (import_write.h): an import lands whole or not at all. It
+ * prints nothing; the caller gets counts in struct import_result and one
+ * message in err.
  *
  * Strings of parsed events live in interning pools (struct import_pool); an
  * event refers to them by 32-bit ids (0 = NULL), resolved with import_str.
@@ -25,8 +26,6 @@
 
 enum import_kind { KIND_MUSIC, KIND_PODCAST, KIND_AUDIOBOOK, KIND_VIDEO, KIND_UNKNOWN };
 extern const char *const import_kind_names[];
-
-enum import_format { FMT_NONE, FMT_EXTENDED, FMT_ACCOUNT };
 
 /* Indexes of an event's strings. */
 enum import_str_field {
@@ -118,7 +117,7 @@ struct import_file {
 				 (a ZIP entry's name after its last '/'); NULL:
 				 the parser's name after its last '/' */
 	char *name;          /* as shown in messages: path, or zip:entry */
-	int format;          /* enum import_format */
+	int format;          /* enum format_id (sources/format.h) */
 	int kind;            /* the file's kind (account data), or -1 */
 	struct import_event *ev;
 	size_t n, alloc;

@@ -8,6 +8,7 @@
 #include "core/xalloc.h"
 #include "pipeline/import_merge.h"
 #include "pipeline/merge.h"
+#include "sources/format.h"
 #include "store/store.h"
 #include "core/banned.h"
 
@@ -135,6 +136,11 @@ static void cand_row(struct merge_cand *c, const struct import_row *w,
 	c->idx = idx;
 }
 
+static int by_id(unsigned source)
+{
+	return format_source_match(source) == MATCH_BY_ID;
+}
+
 /* Extended export against stored plays that have no export yet, by id. */
 static void match_export(struct import_merge *m)
 {
@@ -154,7 +160,7 @@ static void match_export(struct import_merge *m)
 	for (size_t i = 0; i < m->n; i++) {
 		struct import_event *e = m->ev[i];
 		uint64_t k;
-		if (m->out[i] != OUT_NEW || e->source != SRC_EXPORT ||
+		if (m->out[i] != OUT_NEW || !by_id(e->source) ||
 		    !(k = event_idkey(e)))
 			continue;
 		ALLOC_GROW(l, nl + 1, al);
@@ -176,11 +182,13 @@ static void match_export(struct import_merge *m)
 }
 
 /*
- * The right-hand side of the account-data match: stored plays without
- * account data (by both their name keys), then this import's new export
- * events. Indexes below nrows are rows, the rest events.
+ * The right-hand side of a match by names for source bit src: stored plays
+ * without src (by both their name keys), then this import's new events of
+ * sources matched by id that have no name-matched event yet. Indexes below
+ * nrows are rows, the rest events.
  */
-static struct merge_cand *account_targets(struct import_merge *m, size_t *n)
+static struct merge_cand *name_targets(struct import_merge *m, unsigned src,
+				       size_t *n)
 {
 	struct merge_cand *r = NULL;
 	size_t nr = 0, ar = 0;
@@ -190,7 +198,7 @@ static struct merge_cand *account_targets(struct import_merge *m, size_t *n)
 		int32_t ms = m->exp_of[i] >= 0 ? m->ev[m->exp_of[i]]->ms_played
 					       : w->ms_played;
 		for (int k = 0; k < 2; k++) {
-			if ((w->sources & SRC_ACCOUNT_DATA) || !w->namekey[k] ||
+			if ((w->sources & src) || !w->namekey[k] ||
 			    (k && w->namekey[1] == w->namekey[0]))
 				continue;
 			ALLOC_GROW(r, nr + 1, ar);
@@ -200,8 +208,8 @@ static struct merge_cand *account_targets(struct import_merge *m, size_t *n)
 	for (size_t i = 0; i < m->n; i++) {
 		struct import_event *e = m->ev[i];
 		uint64_t k;
-		if (m->out[i] != OUT_NEW || e->source != SRC_EXPORT ||
-		    !(k = import_event_namekey(e)))
+		if (m->out[i] != OUT_NEW || !by_id(e->source) ||
+		    m->acct_of[i] >= 0 || !(k = import_event_namekey(e)))
 			continue;
 		ALLOC_GROW(r, nr + 1, ar);
 		cand_event(&r[nr++], e, k, (uint32_t)(m->nrows + i));
@@ -211,10 +219,11 @@ static struct merge_cand *account_targets(struct import_merge *m, size_t *n)
 }
 
 /*
- * Account data against everything without account data: stored plays and
- * this import's new export events, by normalised names and the minute rule.
+ * A source matched by names (account data, a scrobbler log) against
+ * everything without it: stored plays and this import's new export events,
+ * by normalised names and the interval rule (merge.h).
  */
-static void match_account(struct import_merge *m)
+static void match_names(struct import_merge *m, unsigned src)
 {
 	struct merge_cand *l = NULL, *r;
 	size_t nl = 0, nr = 0, al = 0;
@@ -222,15 +231,14 @@ static void match_account(struct import_merge *m)
 
 	for (size_t i = 0; i < m->n; i++) {
 		struct import_event *e = m->ev[i];
-		if (m->out[i] != OUT_NEW || e->source != SRC_ACCOUNT_DATA ||
-		    !e->namekey)
+		if (m->out[i] != OUT_NEW || e->source != src || !e->namekey)
 			continue;
 		ALLOC_GROW(l, nl + 1, al);
 		cand_event(&l[nl++], e, e->namekey, (uint32_t)i);
 	}
 	if (!nl)
 		return;
-	r = account_targets(m, &nr);
+	r = name_targets(m, src, &nr);
 	res = xmalloc(nl * sizeof(*res));
 	merge_match(l, nl, r, nr, MERGE_TOL_NAME_MS, res);
 	for (size_t i = 0; i < nl; i++) {
@@ -278,6 +286,10 @@ int import_merge_run(struct import_merge *m, struct store_import *im,
 	qsort(m->ev, m->n, sizeof(*m->ev), cmp_event_time);
 	drop_duplicates(m);
 	match_export(m);
-	match_account(m);
+	/* sources in id order: account data before later sources */
+	for (size_t i = 0; i < sources_len; i++)
+		if (format_source_match(SOURCE_BIT(sources[i].id)) ==
+		    MATCH_BY_NAMES)
+			match_names(m, SOURCE_BIT(sources[i].id));
 	return 0;
 }

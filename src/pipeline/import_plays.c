@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pipeline/import_plays.h"
+#include "sources/format.h"
 #include "core/banned.h"
 
 /* One pool lookup per string (import_strlen would do a second one). */
@@ -48,7 +49,12 @@ void import_play_of(struct store_import_play *p, const struct import_event *e,
 	/* only plays without an id need it (playmerge.h); the rest compute it */
 	p->name_key = !e->str[IS_TRACK_ID] && !e->str[IS_EPISODE_ID]
 		? import_event_namekey(e) : 0;
-	p->sources = (uint8_t)(e->source | (a ? SRC_ACCOUNT_DATA : 0));
+	/*
+	 * a: the name-matched event merged into e. Name-matched sources share
+	 * the account_fp column until plays have a (play, source, fingerprint)
+	 * table.
+	 */
+	p->sources = (uint8_t)(e->source | (a ? a->source : 0));
 	p->export_fp = e->source == SRC_EXPORT ? e->fp : 0;
 	p->account_fp = e->source == SRC_EXPORT ? (a ? a->fp : 0) : e->fp;
 }
@@ -89,7 +95,8 @@ static int write_new_and_export(struct import_merge *m, struct store_import *im,
 			if (import_batch_add(bt, e, a, err))
 				return -1;
 			m->added++;
-		} else if (m->out[i] == OUT_ROW && e->source == SRC_EXPORT) {
+		} else if (m->out[i] == OUT_ROW &&
+			   format_source_match(e->source) == MATCH_BY_ID) {
 			struct store_import_play p;
 			import_play_of(&p, e, NULL);
 			if (store_import_merge(im, m->rows[m->target[i]].id, &p,
@@ -108,11 +115,12 @@ int import_plays_write(struct import_merge *m, struct store_import *im,
 	import_batch_init(&bt, im);
 	if (write_new_and_export(m, im, &bt, err))
 		return -1;
-	/* account data after the export updates, so it only fills gaps */
+	/* name-matched sources after the export updates: they only fill gaps */
 	for (size_t i = 0; i < m->n; i++) {
 		const struct import_event *e = m->ev[i];
 		struct store_import_play p;
-		if (m->out[i] != OUT_ROW || e->source != SRC_ACCOUNT_DATA)
+		if (m->out[i] != OUT_ROW ||
+		    format_source_match(e->source) != MATCH_BY_NAMES)
 			continue;
 		import_play_of(&p, e, NULL);
 		if (store_import_merge(im, m->rows[m->target[i]].id, &p, err))

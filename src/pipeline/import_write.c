@@ -14,6 +14,7 @@
 #include "pipeline/import_merge.h"
 #include "pipeline/import_plays.h"
 #include "pipeline/import_write.h"
+#include "sources/format.h"
 #include "pipeline/merge.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -345,6 +346,13 @@ static int stream_file(struct stream *w, const struct import_file *f,
 	return 0;
 }
 
+/* A file whose plays are matched by names needs the merging path. */
+static int by_names(const struct import_file *f)
+{
+	const struct source_format *fmt = format_by_id(f->format);
+	return fmt && fmt->match == MATCH_BY_NAMES;
+}
+
 /* Each file as its parser finishes it: 0, -1, or 1 to take the merging path. */
 static int stream_files(const struct import_src *src, const struct import_opts *o,
 			struct stream *w, int64_t t0, struct strbuf *err)
@@ -353,7 +361,7 @@ static int stream_files(const struct import_src *src, const struct import_opts *
 
 	for (size_t i = 0; i < src->n; i++) {
 		struct import_file *f = NULL;
-		if (src->file(src->arg, i, &f) || (f && f->format == FMT_ACCOUNT))
+		if (src->file(src->arg, i, &f) || (f && by_names(f)))
 			return 1;
 		if (f && stream_file(w, f, err))
 			return -1;

@@ -11,6 +11,7 @@
 #include "core/strbuf.h"
 #include "core/timeutil.h"
 #include "pipeline/import.h"
+#include "sources/format.h"
 #include "pipeline/merge.h"
 #include "store/sqlite/db.h"
 #include "core/playmatch.h"

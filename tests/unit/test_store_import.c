@@ -189,6 +189,7 @@ static void merges(void **state)
 	p.ms_played = 5;
 	p.name_key = 99;
 	p.sources = SRC_ACCOUNT_DATA;
+	p.precision_ms = 60000; /* the source's (store/sources.c) */
 	p.account_fp = 4242;
 	assert_int_equal(store_import_merge(im, sc.last.id, &p, &f->err), 0);
 	sc.n = 0;

@@ -56,10 +56,15 @@ static const char update_export_sql[] =
 	" import_id = coalesce(import_id, ?24), export_fp = ?25"
 	" WHERE id = ?22";
 
-/* An account-data event merged into a stored play: it fills gaps only. */
+/*
+ * An event of a source matched by names (account data, a scrobbler log)
+ * merged into a stored play: it fills gaps only, and its end time when it
+ * is the finer one (?10, its precision).
+ */
 static const char update_account_sql[] =
 	"UPDATE plays SET"
-	" played_ms = CASE WHEN precision_ms > 60000 THEN ?1 ELSE played_ms END,"
+	" played_ms = CASE WHEN precision_ms > ?10 THEN ?1 ELSE played_ms END,"
+	" precision_ms = min(precision_ms, ?10),"
 	" track_name = coalesce(track_name, ?2),"
 	" artist_name = coalesce(artist_name, ?3),"
 	" ms_played = coalesce(ms_played, ?4), name_key = coalesce(name_key, ?5),"
@@ -314,6 +319,7 @@ static int merge_account(struct sq_import *im, int64_t play_id,
 	sqlite3_bind_int64(st, 7, im->base.id);
 	sqlite3_bind_int64(st, 8, play_id);
 	sqlite3_bind_int(st, 9, p->sources);
+	sqlite3_bind_int64(st, 10, p->precision_ms);
 	return step(im->db, st, err);
 }
 
@@ -324,7 +330,8 @@ int sq_import_merge(struct store_import *base, int64_t play_id,
 
 	if (p->sources == SRC_EXPORT)
 		return merge_export(im, play_id, p, err);
-	if (p->sources == SRC_ACCOUNT_DATA)
+	/* one source but the API's: matched by names */
+	if (p->sources && !(p->sources & (p->sources - 1)) && p->sources != SRC_API)
 		return merge_account(im, play_id, p, err);
 	strbuf_addf(err, "cannot merge a play of sources %d", p->sources);
 	return -1;
