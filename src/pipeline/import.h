@@ -1,7 +1,7 @@
 /*
  * Import of listening histories: Spotify's privacy export ("Download your
  * data": the extended streaming history and the account data) and the other
- * formats of sources/format.h's table (a portable player's .scrobbler.log),
+ * formats of sources/format.h's table,
  * from ZIPs as downloaded, folders (recursively) or single files.
  *
  * import_run finds the files (import_find.h), parses and validates every

@@ -219,7 +219,7 @@ static struct merge_cand *name_targets(struct import_merge *m, unsigned src,
 }
 
 /*
- * A source matched by names (account data, a scrobbler log) against
+ * A source matched by names (account data) against
  * everything without it: stored plays and this import's new export events,
  * by normalised names and the interval rule (merge.h).
  */

@@ -57,7 +57,7 @@ static const char update_export_sql[] =
 	" WHERE id = ?22";
 
 /*
- * An event of a source matched by names (account data, a scrobbler log)
+ * An event of a source matched by names (account data)
  * merged into a stored play: it fills gaps only, and its end time when it
  * is the finer one (?10, its precision).
  */
