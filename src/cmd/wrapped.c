@@ -83,7 +83,12 @@ static void print_year(struct report_year *y)
 	print_ranks("Top artists", y->top_artists, y->ntop_artists);
 	print_ranks("Top albums", y->top_albums, y->ntop_albums);
 	print_ranks("Top genres", y->top_genres, y->ntop_genres);
-	print_ranks("New artists you played most", y->new_artist_list, y->nnew_artist_list);
+	if (y->first_year)
+		printf("\nNew artists\n  your history starts in %d: every artist is new\n",
+		       y->year);
+	else
+		print_ranks("New artists you played most", y->new_artist_list,
+			    y->nnew_artist_list);
 
 	printf("\nMinutes per month\n");
 	for (int m = 0; m < 12; m++)

@@ -776,6 +776,7 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 			nv[nnew++] = v[nv_all - 1];
 	}
 	y->new_artists = nnew;
+	y->first_year = !any_before;
 	y->ntop_artists = top_of(v, nv_all, y->top_artists);
 	y->nnew_artist_list = top_of(nv, nnew, y->new_artist_list);
 	for (int k = 0; k < y->ntop_artists; k++)

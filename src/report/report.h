@@ -92,6 +92,9 @@ struct report_year {
 	int first_play_track;  /* index into tracks */
 
 	int new_artists;       /* artists whose first play ever is in this year */
+	int first_year;        /* 1 when nothing was played before this year: then
+				  every artist is new and new_artist_list is
+				  top_artists again, so pages say so instead */
 	struct report_rank new_artist_list[REPORT_TOP]; /* the most played of them */
 	int nnew_artist_list;
 

@@ -156,7 +156,8 @@ void api_summary(const struct report_year *y, struct strbuf *out)
 	} else {
 		strbuf_addstr(out, "null");
 	}
-	strbuf_addf(out, ",\"new_artists\":%d", y->new_artists);
+	strbuf_addf(out, ",\"new_artists\":%d,\"first_year\":%s", y->new_artists,
+		    y->first_year ? "true" : "false");
 	add_ranks(out, "new_artists_top", y->new_artist_list, y->nnew_artist_list);
 	strbuf_addf(out, ",\"skips\":%d,\"skips_known\":%d,\"skip_rate\":", y->skips,
 		    y->skips_known);

@@ -3,9 +3,11 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "core/xalloc.h"
 #include "core/banned.h"
 
 static const char *const month_names[12] = {
@@ -17,11 +19,12 @@ static const char *const wd_names[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat
 static const char css[] =
 	"body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;"
 	"background:#fafafa;color:#222}"
-	"header{background:#1b1b1b;color:#eee;padding:8px 16px}"
-	"header a{color:#9fe0b0;margin-right:12px;text-decoration:none}"
-	"main{padding:16px;max-width:1200px}"
+	"header{background:#1b1b1b;color:#eee;padding:8px 16px;display:flex;flex-wrap:wrap;"
+	"gap:4px 12px}"
+	"header a{color:#9fe0b0;text-decoration:none}"
+	"main{padding:16px;max-width:1200px;overflow-wrap:anywhere}"
 	"h1{font-size:1.5em;margin:.2em 0 .6em}h2{font-size:1.1em;margin:.2em 0}"
-	".months{display:grid;grid-template-columns:repeat(auto-fill,minmax(316px,1fr));gap:18px}"
+	".months{display:grid;grid-template-columns:repeat(auto-fill,minmax(306px,1fr));gap:18px}"
 	".grid{display:grid;grid-template-columns:repeat(7,42px);gap:2px}"
 	".wd{font-size:10px;color:#777;text-align:center}"
 	".day{width:42px;height:42px;position:relative;display:block;overflow:hidden;"
@@ -35,7 +38,8 @@ static const char css[] =
 	".stats{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}"
 	".stat{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px}"
 	".stat b{display:block;font-size:1.4em}"
-	".cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:16px}"
+	".cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(270px,100%),1fr));"
+	"gap:16px}"
 	".card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;margin-bottom:16px}"
 	"ol{padding-left:1.4em;margin:.3em 0}li{margin:.15em 0}"
 	".sub{color:#666;font-size:.9em}"
@@ -43,8 +47,28 @@ static const char css[] =
 	"text-align:left;font-size:.92em}"
 	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
 	".bigtile{width:120px;height:120px;font-size:36px;float:right;margin-left:12px}"
-	"svg text{font-size:10px;fill:#555}"
-	".note{color:#666;font-size:.88em}";
+	/* Charts scale down to their card (viewBox), never wider than drawn. */
+	"svg.chart{display:block;max-width:100%;height:auto}"
+	"svg text{font-size:11px;fill:#555}"
+	".key{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.88em;margin-top:6px}"
+	".key i{display:inline-block;width:12px;height:12px;margin-right:4px;"
+	"vertical-align:-1px}"
+	".scroll{overflow-x:auto}"
+	".note{color:#666;font-size:.88em}"
+	/*
+	 * A phone (390 px) has room for about 45 characters: each play of a
+	 * day becomes a block (time and track, then artist and album, then the
+	 * rest) instead of a seven-column row.
+	 */
+	"@media (max-width:640px){main{padding:10px}.card{padding:8px 10px}"
+	"table.plays,table.plays tbody,table.plays tr,table.plays td{display:block}"
+	"table.plays tr:first-child{display:none}"
+	"table.plays tr{padding:5px 0;border-bottom:1px solid #e4e4e4}"
+	"table.plays td{border:0;padding:0 4px}"
+	"table.plays td:nth-child(1),table.plays td:nth-child(2){display:inline}"
+	"table.plays td:nth-child(2){font-weight:600}"
+	"table.plays td:nth-child(n+5){display:inline;color:#666;font-size:.85em}"
+	".cover,.bigtile{width:84px;height:84px}}";
 
 /*
  * strbuf_addf formats twice (once to measure); a site has a million table
@@ -168,6 +192,33 @@ static void add_name(struct strbuf *sb, const char *cls, const char *s)
 	strbuf_addstr(sb, "</span>");
 }
 
+/*
+ * A list of names joined with ", " (report_track.artists): each name in its
+ * own <bdi>, the list itself in the page's direction, so "فيروز, Silver
+ * Horizon" reads in that order beside Latin text. One dir=auto span around
+ * the whole list took the direction of its first name and printed it as
+ * "Silver Horizon ,فيروز". A name that itself holds ", " is split in two
+ * isolates, which only shows when its two halves differ in direction.
+ */
+static void add_names(struct strbuf *sb, const char *cls, const char *list)
+{
+	addf(sb, "<span class=\"%s\">", cls);
+	for (const char *p = list; *p;) {
+		const char *e = strstr(p, ", ");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *one = xstrndup(p, n);
+		strbuf_addstr(sb, "<bdi>");
+		strbuf_add_html(sb, one);
+		strbuf_addstr(sb, "</bdi>");
+		free(one);
+		if (!e)
+			break;
+		strbuf_addstr(sb, ", ");
+		p = e + 2;
+	}
+	strbuf_addstr(sb, "</span>");
+}
+
 static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 {
 	if (covers_id_ok(id)) {
@@ -217,19 +268,52 @@ void html_index(const int *years, int nyears, struct strbuf *out)
 	page_end(out);
 }
 
+/*
+ * The months of the year with plays, first to last ([*m0, *m1], 1-based),
+ * so a history that starts in March shows no grey January. 0 when the year
+ * has none.
+ */
+static int played_months(const struct report_year *y, int *m0, int *m1)
+{
+	int yy, m, d;
+	*m0 = 13;
+	*m1 = 0;
+	for (int i = 0; i < y->ndays; i++) {
+		if (y->days[i].win < 0)
+			continue;
+		time_civil_from_days(y->days[i].day, &yy, &m, &d);
+		if (m < *m0)
+			*m0 = m;
+		if (m > *m1)
+			*m1 = m;
+	}
+	return *m1 > 0;
+}
+
 void html_calendar(const struct report_year *y, const struct covers *c,
 		   const int *years, int nyears, struct strbuf *out)
 {
 	char title[32], date[16];
-	int di = 0;
+	int m0, m1;
 
 	snprintf(title, sizeof(title), "%d", y->year);
 	page_start(out, "Calendar", title, years, nyears);
 	addf(out, "<h1>%d in covers</h1><p class=\"note\">Each day shows the cover of "
 		    "that day's most played song (ties: more time played, then the "
-		    "smaller track id). <a href=\"year-%d.html\">Year in review</a></p>"
-		    "<div class=\"months\">", y->year, y->year);
-	for (int m = 1; m <= 12; m++) {
+		    "smaller track id). <a href=\"year-%d.html\">Year in review</a></p>",
+		    y->year, y->year);
+	if (!played_months(y, &m0, &m1)) {
+		addf(out, "<p>No plays in %d.</p>", y->year);
+		page_end(out);
+		return;
+	}
+	if (m0 > 1 || m1 < 12)
+		addf(out, "<p class=\"note\" id=\"span-note\">%s%s%s: the months with "
+			    "plays.</p>", month_names[m0 - 1], m1 > m0 ? " to " : "",
+			    m1 > m0 ? month_names[m1 - 1] : "");
+	strbuf_addstr(out, "<div class=\"months\">");
+	int di = (int)(time_days_from_civil(y->year, m0, 1) - y->first_day);
+	for (int m = m0; m <= m1; m++) {
 		int64_t first = time_days_from_civil(y->year, m, 1);
 		int64_t next = m == 12 ? time_days_from_civil(y->year + 1, 1, 1)
 				       : time_days_from_civil(y->year, m + 1, 1);
@@ -326,6 +410,9 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 		      " role=\"img\"><title>mood per month</title>"
 		      "<line x1=\"20\" y1=\"130\" x2=\"470\" y2=\"130\" stroke=\"#bbb\"/>"
 		      "<text x=\"0\" y=\"14\">1</text><text x=\"0\" y=\"132\">0</text>");
+	for (int m = 0; m < 12; m++)
+		addf(sb, "<text x=\"%d\" y=\"146\" text-anchor=\"middle\">%.3s</text>",
+		     30 + m * 39, month_names[m]);
 	for (int k = 0; k < 2; k++) {
 		const double *v = k ? y->month_energy : y->month_valence;
 		addf(sb, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
@@ -340,8 +427,8 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 					    "<title>%s %s: %.2f</title></circle>", 30 + m * 39,
 					    130 - v[m] * 120, colors[k], month_names[m],
 					    names[k], v[m]);
-		addf(sb, "<text x=\"%d\" y=\"146\" style=\"fill:%s\">%s</text>",
-			    30 + k * 80, colors[k], names[k]);
+		addf(sb, "<text x=\"%d\" y=\"14\" text-anchor=\"end\" style=\"fill:%s\">"
+			    "%s</text>", 400 + k * 70, colors[k], names[k]);
 	}
 	strbuf_addstr(sb, "</svg>");
 }
@@ -361,7 +448,7 @@ static void add_rank_list(struct strbuf *sb, const char *title,
 			add_name(sb, "name", r[i].label);
 		if (r[i].sub && r[i].sub[0]) {
 			strbuf_addstr(sb, " <span class=\"sub\">— ");
-			add_name(sb, "artist", r[i].sub);
+			add_names(sb, "artist", r[i].sub);
 			strbuf_addstr(sb, "</span>");
 		}
 		addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
@@ -421,7 +508,7 @@ void html_year(const struct report_year *y, const struct covers *c,
 		addf(out, "<div class=\"card\"><h2>First play of the year</h2>%s: ", when);
 		add_track_link(out, t->id, t->name);
 		strbuf_addstr(out, " <span class=\"sub\">— ");
-		add_name(out, "artist", t->artists);
+		add_names(out, "artist", t->artists);
 		strbuf_addstr(out, "</span></div>");
 	}
 	strbuf_addstr(out, "</div><div class=\"cols\">");
@@ -429,8 +516,13 @@ void html_year(const struct report_year *y, const struct covers *c,
 	add_rank_list(out, "Top artists", y->top_artists, y->ntop_artists, 1);
 	add_rank_list(out, "Top albums", y->top_albums, y->ntop_albums, 1);
 	add_rank_list(out, "Top genres", y->top_genres, y->ntop_genres, 1);
-	add_rank_list(out, "New artists this year", y->new_artist_list,
-		      y->nnew_artist_list, 1);
+	if (y->first_year) /* the list would be Top artists again */
+		addf(out, "<div class=\"card\" id=\"new-artists\"><h2>New artists this year</h2>"
+			  "<p>Your history starts in %d, so every artist you played is new."
+			  " Next year this lists the ones you discover.</p></div>", y->year);
+	else
+		add_rank_list(out, "New artists this year", y->new_artist_list,
+			      y->nnew_artist_list, 1);
 	strbuf_addstr(out, "</div>");
 
 	for (int m = 0; m < 12; m++)
@@ -498,7 +590,7 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 	time_civil_from_days(day, &y, &m, &d);
 	page_start(out, "Plays of", date, NULL, 0);
 	addf(out, "<h1>Plays of %s</h1><p><a href=\"calendar-%d.html\">calendar of %d</a>"
-		    "</p><table><tr><th>ended</th><th>track</th><th>artist</th><th>album</th>"
+		    "</p><table class=\"plays\"><tr><th>ended</th><th>track</th><th>artist</th><th>album</th>"
 		    "<th>played</th><th>source</th><th></th></tr>", date, y, y);
 	for (int i = 0; i < p->n; i++) {
 		const struct report_play *x = &p->v[i];
@@ -507,7 +599,7 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 			    " class=\"note\"", when);
 		add_track_link(out, x->track_id, x->name);
 		strbuf_addstr(out, "</td><td>");
-		add_name(out, "artist", x->artists);
+		add_names(out, "artist", x->artists);
 		strbuf_addstr(out, "</td><td>");
 		add_name(out, "album", x->album);
 		strbuf_addstr(out, "</td><td>");
@@ -563,9 +655,21 @@ static void svg_track_plays(struct strbuf *sb, const struct report_track_page *t
 		addf(sb, "\" fill=\"#3d9a5c\"><title>%04d-%02d: %d plays</title></rect>",
 		     yy, mm, counts[k]);
 	}
-	addf(sb, "<text x=\"10\" y=\"138\">%04d-%02d</text>"
-		    "<text x=\"610\" y=\"138\" text-anchor=\"end\">%04d-%02d</text></svg>",
-		    y0, m0, y1, m1);
+	/* The labels sit under the bars they name, not at the chart's far end. */
+	if (n == 1) {
+		strbuf_addstr(sb, "<text x=\"");
+		add_tenths(sb, 10 + bw / 2);
+		addf(sb, "\" y=\"138\" text-anchor=\"middle\">%04d-%02d</text></svg>", y0, m0);
+		return;
+	}
+	if (n * bw < 120) { /* two labels of about 50 units each would overlap */
+		addf(sb, "<text x=\"10\" y=\"138\">%04d-%02d – %04d-%02d</text></svg>", y0, m0,
+		     y1, m1);
+		return;
+	}
+	addf(sb, "<text x=\"10\" y=\"138\">%04d-%02d</text><text x=\"", y0, m0);
+	add_tenths(sb, 10 + n * bw);
+	addf(sb, "\" y=\"138\" text-anchor=\"end\">%04d-%02d</text></svg>", y1, m1);
 }
 
 /* The sections along the track: height = loudness, line = tempo. */
@@ -582,7 +686,7 @@ static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
 	if (end <= 0)
 		end = 1;
 	if (tmax - tmin < 1) { tmax += 1; tmin -= 1; }
-	strbuf_addstr(sb, "<svg class=\"chart\" width=\"620\" height=\"190\" viewBox=\"0 0 620 190\""
+	strbuf_addstr(sb, "<svg class=\"chart\" width=\"620\" height=\"172\" viewBox=\"0 0 620 172\""
 		      " role=\"img\"><title>sections: loudness (bars) and tempo (line)</title>");
 	for (int i = 0; i < t->nsections; i++) {
 		const struct report_section *s = &t->sections[i];
@@ -601,10 +705,12 @@ static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
 		double x = 10 + (s->start + s->duration / 2) / end * 600;
 		addf(sb, "%.1f,%.1f ", x, 140 - (s->tempo - tmin) / (tmax - tmin) * 120);
 	}
+	/* The key is text below the chart, so it stays legible when the chart shrinks. */
 	addf(sb, "\"/><text x=\"10\" y=\"168\">0 s</text><text x=\"610\" y=\"168\""
-		    " text-anchor=\"end\">%.0f s</text><text x=\"10\" y=\"184\">bars: loudness"
-		    " (-60..0 dB)</text><text x=\"250\" y=\"184\" style=\"fill:#d9822b\">line:"
-		    " tempo %.0f–%.0f BPM</text></svg>", end, tmin, tmax);
+		    " text-anchor=\"end\">%.0f s</text></svg><div class=\"key\"><span><i"
+		    " style=\"background:#3d9a5c\"></i>bars: loudness (-60..0 dB)</span><span><i"
+		    " style=\"background:#d9822b;height:3px\"></i>line: tempo %.0f–%.0f BPM"
+		    "</span></div>", end, tmin, tmax);
 }
 
 void html_track(const struct report_track_page *t, const struct covers *c,
@@ -616,10 +722,10 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 	strbuf_addstr(out, "<h1>");
 	add_name(out, "track", t->t.name);
 	strbuf_addstr(out, "</h1><p>");
-	add_name(out, "artist", t->t.artists);
+	add_names(out, "artist", t->t.artists);
 	strbuf_addstr(out, " · ");
 	add_name(out, "album", t->t.album);
-	addf(out, "</p><p>%d plays stored", t->nplays);
+	addf(out, "</p><p>%d play%s stored", t->nplays, t->nplays == 1 ? "" : "s");
 	if (t->t.duration_ms >= 0)
 		addf(out, " · %d:%02d", (int)(t->t.duration_ms / 60000),
 			    (int)(t->t.duration_ms / 1000 % 60));
@@ -641,48 +747,46 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 	page_end(out);
 }
 
-void html_coverage(const struct report_coverage *cv, const int *years,
-		   int nyears, struct strbuf *out)
+/* The days of the year as a grid of weeks, a month's name over its first week. */
+static void svg_coverage(struct strbuf *sb, const struct report_coverage *cv, int count[4])
 {
-	char title[16], date[16], a[32], b[32];
+	static const char *const fill[4] = { "#e4e4e4", "#2b6cd9", "#d9822b", "#3d9a5c" };
+	static const char *const what[4] = { "no plays", "polling", "export",
+					     "polling and export" };
 	int pad = (int)(((cv->first_day + 3) % 7 + 7) % 7);
-	int napi = 0, nexp = 0, nboth = 0, nnone = 0;
+	int weeks = (cv->ndays + pad + 6) / 7;
+	char date[16];
 
-	snprintf(title, sizeof(title), "%d", cv->year);
-	page_start(out, "Coverage", title, years, nyears);
-	addf(out, "<h1>Coverage of %d</h1><p>", cv->year);
-	for (int i = 0; i < nyears; i++)
-		addf(out, "<a href=\"coverage-%d.html\">%d</a> ", years[i], years[i]);
-	strbuf_addstr(out, "</p><div class=\"card\"><svg class=\"chart\" width=\"760\" height=\"170\""
-		      " viewBox=\"0 0 760 170\" role=\"img\"><title>days by source</title>");
+	addf(sb, "<svg class=\"chart\" width=\"%d\" height=\"110\" viewBox=\"0 0 %d 110\""
+		 " role=\"img\"><title>days by source</title>", 32 + weeks * 13, 32 + weeks * 13);
 	for (int i = 0; i < cv->ndays; i++) {
 		const struct report_coverage_day *d = &cv->days[i];
-		const char *fill = "#e4e4e4", *what = "no plays";
-		int k = i + pad;
-		if (d->api && d->exported) { fill = "#3d9a5c"; what = "polling and export"; nboth++; }
-		else if (d->api) { fill = "#2b6cd9"; what = "polling"; napi++; }
-		else if (d->exported) { fill = "#d9822b"; what = "export"; nexp++; }
-		else nnone++;
+		int k = i + pad, src = (d->api ? 1 : 0) + (d->exported ? 2 : 0);
+		int yy, mm, dd;
+		count[src]++;
+		time_civil_from_days(cv->first_day + i, &yy, &mm, &dd);
+		if (dd == 1)
+			addf(sb, "<text x=\"%d\" y=\"11\">%.3s</text>", 30 + (k / 7 + (k % 7 != 0)) * 13,
+			     month_names[mm - 1]);
 		html_date(cv->first_day + i, date);
-		addf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\""
-			    " data-date=\"%s\"><title>%s: %s (%d plays)</title></rect>",
-			    30 + (k / 7) * 13, 4 + (k % 7) * 13, fill, date, date, what, d->plays);
+		addf(sb, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\""
+			 " data-date=\"%s\"><title>%s: %s (%d plays)</title></rect>",
+		     30 + (k / 7) * 13, 16 + (k % 7) * 13, fill[src], date, date, what[src],
+		     d->plays);
 	}
 	for (int w = 0; w < 7; w += 2)
-		addf(out, "<text x=\"0\" y=\"%d\">%s</text>", 14 + w * 13, wd_names[w]);
-	addf(out, "<rect x=\"30\" y=\"105\" width=\"12\" height=\"12\" fill=\"#2b6cd9\"/>"
-		    "<text x=\"46\" y=\"115\">polling only (%d days)</text>"
-		    "<rect x=\"200\" y=\"105\" width=\"12\" height=\"12\" fill=\"#d9822b\"/>"
-		    "<text x=\"216\" y=\"115\">export only (%d)</text>"
-		    "<rect x=\"340\" y=\"105\" width=\"12\" height=\"12\" fill=\"#3d9a5c\"/>"
-		    "<text x=\"356\" y=\"115\">both (%d)</text>"
-		    "<rect x=\"450\" y=\"105\" width=\"12\" height=\"12\" fill=\"#e4e4e4\"/>"
-		    "<text x=\"466\" y=\"115\">no plays (%d)</text></svg></div>",
-		    napi, nexp, nboth, nnone);
+		addf(sb, "<text x=\"0\" y=\"%d\">%s</text>", 26 + w * 13, wd_names[w]);
+	strbuf_addstr(sb, "</svg>");
+}
+
+static void add_gaps(struct strbuf *out, const struct report_coverage *cv)
+{
+	char a[32], b[32];
+
 	strbuf_addstr(out, "<div class=\"card\"><h2>Gaps</h2><p class=\"note\">Spans where "
 		      "polling could not see every play (recently-played keeps only the last 50)."
-		      " An export can heal them.</p><table><tr><th>account</th><th>from</th>"
-		      "<th>to</th><th>hours</th><th>healed</th></tr>");
+		      " An export can heal them.</p><div class=\"scroll\"><table><tr><th>account"
+		      "</th><th>from</th><th>to</th><th>hours</th><th>healed</th></tr>");
 	for (int i = 0; i < cv->ngaps; i++) {
 		const struct report_gap *g = &cv->gaps[i];
 		time_format_local(g->from_ms, "%Y-%m-%d %H:%M", a, sizeof(a));
@@ -699,10 +803,32 @@ void html_coverage(const struct report_coverage *cv, const int *years,
 		}
 		strbuf_addstr(out, "</td></tr>");
 	}
-	strbuf_addstr(out, "</table>");
+	strbuf_addstr(out, "</table></div>");
 	if (!cv->ngaps)
 		strbuf_addstr(out, "<p>No gaps recorded this year.</p>");
 	strbuf_addstr(out, "</div>");
+}
+
+void html_coverage(const struct report_coverage *cv, const int *years,
+		   int nyears, struct strbuf *out)
+{
+	char title[16];
+	int n[4] = { 0 }; /* no plays, polling only, export only, both */
+
+	snprintf(title, sizeof(title), "%d", cv->year);
+	page_start(out, "Coverage", title, years, nyears);
+	addf(out, "<h1>Coverage of %d</h1><p>", cv->year);
+	for (int i = 0; i < nyears; i++)
+		addf(out, "<a href=\"coverage-%d.html\">%d</a> ", years[i], years[i]);
+	strbuf_addstr(out, "</p><div class=\"card\">");
+	svg_coverage(out, cv, n);
+	/* The key is text beside the chart, so it stays legible when the chart shrinks. */
+	addf(out, "<div class=\"key\"><span><i style=\"background:#2b6cd9\"></i>polling only"
+		  " (%d days)</span><span><i style=\"background:#d9822b\"></i>export only (%d)"
+		  "</span><span><i style=\"background:#3d9a5c\"></i>both (%d)</span><span><i"
+		  " style=\"background:#e4e4e4\"></i>no plays (%d)</span></div></div>",
+	     n[1], n[2], n[3], n[0]);
+	add_gaps(out, cv);
 	page_end(out);
 }
 

@@ -144,7 +144,75 @@ async function main() {
     page.url().endsWith(`day-${first}.html`), page.url());
   await shot('site-day.png');
   check('still no dialogs', dialogs.length === 0, dialogs.join(', '));
+  await phoneChecks(page, dates, Object.keys(tracks));
   await context.close();
+}
+
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+
+// At 390 px (a phone): nothing wider than the viewport, every chart inside
+// its card, names isolated (dir=auto or <bdi>), and the calendar drawn only
+// from the first to the last month with plays.
+async function phoneChecks(page, dates, trackIds) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const track = trackIds[0];
+  const pages = [`year-${env.YEAR}.html`, `calendar-${env.YEAR}.html`, `day-${dates[0]}.html`,
+    `track-${track}.html`, `coverage-${env.YEAR}.html`];
+  for (const p of pages) {
+    await page.goto(`${env.BASE}/${p}`);
+    await page.waitForLoadState('load');
+    const r = await page.evaluate((rtl) => {
+      const re = new RegExp(rtl);
+      const out = { sw: document.documentElement.scrollWidth, iw: window.innerWidth,
+        charts: 0, outside: [], bare: [] };
+      for (const svg of document.querySelectorAll('svg.chart')) {
+        out.charts++;
+        const c = svg.closest('.card');
+        const a = svg.getBoundingClientRect(), b = c ? c.getBoundingClientRect() : null;
+        if (!b || a.left < b.left - 0.5 || a.right > b.right + 0.5 || a.width < 1)
+          out.outside.push(`${svg.querySelector('title')?.textContent}: ${a.left}-${a.right}` +
+            (b ? ` in ${b.left}-${b.right}` : ' in no card'));
+      }
+      const walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+      for (let n; (n = walk.nextNode());) {
+        if (!re.test(n.data)) continue;
+        const e = n.parentElement;
+        if (!(e.localName === 'bdi' || e.getAttribute('dir') === 'auto')) out.bare.push(n.data);
+      }
+      return out;
+    }, RTL.source);
+    check(`390 px: ${p} is no wider than the viewport`, r.sw <= 390 && r.iw === 390,
+      `scrollWidth ${r.sw}, innerWidth ${r.iw}`);
+    check(`390 px: ${p}: every chart inside its card`, r.outside.length === 0, r.outside.join('; '));
+    check(`${p}: right-to-left names are isolated (dir=auto or bdi)`, r.bare.length === 0,
+      r.bare.join(' | '));
+    await page.screenshot({ path: path.join(env.SHOTS, `390-${p.split('-')[0]}.png`), fullPage: true });
+  }
+  // The history is a few days: the calendar draws their months only.
+  const months = [...new Set(dates.filter((d) => d.startsWith(env.YEAR)).map((d) => +d.slice(5, 7)))];
+  const want = [];
+  for (let m = Math.min(...months); m <= Math.max(...months); m++)
+    want.push(new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' }));
+  await page.goto(`${env.BASE}/calendar-${env.YEAR}.html`);
+  const got = await page.locator('section.month h2').allTextContents();
+  check(`the calendar draws only the months with plays (${want.join(', ')})`,
+    JSON.stringify(got) === JSON.stringify(want), JSON.stringify(got));
+  // A list of artists keeps its order beside Latin text: the first name is
+  // left of the second, whatever their directions.
+  await page.goto(`${env.BASE}/year-${env.YEAR}.html`);
+  const order = await page.evaluate(() => {
+    const rtl = /[\u0590-\u08ff]/;
+    const lists = [...document.querySelectorAll('span.artist')]
+      .map((s) => [s, [...s.querySelectorAll('bdi')]]).filter(([, b]) => b.length > 1);
+    // A list whose first name is right-to-left is the case that went wrong.
+    const [s, b] = lists.find(([, b]) => rtl.test(b[0].textContent)) ?? lists[0] ?? [];
+    if (!s) return null;
+    const r = b.map((e) => e.getClientRects()[0]);
+    const after = (p, q) => q.top > p.bottom - 1 || (Math.abs(q.top - p.top) < 1 && q.left > p.left);
+    return { list: s.textContent, ordered: r.every((q, i) => !i || after(r[i - 1], q)) };
+  });
+  if (!order) console.log('SKIP artist order: no track with two artists this run');
+  else check(`a list of artists reads in its order (${order.list})`, order.ordered, order.list);
 }
 
 main().then(() => process.exit(failed ? 1 : 0), (e) => { fail('browser run', e.stack || e); process.exit(1); });

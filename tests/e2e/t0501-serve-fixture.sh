@@ -41,7 +41,16 @@ check "emoji kept" grep -q 'Emoji 🎉 Song' "$T/all.html"
 check "no JavaScript needed: no script elements at all" sh -c "! grep -q '<script' '$T/all.html'"
 check "missing cover is a tile with escaped initials" \
 	grep -q 'class="tile " dir="auto" role="img" aria-label="&lt;b&gt;Bold&lt;/b&gt; Album">BB<' "$T/all.html"
+check "a list of artists isolates each name (bdi), in the page's direction" \
+	grep -q '<span class="artist"><bdi>Guns N&#39; Roses &amp; &quot;Friends&quot;</bdi>, <bdi>Émoji 🎸 Band</bdi></span>' "$T/all.html"
 curl -s "$URL/calendar-2025.html" >"$T/cal.html"
+is "the calendar draws January to March, the months with plays" \
+	"$(grep -o '<section class="month"><h2>[A-Za-z]*' "$T/cal.html" | sed 's/.*<h2>//' | tr '\n' ' ')" \
+	"January February March "
+curl -s "$URL/year-2024.html" >"$T/y2024.html"
+check "the first year says every artist is new instead of listing them" \
+	grep -q 'id="new-artists"><h2>New artists this year</h2><p>Your history starts in 2024' "$T/y2024.html"
+check "a later year lists its new artists" sh -c "curl -s '$URL/year-2025.html' | grep -q '<h2>New artists this year</h2><ol>'"
 check "empty days look empty" grep -q 'class="day empty" data-date="2025-01-04"' "$T/cal.html"
 check "a day links to its plays" grep -q 'href="day-2025-01-01.html"' "$T/cal.html"
 check "hover says song, artist, plays, minutes" \
