@@ -22,18 +22,16 @@ fault_skip_asan() {
 # What the store holds, without ids and wall-clock times; "digest plays"
 # leaves out the count of pages and imports (a rerun may add an empty page).
 digest() {
-	{
-		db "SELECT account_id, played_ms, precision_ms, kind, track_id, episode_id,
+	local q="SELECT account_id, played_ms, precision_ms, kind, track_id, episode_id,
 			track_name, artist_name, album_name, ms_played, context_uri, reason_start,
 			reason_end, skipped, shuffle, offline, offline_ms, incognito, platform,
 			country, sources, export_fp, account_fp, name_key
-			FROM plays ORDER BY account_id, played_ms, track_id, episode_id, sources"
-		db "SELECT account_id, from_ms, to_ms, healed_ms IS NULL FROM gaps ORDER BY 1, 2, 3"
-		if [ "${1:-}" != plays ]; then
-			db "SELECT count(*), coalesce(sum(items), 0) FROM pages"
-			db "SELECT count(*), coalesce(sum(records), 0) FROM imports WHERE finished_ms IS NOT NULL"
-		fi
-	} | sha256sum | cut -c1-16
+			FROM plays ORDER BY account_id, played_ms, track_id, episode_id, sources;
+		SELECT account_id, from_ms, to_ms, healed_ms IS NULL FROM gaps ORDER BY 1, 2, 3;"
+	[ "${1:-}" != plays ] && q="$q
+		SELECT count(*), coalesce(sum(items), 0) FROM pages;
+		SELECT count(*), coalesce(sum(records), 0) FROM imports WHERE finished_ms IS NOT NULL;"
+	db "$q" | sha256sum | cut -c1-16
 }
 
 # Hooks a walk calls around each faulted run; a test may redefine them.
@@ -42,6 +40,9 @@ digest() {
 # any, and is called again after the rerun with "rerun" as its argument.
 fault_prepare() { :; }
 fault_verdict() { :; }
+
+# What xmalloc prints before its abort, or db_prepare on SQLITE_NOMEM.
+OOM_MESSAGE='^fatal: out of memory (allocating [0-9]+ bytes|in sqlite preparing a statement)$'
 
 # fault_judge NAME N TOTAL RC: sorts one faulted run (stderr in $T/err)
 # into late (exit 0, store complete), failed (clean failure) or bad, with
@@ -56,7 +57,7 @@ fault_judge() {
 		echo "bad: sanitizer report (exit $rc)"; return
 	fi
 	if [ "$rc" -ge 128 ] && ! { [ "$mode" = oom ] && [ "$rc" -eq 134 ] &&
-		grep -q '^fatal: out of memory allocating [0-9]* bytes$' "$T/err"; }; then
+		grep -q -E "$OOM_MESSAGE" "$T/err"; }; then
 		echo "bad: crashed (exit $rc): $(tail -c 200 "$T/err")"; return
 	fi
 	if [ "$(db 'PRAGMA integrity_check')" != ok ]; then
@@ -124,10 +125,11 @@ faulted() {
 		rm -rf "$DATA" && cp -a "$T/base" "$DATA"
 		fault_prepare
 		rm -f "$T/count"
-		# env after timeout: the shim must not be in timeout itself
-		timeout "$FAULT_TIMEOUT" env SPINLOG_FAULT_ALLOC=$alloc SPINLOG_FAULT_FAIL=$n \
+		# env after timeout: the shim must not be in timeout itself; the
+		# subshell keeps bash's "Aborted" notice out of the test's output
+		rc=$( (timeout "$FAULT_TIMEOUT" env SPINLOG_FAULT_ALLOC=$alloc SPINLOG_FAULT_FAIL=$n \
 			SPINLOG_FAULT_REPORT="$T/count" LD_PRELOAD="$SHIM" "$@" >/dev/null 2>"$T/err"
-		rc=$?
+			echo $?) 2>/dev/null)
 		if [ "$(cut -d' ' -f2 "$T/count" 2>/dev/null)" != 1 ]; then
 			skipped=$((skipped + 1)) # another path, ended before point n
 			continue
@@ -138,8 +140,8 @@ faulted() {
 		case $verdict in
 		bad:*) bad=$((bad + 1)); echo "# $name: fault $n/$total: ${verdict#bad: }"; continue ;;
 		late) late=$((late + 1)) ;;
-		aborted) aborted=$((aborted + 1)); echo "out of memory (xmalloc's abort)" >>"$T/messages.$name" ;;
-		*) failed=$((failed + 1)); grep -v '^fatal: out of memory' "$T/err" | sort -u >>"$T/messages.$name" ;;
+		aborted) aborted=$((aborted + 1)); grep -E "$OOM_MESSAGE" "$T/err" | sed 's/[0-9]* bytes/N bytes/' >>"$T/messages.$name" ;;
+		*) failed=$((failed + 1)); grep -v -E "$OOM_MESSAGE" "$T/err" | sort -u >>"$T/messages.$name" ;;
 		esac
 		if ! timeout "$FAULT_TIMEOUT" "$@" >/dev/null 2>"$T/err2" || [ "$(digest plays)" != "$complete_plays" ]; then
 			bad=$((bad + 1)); echo "# $name: fault $n/$total: a rerun does not complete: $(head -c 200 "$T/err2")"
@@ -149,7 +151,7 @@ faulted() {
 	done
 	sort "$T/messages.$name" 2>/dev/null | uniq -c | sort -rn | head -12 | sed "s/^/# $name message: /"
 	echo "# $name: walked $walked of $total $mode points${WALK_EVERY:+ (every one of 1..$WALK_EVERY, then an even sample and the last 10)}"
-	echo "# $name: $failed failed the command cleanly, ${alloc:+$aborted ended in the out-of-memory abort of xmalloc, }$late exited 0 with the store complete, $skipped not reached"
+	echo "# $name: $failed failed the command cleanly, ${alloc:+$aborted ended in the out-of-memory abort, }$late exited 0 with the store complete, $skipped not reached"
 	WALKED=$walked FAILED=$failed ABORTED=$aborted
 	is "$name: every fault point was reached (the shim injects)" "$skipped" 0
 	is "$name: every one of the $walked failed ${mode}s (of $total) is survived" "$bad" 0
