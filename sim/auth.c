@@ -270,3 +270,10 @@ void auth_revoke_user(struct auth *a, int u)
 		if (a->refresh[i].user == u)
 			a->refresh[i].revoked = 1;
 }
+
+void auth_unrevoke_user(struct auth *a, int u)
+{
+	for (size_t i = 0; i < a->nrefresh; i++)
+		if (a->refresh[i].user == u)
+			a->refresh[i].revoked = 0;
+}

@@ -49,8 +49,10 @@ cJSON *auth_token(struct auth *a, const struct auth_token_req *req, int64_t now,
 int auth_bearer(const struct auth *a, const char *header, int64_t now);
 
 /* Fault helpers: expire every access token issued so far; revoke user u's
- * refresh tokens. */
+ * refresh tokens; make every refresh token user u was issued work again
+ * (spent ones too: a test replays a refresh from a saved account file). */
 void auth_expire_all(struct auth *a);
 void auth_revoke_user(struct auth *a, int u);
+void auth_unrevoke_user(struct auth *a, int u);
 
 #endif

@@ -328,6 +328,14 @@ static int faults_from_args(const char *query, char *err, size_t errlen)
 				break;
 			}
 			auth_revoke_user(&S.auth, u);
+		} else if (!strcmp(kv, "replay_refresh")) {
+			int u = listen_user(&S.world, val);
+			if (u < 0) {
+				snprintf(err, errlen, "replay_refresh: unknown user \"%s\"", val);
+				rc = -1;
+				break;
+			}
+			auth_unrevoke_user(&S.auth, u);
 		} else if (faults_set(&S.faults, kv, val, err, errlen)) {
 			rc = -1;
 			break;

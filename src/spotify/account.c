@@ -134,6 +134,43 @@ static void add_str(struct strbuf *sb, const char *k, const char *v)
 		strbuf_addstr(sb, "null");
 }
 
+/*
+ * The last resort of account_save: overwrites the existing file in place
+ * and fsyncs it. An account file keeps its size from save to save (the
+ * tokens have fixed lengths), so this needs no new blocks and works on a
+ * full disk, and a one-off write error is not met twice. A crash in the
+ * middle could tear the file, which is why it is not the first choice;
+ * but it runs only where the temp file failed, and then the new refresh
+ * token, which Spotify has already rotated, is otherwise lost for sure
+ * (t0803 failed each write of a refreshing collect: before this, failing
+ * the temp file's write or fsync left the account dead).
+ */
+static int rewrite_in_place(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t done = 0;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	while (done < len) {
+		ssize_t n = pwrite(fd, data + done, len - done, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	if (ftruncate(fd, (off_t)len) || fsync(fd))
+		goto fail;
+	return close(fd);
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 int account_save(const char *data_dir, const char *name,
 		 const struct account_state *st, struct strbuf *err)
 {
@@ -160,7 +197,15 @@ int account_save(const char *data_dir, const char *name,
 		    (long long)st->refresh_sent_ms);
 	strbuf_addstr(&sb, "\n}\n");
 	if (fs_write_atomic(path, sb.buf, sb.len, 0600)) {
-		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		int e = errno;
+		if (!rewrite_in_place(path, sb.buf, sb.len)) {
+			log_warn("account '%s': the temp file failed (%s); "
+				 "'%s' was rewritten in place", name, strerror(e),
+				 path);
+			ret = 0;
+			goto out;
+		}
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(e));
 		goto out;
 	}
 	ret = 0;

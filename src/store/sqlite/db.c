@@ -68,7 +68,14 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	/* Out of memory is no bug: it ends as xmalloc's does (t0802). */
+	if (rc == SQLITE_NOMEM) {
+		fprintf(stderr, "fatal: out of memory in sqlite preparing a statement\n");
+		abort();
+	}
+	if (rc != SQLITE_OK) {
 		fprintf(stderr, "BUG: cannot prepare \"%s\": %s\n", sql,
 			sqlite3_errmsg(db));
 		abort();
