@@ -48,6 +48,21 @@ int format_wants_file(const char *name)
 	return 0;
 }
 
+int format_name_numbered(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *p;
+
+	if (strncmp(name, prefix, n))
+		return 0;
+	p = name + n;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return !strcmp(p, ".json");
+}
+
 int format_source_match(unsigned bit)
 {
 	for (size_t i = 1; i < NFORMATS; i++)

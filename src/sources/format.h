@@ -91,6 +91,8 @@ const struct source_format *format_by_name(const char *own,
 const struct source_format *format_by_bytes(const char *buf, size_t len);
 /* 1 when a folder or ZIP entry name ends in a format's suffix. */
 int format_wants_file(const char *name);
+/* 1 when a file's own name is PREFIX, then digits, then ".json". */
+int format_name_numbered(const char *name, const char *prefix);
 /* The match rule of a source's formats (a one-bit set), or -1 (the API). */
 int format_source_match(unsigned bit);
 /* The JSON formats, in table order, for the scanner's record 0. */

@@ -22,20 +22,6 @@ static const char *const keys[K_N] = {
 	"episodeName", "audiobookName", "chapterName", "authorName",
 };
 
-static int name_has_prefix_num(const char *b, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	const char *p;
-	if (strncmp(b, prefix, n))
-		return 0;
-	p = b + n;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return !strcmp(p, ".json");
-}
-
 /* The kind the name says (-1: the old StreamingHistoryN.json mixes them). */
 static int detect_name(const char *b, struct format_hint *h)
 {
@@ -46,7 +32,7 @@ static int detect_name(const char *b, struct format_hint *h)
 		{ "StreamingHistory_audiobook_", KIND_AUDIOBOOK },
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (name_has_prefix_num(b, names[i].prefix)) {
+		if (format_name_numbered(b, names[i].prefix)) {
 			h->kind = names[i].kind;
 			return 1;
 		}

@@ -38,23 +38,9 @@ struct ext_text {
 	size_t len[K_N];
 };
 
-static int name_has_prefix_num(const char *b, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	const char *p;
-	if (strncmp(b, prefix, n))
-		return 0;
-	p = b + n;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return !strcmp(p, ".json");
-}
-
 static int detect_name(const char *b, struct format_hint *h)
 {
-	if (name_has_prefix_num(b, "endsong_") ||
+	if (format_name_numbered(b, "endsong_") ||
 	    !strncmp(b, "Streaming_History_Audio_", 24))
 		return 1;
 	if (!strncmp(b, "Streaming_History_Video_", 24)) {
