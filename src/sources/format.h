@@ -24,7 +24,8 @@
 #include <string.h>
 
 #include "core/strbuf.h"
-#include "pipeline/import.h"
+#include "core/hash.h"
+#include "sources/import_event.h"
 #include "store/sources.h"
 
 /* Ids of the rows (import_file.format); FMT_NONE is no row. */
@@ -103,30 +104,6 @@ extern const struct source_format format_spotify_extended;
 extern const struct source_format format_spotify_account_data;
 
 /* ---- for format files: fingerprints and times ---- */
-#define FORMAT_HASH_SEED 14695981039346656037ULL
-
-/* A word at a time: for string tables and record fingerprints. */
-static inline uint64_t format_mix(uint64_t h, uint64_t v)
-{
-	h ^= v;
-	h *= 0x9E3779B97F4A7C15ULL;
-	return h ^ (h >> 32);
-}
-
-static inline uint64_t format_hash(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t v = 0;
-	while (len >= 8) {
-		memcpy(&v, p, 8);
-		h = format_mix(h, v);
-		p += 8;
-		len -= 8;
-	}
-	v = 0;
-	memcpy(&v, p, len);
-	return format_mix(h, v ^ ((uint64_t)len << 56));
-}
 
 /* 1 when ms lies from since_ms to a day (of clock skew) after now. */
 static inline int format_plausible(int64_t ms, int64_t since_ms, int64_t now)

@@ -98,10 +98,10 @@ static int event(struct json_scan *s, const struct json_rec *r,
 	e->str[IS_TRACK] = format_intern(s->pool, t, tl);
 	e->namekey = import_namekey(a ? a : "", al, t ? t : "", tl);
 	e->flags = s->fi.unsure ? EV_KIND_UNSURE : 0;
-	h = format_mix(FORMAT_HASH_SEED, SRC_ACCOUNT_DATA);
-	h = format_mix(h, (uint64_t)e->played_ms);
-	h = format_mix(h, (uint64_t)e->ms_played);
-	h = format_mix(h, e->namekey);
+	h = hash_words_mix(HASH_WORDS_SEED, SRC_ACCOUNT_DATA);
+	h = hash_words_mix(h, (uint64_t)e->played_ms);
+	h = hash_words_mix(h, (uint64_t)e->ms_played);
+	h = hash_words_mix(h, e->namekey);
 	e->fp = h ? h : 1;
 	return 0;
 }

@@ -178,22 +178,22 @@ static uint64_t fingerprint(const struct import_event *e, const char *id,
 			    size_t idl, const struct ext_text *t)
 {
 	const char *rs = t->v[K_REASON_START], *re = t->v[K_REASON_END];
-	uint64_t h = format_mix(FORMAT_HASH_SEED, SRC_EXPORT);
+	uint64_t h = hash_words_mix(HASH_WORDS_SEED, SRC_EXPORT);
 
-	h = format_mix(h, (uint64_t)e->played_ms);
-	h = format_mix(h, (uint64_t)e->ms_played);
-	h = format_mix(h, e->kind);
-	h = format_hash(h, id ? id : "", idl);
+	h = hash_words_mix(h, (uint64_t)e->played_ms);
+	h = hash_words_mix(h, (uint64_t)e->ms_played);
+	h = hash_words_mix(h, e->kind);
+	h = hash_words(h, id ? id : "", idl);
 	/* names as written (ids are equal, so names only tell local files apart) */
-	h = format_mix(h, e->str[IS_TRACK] ? import_strlen(e->str[IS_TRACK]) + 1 : 0);
+	h = hash_words_mix(h, e->str[IS_TRACK] ? import_strlen(e->str[IS_TRACK]) + 1 : 0);
 	if (e->str[IS_TRACK])
-		h = format_hash(h, import_str(e->str[IS_TRACK]),
+		h = hash_words(h, import_str(e->str[IS_TRACK]),
 				import_strlen(e->str[IS_TRACK]));
 	if (e->str[IS_ARTIST])
-		h = format_hash(h, import_str(e->str[IS_ARTIST]),
+		h = hash_words(h, import_str(e->str[IS_ARTIST]),
 				import_strlen(e->str[IS_ARTIST]));
-	h = format_hash(h, rs ? rs : "\1", rs ? t->len[K_REASON_START] : 1);
-	h = format_hash(h, re ? re : "\1", re ? t->len[K_REASON_END] : 1);
+	h = hash_words(h, rs ? rs : "\1", rs ? t->len[K_REASON_START] : 1);
+	h = hash_words(h, re ? re : "\1", re ? t->len[K_REASON_END] : 1);
 	return h ? h : 1;
 }
 
