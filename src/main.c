@@ -27,35 +27,38 @@ struct command {
 	const char *usage;
 	int flags;
 	const char *summary;
+	/* What a failure on a full disk leaves: "nothing was changed" when NULL. */
+	const char *kept;
 };
 
 static const struct command commands[] = {
 	{ "auth", cmd_auth, cmd_auth_usage, NEED_DB,
-	  "authorise a Spotify account (OAuth with PKCE)" },
+	  "authorise a Spotify account (OAuth with PKCE)", "what was stored before is kept" },
 	{ "collect", cmd_collect, cmd_collect_usage, NEED_DB | NEED_LANDING,
-	  "poll recently-played once for every account" },
+	  "poll recently-played once for every account", "what was stored before is kept" },
 	{ "daemon", cmd_daemon, cmd_daemon_usage, NEED_LANDING, /* rounds open the db */
-	  "collect (and run the ETL) on a schedule until stopped" },
+	  "collect (and run the ETL) on a schedule until stopped", NULL },
 	{ "log", cmd_log, cmd_log_usage, NEED_DB,
-	  "show stored plays, newest first" },
+	  "show stored plays, newest first", NULL },
 	{ "status", cmd_status, cmd_status_usage, NEED_DB,
-	  "show accounts, tokens, rate limits and gaps" },
+	  "show accounts, tokens, rate limits and gaps", NULL },
 	{ "gaps", cmd_gaps, cmd_gaps_usage, NEED_DB,
-	  "list spans where plays could not be collected" },
+	  "list spans where plays could not be collected", NULL },
 	{ "etl", cmd_etl, cmd_etl_usage, NEED_DB | NEED_LANDING,
-	  "turn landed pages into song records, enriching new tracks" },
+	  "turn landed pages into song records, enriching new tracks",
+	  "what was stored before is kept" },
 	{ "export", cmd_export, cmd_export_usage, NEED_DB,
-	  "write song records as JSON lines or CSV" },
+	  "write song records as JSON lines or CSV", NULL },
 	{ "import", cmd_import, cmd_import_usage, NEED_DB | NEED_LANDING,
-	  "import Spotify's privacy export (ZIP, folder or JSON files)" },
+	  "import Spotify's privacy export (ZIP, folder or JSON files)", "nothing was imported" },
 	{ "serve", cmd_serve, cmd_serve_usage, NEED_DB,
-	  "run the local dashboard" },
+	  "run the local dashboard", NULL },
 	{ "site", cmd_site, cmd_site_usage, NEED_DB,
-	  "write the dashboard as a static site" },
+	  "write the dashboard as a static site", NULL },
 	{ "wrapped", cmd_wrapped, cmd_wrapped_usage, NEED_DB,
-	  "print a year in review in the terminal" },
+	  "print a year in review in the terminal", NULL },
 	{ "config", cmd_config, cmd_config_usage, NEED_CONFIG,
-	  "print the effective settings" },
+	  "print the effective settings", NULL },
 };
 
 static const char global_usage[] =
@@ -198,15 +201,10 @@ static int prepare(struct ctx *ctx, int flags)
  */
 static void disk_full(const struct command *cmd)
 {
-	const char *kept = "nothing was changed";
+	const char *kept = cmd->kept ? cmd->kept : "nothing was changed";
 
 	if (!fs_full_path())
 		return;
-	if (!strcmp(cmd->name, "import"))
-		kept = "nothing was imported";
-	else if (!strcmp(cmd->name, "collect") || !strcmp(cmd->name, "etl") ||
-		 !strcmp(cmd->name, "auth"))
-		kept = "what was stored before is kept";
 	fprintf(stderr, "spinlog: %s: disk full while writing '%s'; %s; free "
 		"space and run again\n", cmd->name, fs_full_path(), kept);
 }
