@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "cmd/cmd.h"
 #include "core/fsutil.h"
 #include "core/log.h"
@@ -218,6 +220,13 @@ int main(int argc, char **argv)
 	int nsets = 0, i, ret = 1;
 
 	setlocale(LC_CTYPE, "");
+	/*
+	 * cJSON allocates through xmalloc, so running out of memory while
+	 * parsing is the same clean abort as anywhere else, not a parse error
+	 * that reads as "not a valid account file; run 'spinlog auth'"
+	 * (t0802's allocation walk showed both).
+	 */
+	cJSON_InitHooks(&(cJSON_Hooks){ .malloc_fn = xmalloc, .free_fn = free });
 	umask(077);
 	memset(&ctx, 0, sizeof(ctx));
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
