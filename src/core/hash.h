@@ -1,8 +1,8 @@
 /*
  * spinlog's two hashes: FNV-1a, a byte at a time, for in-memory hash tables
  * and the name key (plays.name_key); and hash_words, a word at a time, for
- * the import's string pools and the records' fingerprints (plays.export_fp,
- * account_fp). Both are stored, so their constants must never change.
+ * the import's string pools and the records' fingerprints (play_fps.fp).
+ * Both are stored, so their constants must never change.
  */
 #ifndef CORE_HASH_H
 #define CORE_HASH_H

@@ -62,8 +62,7 @@ static int add_row(void *arg, const struct store_import_row *p)
 		playmatch_api_namekeys(p->artist_name, p->track_name, r->namekey);
 	r->ms_played = p->ms_played;
 	r->sources = p->sources;
-	r->export_fp = p->export_fp;
-	r->account_fp = p->account_fp;
+	memcpy(r->fp, p->fp, sizeof(r->fp));
 	return 0;
 }
 
@@ -73,15 +72,14 @@ static void drop_duplicates(struct import_merge *m)
 	size_t size = 1024;
 	uint64_t *tab;
 
-	while (size < 2 * (m->n + 2 * m->nrows))
+	while (size < 2 * (m->n + SOURCE_COUNT * m->nrows))
 		size *= 2;
 	tab = xcalloc(size, sizeof(*tab));
 	for (size_t pass = 0; pass < 2; pass++) {
-		size_t count = pass ? m->n : 2 * m->nrows;
+		size_t count = pass ? m->n : SOURCE_COUNT * m->nrows;
 		for (size_t i = 0; i < count; i++) {
 			uint64_t fp = pass ? m->ev[i]->fp
-				: (i & 1) ? m->rows[i / 2].account_fp
-					  : m->rows[i / 2].export_fp;
+				: m->rows[i / SOURCE_COUNT].fp[i % SOURCE_COUNT];
 			size_t h;
 			if (!fp)
 				continue;

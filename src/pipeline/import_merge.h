@@ -15,13 +15,15 @@
 
 #include "core/strbuf.h"
 #include "pipeline/import.h"
+#include "store/sources.h"
 
 struct store_import;
 
 /* A play already stored, as the merge sees it. */
 struct import_row {
 	int64_t id, played_ms, prec;
-	uint64_t idkey, namekey[2], export_fp, account_fp;
+	uint64_t idkey, namekey[2];
+	uint64_t fp[SOURCE_COUNT]; /* fingerprints by source id, 0: none */
 	int32_t ms_played;
 	uint8_t kind, sources;
 };

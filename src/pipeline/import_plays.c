@@ -49,14 +49,12 @@ void import_play_of(struct store_import_play *p, const struct import_event *e,
 	/* only plays without an id need it (playmerge.h); the rest compute it */
 	p->name_key = !e->str[IS_TRACK_ID] && !e->str[IS_EPISODE_ID]
 		? import_event_namekey(e) : 0;
-	/*
-	 * a: the name-matched event merged into e. Name-matched sources share
-	 * the account_fp column until plays have a (play, source, fingerprint)
-	 * table.
-	 */
+	/* a: the name-matched event merged into e; each keeps its fingerprint */
 	p->sources = (uint8_t)(e->source | (a ? a->source : 0));
-	p->export_fp = e->source == SRC_EXPORT ? e->fp : 0;
-	p->account_fp = e->source == SRC_EXPORT ? (a ? a->fp : 0) : e->fp;
+	memset(p->fp, 0, sizeof(p->fp));
+	p->fp[source_by_bit(e->source)->id] = e->fp;
+	if (a)
+		p->fp[source_by_bit(a->source)->id] = a->fp;
 }
 
 void import_batch_init(struct import_batch *b, struct store_import *im)

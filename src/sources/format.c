@@ -8,6 +8,7 @@
 static const struct source_format *const formats[] = {
 	[FMT_EXTENDED] = &format_spotify_extended,
 	[FMT_ACCOUNT] = &format_spotify_account_data,
+	[FMT_SCROBBLER_LOG] = &format_scrobbler_log,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

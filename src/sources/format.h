@@ -33,6 +33,7 @@ enum format_id {
 	FMT_NONE,
 	FMT_EXTENDED,      /* spotify_extended.c */
 	FMT_ACCOUNT,       /* spotify_account_data.c */
+	FMT_SCROBBLER_LOG, /* scrobbler_log.c */
 	FMT_COUNT          /* (not a format) */
 };
 
@@ -102,6 +103,7 @@ const struct source_format *format_json(size_t i);
 /* A format file's row (defined in sources/NAME.c). */
 extern const struct source_format format_spotify_extended;
 extern const struct source_format format_spotify_account_data;
+extern const struct source_format format_scrobbler_log;
 
 /* ---- for format files: fingerprints and times ---- */
 

@@ -7,6 +7,7 @@ const struct source sources[] = {
 	{ SOURCE_API, "api", "api", 1 },
 	{ SOURCE_EXPORT, "export", "export", 1000 },
 	{ SOURCE_ACCOUNT_DATA, "account_data", "account data", 60000 },
+	{ SOURCE_SCROBBLER_LOG, "scrobbler_log", "scrobbler log", 1000 },
 };
 
 const size_t sources_len = sizeof(sources) / sizeof(sources[0]);

@@ -23,6 +23,7 @@ enum source_id {
 	SOURCE_API = 0,          /* recently-played */
 	SOURCE_EXPORT = 1,       /* extended streaming history */
 	SOURCE_ACCOUNT_DATA = 2, /* account data StreamingHistory*.json */
+	SOURCE_SCROBBLER_LOG = 3, /* a portable player's .scrobbler.log */
 	SOURCE_COUNT             /* (not a source) */
 };
 
@@ -32,6 +33,7 @@ enum play_source {
 	SRC_API = SOURCE_BIT(SOURCE_API),
 	SRC_EXPORT = SOURCE_BIT(SOURCE_EXPORT),
 	SRC_ACCOUNT_DATA = SOURCE_BIT(SOURCE_ACCOUNT_DATA),
+	SRC_SCROBBLER_LOG = SOURCE_BIT(SOURCE_SCROBBLER_LOG),
 };
 
 struct source {

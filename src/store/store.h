@@ -407,7 +407,7 @@ struct store_text {
 struct store_import_play {
 	int64_t played_ms, precision_ms, offline_ms;
 	uint64_t name_key;       /* only for plays without a track or episode id */
-	uint64_t export_fp, account_fp;
+	uint64_t fp[SOURCE_COUNT]; /* fingerprints by source id, 0: none */
 	const char *kind;        /* "music", "podcast", ...: a static string */
 	struct store_text track_id, episode_id, track_name, artist_name,
 		album_name, reason_start, reason_end, platform, country, ip_addr,
@@ -422,7 +422,7 @@ struct store_import_row {
 	int64_t id, played_ms, precision_ms;
 	const char *kind, *track_id, *episode_id, *artist_name, *track_name;
 	uint64_t name_key;       /* valid when has_name_key */
-	uint64_t export_fp, account_fp; /* 0 when none */
+	uint64_t fp[SOURCE_COUNT]; /* fingerprints by source id, 0: none */
 	int32_t ms_played;       /* -1 when unknown */
 	uint8_t sources, has_name_key;
 };
@@ -463,7 +463,8 @@ int store_import_add(struct store_import *im, const struct store_import_play *p,
  * SRC_EXPORT makes the export's stream fields win (the end time only when
  * finer, names, ids and network fields only where the play lacks them);
  * SRC_ACCOUNT_DATA fills only what the play lacks. Either way p's source
- * bit and fingerprint are added.
+ * bit and its fingerprints (p->fp) are added; a source's fingerprint
+ * replaces the one the play had of that source.
  */
 int store_import_merge(struct store_import *im, int64_t play_id,
 		       const struct store_import_play *p, struct strbuf *err);

@@ -25,7 +25,9 @@ digest() {
 	local q="SELECT account_id, played_ms, precision_ms, kind, track_id, episode_id,
 			track_name, artist_name, album_name, ms_played, context_uri, reason_start,
 			reason_end, skipped, shuffle, offline, offline_ms, incognito, platform,
-			country, sources, export_fp, account_fp, name_key
+			country, sources, name_key,
+			(SELECT group_concat(source || ':' || fp) FROM (SELECT source, fp
+				FROM play_fps WHERE play_id = plays.id ORDER BY source))
 			FROM plays ORDER BY account_id, played_ms, track_id, episode_id, sources;
 		SELECT account_id, from_ms, to_ms, healed_ms IS NULL FROM gaps ORDER BY 1, 2, 3;"
 	[ "${1:-}" != plays ] && q="$q

@@ -63,7 +63,8 @@ static void make_v2(const char *path)
 	assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 2;"
 		"INSERT INTO accounts (name, created_ms) VALUES ('a', 1);"
 		"INSERT INTO plays (account_id, played_ms, track_id, sources,"
-		" export_fp) VALUES (1, 5000, 't1', 3, 77)", NULL, NULL, NULL),
+		" export_fp, account_fp) VALUES (1, 5000, 't1', 7, 77, 88)",
+		NULL, NULL, NULL),
 		SQLITE_OK);
 	sqlite3_close(raw);
 }
@@ -96,7 +97,13 @@ static void sources_table_is_the_list(void **state)
 	assert_null(source_by_bit(SRC_API | SRC_EXPORT));
 	/* the play of the old store is kept as it was */
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM plays WHERE played_ms = 5000"
-				   " AND track_id = 't1' AND sources = 3 AND export_fp = 77"), 1);
+				   " AND track_id = 't1' AND sources = 7"), 1);
+	/* its fingerprints moved to play_fps, by source id; the columns are gone */
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM play_fps"), 2);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM play_fps WHERE"
+				   " (source = 1 AND fp = 77) OR (source = 2 AND fp = 88)"), 2);
+	assert_int_equal(db_scalar(db, "SELECT count(*) FROM pragma_table_info('plays')"
+				   " WHERE name IN ('export_fp', 'account_fp')"), 0);
 	/* a store whose list names a source otherwise is refused */
 	assert_int_equal(db_exec(db, "UPDATE sources SET name = 'other' WHERE id = 1", &err), 0);
 	db_close(db);

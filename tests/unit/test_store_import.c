@@ -51,7 +51,7 @@ static void export_play(struct store_import_play *p, int64_t t, int n)
 	p->offline = 0;
 	p->incognito = STORE_TRI_NULL;
 	p->sources = SRC_EXPORT;
-	p->export_fp = 1000 + (uint64_t)n;
+	p->fp[SOURCE_EXPORT] = 1000 + (uint64_t)n;
 }
 
 struct scan {
@@ -148,8 +148,8 @@ static void a_batch(void **state)
 	assert_string_equal(sc.track_name, "Long");
 	assert_true(sc.last.has_name_key);
 	assert_int_equal(sc.last.name_key, 77);
-	assert_int_equal(sc.last.export_fp, 1020);
-	assert_int_equal(sc.last.account_fp, 0);
+	assert_int_equal(sc.last.fp[SOURCE_EXPORT], 1020);
+	assert_int_equal(sc.last.fp[SOURCE_ACCOUNT_DATA], 0);
 	assert_int_equal(sc.last.ms_played, 1020);
 	assert_int_equal(sc.last.sources, SRC_EXPORT);
 	store_import_free(im);
@@ -190,7 +190,7 @@ static void merges(void **state)
 	p.name_key = 99;
 	p.sources = SRC_ACCOUNT_DATA;
 	p.precision_ms = 60000; /* the source's (store/sources.c) */
-	p.account_fp = 4242;
+	p.fp[SOURCE_ACCOUNT_DATA] = 4242;
 	assert_int_equal(store_import_merge(im, sc.last.id, &p, &f->err), 0);
 	sc.n = 0;
 	assert_int_equal(store_import_scan(im, 0, INT64_MAX, count_row, &sc,
@@ -199,8 +199,8 @@ static void merges(void **state)
 	assert_int_equal(sc.last.played_ms, 1000400);
 	assert_int_equal(sc.last.precision_ms, 1);
 	assert_int_equal(sc.last.sources, SRC_API | SRC_EXPORT | SRC_ACCOUNT_DATA);
-	assert_int_equal(sc.last.export_fp, 1001);
-	assert_int_equal(sc.last.account_fp, 4242);
+	assert_int_equal(sc.last.fp[SOURCE_EXPORT], 1001);
+	assert_int_equal(sc.last.fp[SOURCE_ACCOUNT_DATA], 4242);
 	assert_int_equal(sc.last.ms_played, 1001);
 	assert_string_equal(sc.track_name, "Song");
 	/* a merge of a source the import does not write is refused */

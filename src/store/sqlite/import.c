@@ -17,12 +17,23 @@
  * saves a good part of the per-row cost of a bulk load.
  */
 #define BATCH 16
-#define COLS 26
+#define COLS 24
+/* Fingerprint rows (play_fps) per insert statement, 3 parameters each. */
+#define FP_BATCH 32
+
+struct sq_fp {
+	int64_t play_id;
+	int source;
+	uint64_t fp;
+};
 
 struct sq_import {
 	struct store_import base;
 	sqlite3 *db;
 	sqlite3_stmt *one, *many, *upe, *upa, *heal;
+	sqlite3_stmt *fp_one, *fp_many, *fp_put;
+	struct sq_fp fps[FP_BATCH]; /* fingerprint rows not written yet */
+	int nfps;
 };
 
 static struct sq_import *sq_import_of(struct store_import *im)
@@ -35,9 +46,12 @@ static const char insert_sql[] =
 	" episode_id, track_name, artist_name, album_name, ms_played, reason_start,"
 	" reason_end, skipped, shuffle, offline, offline_ms, incognito,"
 	" platform, country, ip_addr, user_agent, name_key, account_id,"
-	" sources, import_id, export_fp, account_fp)"
+	" sources, import_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+
+static const char insert_fp_sql[] =
+	"INSERT INTO play_fps (play_id, source, fp) VALUES (?1, ?2, ?3)";
 
 /* An export event merged into a stored play: the export's fields win. */
 static const char update_export_sql[] =
@@ -53,36 +67,38 @@ static const char update_export_sql[] =
 	" country = ?18, ip_addr = coalesce(?19, ip_addr),"
 	" user_agent = coalesce(?20, user_agent),"
 	" name_key = coalesce(name_key, ?21), sources = sources | ?23,"
-	" import_id = coalesce(import_id, ?24), export_fp = ?25"
+	" import_id = coalesce(import_id, ?24)"
 	" WHERE id = ?22";
 
 /*
  * An event of a source matched by names (account data)
  * merged into a stored play: it fills gaps only, and its end time when it
- * is the finer one (?10, its precision).
+ * is the finer one (?6, its precision).
  */
 static const char update_account_sql[] =
 	"UPDATE plays SET"
-	" played_ms = CASE WHEN precision_ms > ?10 THEN ?1 ELSE played_ms END,"
-	" precision_ms = min(precision_ms, ?10),"
+	" played_ms = CASE WHEN precision_ms > ?6 THEN ?1 ELSE played_ms END,"
+	" precision_ms = min(precision_ms, ?6),"
 	" track_name = coalesce(track_name, ?2),"
 	" artist_name = coalesce(artist_name, ?3),"
 	" ms_played = coalesce(ms_played, ?4), name_key = coalesce(name_key, ?5),"
-	" sources = sources | ?9, account_fp = ?6,"
+	" sources = sources | ?9,"
 	" import_id = coalesce(import_id, ?7) WHERE id = ?8";
 
-static sqlite3_stmt *many_statement(sqlite3 *db)
+/* The one-row insert sql made an insert of rows rows of cols columns. */
+static sqlite3_stmt *many_statement(sqlite3 *db, const char *sql, int rows,
+				    int cols)
 {
 	struct strbuf q = STRBUF_INIT;
-	const char *values = strstr(insert_sql, " VALUES ");
+	const char *values = strstr(sql, " VALUES ");
 	sqlite3_stmt *st;
 
-	strbuf_add(&q, insert_sql, (size_t)(values - insert_sql));
+	strbuf_add(&q, sql, (size_t)(values - sql));
 	strbuf_addstr(&q, " VALUES ");
-	for (int k = 0; k < BATCH; k++) {
+	for (int k = 0; k < rows; k++) {
 		strbuf_addstr(&q, k ? ", (" : "(");
-		for (int c = 1; c <= COLS; c++)
-			strbuf_addf(&q, "%s?%d", c > 1 ? ", " : "", k * COLS + c);
+		for (int c = 1; c <= cols; c++)
+			strbuf_addf(&q, "%s?%d", c > 1 ? ", " : "", k * cols + c);
 		strbuf_addch(&q, ')');
 	}
 	st = db_prepare(db, q.buf);
@@ -130,6 +146,9 @@ void sq_import_free(struct store_import *base)
 	sqlite3_finalize(im->upe);
 	sqlite3_finalize(im->upa);
 	sqlite3_finalize(im->heal);
+	sqlite3_finalize(im->fp_one);
+	sqlite3_finalize(im->fp_many);
+	sqlite3_finalize(im->fp_put);
 	free(im);
 }
 
@@ -146,23 +165,65 @@ int sq_import_account_has_plays(struct store_import *base)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void scan_row(sqlite3_stmt *st, struct store_import_row *r)
+/*
+ * The scan joins play_fps, so a play comes as one result row per
+ * fingerprint, one after the other (the left table of a LEFT JOIN is the
+ * outer loop). Its strings are copied, to outlive the steps over its
+ * other fingerprints.
+ */
+struct scan_play {
+	struct store_import_row r;
+	struct strbuf text;
+	int off[5];              /* kind, track_id, episode_id, artist, track; -1: NULL */
+	int have;
+};
+
+static void scan_fp(sqlite3_stmt *st, struct store_import_row *r)
 {
+	int s = sqlite3_column_int(st, 11);
+
+	if (sqlite3_column_type(st, 11) != SQLITE_NULL && s >= 0 &&
+	    s < SOURCE_COUNT)
+		r->fp[s] = (uint64_t)sqlite3_column_int64(st, 12);
+}
+
+static void scan_row(sqlite3_stmt *st, struct scan_play *sp)
+{
+	struct store_import_row *r = &sp->r;
+
+	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
 	r->played_ms = sqlite3_column_int64(st, 1);
 	r->precision_ms = sqlite3_column_int64(st, 2);
-	r->kind = (const char *)sqlite3_column_text(st, 3);
-	r->track_id = (const char *)sqlite3_column_text(st, 4);
-	r->episode_id = (const char *)sqlite3_column_text(st, 5);
-	r->artist_name = (const char *)sqlite3_column_text(st, 6);
-	r->track_name = (const char *)sqlite3_column_text(st, 7);
+	strbuf_reset(&sp->text);
+	for (int k = 0; k < 5; k++) {
+		const unsigned char *t = sqlite3_column_text(st, 3 + k);
+		sp->off[k] = t ? (int)sp->text.len : -1;
+		if (t)
+			strbuf_add(&sp->text, t,
+				   (size_t)sqlite3_column_bytes(st, 3 + k) + 1);
+	}
 	r->ms_played = sqlite3_column_type(st, 8) == SQLITE_NULL
 		? -1 : (int32_t)sqlite3_column_int64(st, 8);
 	r->sources = (uint8_t)sqlite3_column_int(st, 9);
-	r->export_fp = (uint64_t)sqlite3_column_int64(st, 10);
-	r->account_fp = (uint64_t)sqlite3_column_int64(st, 11);
-	r->has_name_key = sqlite3_column_type(st, 12) != SQLITE_NULL;
-	r->name_key = (uint64_t)sqlite3_column_int64(st, 12);
+	r->has_name_key = sqlite3_column_type(st, 10) != SQLITE_NULL;
+	r->name_key = (uint64_t)sqlite3_column_int64(st, 10);
+	scan_fp(st, r);
+	sp->have = 1;
+}
+
+/* Calls fn for the play sp holds. */
+static int scan_emit(struct scan_play *sp,
+		     int (*fn)(void *arg, const struct store_import_row *r),
+		     void *arg)
+{
+	const char **to[5] = { &sp->r.kind, &sp->r.track_id, &sp->r.episode_id,
+			       &sp->r.artist_name, &sp->r.track_name };
+
+	for (int k = 0; k < 5; k++)
+		*to[k] = sp->off[k] < 0 ? NULL : sp->text.buf + sp->off[k];
+	sp->have = 0;
+	return fn(arg, &sp->r);
 }
 
 int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
@@ -171,23 +232,32 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 {
 	struct sq_import *im = sq_import_of(base);
 	sqlite3_stmt *st = db_prepare(im->db,
-		"SELECT id, played_ms, precision_ms, kind, track_id, episode_id,"
-		" artist_name, track_name, ms_played, sources, export_fp,"
-		" account_fp, name_key FROM plays WHERE account_id = ?1"
-		" AND played_ms BETWEEN ?2 AND ?3");
+		"SELECT p.id, p.played_ms, p.precision_ms, p.kind, p.track_id,"
+		" p.episode_id, p.artist_name, p.track_name, p.ms_played,"
+		" p.sources, p.name_key, f.source, f.fp FROM plays p"
+		" LEFT JOIN play_fps f ON f.play_id = p.id WHERE p.account_id = ?1"
+		" AND p.played_ms BETWEEN ?2 AND ?3");
+	struct scan_play sp = { .text = STRBUF_INIT };
 	int rc, stop = 0;
 
 	sqlite3_bind_int64(st, 1, base->account_id);
 	sqlite3_bind_int64(st, 2, lo);
 	sqlite3_bind_int64(st, 3, hi);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_import_row r;
-		scan_row(st, &r);
-		stop = fn(arg, &r);
+		if (sp.have && sqlite3_column_int64(st, 0) == sp.r.id) {
+			scan_fp(st, &sp.r);
+			continue;
+		}
+		if (sp.have && (stop = scan_emit(&sp, fn, arg)))
+			break;
+		scan_row(st, &sp);
 	}
+	if (!stop && rc == SQLITE_DONE && sp.have)
+		stop = scan_emit(&sp, fn, arg);
 	if (!stop && rc != SQLITE_DONE)
 		strbuf_addf(err, "cannot read the plays: %s", sqlite3_errmsg(im->db));
 	sqlite3_finalize(st);
+	strbuf_release(&sp.text);
 	return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -251,8 +321,6 @@ static void bind_insert(struct sq_import *im, sqlite3_stmt *st, int k,
 	sqlite3_bind_int64(st, o + 22, im->base.account_id);
 	sqlite3_bind_int(st, o + 23, p->sources);
 	sqlite3_bind_int64(st, o + 24, im->base.id);
-	bind_opt(st, o + 25, (int64_t)p->export_fp, p->export_fp != 0);
-	bind_opt(st, o + 26, (int64_t)p->account_fp, p->account_fp != 0);
 }
 
 static int step(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
@@ -265,6 +333,59 @@ static int step(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
 	return -1;
 }
 
+/* Writes the pending fingerprint rows: FP_BATCH at a time, the rest one by one. */
+static int flush_fps(struct sq_import *im, struct strbuf *err)
+{
+	int i = 0;
+
+	if (im->nfps == FP_BATCH) {
+		if (!im->fp_many)
+			im->fp_many = many_statement(im->db, insert_fp_sql,
+						     FP_BATCH, 3);
+		for (; i < FP_BATCH; i++) {
+			sqlite3_bind_int64(im->fp_many, 3 * i + 1, im->fps[i].play_id);
+			sqlite3_bind_int(im->fp_many, 3 * i + 2, im->fps[i].source);
+			sqlite3_bind_int64(im->fp_many, 3 * i + 3,
+					   (int64_t)im->fps[i].fp);
+		}
+		im->nfps = 0;
+		return step(im->db, im->fp_many, err);
+	}
+	if (im->nfps && !im->fp_one)
+		im->fp_one = db_prepare(im->db, insert_fp_sql);
+	for (; i < im->nfps; i++) {
+		sqlite3_bind_int64(im->fp_one, 1, im->fps[i].play_id);
+		sqlite3_bind_int(im->fp_one, 2, im->fps[i].source);
+		sqlite3_bind_int64(im->fp_one, 3, (int64_t)im->fps[i].fp);
+		if (step(im->db, im->fp_one, err))
+			return -1;
+	}
+	im->nfps = 0;
+	return 0;
+}
+
+/*
+ * Queues the fingerprints of the n plays just inserted, the last of which
+ * has rowid last. A rowid without AUTOINCREMENT is the largest one plus
+ * one, so the rows of one multi-row insert have consecutive ids.
+ */
+static int queue_fps(struct sq_import *im, const struct store_import_play *p,
+		     size_t n, struct strbuf *err)
+{
+	int64_t id = sqlite3_last_insert_rowid(im->db) - (int64_t)n + 1;
+
+	for (size_t i = 0; i < n; i++, id++) {
+		for (int s = 0; s < SOURCE_COUNT; s++) {
+			if (!p[i].fp[s])
+				continue;
+			im->fps[im->nfps++] = (struct sq_fp){ id, s, p[i].fp[s] };
+			if (im->nfps == FP_BATCH && flush_fps(im, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int sq_import_add(struct store_import *base, const struct store_import_play *p,
 		  size_t n, struct strbuf *err)
 {
@@ -272,21 +393,23 @@ int sq_import_add(struct store_import *base, const struct store_import_play *p,
 	size_t i = 0;
 
 	if (n >= BATCH && !im->many)
-		im->many = many_statement(im->db);
+		im->many = many_statement(im->db, insert_sql, BATCH, COLS);
 	for (; i + BATCH <= n; i += BATCH) {
 		for (int k = 0; k < BATCH; k++)
 			bind_insert(im, im->many, k, &p[i + (size_t)k]);
-		if (step(im->db, im->many, err))
+		if (step(im->db, im->many, err) ||
+		    queue_fps(im, &p[i], BATCH, err))
 			return -1;
 	}
 	if (i < n && !im->one)
 		im->one = db_prepare(im->db, insert_sql);
 	for (; i < n; i++) {
 		bind_insert(im, im->one, 0, &p[i]);
-		if (step(im->db, im->one, err))
+		if (step(im->db, im->one, err) || queue_fps(im, &p[i], 1, err))
 			return -1;
 	}
-	return 0;
+	/* the rest now, so that a scan or a merge after this call sees them */
+	return flush_fps(im, err);
 }
 
 static int merge_export(struct sq_import *im, int64_t play_id,
@@ -298,8 +421,26 @@ static int merge_export(struct sq_import *im, int64_t play_id,
 	sqlite3_bind_int64(im->upe, 22, play_id);
 	sqlite3_bind_int(im->upe, 23, p->sources);
 	sqlite3_bind_int64(im->upe, 24, im->base.id);
-	sqlite3_bind_int64(im->upe, 25, (int64_t)p->export_fp);
 	return step(im->db, im->upe, err);
+}
+
+/* Sets the play's fingerprints of the sources p has one of. */
+static int put_fps(struct sq_import *im, int64_t play_id,
+		   const struct store_import_play *p, struct strbuf *err)
+{
+	if (!im->fp_put)
+		im->fp_put = db_prepare(im->db, "INSERT OR REPLACE INTO play_fps"
+					" (play_id, source, fp) VALUES (?1, ?2, ?3)");
+	for (int s = 0; s < SOURCE_COUNT; s++) {
+		if (!p->fp[s])
+			continue;
+		sqlite3_bind_int64(im->fp_put, 1, play_id);
+		sqlite3_bind_int(im->fp_put, 2, s);
+		sqlite3_bind_int64(im->fp_put, 3, (int64_t)p->fp[s]);
+		if (step(im->db, im->fp_put, err))
+			return -1;
+	}
+	return 0;
 }
 
 static int merge_account(struct sq_import *im, int64_t play_id,
@@ -315,11 +456,10 @@ static int merge_account(struct sq_import *im, int64_t play_id,
 	bind_text(st, 3, &p->artist_name);
 	bind_opt(st, 4, p->ms_played, p->ms_played >= 0);
 	bind_opt(st, 5, (int64_t)p->name_key, p->name_key != 0);
-	sqlite3_bind_int64(st, 6, (int64_t)p->account_fp);
+	sqlite3_bind_int64(st, 6, p->precision_ms);
 	sqlite3_bind_int64(st, 7, im->base.id);
 	sqlite3_bind_int64(st, 8, play_id);
 	sqlite3_bind_int(st, 9, p->sources);
-	sqlite3_bind_int64(st, 10, p->precision_ms);
 	return step(im->db, st, err);
 }
 
@@ -329,10 +469,12 @@ int sq_import_merge(struct store_import *base, int64_t play_id,
 	struct sq_import *im = sq_import_of(base);
 
 	if (p->sources == SRC_EXPORT)
-		return merge_export(im, play_id, p, err);
+		return merge_export(im, play_id, p, err) ||
+		       put_fps(im, play_id, p, err) ? -1 : 0;
 	/* one source but the API's: matched by names */
 	if (p->sources && !(p->sources & (p->sources - 1)) && p->sources != SRC_API)
-		return merge_account(im, play_id, p, err);
+		return merge_account(im, play_id, p, err) ||
+		       put_fps(im, play_id, p, err) ? -1 : 0;
 	strbuf_addf(err, "cannot merge a play of sources %d", p->sources);
 	return -1;
 }

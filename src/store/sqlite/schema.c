@@ -69,7 +69,8 @@ const char *const schema_migrations[] = {
 	/*
 	 * Merge bookkeeping (pipeline/merge.h): fingerprints of the export and
 	 * account-data records merged into the row, so importing the same
-	 * file again finds them, and a hash of the normalised artist+title
+	 * file again finds them (moved to play_fps by migration 4), and a
+	 * hash of the normalised artist+title
 	 * for matching sources that have no Spotify id (set on rows without
 	 * one; for the others it is computed from the names when needed).
 	 */
@@ -230,6 +231,30 @@ const char *const schema_migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL UNIQUE"
 	");",
+	/*
+	 * 4: fingerprints in a side table, one row per play and source (the
+	 * source ids of store/sources.h), in place of one column per source:
+	 * a play merged from two name-matched sources keeps both, so
+	 * importing either again finds its plays. No index names the old
+	 * columns, so they can be dropped. A play's fingerprints go with it
+	 * (the trigger): plays ids are reused once the largest is deleted.
+	 */
+	"CREATE TABLE play_fps ("
+	"  play_id INTEGER NOT NULL,"
+	"  source INTEGER NOT NULL,"
+	"  fp INTEGER NOT NULL,"
+	"  PRIMARY KEY (play_id, source)"
+	") WITHOUT ROWID;"
+	"INSERT INTO play_fps (play_id, source, fp)"
+	"  SELECT id, 1, export_fp FROM plays WHERE export_fp IS NOT NULL"
+	"  UNION ALL"
+	"  SELECT id, 2, account_fp FROM plays WHERE account_fp IS NOT NULL"
+	"  ORDER BY 1, 2;"
+	"ALTER TABLE plays DROP COLUMN export_fp;"
+	"ALTER TABLE plays DROP COLUMN account_fp;"
+	"CREATE TRIGGER plays_delete_fps AFTER DELETE ON plays BEGIN"
+	"  DELETE FROM play_fps WHERE play_id = old.id;"
+	" END;",
 };
 
 const int schema_migrations_len =
