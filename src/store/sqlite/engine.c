@@ -33,6 +33,7 @@ static void sq_close(struct store *st)
 	struct sqlite_store *s = sqlite_of(st);
 
 	sqr_release(s->report);
+	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);
 	free(s->base.where);
 	free(s);
@@ -61,8 +62,13 @@ static void sq_rollback(struct store *s)
 static int64_t sq_data_version(struct store *st)
 {
 	struct sqlite_store *s = sqlite_of(st);
-	int64_t dv = db_scalar(s->db, "PRAGMA data_version");
-	int64_t ch = sqlite3_total_changes64(s->db);
+	int64_t dv = -1, ch = sqlite3_total_changes64(s->db);
+
+	if (!s->q_data_version)
+		s->q_data_version = db_prepare(s->db, "PRAGMA data_version");
+	if (sqlite3_step(s->q_data_version) == SQLITE_ROW)
+		dv = sqlite3_column_int64(s->q_data_version, 0);
+	sqlite3_reset(s->q_data_version);
 
 	if (dv != s->seen_data_version || ch != s->seen_changes) {
 		s->seen_data_version = dv;

@@ -13,6 +13,7 @@ struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	int64_t seen_data_version, seen_changes, version;
+	sqlite3_stmt *q_data_version; /* kept: serve asks on every request */
 	struct sqlite_bulk *bulk; /* sqlite/import.c: between bulk_begin and _end */
 	struct sqlite_report *report; /* prepared report queries (report.c) */
 };
