@@ -29,7 +29,7 @@ def main():
                " kind TEXT, track_id TEXT, episode_id TEXT, track_name TEXT, artist_name TEXT,"
                " album_name TEXT, ms_played INTEGER, reason_start TEXT, reason_end TEXT,"
                " skipped INTEGER, shuffle INTEGER, offline INTEGER, offline_ms INTEGER,"
-               " incognito INTEGER, platform TEXT, country TEXT)")
+               " incognito INTEGER, platform TEXT, country TEXT, ip_addr TEXT)")
     db.execute("CREATE INDEX IF NOT EXISTS plays_time ON plays(played_ms)")
     db.execute("CREATE INDEX IF NOT EXISTS plays_track ON plays(track_id, played_ms)")
     seen, rows, n = set(), [], 0
@@ -53,12 +53,13 @@ def main():
                          r.get("reason_start"), r.get("reason_end"), r.get("skipped"),
                          r.get("shuffle"), r.get("offline"),
                          (off if off > 10**11 else off * 1000) or None,
-                         r.get("incognito_mode"), r.get("platform"), r.get("conn_country")))
+                         r.get("incognito_mode"), r.get("platform"), r.get("conn_country"),
+                         r.get("ip_addr")))
     with db:
         db.executemany("INSERT INTO plays (played_ms, kind, track_id, episode_id, track_name,"
                        " artist_name, album_name, ms_played, reason_start, reason_end, skipped,"
-                       " shuffle, offline, offline_ms, incognito, platform, country)"
-                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                       " shuffle, offline, offline_ms, incognito, platform, country, ip_addr)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     print("python reference: %d records, %d plays" % (n, len(rows)))
 
 
