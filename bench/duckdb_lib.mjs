@@ -1,5 +1,5 @@
 // Shared by bench/duckdb_import.mjs and bench/duckdb_report.mjs: finds
-// @duckdb/node-api (installed by duckdb_setup in bench/lib.sh into DUCKDB_NODE_DIR,
+// @duckdb/node-api (installed by duckdb_setup in bench/lib.bash into DUCKDB_NODE_DIR,
 // default ~/.cache/spinlog-bench/duckdb, or bench/node_modules) and opens a
 // database with extension autoloading and autoinstalling off, so a run never
 // reaches the network (json and icu are built into the npm binary).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The first year report after a start, cold, and the warm year pass, for
-# spinlog and for DuckDB (optional, see bench/lib.sh). Imports BENCH_DATA
+# spinlog and for DuckDB (optional, see bench/lib.bash). Imports BENCH_DATA
 # once into each, then, interleaved RUNS times: drops the page cache and
 # runs 'spinlog wrapped --year YEAR' in a new process (wall time and what it
 # read from disk), and the same for bench/duckdb_report.mjs (which also says
@@ -9,10 +9,10 @@
 # warm, bench/report-bench's year pass when the build has it (the figures
 # of its "kept" row are the warm pass in one process), and DuckDB's report
 # repeated on one connection. Prints figures only; asserts nothing.
-#   YEAR (default 2022); the rest: bench/lib.sh (BUILD_DIR, BENCH_DATA, RUNS,
+#   YEAR (default 2022); the rest: bench/lib.bash (BUILD_DIR, BENCH_DATA, RUNS,
 #   TZ_NAME)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 YEAR=${YEAR:-2022}
 duckdb_setup
 SL=("$SPINLOG" --data-dir "$W/data" --set "timezone=$TZ_NAME")

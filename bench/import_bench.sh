@@ -2,14 +2,14 @@
 # Import of a generated extended streaming history (bench/import_gen.py:
 # newest schema, pretty-printed, ~750 bytes per record; 1M plays by default)
 # by 'spinlog import', by DuckDB (bench/duckdb_import.mjs, optional: npm
-# installs @duckdb/node-api once, see bench/lib.sh) and by the Python stdlib
+# installs @duckdb/node-api once, see bench/lib.bash) and by the Python stdlib
 # importer (bench/import_ref.py), interleaved on the same files. Prints wall
 # time best/median, peak RSS, the database size on disk after the import
 # (spinlog's data directory after its own checkpoint, DuckDB's file after
 # CHECKPOINT) and the ratios issue 9 asks for. Asserts nothing.
-# Environment: see bench/lib.sh (BUILD_DIR, BENCH_DATA, PLAYS, RUNS).
+# Environment: see bench/lib.bash (BUILD_DIR, BENCH_DATA, PLAYS, RUNS).
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 duckdb_setup
 nrec=$(cat "$DATA"/Streaming_History_Audio_*.json | grep -c '"ts":')
 echo "input: $(ls "$DATA"/Streaming_History_Audio_*.json | wc -l) files, $(mb "$DATA") MB, $nrec records"
@@ -22,11 +22,11 @@ for r in $(seq 1 "$RUNS"); do
 		rm -rf "$W/data" "$W/ref.db" "$W/duck.db" "$W/duck.db.wal"
 		case $n in
 		spinlog) measure spinlog "$SPINLOG" --data-dir "$W/data" import "$DATA" >>"$W/spinlog.runs"
-			echo "$(mb "$W/data")" >"$W/spinlog.size" ;;
+			mb "$W/data" >"$W/spinlog.size" ;;
 		duckdb) measure duckdb node "$ROOT/bench/duckdb_import.mjs" "$W/duck.db" "$DATA" >>"$W/duckdb.runs"
-			echo "$(mb "$W"/duck.db*)" >"$W/duckdb.size" ;;
+			mb "$W"/duck.db* >"$W/duckdb.size" ;;
 		python) measure python python3 "$ROOT/bench/import_ref.py" "$W/ref.db" "$DATA" >>"$W/python.runs"
-			echo "$(mb "$W/ref.db"*)" >"$W/python.size" ;;
+			mb "$W/ref.db"* >"$W/python.size" ;;
 		esac
 		[ "$r" -eq 1 ] && echo "$n: $(head -1 "$W/$n.out")"
 	done
