@@ -23,7 +23,7 @@ dbfiles=("$W"/data/spinlog.db*)
 
 echo "== cold: a new process after the page cache was dropped"
 drop_cache "${dbfiles[@]}" | sed 's/^/  /'
-for r in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
 	drop_cache "${dbfiles[@]}" >/dev/null
 	measure spinlog "${SL[@]}" wrapped --year "$YEAR" >>"$W/spinlog.cold"
 	if [ "$HAVE_DUCKDB" = 1 ]; then
@@ -36,19 +36,20 @@ done
 sed -n 's/^  \(listening time\|plays\|tracks\|artists\|albums\|biggest day\) */  spinlog \1: /p' "$W/spinlog.out"
 [ "$HAVE_DUCKDB" = 1 ] && sed -n 's/^duckdb [0-9]*: /  duckdb: /p' "$W/duckdb.out"
 cold_line() { # NAME
-	sort -n "$W/$1.cold" | awk -v n="$1" '{ t[NR] = $1; r[NR] = $3 }
-		END { printf "%-8s first report, cold: best %6.0f ms  median %6.0f ms  read %5.1f MB (best run)\n",
-			n, t[1] * 1000, t[int((NR + 1) / 2)] * 1000, r[1] }'
+	sort -n "$W/$1.cold" | awk -v n="$1" '{ t[NR] = $1; r[NR] = $3; c[NR] = $4 }
+		END { printf "%-8s first report, cold: best %6.0f ms  median %6.0f ms  (best run: read %5.1f MB, cpu %4.0f ms)\n",
+			n, t[1] * 1000, t[int((NR + 1) / 2)] * 1000, r[1], c[1] * 1000 }'
 }
 cold_line spinlog
 [ "$HAVE_DUCKDB" = 1 ] && cold_line duckdb
 
 echo "== warm: page cache warm"
-for r in $(seq 1 "$RUNS"); do
+for _ in $(seq 1 "$RUNS"); do
 	measure spinlog "${SL[@]}" wrapped --year "$YEAR" >>"$W/spinlog.warm"
 done
-sort -n "$W/spinlog.warm" | awk '{ t[NR] = $1 } END { printf "spinlog  wrapped --year, a new process: best %.0f ms  median %.0f ms\n",
-	t[1] * 1000, t[int((NR + 1) / 2)] * 1000 }'
+sort -n "$W/spinlog.warm" | awk '{ t[NR] = $1; c[NR] = $4 }
+	END { printf "spinlog  wrapped --year, a new process: best %.0f ms  median %.0f ms  (best run: cpu %.0f ms)\n",
+		t[1] * 1000, t[int((NR + 1) / 2)] * 1000, c[1] * 1000 }'
 if [ -x "$BUILD_DIR/bench/report-bench" ]; then
 	echo "report-bench (one process; 'kept' = the warm year pass, catalog kept):"
 	SPINLOG_TIMEZONE=$TZ_NAME "$BUILD_DIR/bench/report-bench" "$W/data/spinlog.db" "$YEAR" |

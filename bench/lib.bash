@@ -23,16 +23,19 @@ trap 'rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
 
 # measure LABEL COMMAND...: runs it under /usr/bin/time; prints
-# "seconds rss_mb read_mb" (read_mb: what the process read from disk)
+# "seconds rss_mb read_mb cpu_s" (read_mb: what the process read from
+# disk; cpu_s: user + system time, less skewed by a busy machine).
+# The wall time is taken around it in ns (time's own is in 10 ms steps).
 measure() {
-	local label=$1; shift
+	local label=$1 t0 t1; shift
+	t0=$(date +%s%N)
 	/usr/bin/time -v -o "$W/$label.time" "$@" >"$W/$label.out" 2>"$W/$label.err" ||
 		{ echo "$label failed:" >&2; cat "$W/$label.err" >&2; return 1; }
-	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0
-			for (i = 1; i <= n; i++) s = s * 60 + p[i] }
-		/Maximum resident set size/ { rss = $2 / 1024 }
+	t1=$(date +%s%N)
+	awk -F': ' -v ns=$((t1 - t0)) '/Maximum resident set size/ { rss = $2 / 1024 }
 		/File system inputs/ { rd = $2 * 512 / 1048576 }
-		END { printf "%.3f %d %.1f\n", s, rss, rd }' "$W/$label.time"
+		/(User|System) time \(seconds\)/ { cpu += $2 }
+		END { printf "%.4f %d %.1f %.2f\n", ns / 1e9, rss, rd, cpu }' "$W/$label.time"
 }
 
 # stats FILE: "best median max_rss" of the lines measure printed
@@ -87,7 +90,7 @@ duckdb_setup() {
 	if [ ! -s "$mod" ]; then
 		echo "duckdb: installing @duckdb/node-api@$DUCKDB_VERSION with npm into $DUCKDB_NODE_DIR (once)"
 		mkdir -p "$DUCKDB_NODE_DIR"
-		if ! timeout 300 npm install --prefix "$DUCKDB_NODE_DIR" --no-audit --no-fund \
+		if ! timeout 300 npm install --prefix "$DUCKDB_NODE_DIR" --no-audit --no-fund --fetch-retries=1 \
 			--no-save "@duckdb/node-api@$DUCKDB_VERSION" >"$DUCKDB_NODE_DIR/npm.log" 2>&1; then
 			echo "duckdb: skipped (npm install failed, registry unreachable?" \
 				"see $DUCKDB_NODE_DIR/npm.log)"
