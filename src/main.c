@@ -59,6 +59,8 @@ static const struct command commands[] = {
 	  "write the dashboard as a static site", NULL },
 	{ "wrapped", cmd_wrapped, cmd_wrapped_usage, NEED_DB,
 	  "print a year in review in the terminal", NULL },
+	{ "token", cmd_token, cmd_token_usage, NEED_DB,
+	  "make, list and revoke tokens for serve's ListenBrainz API", NULL },
 	{ "config", cmd_config, cmd_config_usage, NEED_CONFIG,
 	  "print the effective settings", NULL },
 };

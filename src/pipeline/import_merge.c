@@ -217,6 +217,18 @@ static struct merge_cand *name_targets(struct import_merge *m, unsigned src,
 }
 
 /*
+ * A source that knows when listens started (sources.h: starts) is matched
+ * on start times: everyone's end less what was played of it, when known.
+ * A scrobble of a Spotify play says when it began; the export says when
+ * it ended and for how long.
+ */
+static void to_starts(struct merge_cand *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		c[i].t -= c[i].ms_played > 0 ? c[i].ms_played : 0;
+}
+
+/*
  * A source matched by names (account data) against
  * everything without it: stored plays and this import's new export events,
  * by normalised names and the interval rule (merge.h).
@@ -237,6 +249,10 @@ static void match_names(struct import_merge *m, unsigned src)
 	if (!nl)
 		return;
 	r = name_targets(m, src, &nr);
+	if (source_by_bit(src)->starts) {
+		to_starts(l, nl);
+		to_starts(r, nr);
+	}
 	res = xmalloc(nl * sizeof(*res));
 	merge_match(l, nl, r, nr, MERGE_TOL_NAME_MS, res);
 	for (size_t i = 0; i < nl; i++) {

@@ -9,6 +9,8 @@ static const struct source_format *const formats[] = {
 	[FMT_EXTENDED] = &format_spotify_extended,
 	[FMT_ACCOUNT] = &format_spotify_account_data,
 	[FMT_SCROBBLER_LOG] = &format_scrobbler_log,
+	[FMT_LISTENBRAINZ] = &format_listenbrainz,
+	[FMT_LASTFM_CSV] = &format_lastfm_csv,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

@@ -34,6 +34,8 @@ enum format_id {
 	FMT_EXTENDED,      /* spotify_extended.c */
 	FMT_ACCOUNT,       /* spotify_account_data.c */
 	FMT_SCROBBLER_LOG, /* scrobbler_log.c */
+	FMT_LISTENBRAINZ,  /* listenbrainz.c */
+	FMT_LASTFM_CSV,    /* lastfm_csv.c */
 	FMT_COUNT          /* (not a format) */
 };
 
@@ -104,6 +106,8 @@ const struct source_format *format_json(size_t i);
 extern const struct source_format format_spotify_extended;
 extern const struct source_format format_spotify_account_data;
 extern const struct source_format format_scrobbler_log;
+extern const struct source_format format_listenbrainz;
+extern const struct source_format format_lastfm_csv;
 
 /* ---- for format files: fingerprints and times ---- */
 

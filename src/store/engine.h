@@ -164,6 +164,31 @@ struct store_ops {
 			    int (*fn)(void *, const struct store_log_play *), void *arg,
 			    struct strbuf *err);
 	/* (end of reports) */
+	/* ---- listenbrainz ---- */
+	int (*lb_token_add)(struct store *s, int64_t account_id, const char *hash,
+			    const char *prefix, int64_t now_ms, int64_t *id,
+			    struct strbuf *err);
+	int (*lb_token_find)(struct store *s, const char *hash, int64_t now_ms,
+			     int64_t *account_id, char **account, struct strbuf *err);
+	int (*lb_token_list)(struct store *s, const char *account,
+			     int (*fn)(void *, const struct store_lb_token *),
+			     void *arg, struct strbuf *err);
+	int (*lb_token_revoke)(struct store *s, int64_t id, const char *account,
+			       struct strbuf *err);
+	int (*lb_playing_set)(struct store *s, int64_t account_id, const char *json,
+			      int64_t expires_ms, struct strbuf *err);
+	int (*lb_playing_get)(struct store *s, int64_t account_id, int64_t now_ms,
+			      char **json, struct strbuf *err);
+	int (*lb_keep)(struct store *s, int64_t account_id,
+		       const struct store_lb_kept *v, size_t n, int64_t now_ms,
+		       struct strbuf *err);
+	int (*lb_listens)(struct store *s, int64_t account_id, int64_t min_ts,
+			  int64_t max_ts, int64_t count,
+			  int (*fn)(void *, const struct store_lb_listen *),
+			  void *arg, struct strbuf *err);
+	int (*lb_listen_stats)(struct store *s, int64_t account_id, int64_t *count,
+			       int64_t *oldest, int64_t *latest, struct strbuf *err);
+	/* (end of listenbrainz) */
 };
 
 struct store {

@@ -4,10 +4,13 @@
 #include "core/banned.h"
 
 const struct source sources[] = {
-	{ SOURCE_API, "api", "api", 1 },
-	{ SOURCE_EXPORT, "export", "export", 1000 },
-	{ SOURCE_ACCOUNT_DATA, "account_data", "account data", 60000 },
-	{ SOURCE_SCROBBLER_LOG, "scrobbler_log", "scrobbler log", 1000 },
+	{ SOURCE_API, "api", "api", 1, 0 },
+	{ SOURCE_EXPORT, "export", "export", 1000, 0 },
+	{ SOURCE_ACCOUNT_DATA, "account_data", "account data", 60000, 0 },
+	{ SOURCE_SCROBBLER_LOG, "scrobbler_log", "scrobbler log", 1000, 0 },
+	{ SOURCE_LISTENBRAINZ, "listenbrainz", "ListenBrainz", 1000, 1 },
+	{ SOURCE_LASTFM, "lastfm", "Last.fm", 1000, 1 },
+	{ SOURCE_MALOJA, "maloja", "maloja", 1000, 1 },
 };
 
 const size_t sources_len = sizeof(sources) / sizeof(sources[0]);

@@ -24,6 +24,9 @@ enum source_id {
 	SOURCE_EXPORT = 1,       /* extended streaming history */
 	SOURCE_ACCOUNT_DATA = 2, /* account data StreamingHistory*.json */
 	SOURCE_SCROBBLER_LOG = 3, /* a portable player's .scrobbler.log */
+	SOURCE_LISTENBRAINZ = 4, /* submitted to serve's /1/submit-listens, or its export */
+	SOURCE_LASTFM = 5,       /* a Last.fm scrobble history (CSV) */
+	SOURCE_MALOJA = 6,       /* a maloja server's JSON export */
 	SOURCE_COUNT             /* (not a source) */
 };
 
@@ -34,13 +37,24 @@ enum play_source {
 	SRC_EXPORT = SOURCE_BIT(SOURCE_EXPORT),
 	SRC_ACCOUNT_DATA = SOURCE_BIT(SOURCE_ACCOUNT_DATA),
 	SRC_SCROBBLER_LOG = SOURCE_BIT(SOURCE_SCROBBLER_LOG),
+	SRC_LISTENBRAINZ = SOURCE_BIT(SOURCE_LISTENBRAINZ),
+	SRC_LASTFM = SOURCE_BIT(SOURCE_LASTFM),
+	SRC_MALOJA = SOURCE_BIT(SOURCE_MALOJA),
 };
+/* plays.sources and the import's bitmasks are 8 bits wide */
+_Static_assert(SOURCE_COUNT <= 8, "a play's sources fit in 8 bits");
 
 struct source {
 	int id;
 	const char *name;      /* "account_data": in the store and in JSON */
 	const char *label;     /* "account data": on pages */
 	int64_t precision_ms;  /* how exactly its end times are known */
+	/*
+	 * 1: the source knows when a listen STARTED (scrobblers: Last.fm,
+	 * ListenBrainz, maloja), not when it ended; its plays are matched on
+	 * start times (the others' end minus ms_played), see pipeline/merge.h.
+	 */
+	int starts;
 };
 
 /* The list, indexed by id; sources_len entries. */

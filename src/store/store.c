@@ -594,3 +594,64 @@ int store_recent_plays(struct store *s, const char *account, int64_t n,
 	return s->ops->recent_plays(s, account, n, fn, arg, err);
 }
 /* (end of reports) */
+
+/* ---- listenbrainz ---- */
+int store_lb_token_add(struct store *s, int64_t account_id, const char *hash,
+		       const char *prefix, int64_t now_ms, int64_t *id,
+		       struct strbuf *err)
+{
+	return s->ops->lb_token_add(s, account_id, hash, prefix, now_ms, id, err);
+}
+
+int store_lb_token_find(struct store *s, const char *hash, int64_t now_ms,
+			int64_t *account_id, char **account, struct strbuf *err)
+{
+	return s->ops->lb_token_find(s, hash, now_ms, account_id, account, err);
+}
+
+int store_lb_token_list(struct store *s, const char *account,
+			int (*fn)(void *arg, const struct store_lb_token *t),
+			void *arg, struct strbuf *err)
+{
+	return s->ops->lb_token_list(s, account, fn, arg, err);
+}
+
+int store_lb_token_revoke(struct store *s, int64_t id, const char *account,
+			  struct strbuf *err)
+{
+	return s->ops->lb_token_revoke(s, id, account, err);
+}
+
+int store_lb_playing_set(struct store *s, int64_t account_id, const char *json,
+			 int64_t expires_ms, struct strbuf *err)
+{
+	return s->ops->lb_playing_set(s, account_id, json, expires_ms, err);
+}
+
+int store_lb_playing_get(struct store *s, int64_t account_id, int64_t now_ms,
+			 char **json, struct strbuf *err)
+{
+	return s->ops->lb_playing_get(s, account_id, now_ms, json, err);
+}
+
+int store_lb_keep(struct store *s, int64_t account_id,
+		  const struct store_lb_kept *v, size_t n, int64_t now_ms,
+		  struct strbuf *err)
+{
+	return s->ops->lb_keep(s, account_id, v, n, now_ms, err);
+}
+
+int store_lb_listens(struct store *s, int64_t account_id, int64_t min_ts,
+		     int64_t max_ts, int64_t count,
+		     int (*fn)(void *arg, const struct store_lb_listen *l),
+		     void *arg, struct strbuf *err)
+{
+	return s->ops->lb_listens(s, account_id, min_ts, max_ts, count, fn, arg, err);
+}
+
+int store_lb_listen_stats(struct store *s, int64_t account_id, int64_t *count,
+			  int64_t *oldest, int64_t *latest, struct strbuf *err)
+{
+	return s->ops->lb_listen_stats(s, account_id, count, oldest, latest, err);
+}
+/* (end of listenbrainz) */

@@ -648,4 +648,76 @@ int store_recent_plays(struct store *s, const char *account, int64_t n,
 		       struct strbuf *err);
 /* (end of reports) */
 
+/* ---- listenbrainz ---- */
+/*
+ * What serve's ListenBrainz-compatible endpoint (web/listenbrainz.h) keeps:
+ * its tokens (only a SHA-256 of each, as 64 hex digits, and the first 8
+ * characters of the token to tell them apart in a list), the account's
+ * "playing now" (the submitted track_metadata until it expires), and the
+ * track_metadata of every accepted listen, keyed by the account and the
+ * listen's import fingerprint, so a read-back returns what was submitted.
+ * Listens themselves are plays written by the import path (pipeline/).
+ * Strings given to callbacks are borrowed for the call.
+ */
+struct store_lb_token {
+	int64_t id;
+	const char *account, *prefix;
+	int64_t created_ms, last_used_ms; /* last_used_ms -1: never */
+};
+/* Adds a token of the account; its id to *id. */
+int store_lb_token_add(struct store *s, int64_t account_id, const char *hash,
+		       const char *prefix, int64_t now_ms, int64_t *id,
+		       struct strbuf *err);
+/*
+ * The token with this hash: 1 with *account_id and *account (the caller
+ * frees it), marking it used at now_ms; 0 when there is none; -1.
+ */
+int store_lb_token_find(struct store *s, const char *hash, int64_t now_ms,
+			int64_t *account_id, char **account, struct strbuf *err);
+/* The tokens (of account, NULL: every account), by id. */
+int store_lb_token_list(struct store *s, const char *account,
+			int (*fn)(void *arg, const struct store_lb_token *t),
+			void *arg, struct strbuf *err);
+/* 1 when the token id (of account, NULL: any) was revoked, 0 none, -1. */
+int store_lb_token_revoke(struct store *s, int64_t id, const char *account,
+			  struct strbuf *err);
+/* Sets the account's playing-now until expires_ms. */
+int store_lb_playing_set(struct store *s, int64_t account_id, const char *json,
+			 int64_t expires_ms, struct strbuf *err);
+/* 1 with *json (the caller frees it) while not expired at now_ms, 0, -1. */
+int store_lb_playing_get(struct store *s, int64_t account_id, int64_t now_ms,
+			 char **json, struct strbuf *err);
+/* One accepted listen's track_metadata, for the read-backs. */
+struct store_lb_kept {
+	uint64_t fp;          /* its import fingerprint (play_fps) */
+	int64_t listened_at;  /* seconds */
+	const char *json;     /* the track_metadata object as accepted */
+};
+/* Keeps n listens' metadata (one already kept is left as it was). */
+int store_lb_keep(struct store *s, int64_t account_id,
+		  const struct store_lb_kept *v, size_t n, int64_t now_ms,
+		  struct strbuf *err);
+/* A play as a listen: the kept metadata when there is one, else its names. */
+struct store_lb_listen {
+	int64_t play_id, listened_at, inserted_ms; /* seconds; ms */
+	const char *track_name, *artist_name, *album_name, *track_id;
+	const char *json;   /* kept track_metadata, or NULL */
+	int64_t ms_played;  /* -1 when unknown */
+	int sources;        /* enum play_source bits */
+};
+/*
+ * The account's music plays as listens with min_ts < listened_at < max_ts
+ * (0: no bound), at most count, newest first; with only min_ts, the count
+ * listens just after it. A play's listened_at is its start: the kept one,
+ * else its end less ms_played.
+ */
+int store_lb_listens(struct store *s, int64_t account_id, int64_t min_ts,
+		     int64_t max_ts, int64_t count,
+		     int (*fn)(void *arg, const struct store_lb_listen *l),
+		     void *arg, struct strbuf *err);
+/* How many listens the account has, and the oldest and latest listened_at (0: none). */
+int store_lb_listen_stats(struct store *s, int64_t account_id, int64_t *count,
+			  int64_t *oldest, int64_t *latest, struct strbuf *err);
+/* (end of listenbrainz) */
+
 #endif

@@ -208,6 +208,12 @@ const struct route routes[] = {
 	{ "/api/coverage?year=%Y", api_coverage_of, JSON, ROUTE_KEEP, ROUTE_SERVE_ONLY },
 	{ "/api/day?date=%D", api_day_of, JSON, ROUTE_KEEP, ROUTE_SERVE_ONLY },
 	{ "/api/track/%T", api_track_of, JSON, ROUTE_KEEP, ROUTE_SERVE_ONLY },
+	/* the ListenBrainz API: answered by web/listenbrainz.c, POST too */
+	{ "/1/submit-listens", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
+	{ "/1/validate-token", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
+	{ "/1/user/%U/listens", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
+	{ "/1/user/%U/listen-count", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
+	{ "/1/user/%U/playing-now", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 
@@ -270,6 +276,15 @@ static int parse_file(const char *s, size_t n, struct route_args *a)
 	return 0;
 }
 
+static int parse_user(const char *s, size_t n, struct route_args *a)
+{
+	if (!n || n >= sizeof(a->user) || memchr(s, '/', n))
+		return -1;
+	memcpy(a->user, s, n);
+	a->user[n] = '\0';
+	return 0;
+}
+
 struct arg_type {
 	char code;
 	int (*parse)(const char *s, size_t n, struct route_args *a);
@@ -283,6 +298,7 @@ static const struct arg_type arg_types[] = {
 	{ 'D', parse_date, PAGE_NOT_FOUND, 0, "date=YYYY-MM-DD is required" },
 	{ 'T', parse_track, PAGE_BAD_REQUEST, 0, "not a track id" },
 	{ 'F', parse_file, PAGE_BAD_REQUEST, 0, "not a file name" },
+	{ 'U', parse_user, PAGE_NOT_FOUND, 0, "not a user name" },
 };
 
 static const struct arg_type *arg_type(char code)
@@ -406,6 +422,7 @@ static void add_arg(struct strbuf *sb, char code, const struct route_args *a)
 	case 'Y': strbuf_addf(sb, "%d", a->year); break;
 	case 'D': html_date(a->day, date); strbuf_addstr(sb, date); break;
 	case 'T': strbuf_addstr(sb, a->id); break;
+	case 'U': strbuf_addstr(sb, a->user); break;
 	default: strbuf_addstr(sb, a->file ? a->file : ""); break;
 	}
 }

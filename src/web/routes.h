@@ -13,6 +13,7 @@
  *   %D  a local date YYYY-MM-DD that exists (in a query: required)
  *   %T  a track id as the store keys it: 1-64 base-62 characters
  *   %F  the rest of the path, unchecked (the cover cache checks file names)
+ *   %U  an account name: 1-64 bytes, no '/' (the ListenBrainz API's users)
  * A year or date in the path that does not parse means the path is not this
  * row's (404); a bad track id, or a bad query argument, is a 400.
  *
@@ -35,11 +36,13 @@ struct route_args {
 	int64_t day;      /* %D: a local day number */
 	char id[65];      /* %T */
 	const char *file; /* %F: borrowed from the path */
+	char user[65];    /* %U */
 };
 
 enum route_cache {
 	ROUTE_KEEP, /* rendered once, kept in memory until the store or the covers change */
 	ROUTE_FILE, /* a file of the cover cache, sent from disk (max-age one day) */
+	ROUTE_LISTENBRAINZ, /* the ListenBrainz API (web/listenbrainz.h): never kept */
 };
 
 /* How the site enumerates a row's instances. */

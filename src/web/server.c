@@ -26,6 +26,7 @@
 #include "core/xalloc.h"
 #include "web/covers.h"
 #include "web/guard.h"
+#include "web/listenbrainz.h"
 #include "web/pages.h"
 #include "web/routes.h"
 #include "core/banned.h"
@@ -218,7 +219,8 @@ static int refused(struct server *s, struct MHD_Connection *c, const char *url,
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	int wait;
 
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+	if (strcmp(method, "GET") && strcmp(method, "HEAD") &&
+	    !(!strcmp(method, "POST") && !strncmp(url, "/1/", 3)))
 		*ret = answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
 	else if (!host_ok(s, host))
 		*ret = answer_text(c, MHD_HTTP_FORBIDDEN, "unexpected Host\n");
@@ -286,6 +288,50 @@ static enum MHD_Result answer_route(struct server *s, struct MHD_Connection *c,
 	return ret;
 }
 
+/*
+ * A POST being read (the ListenBrainz API only): its body, of which the
+ * first LB_MAX_PAYLOAD bytes are kept; a longer one is read to its end and
+ * refused by its length (ListenBrainz's 400), never held in memory.
+ */
+struct upload {
+	struct strbuf body;
+	size_t total;
+};
+
+static enum MHD_Result answer_lb(struct server *s, struct MHD_Connection *c,
+				 const struct route *rt, const struct route_args *a,
+				 const char *method, const struct upload *up)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct lb_request r = { rt->pattern, method, a->user, header(c, "Authorization"),
+				query_arg, c, up ? up->body.buf : "",
+				up ? up->total : 0, s->opt->min_ms_played };
+	unsigned st;
+	enum MHD_Result ret;
+
+	pthread_mutex_lock(&s->lock);
+	st = lb_answer(s->pages.store, &r, &out);
+	pthread_mutex_unlock(&s->lock);
+	ret = queue_page(c, (enum page_status)st, &out, "application/json");
+	strbuf_release(&out);
+	return ret;
+}
+
+/* 1 while a POST's body is still arriving (the call is answered MHD_YES). */
+static int reading_body(struct upload **up, const char *upload_data,
+			size_t *upload_size)
+{
+	struct upload *u = *up;
+
+	if (!*upload_size)
+		return 0;
+	if (u->body.len + *upload_size <= LB_MAX_PAYLOAD)
+		strbuf_add(&u->body, upload_data, *upload_size);
+	u->total += *upload_size;
+	*upload_size = 0;
+	return 1;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version,
 			      const char *upload_data, size_t *upload_size,
@@ -300,14 +346,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	(void)version;
-	(void)upload_data;
-	(void)con_cls;
 	if (ci && ci->socket_context)
 		guard_conn_busy(s->conns, ci->socket_context);
+	if (!*con_cls) {
+		if (refused(s, c, url, method, &ret))
+			return ret;
+		if (!strcmp(method, "POST")) {
+			struct upload *u = xcalloc(1, sizeof(*u));
+			strbuf_init(&u->body, 0);
+			*con_cls = u;
+			return MHD_YES;
+		}
+	} else if (reading_body((struct upload **)con_cls, upload_data, upload_size)) {
+		return MHD_YES;
+	}
 	*upload_size = 0;
-	if (refused(s, c, url, method, &ret))
-		return ret;
 	enum page_status st = route_match(url, query_arg, c, &rt, &a, &why);
+	if (st == PAGE_OK && rt->cache == ROUTE_LISTENBRAINZ)
+		return answer_lb(s, c, rt, &a, method, *con_cls);
+	if (*con_cls)
+		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
 	if (st == PAGE_OK && rt->cache == ROUTE_FILE)
 		return serve_cover(s, c, a.file);
 	if (st == PAGE_OK)
@@ -345,8 +403,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
-	(void)con_cls;
 	(void)toe;
+	if (con_cls && *con_cls) {
+		struct upload *u = *con_cls;
+		strbuf_release(&u->body);
+		free(u);
+		*con_cls = NULL;
+	}
 	if (ci && ci->socket_context)
 		guard_conn_idle(s->conns, ci->socket_context, time_mono_ms());
 }

@@ -93,7 +93,7 @@ static void sources_table_is_the_list(void **state)
 		assert_ptr_equal(source_by_name(sources[i].name), &sources[i]);
 		assert_ptr_equal(source_by_bit(SOURCE_BIT(sources[i].id)), &sources[i]);
 	}
-	assert_null(source_by_name("lastfm"));
+	assert_null(source_by_name("napster"));
 	assert_null(source_by_bit(SRC_API | SRC_EXPORT));
 	/* the play of the old store is kept as it was */
 	assert_int_equal(db_scalar(db, "SELECT count(*) FROM plays WHERE played_ms = 5000"

@@ -12,6 +12,7 @@
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/listenbrainz.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -173,6 +174,17 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.savepoint_release = sq_savepoint_release,
 	.savepoint_rollback = sq_savepoint_rollback,
+	/* ---- listenbrainz ---- */
+	.lb_token_add = sqlb_token_add,
+	.lb_token_find = sqlb_token_find,
+	.lb_token_list = sqlb_token_list,
+	.lb_token_revoke = sqlb_token_revoke,
+	.lb_playing_set = sqlb_playing_set,
+	.lb_playing_get = sqlb_playing_get,
+	.lb_keep = sqlb_keep,
+	.lb_listens = sqlb_listens,
+	.lb_listen_stats = sqlb_listen_stats,
+	/* (end of listenbrainz) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

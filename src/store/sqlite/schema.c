@@ -255,6 +255,34 @@ const char *const schema_migrations[] = {
 	"CREATE TRIGGER plays_delete_fps AFTER DELETE ON plays BEGIN"
 	"  DELETE FROM play_fps WHERE play_id = old.id;"
 	" END;",
+	/*
+	 * 5: serve's ListenBrainz endpoint (sqlite/listenbrainz.c): tokens
+	 * (a SHA-256 of each, never the token), each account's playing-now,
+	 * and the track_metadata of accepted listens by their fingerprint
+	 * (play_fps.fp of source listenbrainz), so a read-back gives back
+	 * what was submitted. Adds tables only.
+	 */
+	"CREATE TABLE lb_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  prefix TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL,"
+	"  last_used_ms INTEGER"
+	");"
+	"CREATE TABLE lb_playing_now ("
+	"  account_id INTEGER PRIMARY KEY,"
+	"  metadata TEXT NOT NULL,"
+	"  expires_ms INTEGER NOT NULL"
+	");"
+	"CREATE TABLE lb_listens ("
+	"  account_id INTEGER NOT NULL,"
+	"  fp INTEGER NOT NULL,"
+	"  listened_at INTEGER NOT NULL,"
+	"  inserted_ms INTEGER NOT NULL,"
+	"  metadata TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, fp)"
+	") WITHOUT ROWID;",
 };
 
 const int schema_migrations_len =
