@@ -45,6 +45,7 @@ CMD(serve);
 CMD(site);
 CMD(wrapped);
 CMD(config);
+CMD(analyze);
 
 /*
  * Opens the store at ctx->db_path into ctx->store, as NEED_DB does; the

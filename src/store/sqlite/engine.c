@@ -12,6 +12,7 @@
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/analysis.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -173,6 +174,13 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.savepoint_release = sq_savepoint_release,
 	.savepoint_rollback = sq_savepoint_rollback,
+	/* ---- analysis ---- */
+	.analysis_by_isrc = sq_analysis_by_isrc,
+	.analysis_tracks = sq_analysis_tracks,
+	.analysis_cached = sq_analysis_cached,
+	.analysis_cache_put = sq_analysis_cache_put,
+	.analysis_put_local = sq_analysis_put_local,
+	/* (end of analysis) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
