@@ -14,9 +14,15 @@
 #include "core/xalloc.h"
 #include "core/banned.h"
 
-/* Section features are averaged over blocks of 22 frames (0.51 s). */
+/*
+ * Section features are averaged over beats, or over blocks of 22 frames
+ * (0.51 s) where there are too few beats. Fixed blocks beat against the
+ * beat: a 120 BPM click track drifts through 0.51 s blocks once in 23 s,
+ * and that showed as novelty 0.2, a false boundary; beat-synchronous
+ * features have no such drift.
+ */
 #define SEC_BLOCK 22
-/* Kernel half-width and the least gap between boundaries: 16 blocks, 8.2 s. */
+/* Kernel half-width and the least gap between boundaries: 16 blocks. */
 #define SEC_HALF 16
 /* Novelty a boundary needs (music_novelty's scale); see doc/analyze.md. */
 #define SEC_THRESHOLD 0.08
@@ -100,23 +106,38 @@ static size_t beats_in(const struct audio_frames *a, double t0, double t1,
 	return k;
 }
 
+/*
+ * Onsets in [t0, t1). aubio's tracker finds beats in a steady sine too
+ * (126.5 BPM in a 1 kHz tone): without onsets there is no tempo.
+ */
+static size_t onsets_in(const struct audio_frames *a, double t0, double t1)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->nonsets; i++)
+		k += a->onsets[i] >= t0 && a->onsets[i] < t1;
+	return k;
+}
+
 /* Tempo and time signature of the beats in [t0, t1). */
 static void rhythm_of(const struct audio_frames *a, double t0, double t1,
 		      double *tempo, double *ts, double *ts_conf)
 {
 	size_t first, n = beats_in(a, t0, t1, &first);
 	double *acc = xmalloc((n + 1) * sizeof(double));
+	long *num = xmalloc((n + 1) * sizeof(long));
 
-	*tempo = n >= 4 ? music_tempo(a->beats + first, n) : NAN;
+	*tempo = n >= 4 && onsets_in(a, t0, t1) >= 4
+		? music_tempo(a->beats + first, n) : NAN;
 	if (*tempo == 0)
 		*tempo = NAN;
 	for (size_t i = 0; i < n; i++)
 		acc[i] = accent_of(a, a->beats[first + i]);
-	*ts = music_meter(acc, n, ts_conf);
-	if (getenv("AUDIO_DEBUG"))
-		for (size_t i = 0; i < n && i < 16; i++)
-			fprintf(stderr, "beat %.3f acc %.1f\n", a->beats[first + i], acc[i]);
+	if (n)
+		music_beat_numbers(a->beats + first, n, num);
+	*ts = isnan(*tempo) ? NAN : music_meter(acc, num, n, ts_conf);
 	free(acc);
+	free(num);
 }
 
 static double loudness_of(const struct audio_frames *a, double t0, double t1)
@@ -134,6 +155,13 @@ static double loudness_of(const struct audio_frames *a, double t0, double t1)
 }
 
 #define SEC_DIM 23 /* chroma 12, MFCC 1..11 */
+/*
+ * Standardising divides by at least this: a click track's MFCCs vary by
+ * 0.02 to 1.2 (standard deviation over its blocks), music's by 4 to 30, and
+ * dividing the click track's by their own made noise look like timbre
+ * changes (a boundary of novelty 0.14 in a 30 s click track).
+ */
+#define SEC_SD_FLOOR 3.0
 
 /* Scales v[0..k) to length w (left alone when all zero). */
 static void scale_to(float *v, int k, double w)
@@ -151,17 +179,21 @@ static void scale_to(float *v, int k, double w)
  * standardised over the track, each half scaled to length sqrt(1/2), so a
  * cosine is the mean of the chroma's and the timbre's.
  */
-static float *block_vectors(const struct audio_frames *a, size_t nb)
+static float *block_vectors(const struct audio_frames *a, const size_t *edge,
+			    size_t nb)
 {
 	float *v = xcalloc(nb * SEC_DIM + 1, sizeof(float));
 	double mean[11] = { 0 }, sd[11] = { 0 };
 
-	for (size_t i = 0; i < a->n; i++) {
-		float *b = v + (i / SEC_BLOCK) * SEC_DIM;
-		for (int j = 0; j < 12; j++)
-			b[j] += a->chroma[12 * i + j];
-		for (int j = 0; j < 11; j++)
-			b[12 + j] += a->mfcc[12 * i + j + 1] / SEC_BLOCK;
+	for (size_t k = 0; k < nb; k++) {
+		float *b = v + k * SEC_DIM;
+		for (size_t i = edge[k]; i < edge[k + 1]; i++) {
+			for (int j = 0; j < 12; j++)
+				b[j] += a->chroma[12 * i + j];
+			for (int j = 0; j < 11; j++)
+				b[12 + j] += a->mfcc[12 * i + j + 1] /
+					(float)(edge[k + 1] - edge[k]);
+		}
 	}
 	for (size_t i = 0; i < nb; i++)
 		for (int j = 0; j < 11; j++)
@@ -174,8 +206,8 @@ static float *block_vectors(const struct audio_frames *a, size_t nb)
 	for (size_t i = 0; i < nb; i++) {
 		float *b = v + i * SEC_DIM;
 		for (int j = 0; j < 11; j++)
-			b[12 + j] = sd[j] > 0 ? (float)((b[12 + j] - mean[j]) /
-							sqrt(sd[j])) : 0;
+			b[12 + j] = (float)((b[12 + j] - mean[j]) /
+					    fmax(sqrt(sd[j]), SEC_SD_FLOOR));
 		scale_to(b, 12, sqrt(0.5));
 		scale_to(b + 12, 11, sqrt(0.5));
 	}
@@ -195,19 +227,41 @@ static void fill_section(const struct audio_frames *a, struct audio_section *s)
 	s->loudness = loudness_of(a, s->start, t1);
 }
 
+/*
+ * The blocks' first frames, and n at the end: one block per beat (from 0
+ * to the first beat, then beat to beat) when there are 2 * SEC_HALF beats
+ * or more, else fixed blocks of SEC_BLOCK frames. Returns the block count.
+ */
+static size_t block_edges(const struct audio_frames *a, size_t **edge)
+{
+	size_t nb = 0, *e = xmalloc((a->n / SEC_BLOCK + a->nbeats + 3) *
+				    sizeof(size_t));
+
+	e[nb++] = 0;
+	if (a->nbeats >= 2 * SEC_HALF) {
+		for (size_t i = 0; i < a->nbeats; i++) {
+			size_t f = frame_at(a->beats[i], a->n);
+			if (f > e[nb - 1] && f < a->n)
+				e[nb++] = f;
+		}
+	} else {
+		for (size_t f = SEC_BLOCK; f < a->n; f += SEC_BLOCK)
+			e[nb++] = f;
+	}
+	e[nb] = a->n;
+	*edge = e;
+	return nb;
+}
+
 static void sections(const struct audio_frames *a, struct audio_result *r)
 {
-	size_t nb = (a->n + SEC_BLOCK - 1) / SEC_BLOCK, np = 0, *peaks;
-	double *nov = xcalloc(nb + 1, sizeof(double)), top = 0, block;
-	float *v = block_vectors(a, nb);
+	size_t *edge, nb = block_edges(a, &edge), np = 0, *peaks;
+	double *nov = xcalloc(nb + 1, sizeof(double)), top = 0;
+	float *v = block_vectors(a, edge, nb);
 
-	block = (double)SEC_BLOCK * FEAT_HOP / FEAT_RATE;
 	music_novelty(v, nb, SEC_DIM, SEC_HALF, nov);
 	peaks = xmalloc((nb + 1) * sizeof(size_t));
 	np = music_peaks(nov, nb, SEC_HALF, SEC_THRESHOLD, peaks);
-	if (getenv("AUDIO_DEBUG"))
-		for (size_t i = 0; i < nb; i++)
-			fprintf(stderr, "nov %zu %.3f\n", i, nov[i]);
 	for (size_t i = 0; i < np; i++)
 		top = fmax(top, nov[peaks[i]]);
 	r->sections = xcalloc(np + 1, sizeof(*r->sections));
@@ -215,7 +269,8 @@ static void sections(const struct audio_frames *a, struct audio_result *r)
 	r->sections[0].start = 0;
 	r->sections[0].confidence = 1;
 	for (size_t i = 0; i < np; i++) {
-		r->sections[i + 1].start = (double)peaks[i] * block;
+		r->sections[i + 1].start = (double)edge[peaks[i]] * FEAT_HOP /
+					   FEAT_RATE;
 		r->sections[i + 1].confidence = nov[peaks[i]] / top;
 	}
 	for (size_t i = 0; i < r->nsections; i++) {
@@ -228,6 +283,7 @@ static void sections(const struct audio_frames *a, struct audio_result *r)
 	free(peaks);
 	free(nov);
 	free(v);
+	free(edge);
 }
 
 /* A segment over frames [i0, i1): loudness shape, chroma and timbre. */

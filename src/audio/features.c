@@ -96,7 +96,7 @@ struct feat *feat_new(void)
 	struct feat *f = xcalloc(1, sizeof(*f));
 
 	f->tempo = new_aubio_tempo("default", 1024, SUBHOP, FEAT_RATE);
-	f->onset = new_aubio_onset("default", 1024, SUBHOP, FEAT_RATE);
+	f->onset = new_aubio_onset("hfc", 1024, SUBHOP, FEAT_RATE);
 	aubio_onset_set_minioi_ms(f->onset, 50.0);
 	f->ain = new_fvec(SUBHOP);
 	f->aout = new_fvec(1);

@@ -95,14 +95,25 @@ double music_tempo(const double *beats, size_t n)
 	return slope > 0 ? 60.0 / slope : 0;
 }
 
-/* How far the downbeats (i % m == p) stand out, in accent deviations. */
-static double meter_score(const double *a, size_t n, int m, int p, double sd)
+void music_beat_numbers(const double *beats, size_t n, long *out)
+{
+	double m = n >= 2 ? median_ibi(beats, n) : 0;
+
+	out[0] = 0;
+	for (size_t i = 1; i < n; i++)
+		out[i] = out[i - 1] + (m > 0 ? (long)fmax(1.0,
+			floor((beats[i] - beats[i - 1]) / m + 0.5)) : 1);
+}
+
+/* How far the downbeats (number % m == p) stand out, in accent deviations. */
+static double meter_score(const double *a, const long *num, size_t n, int m,
+			  int p, double sd)
 {
 	double on = 0, off = 0;
 	size_t non = 0, noff = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if ((int)(i % (size_t)m) == p) {
+		if ((int)(num[i] % m) == p) {
 			on += a[i];
 			non++;
 		} else {
@@ -113,7 +124,8 @@ static double meter_score(const double *a, size_t n, int m, int p, double sd)
 	return non && noff ? (on / non - off / noff) / sd : 0;
 }
 
-int music_meter(const double *accent, size_t n, double *confidence)
+int music_meter(const double *accent, const long *number, size_t n,
+		double *confidence)
 {
 	double mean = 0, var = 0, best = 0, second = 0;
 	int bm = 4;
@@ -130,7 +142,8 @@ int music_meter(const double *accent, size_t n, double *confidence)
 	for (int m = 3; m <= 7; m++) {
 		double s = 0;
 		for (int p = 0; p < m; p++)
-			s = fmax(s, meter_score(accent, n, m, p, sqrt(var)));
+			s = fmax(s, meter_score(accent, number, n, m, p,
+						sqrt(var)));
 		if (s > best * 1.05) { /* a longer bar must do clearly better */
 			second = best;
 			best = s;

@@ -29,13 +29,22 @@ int music_key(const double chroma[12], int *key, int *mode, double *confidence);
 double music_tempo(const double *beats, size_t n);
 
 /*
+ * The number of each beat on the beat grid: 0 for the first, then one more
+ * per median inter-beat interval (rounded, at least 1), so a beat the
+ * tracker missed skips a number and the bar positions stay right. n >= 1.
+ */
+void music_beat_numbers(const double *beats, size_t n, long *out);
+
+/*
  * Beats per bar, 3 to 7, from the accent of each beat (any unit, louder is
- * larger): the bar length m and phase whose downbeats stand out most from
- * the other beats, in standard deviations of the accents. A shorter bar
- * wins a tie. *confidence gets the margin over the runner-up, in [0, 1].
+ * larger) and its number on the grid (music_beat_numbers): the bar length
+ * m and phase whose downbeats (number % m == phase) stand out most from the
+ * other beats, in standard deviations of the accents. A longer bar must do
+ * 5% better. *confidence gets the margin over the runner-up, in [0, 1].
  * 4 (the usual answer) with confidence 0 when fewer than 8 beats or flat.
  */
-int music_meter(const double *accent, size_t n, double *confidence);
+int music_meter(const double *accent, const long *number, size_t n,
+		double *confidence);
 
 /*
  * Foote's novelty (J. Foote, "Automatic audio segmentation using a measure

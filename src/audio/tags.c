@@ -21,23 +21,42 @@ static char *take(char *s)
 	return r;
 }
 
-static char *isrc_of(const char *path)
+/* The first of keys in the file's or a stream's metadata, or NULL. */
+static char *meta(AVFormatContext *fc, const char *const *keys)
 {
-	static const char *const keys[] = { "ISRC", "TSRC", "isrc" };
+	for (; *keys; keys++) {
+		AVDictionaryEntry *e = av_dict_get(fc->metadata, *keys, NULL, 0);
+		for (unsigned s = 0; !e && s < fc->nb_streams; s++)
+			e = av_dict_get(fc->streams[s]->metadata, *keys, NULL, 0);
+		if (e && e->value && *e->value)
+			return xstrdup(e->value);
+	}
+	return NULL;
+}
+
+/*
+ * The ISRC, and the names TagLib did not find (it reads no RIFF INFO
+ * written before the data chunk, as libsndfile writes it), from
+ * libavformat's metadata.
+ */
+static void av_tags(const char *path, struct audio_tags *t)
+{
+	static const char *const isrc[] = { "ISRC", "TSRC", NULL };
+	static const char *const artist[] = { "artist", NULL };
+	static const char *const title[] = { "title", NULL };
+	static const char *const album[] = { "album", NULL };
 	AVFormatContext *fc = NULL;
-	char *r = NULL;
 
 	if (avformat_open_input(&fc, path, NULL, NULL) < 0)
-		return NULL;
-	for (size_t i = 0; !r && i < sizeof(keys) / sizeof(keys[0]); i++) {
-		AVDictionaryEntry *e = av_dict_get(fc->metadata, keys[i], NULL, 0);
-		for (unsigned s = 0; !e && s < fc->nb_streams; s++)
-			e = av_dict_get(fc->streams[s]->metadata, keys[i], NULL, 0);
-		if (e && e->value && *e->value)
-			r = xstrdup(e->value);
-	}
+		return;
+	t->isrc = meta(fc, isrc);
+	if (!t->artist)
+		t->artist = meta(fc, artist);
+	if (!t->title)
+		t->title = meta(fc, title);
+	if (!t->album)
+		t->album = meta(fc, album);
 	avformat_close_input(&fc);
-	return r;
 }
 
 int audio_tags_read(const char *path, struct audio_tags *out)
@@ -50,10 +69,12 @@ int audio_tags_read(const char *path, struct audio_tags *out)
 	out->seconds = -1;
 	taglib_set_string_management_enabled(0);
 	f = taglib_file_new(path);
-	if (!f)
-		return -1;
-	if (!taglib_file_is_valid(f)) {
+	if (f && !taglib_file_is_valid(f)) {
 		taglib_file_free(f);
+		f = NULL;
+	}
+	if (!f) {
+		av_tags(path, out);
 		return -1;
 	}
 	if ((t = taglib_file_tag(f))) {
@@ -64,7 +85,7 @@ int audio_tags_read(const char *path, struct audio_tags *out)
 	if ((p = taglib_file_audioproperties(f)))
 		out->seconds = taglib_audioproperties_length(p);
 	taglib_file_free(f);
-	out->isrc = isrc_of(path);
+	av_tags(path, out);
 	return 0;
 }
 

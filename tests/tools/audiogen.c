@@ -3,7 +3,7 @@
  * (issue 13), through libsndfile (the format from the name: .wav, .flac,
  * .ogg). No copyrighted audio is needed: every test renders its own.
  *
- *   audiogen OUT [--rate R] [--channels C] PART...
+ *   audiogen OUT [--rate R] [--channels C] [--artist A] [--title T] PART...
  *
  * PART is one of
  *   music:SECONDS:BPM:BEATS_PER_BAR:KEY:MODE:HARMONICS
@@ -119,6 +119,7 @@ int main(int argc, char **argv)
 	unsigned seed = 1;
 	int i = 2;
 	SNDFILE *sf;
+	const char *artist = NULL, *title = NULL;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: audiogen OUT [--rate R] [--channels C] PART...\n");
@@ -127,6 +128,10 @@ int main(int argc, char **argv)
 	for (; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2)
 		if (!strcmp(argv[i], "--rate"))
 			info.samplerate = (int)strtol(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--artist"))
+			artist = argv[i + 1];
+		else if (!strcmp(argv[i], "--title"))
+			title = argv[i + 1];
 		else
 			info.channels = (int)strtol(argv[i + 1], NULL, 10);
 	info.format = format_of(argv[1]);
@@ -134,6 +139,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "audiogen: %s: %s\n", argv[1], sf_strerror(NULL));
 		return 1;
 	}
+	if (artist)
+		sf_set_string(sf, SF_STR_ARTIST, artist);
+	if (title)
+		sf_set_string(sf, SF_STR_TITLE, title);
 	for (; i < argc; i++) {
 		struct part p;
 		if (parse(argv[i], &p)) {
