@@ -53,7 +53,8 @@ int music_meter(const double *accent, const long *number, size_t n,
  * matrix of the n vectors of dim numbers (row-major, each row normalised
  * by the caller or not: cosines are taken here). out[i] is normalised by
  * the kernel's absolute sum, so it lies in [-1, 1]: about 0 inside a
- * homogeneous stretch, up to 1 at a change between unlike stretches.
+ * homogeneous stretch, (1 - S) / 2 at a clean change between two
+ * stretches whose vectors have cosine S (0.5 for orthogonal ones).
  */
 void music_novelty(const float *v, size_t n, int dim, int half, double *out);
 
