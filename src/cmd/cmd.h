@@ -46,6 +46,7 @@ CMD(site);
 CMD(wrapped);
 CMD(config);
 CMD(token);
+CMD(analyze);
 
 /*
  * Opens the store at ctx->db_path into ctx->store, as NEED_DB does; the

@@ -189,6 +189,21 @@ struct store_ops {
 	int (*lb_listen_stats)(struct store *s, int64_t account_id, int64_t *count,
 			       int64_t *oldest, int64_t *latest, struct strbuf *err);
 	/* (end of listenbrainz) */
+	/* ---- analysis ---- */
+	int (*analysis_by_isrc)(struct store *s, const char *isrc,
+				struct strvec *ids, struct strbuf *err);
+	int (*analysis_tracks)(struct store *s,
+			       int (*fn)(void *, const struct store_named_track *),
+			       void *arg, struct strbuf *err);
+	char *(*analysis_cached)(struct store *s, const char *hash,
+				 char **track_id);
+	int (*analysis_cache_put)(struct store *s, const char *hash,
+				  const char *path, const char *track_id,
+				  const char *json, int64_t now_ms,
+				  struct strbuf *err);
+	int (*analysis_put_local)(struct store *s, const struct store_analysis *a,
+				  int64_t now_ms, struct strbuf *err);
+	/* (end of analysis) */
 };
 
 struct store {

@@ -655,3 +655,38 @@ int store_lb_listen_stats(struct store *s, int64_t account_id, int64_t *count,
 	return s->ops->lb_listen_stats(s, account_id, count, oldest, latest, err);
 }
 /* (end of listenbrainz) */
+/* ---- analysis ---- */
+int store_analysis_by_isrc(struct store *s, const char *isrc,
+			   struct strvec *ids, struct strbuf *err)
+{
+	return s->ops->analysis_by_isrc(s, isrc, ids, err);
+}
+
+int store_analysis_tracks(struct store *s,
+			  int (*fn)(void *arg, const struct store_named_track *t),
+			  void *arg, struct strbuf *err)
+{
+	return s->ops->analysis_tracks(s, fn, arg, err);
+}
+
+char *store_analysis_cached(struct store *s, const char *hash,
+			    char **track_id)
+{
+	return s->ops->analysis_cached(s, hash, track_id);
+}
+
+int store_analysis_cache_put(struct store *s, const char *hash,
+			     const char *path, const char *track_id,
+			     const char *json, int64_t now_ms,
+			     struct strbuf *err)
+{
+	return s->ops->analysis_cache_put(s, hash, path, track_id, json, now_ms,
+					  err);
+}
+
+int store_analysis_put_local(struct store *s, const struct store_analysis *a,
+			     int64_t now_ms, struct strbuf *err)
+{
+	return s->ops->analysis_put_local(s, a, now_ms, err);
+}
+/* (end of analysis) */

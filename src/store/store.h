@@ -719,5 +719,45 @@ int store_lb_listens(struct store *s, int64_t account_id, int64_t min_ts,
 int store_lb_listen_stats(struct store *s, int64_t account_id, int64_t *count,
 			  int64_t *oldest, int64_t *latest, struct strbuf *err);
 /* (end of listenbrainz) */
+/* ---- analysis ---- */
+/*
+ * Local audio analysis ('spinlog analyze', issue 13): the results kept by
+ * the file's content hash, so a second run over a folder analyses only
+ * changed files, and the catalog reads that match a file to a track.
+ */
+/* A track as matching sees it: strings borrowed for the callback. */
+struct store_named_track {
+	const char *id, *name, *artists; /* artists joined with ", " */
+	double duration_ms;              /* NaN when only plays name it */
+};
+/* Appends the ids of catalog tracks with that ISRC (any case), sorted. */
+int store_analysis_by_isrc(struct store *s, const char *isrc,
+			   struct strvec *ids, struct strbuf *err);
+/*
+ * Calls fn for every catalog track, then for every track id plays name
+ * that the catalog lacks (its names from one of its plays); fn's first
+ * non-zero return stops the walk and is returned.
+ */
+int store_analysis_tracks(struct store *s,
+			  int (*fn)(void *arg, const struct store_named_track *t),
+			  void *arg, struct strbuf *err);
+/*
+ * The result stored for a content hash: new JSON text, NULL when none; the
+ * track it was matched to into *track_id (new, NULL when none).
+ */
+char *store_analysis_cached(struct store *s, const char *hash,
+			    char **track_id);
+/* Keeps (replacing) the result of the file with that hash. */
+int store_analysis_cache_put(struct store *s, const char *hash,
+			     const char *path, const char *track_id,
+			     const char *json, int64_t now_ms,
+			     struct strbuf *err);
+/*
+ * Puts a local analysis (provider "local") for its track unless the track
+ * has one from another provider, which wins: 1 when put, 0 when kept.
+ */
+int store_analysis_put_local(struct store *s, const struct store_analysis *a,
+			     int64_t now_ms, struct strbuf *err);
+/* (end of analysis) */
 
 #endif

@@ -26,7 +26,7 @@ is "nothing outside an engine includes its private header" \
 # Layers, bottom up; a file may include its own layer and the ones below.
 layer() {
 	case $1 in
-	core) echo 0 ;; spotify | landing | store) echo 1 ;; sources | pipeline) echo 2 ;;
+	core) echo 0 ;; spotify | landing | store | audio) echo 1 ;; sources | pipeline) echo 2 ;;
 	report) echo 3 ;; web) echo 4 ;; cmd | main.c) echo 5 ;; *) echo 9 ;;
 	esac
 }

@@ -13,6 +13,7 @@
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
 #include "store/sqlite/listenbrainz.h"
+#include "store/sqlite/analysis.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -185,6 +186,13 @@ const struct store_ops store_sqlite_ops = {
 	.lb_listens = sqlb_listens,
 	.lb_listen_stats = sqlb_listen_stats,
 	/* (end of listenbrainz) */
+	/* ---- analysis ---- */
+	.analysis_by_isrc = sq_analysis_by_isrc,
+	.analysis_tracks = sq_analysis_tracks,
+	.analysis_cached = sq_analysis_cached,
+	.analysis_cache_put = sq_analysis_cache_put,
+	.analysis_put_local = sq_analysis_put_local,
+	/* (end of analysis) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

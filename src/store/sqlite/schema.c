@@ -283,6 +283,19 @@ const char *const schema_migrations[] = {
 	"  metadata TEXT NOT NULL,"
 	"  PRIMARY KEY (account_id, fp)"
 	") WITHOUT ROWID;",
+	 * 5 (issue 13): local analyses by the file's content hash (SHA-256
+	 * hex), so 'spinlog analyze' skips files it analysed before; result
+	 * is the JSON it printed (without path and match). The analysis
+	 * itself goes to audio_analysis with provider 'local', which needs
+	 * no column of its own.
+	 */
+	"CREATE TABLE local_analyses ("
+	"  content_hash TEXT PRIMARY KEY,"
+	"  path TEXT NOT NULL,"
+	"  track_id TEXT,"
+	"  result TEXT NOT NULL,"
+	"  analysed_ms INTEGER NOT NULL"
+	");",
 };
 
 const int schema_migrations_len =
