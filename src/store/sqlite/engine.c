@@ -12,6 +12,7 @@
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/nav.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -33,6 +34,7 @@ static void sq_close(struct store *st)
 	struct sqlite_store *s = sqlite_of(st);
 
 	sqr_release(s->report);
+	sqn_release(s->nav);
 	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);
 	free(s->base.where);
@@ -173,6 +175,11 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.savepoint_release = sq_savepoint_release,
 	.savepoint_rollback = sq_savepoint_rollback,
+	/* ---- navigation ---- */
+	.nav_track_plays = sqn_track_plays,
+	.nav_album = sqn_album,
+	.nav_names = sqn_names,
+	/* (end of navigation) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
