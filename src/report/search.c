@@ -18,7 +18,7 @@ char *search_fold(const char *s)
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
 					  UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-					  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+					  UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
 					  UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
 	if (n < 0) { /* not valid UTF-8 (the store keeps it valid): compare as is */
 		free(out);

@@ -98,4 +98,15 @@ void links_day_nav(struct strbuf *sb, const struct nav_index *nav, int64_t day)
 		strbuf_addf(sb, " <a rel=\"next\" href=\"day-%s.html\">%s »</a>", date, date);
 	}
 	strbuf_addstr(sb, "</nav>");
+	struct nav_on_day v[20];
+	int n = nav ? nav_on_this_day(nav, day, v, 20) : 0;
+	if (n)
+		strbuf_addstr(sb, "<p class=\"note\" id=\"on-this-day\">On this day in earlier years:");
+	for (int i = 0; i < n; i++) {
+		html_date(v[i].day, date);
+		strbuf_addf(sb, " <a href=\"day-%s.html\">%.4s</a> (%d play%s)", date, date,
+			    v[i].plays, v[i].plays == 1 ? "" : "s");
+	}
+	if (n)
+		strbuf_addstr(sb, "</p>");
 }

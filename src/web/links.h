@@ -29,7 +29,8 @@ void links_track_artists(struct strbuf *sb, const struct nav_index *nav,
 const char *links_track_album(const struct nav_index *nav, const char *track_id);
 /* The Monday of the week of a local day number. */
 int64_t links_monday(int64_t day);
-/* "prev" and "next" links to the neighbour days/weeks/months with plays, and up. */
+/* The day page's links: the days before and after with plays, its week, month
+ * and calendar, and the same date in earlier years. */
 void links_day_nav(struct strbuf *sb, const struct nav_index *nav, int64_t day);
 
 #endif
