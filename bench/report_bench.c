@@ -91,7 +91,7 @@ fail:
 			html_calendar(&y, NULL, &year, 1, &out);
 			api_calendar(&y, NULL, &out);
 			double t2 = now_ms();
-			html_year(&y, NULL, &year, 1, &out);
+			html_year(&y, NULL, &year, 1, NULL, &out);
 			api_summary(&y, &out);
 			double t3 = now_ms();
 			if (!run)

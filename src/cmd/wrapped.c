@@ -5,13 +5,17 @@
 
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
+#include "report/nav.h"
 #include "report/report.h"
 #include "web/pages.h"
 #include "core/banned.h"
 
 const char cmd_wrapped_usage[] =
-	"usage: spinlog wrapped [--year YYYY]\n"
-	"  --year  the year (default: the latest year with plays)\n";
+	"usage: spinlog wrapped [--year YYYY | --from YYYY-MM-DD --to YYYY-MM-DD | --all]\n"
+	"  --year  the year (default: the latest year with plays)\n"
+	"  --from  top tracks, artists and albums from this local day on\n"
+	"  --to    ... up to and including this day (either may be left out)\n"
+	"  --all   the same over the whole history\n";
 
 static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -106,24 +110,83 @@ static void print_year(struct report_year *y)
 	}
 }
 
+/* A date range: totals and top lists (report/nav.h). */
+static int print_range(struct store *st, const struct report_options *opt, int64_t from,
+		       int64_t to, struct strbuf *err)
+{
+	struct nav_index x;
+	struct nav_range r;
+	char a[32] = "the start", b[32] = "now";
+
+	if (nav_index_build(st, opt, &x, err))
+		return -1;
+	if (nav_range(&x, st, from, to, &r, err)) {
+		nav_index_release(&x);
+		return -1;
+	}
+	if (from != INT64_MIN)
+		time_format_local(nav_midnight(from), "%Y-%m-%d", a, sizeof(a));
+	if (to != INT64_MAX)
+		time_format_local(nav_midnight(to - 1), "%Y-%m-%d", b, sizeof(b));
+	sanitize_ranks(r.top_tracks, r.ntop_tracks);
+	sanitize_ranks(r.top_artists, r.ntop_artists);
+	sanitize_ranks(r.top_albums, r.ntop_albums);
+	printf("Your music from %s to %s\n\n", a, b);
+	printf("  listening time   %.1f h\n  plays            %d\n", (double)r.ms / 3600000.0,
+	       r.plays);
+	printf("  tracks           %d\n  artists          %d\n  albums           %d\n",
+	       r.distinct_tracks, r.distinct_artists, r.distinct_albums);
+	print_ranks("Top tracks", r.top_tracks, r.ntop_tracks < 10 ? r.ntop_tracks : 10);
+	print_ranks("Top artists", r.top_artists, r.ntop_artists < 10 ? r.ntop_artists : 10);
+	print_ranks("Top albums", r.top_albums, r.ntop_albums < 10 ? r.ntop_albums : 10);
+	nav_range_release(&r);
+	nav_index_release(&x);
+	return 0;
+}
+
 int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 {
 	struct report_options opt = { config_get_int(&ctx->cfg, "stats.min_ms_played") };
 	struct report_year y;
 	struct strbuf err = STRBUF_INIT;
-	int year = 0, ret = 1;
+	int year = 0, ret = 1, range = 0;
+	int64_t from = INT64_MIN, to = INT64_MAX;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--year") && i + 1 < argc) {
 			if (pages_arg_int(argv[++i], 1970, 9999, &year))
 				return cmd_usage_error(cmd_wrapped_usage, "'%s' is not a year",
 						       argv[i]);
+		} else if ((!strcmp(argv[i], "--from") || !strcmp(argv[i], "--to")) &&
+			   i + 1 < argc) {
+			int64_t *d = argv[i][2] == 'f' ? &from : &to;
+			range = 1;
+			if (nav_parse_date(argv[++i], d))
+				return cmd_usage_error(cmd_wrapped_usage, "'%s' is not a date"
+						       " YYYY-MM-DD", argv[i]);
+			if (d == &to)
+				to++; /* the last day included */
+		} else if (!strcmp(argv[i], "--all")) {
+			range = 1;
 		} else {
 			return cmd_usage_error(cmd_wrapped_usage, "unknown argument '%s'",
 					       argv[i]);
 		}
 	}
+	if (range && year)
+		return cmd_usage_error(cmd_wrapped_usage, "--year and --from/--to/--all exclude"
+				       " each other");
+	if (range && from >= to)
+		return cmd_usage_error(cmd_wrapped_usage, "--from must not be after --to");
 	store_tune_for_reads(ctx->store);
+	if (range) {
+		if (print_range(ctx->store, &opt, from, to, &err)) {
+			fprintf(stderr, "spinlog: wrapped: %s\n", err.buf);
+			goto out;
+		}
+		ret = 0;
+		goto out;
+	}
 	if (!year) {
 		int *years, n;
 		if (report_years(ctx->store, &years, &n, &err)) {

@@ -204,6 +204,17 @@ struct store_ops {
 	int (*analysis_put_local)(struct store *s, const struct store_analysis *a,
 				  int64_t now_ms, struct strbuf *err);
 	/* (end of analysis) */
+
+	/* ---- navigation ---- */
+	int (*nav_track_plays)(struct store *s, const char *track_id,
+			       int (*fn)(void *, const struct store_nav_play *), void *arg,
+			       struct strbuf *err);
+	int (*nav_album)(struct store *s, const char *album_id, char **name,
+			 struct strvec *artist_ids, struct strbuf *err);
+	int (*nav_names)(struct store *s, enum store_nav_kind kind,
+			 int (*fn)(void *, const char *, const char *), void *arg,
+			 struct strbuf *err);
+	/* (end of navigation) */
 };
 
 struct store {

@@ -690,3 +690,24 @@ int store_analysis_put_local(struct store *s, const struct store_analysis *a,
 	return s->ops->analysis_put_local(s, a, now_ms, err);
 }
 /* (end of analysis) */
+/* ---- navigation ---- */
+int store_nav_track_plays(struct store *s, const char *track_id,
+			  int (*fn)(void *arg, const struct store_nav_play *p), void *arg,
+			  struct strbuf *err)
+{
+	return s->ops->nav_track_plays(s, track_id, fn, arg, err);
+}
+
+int store_nav_album(struct store *s, const char *album_id, char **name,
+		    struct strvec *artist_ids, struct strbuf *err)
+{
+	return s->ops->nav_album(s, album_id, name, artist_ids, err);
+}
+
+int store_nav_names(struct store *s, enum store_nav_kind kind,
+		    int (*fn)(void *arg, const char *id, const char *name), void *arg,
+		    struct strbuf *err)
+{
+	return s->ops->nav_names(s, kind, fn, arg, err);
+}
+/* (end of navigation) */

@@ -760,4 +760,34 @@ int store_analysis_put_local(struct store *s, const struct store_analysis *a,
 			     int64_t now_ms, struct strbuf *err);
 /* (end of analysis) */
 
+/* ---- navigation ---- */
+/*
+ * Reads for the artist, album, range and search pages (report/nav.h). They
+ * read only the catalog and these columns of plays: id, account_id,
+ * played_ms, kind, track_id, ms_played, skipped.
+ */
+
+/* One counted-or-not music play of a track (the caller applies the minimum). */
+struct store_nav_play {
+	int64_t played_ms;
+	int64_t ms_played; /* -1 when unknown */
+};
+/* The music plays of a track, by time (then in the order stored). */
+int store_nav_track_plays(struct store *s, const char *track_id,
+			  int (*fn)(void *arg, const struct store_nav_play *p), void *arg,
+			  struct strbuf *err);
+/*
+ * An album as the catalog has it: its name (new string) and its artists'
+ * ids in order (appended to ids). 1 when found, 0 when not, -1 with err.
+ */
+int store_nav_album(struct store *s, const char *album_id, char **name,
+		    struct strvec *artist_ids, struct strbuf *err);
+
+enum store_nav_kind { NAV_TRACKS, NAV_ARTISTS, NAV_ALBUMS };
+/* Every (id, name) of the catalog's tracks, artists or albums, by id. */
+int store_nav_names(struct store *s, enum store_nav_kind kind,
+		    int (*fn)(void *arg, const char *id, const char *name), void *arg,
+		    struct strbuf *err);
+/* (end of navigation) */
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "web/links.h"
 #include "core/banned.h"
 
 static const char *const month_names[12] = {
@@ -55,6 +56,9 @@ static const char css[] =
 	"vertical-align:-1px}"
 	".scroll{overflow-x:auto}"
 	".note{color:#666;font-size:.88em}"
+	".pn{display:flex;flex-wrap:wrap;gap:4px 14px;margin:.3em 0 .8em}"
+	"form.search{display:flex;gap:6px;margin:0 0 12px}form.search input{min-width:0;flex:1;"
+	"max-width:22em;font:inherit;padding:3px 6px}"
 	/*
 	 * A phone (390 px) has room for about 45 characters: each play of a
 	 * day becomes a block (time and track, then artist and album, then the
@@ -176,12 +180,23 @@ static void page_start(struct strbuf *sb, const char *title_prefix,
 	if (nyears)
 		addf(sb, "<a href=\"coverage-%d.html\">coverage</a>",
 			    years[nyears - 1]);
-	strbuf_addstr(sb, "</header><main>");
+	strbuf_addstr(sb, "<a href=\"alltime.html\">all time</a></header><main>");
 }
 
 static void page_end(struct strbuf *sb)
 {
 	strbuf_addstr(sb, "</main></body></html>\n");
+}
+
+void html_page_start(struct strbuf *sb, const char *title_prefix, const char *title,
+		     const int *years, int nyears)
+{
+	page_start(sb, title_prefix, title, years, nyears);
+}
+
+void html_page_end(struct strbuf *sb)
+{
+	page_end(sb);
 }
 
 /* A name element: escaped text in a span that takes its own direction. */
@@ -192,32 +207,8 @@ static void add_name(struct strbuf *sb, const char *cls, const char *s)
 	strbuf_addstr(sb, "</span>");
 }
 
-/*
- * A list of names joined with ", " (report_track.artists): each name in its
- * own <bdi>, the list itself in the page's direction, so "فيروز, Silver
- * Horizon" reads in that order beside Latin text. One dir=auto span around
- * the whole list took the direction of its first name and printed it as
- * "Silver Horizon ,فيروز". A name that itself holds ", " is split in two
- * isolates, which only shows when its two halves differ in direction.
- */
-static void add_names(struct strbuf *sb, const char *cls, const char *list)
-{
-	addf(sb, "<span class=\"%s\">", cls);
-	for (const char *p = list; *p;) {
-		const char *e = strstr(p, ", ");
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char *one = xstrndup(p, n);
-		strbuf_addstr(sb, "<bdi>");
-		strbuf_add_html(sb, one);
-		strbuf_addstr(sb, "</bdi>");
-		free(one);
-		if (!e)
-			break;
-		strbuf_addstr(sb, ", ");
-		p = e + 2;
-	}
-	strbuf_addstr(sb, "</span>");
-}
+/* Lists of artists are drawn by links_track_artists (web/links.h): each name
+ * in its own <bdi>, so "فيروز, Silver Horizon" reads in that order. */
 
 static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 {
@@ -268,6 +259,22 @@ void html_index(const int *years, int nyears, struct strbuf *out)
 	page_end(out);
 }
 
+/* Links to the years before and after y (the years run without holes). */
+static void year_nav(struct strbuf *out, const char *page, int year, const int *years,
+		     int nyears)
+{
+	strbuf_addstr(out, "<nav class=\"pn\">");
+	if (nyears && year > years[0])
+		addf(out, "<a rel=\"prev\" href=\"%s-%d.html\">« %d</a> ", page, year - 1,
+		     year - 1);
+	addf(out, "<a href=\"%s-%d.html\">%s</a>", !strcmp(page, "year") ? "calendar" : "year",
+	     year, !strcmp(page, "year") ? "calendar" : "year in review");
+	if (nyears && year < years[nyears - 1])
+		addf(out, " <a rel=\"next\" href=\"%s-%d.html\">%d »</a>", page, year + 1,
+		     year + 1);
+	strbuf_addstr(out, "</nav>");
+}
+
 /*
  * The months of the year with plays, first to last ([*m0, *m1], 1-based),
  * so a history that starts in March shows no grey January. 0 when the year
@@ -300,8 +307,8 @@ void html_calendar(const struct report_year *y, const struct covers *c,
 	page_start(out, "Calendar", title, years, nyears);
 	addf(out, "<h1>%d in covers</h1><p class=\"note\">Each day shows the cover of "
 		    "that day's most played song (ties: more time played, then the "
-		    "smaller track id). <a href=\"year-%d.html\">Year in review</a></p>",
-		    y->year, y->year);
+		    "smaller track id).</p>", y->year);
+	year_nav(out, "calendar", y->year, years, nyears);
 	if (!played_months(y, &m0, &m1)) {
 		addf(out, "<p>No plays in %d.</p>", y->year);
 		page_end(out);
@@ -434,7 +441,8 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 }
 
 static void add_rank_list(struct strbuf *sb, const char *title,
-			  const struct report_rank *r, int n, int kind)
+			  const struct report_rank *r, int n, int kind,
+			  const struct nav_index *nav)
 {
 	addf(sb, "<div class=\"card\"><h2>%s</h2>", title);
 	if (!n)
@@ -444,11 +452,15 @@ static void add_rank_list(struct strbuf *sb, const char *title,
 		strbuf_addstr(sb, "<li>");
 		if (kind == 0)
 			add_track_link(sb, r[i].key, r[i].label);
+		else if (kind == 2)
+			links_artist(sb, nav, r[i].key, r[i].label);
+		else if (kind == 3)
+			links_album(sb, nav, r[i].key, r[i].label);
 		else
 			add_name(sb, "name", r[i].label);
 		if (r[i].sub && r[i].sub[0]) {
 			strbuf_addstr(sb, " <span class=\"sub\">— ");
-			add_names(sb, "artist", r[i].sub);
+			links_track_artists(sb, kind == 0 ? nav : NULL, r[i].key, r[i].sub);
 			strbuf_addstr(sb, "</span>");
 		}
 		addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
@@ -458,8 +470,15 @@ static void add_rank_list(struct strbuf *sb, const char *title,
 	strbuf_addstr(sb, "</ol></div>");
 }
 
+void html_rank_list(struct strbuf *sb, const char *title, const struct report_rank *r,
+		    int n, int kind, const struct nav_index *nav)
+{
+	add_rank_list(sb, title, r, n, kind, nav);
+}
+
 void html_year(const struct report_year *y, const struct covers *c,
-	       const int *years, int nyears, struct strbuf *out)
+	       const int *years, int nyears, const struct nav_index *nav,
+	       struct strbuf *out)
 {
 	char title[32], date[16], when[64];
 	double mins[12];
@@ -467,7 +486,9 @@ void html_year(const struct report_year *y, const struct covers *c,
 	(void)c;
 	snprintf(title, sizeof(title), "%d", y->year);
 	page_start(out, "Year in review", title, years, nyears);
-	addf(out, "<h1>%d in review</h1><div class=\"stats\">", y->year);
+	addf(out, "<h1>%d in review</h1>", y->year);
+	year_nav(out, "year", y->year, years, nyears);
+	strbuf_addstr(out, "<div class=\"stats\">");
 	addf(out, "<div class=\"stat\"><b id=\"hours\">%.1f h</b>listening time</div>",
 		    (double)y->ms / 3600000.0);
 	addf(out, "<div class=\"stat\"><b id=\"plays\">%d</b>plays</div>"
@@ -508,21 +529,21 @@ void html_year(const struct report_year *y, const struct covers *c,
 		addf(out, "<div class=\"card\"><h2>First play of the year</h2>%s: ", when);
 		add_track_link(out, t->id, t->name);
 		strbuf_addstr(out, " <span class=\"sub\">— ");
-		add_names(out, "artist", t->artists);
+		links_track_artists(out, nav, t->id, t->artists);
 		strbuf_addstr(out, "</span></div>");
 	}
 	strbuf_addstr(out, "</div><div class=\"cols\">");
-	add_rank_list(out, "Top tracks", y->top_tracks, y->ntop_tracks, 0);
-	add_rank_list(out, "Top artists", y->top_artists, y->ntop_artists, 1);
-	add_rank_list(out, "Top albums", y->top_albums, y->ntop_albums, 1);
-	add_rank_list(out, "Top genres", y->top_genres, y->ntop_genres, 1);
+	add_rank_list(out, "Top tracks", y->top_tracks, y->ntop_tracks, 0, nav);
+	add_rank_list(out, "Top artists", y->top_artists, y->ntop_artists, 2, nav);
+	add_rank_list(out, "Top albums", y->top_albums, y->ntop_albums, 3, nav);
+	add_rank_list(out, "Top genres", y->top_genres, y->ntop_genres, 1, nav);
 	if (y->first_year) /* the list would be Top artists again */
 		addf(out, "<div class=\"card\" id=\"new-artists\"><h2>New artists this year</h2>"
 			  "<p>Your history starts in %d, so every artist you played is new."
 			  " Next year this lists the ones you discover.</p></div>", y->year);
 	else
 		add_rank_list(out, "New artists this year", y->new_artist_list,
-			      y->nnew_artist_list, 1);
+			      y->nnew_artist_list, 2, nav);
 	strbuf_addstr(out, "</div>");
 
 	for (int m = 0; m < 12; m++)
@@ -580,7 +601,8 @@ static void local_hms(struct hms_cache *c, int64_t ms, char buf[16])
 		 (int)(in % 60));
 }
 
-void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
+void html_day(int64_t day, const struct report_plays *p, const struct nav_index *nav,
+	      struct strbuf *out)
 {
 	struct hms_cache hc = { INT64_MIN, 0, 0 };
 	char date[16], when[32];
@@ -589,9 +611,11 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 	html_date(day, date);
 	time_civil_from_days(day, &y, &m, &d);
 	page_start(out, "Plays of", date, NULL, 0);
-	addf(out, "<h1>Plays of %s</h1><p><a href=\"calendar-%d.html\">calendar of %d</a>"
-		    "</p><table class=\"plays\"><tr><th>ended</th><th>track</th><th>artist</th><th>album</th>"
-		    "<th>played</th><th>source</th><th></th></tr>", date, y, y);
+	(void)y;
+	addf(out, "<h1>Plays of %s</h1>", date);
+	links_day_nav(out, nav, day);
+	addf(out, "<table class=\"plays\"><tr><th>ended</th><th>track</th><th>artist</th><th>album</th>"
+		    "<th>played</th><th>source</th><th></th></tr>");
 	for (int i = 0; i < p->n; i++) {
 		const struct report_play *x = &p->v[i];
 		local_hms(&hc, x->played_ms, when);
@@ -599,9 +623,16 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 			    " class=\"note\"", when);
 		add_track_link(out, x->track_id, x->name);
 		strbuf_addstr(out, "</td><td>");
-		add_names(out, "artist", x->artists);
+		links_track_artists(out, x->counted ? nav : NULL, x->track_id, x->artists);
 		strbuf_addstr(out, "</td><td>");
-		add_name(out, "album", x->album);
+		if (x->counted && links_track_album(nav, x->track_id) &&
+		    nav_album_page(nav, links_track_album(nav, x->track_id))) {
+			addf(out, "<a href=\"album-%s.html\">", links_track_album(nav, x->track_id));
+			add_name(out, "album", x->album);
+			strbuf_addstr(out, "</a>");
+		} else {
+			add_name(out, "album", x->album);
+		}
 		strbuf_addstr(out, "</td><td>");
 		if (x->ms_played >= 0)
 			addf(out, "%lld s", (long long)(x->ms_played / 1000));
@@ -714,7 +745,7 @@ static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
 }
 
 void html_track(const struct report_track_page *t, const struct covers *c,
-		struct strbuf *out)
+		const struct nav_index *nav, struct strbuf *out)
 {
 	page_start(out, "Track", t->t.name, NULL, 0);
 	strbuf_addstr(out, "<div class=\"card\">");
@@ -722,9 +753,15 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 	strbuf_addstr(out, "<h1>");
 	add_name(out, "track", t->t.name);
 	strbuf_addstr(out, "</h1><p>");
-	add_names(out, "artist", t->t.artists);
+	links_track_artists(out, nav, t->t.id, t->t.artists);
 	strbuf_addstr(out, " · ");
-	add_name(out, "album", t->t.album);
+	if (nav && nav_album_page(nav, t->t.album_id)) {
+		addf(out, "<a href=\"album-%s.html\">", t->t.album_id);
+		add_name(out, "album", t->t.album);
+		strbuf_addstr(out, "</a>");
+	} else {
+		add_name(out, "album", t->t.album);
+	}
 	addf(out, "</p><p>%d play%s stored", t->nplays, t->nplays == 1 ? "" : "s");
 	if (t->t.duration_ms >= 0)
 		addf(out, " · %d:%02d", (int)(t->t.duration_ms / 60000),

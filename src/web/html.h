@@ -12,19 +12,30 @@
 #define WEB_HTML_H
 
 #include "core/strbuf.h"
+#include "report/nav.h"
 #include "report/report.h"
 #include "web/covers.h"
 
 void html_index(const int *years, int nyears, struct strbuf *out);
 void html_calendar(const struct report_year *y, const struct covers *c,
 		   const int *years, int nyears, struct strbuf *out);
+/* nav (may be NULL: no links) links artists and albums to their pages. */
 void html_year(const struct report_year *y, const struct covers *c,
-	       const int *years, int nyears, struct strbuf *out);
-void html_day(int64_t day, const struct report_plays *p, struct strbuf *out);
+	       const int *years, int nyears, const struct nav_index *nav,
+	       struct strbuf *out);
+void html_day(int64_t day, const struct report_plays *p, const struct nav_index *nav,
+	      struct strbuf *out);
 void html_track(const struct report_track_page *t, const struct covers *c,
-		struct strbuf *out);
+		const struct nav_index *nav, struct strbuf *out);
 void html_coverage(const struct report_coverage *cv, const int *years,
 		   int nyears, struct strbuf *out);
+/* The frame every page shares (for the navigation pages, web/page_*.c). */
+void html_page_start(struct strbuf *sb, const char *title_prefix, const char *title,
+		     const int *years, int nyears);
+void html_page_end(struct strbuf *sb);
+/* A card with a ranked list; kind 0 tracks, 1 plain names, 2 artists, 3 albums. */
+void html_rank_list(struct strbuf *sb, const char *title, const struct report_rank *r,
+		    int n, int kind, const struct nav_index *nav);
 /* A page saying what was not found, with a link home. */
 void html_not_found(const char *what, struct strbuf *out);
 

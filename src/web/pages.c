@@ -23,6 +23,7 @@ void pages_release(struct pages *p)
 	if (p->have_year)
 		report_year_release(&p->last);
 	free(p->years);
+	pages_nav_forget(p);
 	report_cache_release(&p->cache);
 	covers_release(&p->covers);
 	memset(p, 0, sizeof(*p));
@@ -34,6 +35,7 @@ int pages_invalidate(struct pages *p, struct strbuf *err)
 		report_year_release(&p->last);
 	p->have_year = 0;
 	report_cache_forget(&p->cache);
+	pages_nav_forget(p);
 	free(p->years);
 	return report_years(p->store, &p->years, &p->nyears, err);
 }

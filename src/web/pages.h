@@ -25,6 +25,10 @@ struct pages {
 	 * those track pages); NULL when nobody asks. */
 	void (*linked)(void *arg, const char *track_id);
 	void *linked_arg;
+	/* The history as a whole (report/nav.h), built on first use by
+	 * pages_nav and forgotten with the rest (web/page_nav.c). */
+	struct nav_index *nav;
+	int static_site;  /* the pages are files of a site: no search form */
 };
 
 enum page_status { PAGE_OK = 200, PAGE_BAD_REQUEST = 400, PAGE_NOT_FOUND = 404,
@@ -37,6 +41,13 @@ void pages_release(struct pages *p);
 int pages_invalidate(struct pages *p, struct strbuf *err);
 /* Parses all of s as a decimal number within lo..hi: 0, or -1 (a usage error). */
 int pages_arg_int(const char *s, int lo, int hi, int *out);
+
+/* The history (report/nav.h), built or reused; borrowed until invalidated. */
+struct nav_index *pages_nav(struct pages *p, struct strbuf *err);
+/* Drops it (pages_invalidate and pages_release do). */
+void pages_nav_forget(struct pages *p);
+/* Tells the site (pages.linked) that a page links to a track's page. */
+void pages_link_track(struct pages *p, const char *track_id);
 
 /* The report of a year, computed or reused; borrowed until the next call. */
 const struct report_year *pages_year(struct pages *p, int year, struct strbuf *err);

@@ -6,6 +6,7 @@
 #include "core/timeutil.h"
 #include "web/api.h"
 #include "web/html.h"
+#include "web/page_nav.h"
 #include "core/banned.h"
 
 static const char CT_HTML[] = "text/html; charset=utf-8";
@@ -31,17 +32,7 @@ static const struct report_year *year_of(struct pages *p, const struct route_arg
 
 static void link_track(struct pages *p, const char *id)
 {
-	if (p->linked)
-		p->linked(p->linked_arg, id);
-}
-
-static enum page_status page_index(struct pages *p, const struct route_args *a,
-				   struct strbuf *out, struct strbuf *err)
-{
-	(void)a;
-	(void)err;
-	html_index(p->years, p->nyears, out);
-	return PAGE_OK;
+	pages_link_track(p, id);
 }
 
 static enum page_status page_calendar(struct pages *p, const struct route_args *a,
@@ -58,12 +49,13 @@ static enum page_status page_calendar(struct pages *p, const struct route_args *
 static enum page_status page_year(struct pages *p, const struct route_args *a,
 				  struct strbuf *out, struct strbuf *err)
 {
-	const struct report_year *y = year_of(p, a, err);
+	const struct nav_index *nav = pages_nav(p, err);
+	const struct report_year *y = nav ? year_of(p, a, err) : NULL;
 	if (!y)
 		return PAGE_ERROR;
 	for (int k = 0; k < y->ntracks; k++)
 		link_track(p, y->tracks[k].id);
-	html_year(y, &p->covers, p->years, p->nyears, out);
+	html_year(y, &p->covers, p->years, p->nyears, nav, out);
 	return PAGE_OK;
 }
 
@@ -86,14 +78,15 @@ static enum page_status day(struct pages *p, const struct route_args *a, int jso
 			    struct strbuf *out, struct strbuf *err)
 {
 	struct report_plays pl;
-	if (report_day_plays(&p->cache, a->day, &p->opt, &pl, err))
+	const struct nav_index *nav = json ? NULL : pages_nav(p, err);
+	if ((!json && !nav) || report_day_plays(&p->cache, a->day, &p->opt, &pl, err))
 		return PAGE_ERROR;
 	if (json) {
 		api_day(a->day, &pl, out);
 	} else {
 		for (int k = 0; k < pl.n; k++)
 			link_track(p, pl.v[k].track_id);
-		html_day(a->day, &pl, out);
+		html_day(a->day, &pl, nav, out);
 	}
 	report_plays_release(&pl);
 	return PAGE_OK;
@@ -104,8 +97,9 @@ static enum page_status track(struct pages *p, const struct route_args *a, int j
 {
 	struct report_track_page t;
 	enum page_status st = PAGE_OK;
+	const struct nav_index *nav = json ? NULL : pages_nav(p, err);
 
-	if (report_track(&p->cache, a->id, &t, err))
+	if ((!json && !nav) || report_track(&p->cache, a->id, &t, err))
 		return PAGE_ERROR;
 	if (!t.found) {
 		strbuf_addstr(err, "no such track");
@@ -113,7 +107,7 @@ static enum page_status track(struct pages *p, const struct route_args *a, int j
 	} else if (json) {
 		api_track(&t, out);
 	} else {
-		html_track(&t, &p->covers, out);
+		html_track(&t, &p->covers, nav, out);
 	}
 	report_track_page_release(&t);
 	return st;
@@ -192,14 +186,23 @@ static enum page_status api_track_of(struct pages *p, const struct route_args *a
 #define JSON 1
 
 const struct route routes[] = {
-	{ "/", page_index, HTML, ROUTE_KEEP, ROUTE_SERVE_ONLY },
-	{ "/index.html", page_index, HTML, ROUTE_KEEP, ROUTE_ONCE },
+	{ "/", page_home, HTML, ROUTE_KEEP, ROUTE_SERVE_ONLY },
+	{ "/index.html", page_home, HTML, ROUTE_KEEP, ROUTE_ONCE },
 	{ "/calendar-%Y.html", page_calendar, HTML, ROUTE_KEEP, ROUTE_EACH_YEAR },
 	{ "/year-%Y.html", page_year, HTML, ROUTE_KEEP, ROUTE_EACH_YEAR },
 	{ "/coverage-%Y.html", page_coverage, HTML, ROUTE_KEEP, ROUTE_EACH_YEAR },
 	{ "/day-%D.html", page_day, HTML, ROUTE_KEEP, ROUTE_EACH_DAY },
 	{ "/track-%T.html", page_track, HTML, ROUTE_KEEP, ROUTE_EACH_TRACK },
 	{ "/covers/%F", NULL, HTML, ROUTE_FILE, ROUTE_EACH_COVER },
+	/* navigation (issue 11): web/page_*.c */
+	{ "/artist-%I.html", page_artist, HTML, ROUTE_KEEP, ROUTE_EACH_ARTIST },
+	{ "/album-%I.html", page_album, HTML, ROUTE_KEEP, ROUTE_EACH_ALBUM },
+	{ "/alltime.html?from=%R", page_range, HTML, ROUTE_KEEP, ROUTE_SERVE_ONLY },
+	{ "/alltime.html", page_range, HTML, ROUTE_KEEP, ROUTE_ONCE },
+	{ "/week-%D.html", page_week, HTML, ROUTE_KEEP, ROUTE_EACH_WEEK },
+	{ "/month-%M.html", page_month, HTML, ROUTE_KEEP, ROUTE_EACH_MONTH },
+	{ "/search.html?q=%Q", page_search, HTML, ROUTE_KEEP, ROUTE_SERVE_ONLY },
+	{ "/api/summary?from=%R", api_range_of, JSON, ROUTE_KEEP, ROUTE_SERVE_ONLY },
 	{ "/calendar.json", api_calendar_of, JSON, ROUTE_KEEP, ROUTE_YEARS_ARRAY },
 	{ "/summary.json", api_summary_of, JSON, ROUTE_KEEP, ROUTE_YEARS_ARRAY },
 	{ "/api/years", api_years_of, JSON, ROUTE_KEEP, ROUTE_SERVE_ONLY },
@@ -269,6 +272,38 @@ static int parse_track(const char *s, size_t n, struct route_args *a)
 	return covers_id_ok(a->id) ? 0 : -1;
 }
 
+static int parse_id(const char *s, size_t n, struct route_args *a)
+{
+	return parse_track(s, n, a);
+}
+
+/* YYYY-MM: a->year and a->day, the month's first day. */
+static int parse_month(const char *s, size_t n, struct route_args *a)
+{
+	char buf[16];
+	if (n != 7)
+		return -1;
+	snprintf(buf, sizeof(buf), "%.7s-01", s);
+	return parse_date(buf, 10, a) ? -1 : parse_year(s, 4, a);
+}
+
+static int parse_query(const char *s, size_t n, struct route_args *a)
+{
+	if (n > SEARCH_QUERY_MAX)
+		return -1;
+	a->q = s;
+	return 0;
+}
+
+/* Parsed in match_range: the row names it for route_path. */
+static int parse_range(const char *s, size_t n, struct route_args *a)
+{
+	(void)s;
+	(void)n;
+	(void)a;
+	return -1;
+}
+
 static int parse_file(const char *s, size_t n, struct route_args *a)
 {
 	(void)n;
@@ -299,6 +334,11 @@ static const struct arg_type arg_types[] = {
 	{ 'T', parse_track, PAGE_BAD_REQUEST, 0, "not a track id" },
 	{ 'F', parse_file, PAGE_BAD_REQUEST, 0, "not a file name" },
 	{ 'U', parse_user, PAGE_NOT_FOUND, 0, "not a user name" },
+	{ 'I', parse_id, PAGE_BAD_REQUEST, 0, "not an id" },
+	{ 'M', parse_month, PAGE_NOT_FOUND, 0, "month must be YYYY-MM" },
+	{ 'Q', parse_query, PAGE_BAD_REQUEST, 1, "q is too long" },
+	{ 'R', parse_range, PAGE_BAD_REQUEST, 0,
+	  "from and to must be dates YYYY-MM-DD, from not after to" },
 };
 
 static const struct arg_type *arg_type(char code)
@@ -374,6 +414,25 @@ static enum page_status match_path(const struct parts *pt, const char *pattern,
 	return pt->type->bad_in_path;
 }
 
+/* from=&to=: PAGE_NOT_FOUND when neither is given (another row's request). */
+static enum page_status match_range(const struct parts *pt, route_query_fn *query,
+				    void *cls, struct route_args *a, const char **why)
+{
+	const char *f = query ? query(cls, "from") : NULL;
+	const char *t = query ? query(cls, "to") : NULL;
+
+	if (!f && !t)
+		return PAGE_NOT_FOUND;
+	a->from_day = INT64_MIN;
+	a->to_day = INT64_MAX;
+	*why = pt->qtype->why;
+	if ((f && nav_parse_date(f, &a->from_day)) || (t && nav_parse_date(t, &a->to_day)))
+		return PAGE_BAD_REQUEST;
+	if (t)
+		a->to_day++; /* "to" is the last day shown */
+	return a->from_day < a->to_day ? PAGE_OK : PAGE_BAD_REQUEST;
+}
+
 static enum page_status match_query(const struct parts *pt, route_query_fn *query,
 				    void *cls, struct route_args *a, const char **why)
 {
@@ -382,6 +441,8 @@ static enum page_status match_query(const struct parts *pt, route_query_fn *quer
 
 	if (!pt->qname)
 		return PAGE_OK;
+	if (pt->qtype->code == 'R')
+		return match_range(pt, query, cls, a, why);
 	snprintf(name, sizeof(name), "%.*s", (int)pt->nqname, pt->qname);
 	v = query ? query(cls, name) : NULL;
 	if (!v ? pt->qtype->optional : !pt->qtype->parse(v, strlen(v), a))
@@ -423,6 +484,19 @@ static void add_arg(struct strbuf *sb, char code, const struct route_args *a)
 	case 'D': html_date(a->day, date); strbuf_addstr(sb, date); break;
 	case 'T': strbuf_addstr(sb, a->id); break;
 	case 'U': strbuf_addstr(sb, a->user); break;
+	case 'T': case 'I': strbuf_addstr(sb, a->id); break;
+	case 'M': html_date(a->day, date); strbuf_add(sb, date, 7); break;
+	case 'Q': strbuf_addstr(sb, a->q ? a->q : ""); break;
+	case 'R':
+		if (a->from_day != INT64_MIN) {
+			html_date(a->from_day, date);
+			strbuf_addf(sb, "%s", date);
+		}
+		if (a->to_day != INT64_MAX) {
+			html_date(a->to_day - 1, date);
+			strbuf_addf(sb, "&to=%s", date);
+		}
+		break;
 	default: strbuf_addstr(sb, a->file ? a->file : ""); break;
 	}
 }
@@ -440,7 +514,7 @@ int route_path(const struct route *r, const struct route_args *a, char *buf, siz
 		strbuf_add(&sb, pt.post, pt.npost);
 	}
 	/* an absent optional year stays absent: its answer follows the data */
-	if (pt.qname && !(pt.qtype->code == 'Y' && !a->year)) {
+	if (pt.qname && !(pt.qtype->code == 'Y' && !a->year) && !(pt.qtype->code == 'Q' && !a->q)) {
 		strbuf_addch(&sb, '?');
 		strbuf_add(&sb, pt.qname, pt.nqname + 1);
 		add_arg(&sb, pt.qtype->code, a);

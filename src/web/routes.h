@@ -14,6 +14,12 @@
  *   %T  a track id as the store keys it: 1-64 base-62 characters
  *   %F  the rest of the path, unchecked (the cover cache checks file names)
  *   %U  an account name: 1-64 bytes, no '/' (the ListenBrainz API's users)
+ *   %I  an artist or album id: 1-64 base-62 characters
+ *   %M  a month YYYY-MM
+ *   %R  (query only) a date range: from=YYYY-MM-DD and/or to=YYYY-MM-DD, both
+ *       days included; neither given means the row is not this request's
+ *       (the next row with the same path answers)
+ *   %Q  (query only) a search text of at most SEARCH_QUERY_MAX bytes, optional
  * A year or date in the path that does not parse means the path is not this
  * row's (404); a bad track id, or a bad query argument, is a 400.
  *
@@ -37,6 +43,8 @@ struct route_args {
 	char id[65];      /* %T */
 	const char *file; /* %F: borrowed from the path */
 	char user[65];    /* %U */
+	int64_t from_day, to_day; /* %R: local days [from, to), INT64_MIN/MAX open */
+	const char *q;    /* %Q: borrowed from the request, NULL when absent */
 };
 
 enum route_cache {
@@ -54,6 +62,10 @@ enum route_each {
 	ROUTE_EACH_DAY,    /* one file per day with plays */
 	ROUTE_EACH_TRACK,  /* one file per track a page links to (pages.linked) */
 	ROUTE_EACH_COVER,  /* one file per cached cover (fn is NULL: the file is copied) */
+	ROUTE_EACH_ARTIST, /* one file per artist with counted plays (web/page_nav.c) */
+	ROUTE_EACH_ALBUM,  /* one file per album with counted plays */
+	ROUTE_EACH_WEEK,   /* one file per week with plays (a: its Monday) */
+	ROUTE_EACH_MONTH,  /* one file per month with plays */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "core/fsutil.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "web/page_nav.h"
 #include "web/routes.h"
 #include "core/banned.h"
 
@@ -421,6 +422,24 @@ static int copy_covers(struct pages *p, const char *dir, struct site_stats *stat
 	return 0;
 }
 
+/* The navigation pages (web/page_nav.h): artists, albums, weeks, months. */
+static int write_nav(struct pages *p, struct pages *p2, const char *dir, struct idset *ids,
+		     struct site_stats *stats, struct strbuf *err)
+{
+	static const enum route_each kinds[] = { ROUTE_EACH_ARTIST, ROUTE_EACH_ALBUM,
+						 ROUTE_EACH_WEEK, ROUTE_EACH_MONTH };
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct route_args *v;
+		int n, rc = page_nav_each(p, kinds[k], &v, &n, err);
+		if (!rc)
+			rc = write_parts(p, p2, dir, kinds[k], v, n, ids, stats, err);
+		free(v);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Every file of the site into dir, walking the route table: the single
  * pages, the years (and the days they have), the days, then the tracks
@@ -455,6 +474,10 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 	}
 	if (write_parts(p, pp2, dir, ROUTE_EACH_DAY, days, ndays, &ids, stats, err))
 		goto out;
+	if (pp2)
+		pp2->static_site = 1;
+	if (write_nav(p, pp2, dir, &ids, stats, err)) /* before the tracks they link to */
+		goto out;
 	stats->ms_years = time_mono_ms() - t0;
 	t0 = time_mono_ms();
 	tracks = idset_sorted(&ids, &ntracks);
@@ -487,6 +510,7 @@ int site_write(struct pages *p, const struct site_options *o,
 	int ret = -1;
 
 	memset(stats, 0, sizeof(*stats));
+	p->static_site = 1;
 	if (o->year) { /* only that year, and links only to it */
 		p->years = &one;
 		p->nyears = 1;
@@ -501,6 +525,7 @@ int site_write(struct pages *p, const struct site_options *o,
 	}
 	ret = 0;
 out:
+	p->static_site = 0;
 	p->years = all_years;
 	p->nyears = nall;
 	strbuf_release(&tdir);

@@ -271,11 +271,11 @@ static void escaping(void **state)
 		" (1, 1735722000000, 't1', 1);");
 	assert_int_equal(report_year(db, 2025, &opt, &y, &err), 0);
 	html_calendar(&y, NULL, &year, 1, &out);
-	html_year(&y, NULL, &year, 1, &out);
+	html_year(&y, NULL, &year, 1, NULL, &out);
 	struct report_cache rs;
 	report_cache_init(&rs, db);
 	assert_int_equal(report_day_plays(&rs, y.first_day, &opt, &pl, &err), 0);
-	html_day(y.first_day, &pl, &out);
+	html_day(y.first_day, &pl, NULL, &out);
 	assert_null(strstr(out.buf, "<img src=x"));
 	assert_null(strstr(out.buf, "<script"));
 	assert_null(strstr(out.buf, "<svg onload"));

@@ -180,6 +180,7 @@ static void header_deadline(void **state)
 
 struct query {
 	const char *year, *date;
+	const char *from, *to, *q; /* navigation (issue 11) */
 };
 
 static const char *query_arg(void *cls, const char *name)
@@ -187,14 +188,16 @@ static const char *query_arg(void *cls, const char *name)
 	const struct query *q = cls;
 	if (!q)
 		return NULL;
-	return !strcmp(name, "year") ? q->year : !strcmp(name, "date") ? q->date : NULL;
+	return !strcmp(name, "year") ? q->year : !strcmp(name, "date") ? q->date :
+	       !strcmp(name, "from") ? q->from : !strcmp(name, "to") ? q->to :
+	       !strcmp(name, "q") ? q->q : NULL;
 }
 
 /* Matches path with ?year= and ?date= (NULL: absent); the row's pattern or "". */
 static enum page_status match(const char *path, const char *year, const char *date,
 			      struct route_args *a, const char **pattern, const char **why)
 {
-	struct query q = { year, date };
+	struct query q = { year, date, NULL, NULL, NULL };
 	const struct route *r;
 	enum page_status st = route_match(path, query_arg, &q, &r, a, why);
 	*pattern = r ? r->pattern : "";
@@ -321,6 +324,9 @@ static void routes_path_round_trip(void **state)
 {
 	struct route_args a = { .year = 2025, .day = time_days_from_civil(2025, 1, 31),
 				.id = "t1", .file = "al1.png", .user = "alice" }, b;
+				.id = "t1", .file = "al1.png",
+				.from_day = time_days_from_civil(2025, 1, 1),
+				.to_day = time_days_from_civil(2025, 2, 1), .q = "x" }, b;
 	char buf[256];
 	const char *why;
 	const struct route *r;
@@ -346,11 +352,18 @@ static void routes_path_round_trip(void **state)
 			continue;
 		assert_int_equal(route_path(&routes[i], &a, buf, sizeof(buf)), 0);
 		char *q = strchr(buf, '?');
-		struct query qa = { NULL, NULL };
+		struct query qa = { NULL, NULL, NULL, NULL, NULL };
 		if (q) {
 			*q = '\0';
+			char *amp = strchr(q + 1, '&');
+			if (amp)
+				*amp = '\0';
 			if (!strncmp(q + 1, "year=", 5))
 				qa.year = q + 6;
+			else if (!strncmp(q + 1, "from=", 5))
+				qa.from = q + 6, qa.to = amp ? amp + 4 : NULL;
+			else if (!strncmp(q + 1, "q=", 2))
+				qa.q = q + 3;
 			else
 				qa.date = q + 6;
 		}
@@ -421,7 +434,7 @@ static void routes_render_empty_store(void **state)
 			 PAGE_NOT_FOUND);
 	assert_string_equal(ct, "text/html; charset=utf-8");
 	assert_non_null(strstr(out.buf, "no such track"));
-	struct query q = { "x", NULL };
+	struct query q = { "x", NULL, NULL, NULL, NULL };
 	assert_int_equal(route_answer(&p, "/api/calendar", query_arg, &q, &out, &ct),
 			 PAGE_BAD_REQUEST);
 	assert_string_equal(out.buf, "{\"error\":\"year must be YYYY\"}");
@@ -459,10 +472,12 @@ static void routes_site_enumeration(void **state)
 	assert_int_equal(pages_init(&p, st, "/nonexistent", 30000, &err), 0);
 	struct site_options o = { .out_dir = out_dir, .year = 2025 };
 	assert_int_equal(site_write(&p, &o, &stats, &err), 0);
-	/* index, 3 pages of 2025, calendar.json, summary.json; no days, no tracks */
-	assert_int_equal(stats.files, 6);
+	/* index, alltime, 3 pages of 2025, calendar.json, summary.json; no days,
+	 * no tracks, no artists, albums, weeks or months */
+	assert_int_equal(stats.files, 7);
 	static const char *const want[] = { "index.html", "calendar-2025.html",
-		"year-2025.html", "coverage-2025.html", "calendar.json", "summary.json" };
+		"year-2025.html", "coverage-2025.html", "calendar.json", "summary.json",
+		"alltime.html" };
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char path[128];
 		struct stat sb;
@@ -479,7 +494,7 @@ static void routes_site_enumeration(void **state)
 			files++;
 		}
 	closedir(d);
-	assert_int_equal(files, 7); /* and covers/ */
+	assert_int_equal(files, 8); /* and covers/ */
 	pages_release(&p);
 	store_close(st);
 	strbuf_release(&err);

@@ -14,6 +14,7 @@
 #include "store/sqlite/report.h"
 #include "store/sqlite/listenbrainz.h"
 #include "store/sqlite/analysis.h"
+#include "store/sqlite/nav.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -35,6 +36,7 @@ static void sq_close(struct store *st)
 	struct sqlite_store *s = sqlite_of(st);
 
 	sqr_release(s->report);
+	sqn_release(s->nav);
 	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);
 	free(s->base.where);
@@ -193,6 +195,11 @@ const struct store_ops store_sqlite_ops = {
 	.analysis_cache_put = sq_analysis_cache_put,
 	.analysis_put_local = sq_analysis_put_local,
 	/* (end of analysis) */
+	/* ---- navigation ---- */
+	.nav_track_plays = sqn_track_plays,
+	.nav_album = sqn_album,
+	.nav_names = sqn_names,
+	/* (end of navigation) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

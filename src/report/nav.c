@@ -1,0 +1,904 @@
+#include "core/hash.h"
+#include "report/nav.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/strvec.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "core/banned.h"
+
+/*
+ * Design: one pass over every play (store_scan_music, time order) and one
+ * over the catalog (store_catalog_scan) build per-track totals; artists and
+ * albums are sums over their tracks, so a page of either is a lookup plus
+ * one indexed read of each of its tracks' plays (for the months chart).
+ */
+
+/* ---- a string -> index map (keys live in the index's arrays) ---------- */
+
+static uint64_t key_hash(const char *s)
+{
+	uint64_t h = hash_fnv1a(s);
+	return h ? h : 1;
+}
+
+/* The slot of key in m (empty when absent); name(arg, val) gives a key. */
+static size_t map_slot(const struct nav_map *m, const char *key, uint64_t h,
+		       const char *(*name)(const void *, int), const void *arg)
+{
+	size_t j = h & (m->cap - 1);
+	while (m->e[j].h && !(m->e[j].h == h && !strcmp(name(arg, m->e[j].val), key)))
+		j = (j + 1) & (m->cap - 1);
+	return j;
+}
+
+static void map_grow(struct nav_map *m)
+{
+	struct nav_map g = { NULL, m->cap ? m->cap * 2 : 1024, m->n };
+	g.e = xcalloc(g.cap, sizeof(*g.e));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->e[i].h)
+			continue;
+		size_t j = m->e[i].h & (g.cap - 1);
+		while (g.e[j].h)
+			j = (j + 1) & (g.cap - 1);
+		g.e[j] = m->e[i];
+	}
+	free(m->e);
+	*m = g;
+}
+
+static const char *track_name_of(const void *arg, int i)
+{
+	return ((const struct nav_index *)arg)->t[i].id;
+}
+
+static const char *artist_name_of(const void *arg, int i)
+{
+	return ((const struct nav_index *)arg)->a[i].key;
+}
+
+static const char *album_name_of(const void *arg, int i)
+{
+	return ((const struct nav_index *)arg)->b[i].key;
+}
+
+static int map_get(const struct nav_map *m, const char *key,
+		   const char *(*name)(const void *, int), const void *arg)
+{
+	if (!m->cap)
+		return -1;
+	uint64_t h = key_hash(key);
+	size_t j = map_slot(m, key, h, name, arg);
+	return m->e[j].h ? m->e[j].val : -1;
+}
+
+static void map_put(struct nav_map *m, const char *key, int val,
+		    const char *(*name)(const void *, int), const void *arg)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	uint64_t h = key_hash(key);
+	size_t j = map_slot(m, key, h, name, arg);
+	m->e[j].h = h;
+	m->e[j].val = val;
+	m->n++;
+}
+
+int nav_track_of(const struct nav_index *x, const char *id)
+{
+	return map_get(&x->tmap, id, track_name_of, x);
+}
+
+int nav_artist_of(const struct nav_index *x, const char *key)
+{
+	return map_get(&x->amap, key, artist_name_of, x);
+}
+
+int nav_album_of(const struct nav_index *x, const char *key)
+{
+	return map_get(&x->bmap, key, album_name_of, x);
+}
+
+/* ---- building --------------------------------------------------------- */
+
+#define GROW(v, n, alloc) \
+	do { \
+		if ((n) >= (alloc)) { \
+			(alloc) = (alloc) ? (alloc) * 2 : 256; \
+			(v) = xrealloc((v), (size_t)(alloc) * sizeof(*(v))); \
+		} \
+	} while (0)
+
+static int new_track(struct nav_index *x, const char *id)
+{
+	GROW(x->t, x->nt, x->at);
+	struct nav_track *t = &x->t[x->nt];
+	memset(t, 0, sizeof(*t));
+	t->id = xstrdup(id);
+	t->album = xstrdup("");
+	t->duration = -1;
+	t->first_ms = t->last_ms = -1;
+	map_put(&x->tmap, t->id, x->nt, track_name_of, x);
+	return x->nt++;
+}
+
+/* The group of key in v (artists or albums), made when new. */
+static int group_of(struct nav_index *x, int albums, const char *key)
+{
+	struct nav_group **v = albums ? &x->b : &x->a;
+	int *n = albums ? &x->nb : &x->na, *alloc = albums ? &x->ab : &x->aa;
+	struct nav_map *m = albums ? &x->bmap : &x->amap;
+	const char *(*name)(const void *, int) = albums ? album_name_of : artist_name_of;
+	int i = map_get(m, key, name, x);
+
+	if (i >= 0)
+		return i;
+	GROW(*v, *n, *alloc);
+	struct nav_group *g = &(*v)[*n];
+	memset(g, 0, sizeof(*g));
+	g->key = xstrdup(key);
+	g->first_ms = g->last_ms = -1;
+	map_put(m, g->key, *n, name, x);
+	return (*n)++;
+}
+
+static void cat_track(void *arg, const char *id, int64_t duration_ms, const char *album_id)
+{
+	struct nav_index *x = arg;
+	if (nav_track_of(x, id) >= 0)
+		return;
+	int i = new_track(x, id);
+	x->t[i].duration = duration_ms;
+	free(x->t[i].album);
+	x->t[i].album = xstrdup(album_id ? album_id : "");
+}
+
+static void add_artist(struct nav_track *t, int ai)
+{
+	for (int k = 0; k < t->nartists; k++)
+		if (t->artists[k] == ai)
+			return;
+	t->artists = xrealloc(t->artists, (size_t)(t->nartists + 1) * sizeof(int));
+	t->artists[t->nartists++] = ai;
+}
+
+static void cat_track_artist(void *arg, const char *track_id, const char *artist_id)
+{
+	struct nav_index *x = arg;
+	int i = nav_track_of(x, track_id);
+	if (i >= 0)
+		add_artist(&x->t[i], group_of(x, 0, artist_id));
+}
+
+/* A track only plays name (not in the catalog): the play's artist and album. */
+static int played_track(struct nav_index *x, struct store *st, const char *id)
+{
+	int i = nav_track_of(x, id);
+	if (i >= 0)
+		return i;
+	i = new_track(x, id);
+	char *ar = NULL, *al = NULL;
+	if (store_play_names(st, id, &ar, &al) > 0) {
+		struct strbuf k = STRBUF_INIT;
+		if (ar) {
+			strbuf_addf(&k, "name:%s", ar);
+			add_artist(&x->t[i], group_of(x, 0, k.buf));
+		}
+		if (al) {
+			strbuf_reset(&k);
+			strbuf_addf(&k, "name:%s", al);
+			free(x->t[i].album);
+			x->t[i].album = strbuf_detach(&k, NULL);
+		}
+		strbuf_release(&k);
+	}
+	free(ar);
+	free(al);
+	return i;
+}
+
+/* Local day of ms, with localtime_r once per quarter hour (report.c's reason). */
+struct day_cache {
+	int64_t bucket, day;
+	int ym; /* year * 12 + month - 1 */
+};
+
+static int64_t local_day(struct day_cache *c, int64_t ms)
+{
+	int64_t b = ms >= 0 ? ms / 900000 : -((-ms + 899999) / 900000);
+	if (b != c->bucket) {
+		time_t t = (time_t)(b * 900);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		c->bucket = b;
+		c->day = time_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		c->ym = (tm.tm_year + 1900) * 12 + tm.tm_mon;
+	}
+	return c->day;
+}
+
+static int64_t play_ms(const struct nav_track *t, int64_t ms_played)
+{
+	return ms_played >= 0 ? ms_played : t->duration >= 0 ? t->duration : 0;
+}
+
+struct build {
+	struct nav_index *x;
+	struct store *st;
+	struct day_cache dc;
+	int aday;
+};
+
+static void count_day(struct build *b, int64_t day, int64_t ms)
+{
+	struct nav_index *x = b->x;
+	if (!x->ndays) {
+		x->first_day = day;
+		x->ndays = 1;
+	}
+	int64_t di = day - x->first_day;
+	if (di < 0)
+		return; /* not in time order: cannot happen with the scan's ORDER BY */
+	while (di >= b->aday) {
+		int na = b->aday ? b->aday * 2 : 512;
+		x->day_plays = xrealloc(x->day_plays, (size_t)na * sizeof(int));
+		x->day_ms = xrealloc(x->day_ms, (size_t)na * sizeof(int64_t));
+		memset(x->day_plays + b->aday, 0, (size_t)(na - b->aday) * sizeof(int));
+		memset(x->day_ms + b->aday, 0, (size_t)(na - b->aday) * sizeof(int64_t));
+		b->aday = na;
+	}
+	if (di >= x->ndays)
+		x->ndays = (int)di + 1;
+	x->day_plays[di]++;
+	x->day_ms[di] += ms;
+}
+
+static int build_play(void *arg, const struct store_music_play *p)
+{
+	struct build *b = arg;
+	struct nav_index *x = b->x;
+
+	if (p->ms_played >= 0 && p->ms_played < x->min_ms_played)
+		return 0;
+	int ti = played_track(x, b->st, p->track_id);
+	struct nav_track *t = &x->t[ti];
+	int64_t ms = play_ms(t, p->ms_played);
+	t->plays++;
+	t->ms += ms;
+	if (t->first_ms < 0)
+		t->first_ms = p->played_ms;
+	t->last_ms = p->played_ms;
+	x->plays++;
+	x->ms += ms;
+	count_day(b, local_day(&b->dc, p->played_ms), ms);
+	return 0;
+}
+
+static void group_add(struct nav_group *g, int ti, const struct nav_track *t)
+{
+	GROW(g->tracks, g->ntracks, g->atracks);
+	g->tracks[g->ntracks++] = ti;
+	g->plays += t->plays;
+	g->ms += t->ms;
+	if (t->plays && (g->first_ms < 0 || t->first_ms < g->first_ms))
+		g->first_ms = t->first_ms;
+	if (t->plays && t->last_ms > g->last_ms)
+		g->last_ms = t->last_ms;
+}
+
+struct kv {
+	const char *key;
+	int plays;
+	int64_t ms;
+	int idx;
+};
+
+static int cmp_kv(const void *pa, const void *pb)
+{
+	const struct kv *a = pa, *b = pb;
+	if (a->plays != b->plays)
+		return a->plays > b->plays ? -1 : 1;
+	if (a->ms != b->ms)
+		return a->ms > b->ms ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+/* Ranks 1..n the groups with plays; returns n. */
+static int rank_groups(struct nav_group *v, int n)
+{
+	struct kv *idx = xcalloc((size_t)n + 1, sizeof(*idx));
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (v[i].plays)
+			idx[k++] = (struct kv){ v[i].key, v[i].plays, v[i].ms, i };
+	qsort(idx, (size_t)k, sizeof(*idx), cmp_kv);
+	for (int i = 0; i < k; i++)
+		v[idx[i].idx].rank = i + 1;
+	free(idx);
+	return k;
+}
+
+static void build_groups(struct nav_index *x)
+{
+	for (int i = 0; i < x->nt; i++) {
+		struct nav_track *t = &x->t[i];
+		for (int k = 0; k < t->nartists; k++)
+			group_add(&x->a[t->artists[k]], i, t);
+		if (t->album[0]) {
+			int bi = group_of(x, 1, t->album);
+			group_add(&x->b[bi], i, t);
+		}
+	}
+	x->nranked_artists = rank_groups(x->a, x->na);
+	x->nranked_albums = rank_groups(x->b, x->nb);
+}
+
+int nav_index_build(struct store *st, const struct report_options *opt,
+		    struct nav_index *x, struct strbuf *err)
+{
+	const struct store_catalog_fns fns = {
+		.arg = x, .track = cat_track, .track_artist = cat_track_artist,
+	};
+	struct build b = { x, st, { INT64_MIN, 0, 0 }, 0 };
+	struct strbuf e = STRBUF_INIT;
+	int ret = -1;
+
+	memset(x, 0, sizeof(*x));
+	x->min_ms_played = opt->min_ms_played;
+	if (store_read_begin(st, &e))
+		goto out;
+	ret = store_catalog_scan(st, &fns, &e) ||
+	      store_scan_music(st, INT64_MIN, INT64_MAX, build_play, &b, &e) ? -1 : 0;
+	store_read_end(st);
+	if (!ret)
+		build_groups(x);
+out:
+	if (ret) {
+		strbuf_addf(err, "reading the history: %s", e.buf);
+		nav_index_release(x);
+	}
+	strbuf_release(&e);
+	return ret;
+}
+
+static void group_free(struct nav_group *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].tracks);
+	}
+	free(v);
+}
+
+void nav_index_release(struct nav_index *x)
+{
+	for (int i = 0; i < x->nt; i++) {
+		free(x->t[i].id);
+		free(x->t[i].album);
+		free(x->t[i].artists);
+	}
+	free(x->t);
+	group_free(x->a, x->na);
+	group_free(x->b, x->nb);
+	free(x->tmap.e);
+	free(x->amap.e);
+	free(x->bmap.e);
+	free(x->day_plays);
+	free(x->day_ms);
+	memset(x, 0, sizeof(*x));
+}
+
+/* ---- lookups ---------------------------------------------------------- */
+
+static int page_key(const char *key)
+{
+	size_t n = 0;
+	for (; key[n]; n++) {
+		char c = key[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return 0;
+	}
+	return n > 0 && n <= 64;
+}
+
+int nav_artist_page(const struct nav_index *x, const char *key)
+{
+	int i = page_key(key) ? nav_artist_of(x, key) : -1;
+	return i >= 0 && x->a[i].plays > 0;
+}
+
+int nav_album_page(const struct nav_index *x, const char *key)
+{
+	int i = page_key(key) ? nav_album_of(x, key) : -1;
+	return i >= 0 && x->b[i].plays > 0;
+}
+
+int nav_day_plays(const struct nav_index *x, int64_t day)
+{
+	int64_t di = day - x->first_day;
+	return x->ndays && di >= 0 && di < x->ndays ? x->day_plays[di] : 0;
+}
+
+int nav_day_step(const struct nav_index *x, int64_t day, int dir, int64_t *out)
+{
+	if (!x->ndays)
+		return -1;
+	int64_t di = day - x->first_day + dir;
+	if (di < 0 && dir > 0)
+		di = 0;
+	if (di >= x->ndays && dir < 0)
+		di = x->ndays - 1;
+	for (; di >= 0 && di < x->ndays; di += dir)
+		if (x->day_plays[di]) {
+			*out = x->first_day + di;
+			return 0;
+		}
+	return -1;
+}
+
+int64_t nav_midnight(int64_t day)
+{
+	int y, m, d;
+	char buf[32];
+	int64_t ms = 0;
+
+	time_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+	if (time_parse_local_date(buf, &ms))
+		return day * 86400000LL;
+	return ms;
+}
+
+int nav_parse_date(const char *s, int64_t *day)
+{
+	int v[3] = { 0, 0, 0 }, yy, mm, dd;
+	static const int len[3] = { 4, 2, 2 };
+	const char *p = s;
+
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < len[k]; i++, p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+			v[k] = v[k] * 10 + *p - '0';
+		}
+		if (k < 2 && *p++ != '-')
+			return -1;
+	}
+	if (*p || v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
+		return -1;
+	*day = time_days_from_civil(v[0], v[1], v[2]);
+	time_civil_from_days(*day, &yy, &mm, &dd);
+	return yy == v[0] && mm == v[1] && dd == v[2] ? 0 : -1;
+}
+
+/* ---- streaks and on this day ------------------------------------------ */
+
+void nav_streaks(const struct nav_index *x, int64_t today, struct nav_streaks *out)
+{
+	int run = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < x->ndays; i++) {
+		run = x->day_plays[i] ? run + 1 : 0;
+		if (run > out->longest) {
+			out->longest = run;
+			out->longest_from = x->first_day + i - run + 1;
+		}
+	}
+	int64_t end = nav_day_plays(x, today) ? today : today - 1;
+	for (int64_t d = end; nav_day_plays(x, d); d--) {
+		out->current++;
+		out->current_from = d;
+	}
+}
+
+int nav_on_this_day(const struct nav_index *x, int64_t day, struct nav_on_day *v, int max)
+{
+	int y, m, d, n = 0, fy, fm, fd;
+	if (!x->ndays)
+		return 0;
+	time_civil_from_days(day, &y, &m, &d);
+	time_civil_from_days(x->first_day, &fy, &fm, &fd);
+	for (int yy = y - 1; yy >= fy && n < max; yy--) {
+		int64_t k = time_days_from_civil(yy, m, d);
+		int cy, cm, cd;
+		time_civil_from_days(k, &cy, &cm, &cd);
+		if (cm != m) /* 29 February in a common year */
+			continue;
+		int64_t di = k - x->first_day;
+		if (di < 0 || di >= x->ndays || !x->day_plays[di])
+			continue;
+		v[n++] = (struct nav_on_day){ k, x->day_plays[di], x->day_ms[di] };
+	}
+	return n;
+}
+
+/* ---- labels ----------------------------------------------------------- */
+
+static char *artist_label(struct store *st, const char *key)
+{
+	char *r;
+	if (!strncmp(key, "name:", 5))
+		return xstrdup(key + 5);
+	r = store_artist_name(st, key);
+	return r ? r : xstrdup(key);
+}
+
+static void track_label(struct store *st, const char *id, char **name, char **artists,
+			char **album)
+{
+	struct store_track_names n;
+	store_track_names(st, id, &n);
+	*name = n.name ? n.name : xstrdup(id);
+	if (artists)
+		*artists = n.artists;
+	else
+		free(n.artists);
+	if (album)
+		*album = n.album;
+	else
+		free(n.album);
+	free(n.album_id);
+}
+
+/* ---- ranges ----------------------------------------------------------- */
+
+/* Sorts v and copies its first NAV_TOP into out; returns how many. */
+static int top_of(struct kv *v, int n, struct report_rank *out)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_kv);
+	int k = 0;
+	for (; k < n && k < NAV_TOP; k++) {
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].key = xstrdup(v[k].key);
+		out[k].plays = v[k].plays;
+		out[k].ms = v[k].ms;
+		out[k].track = v[k].idx;
+	}
+	return k;
+}
+
+struct range_scan {
+	struct nav_index *x;
+	struct store *st;
+	struct nav_range *r;
+	struct day_cache dc;
+};
+
+static int range_play(void *arg, const struct store_music_play *p)
+{
+	struct range_scan *s = arg;
+	struct nav_range *r = s->r;
+
+	if (p->ms_played >= 0 && p->ms_played < s->x->min_ms_played)
+		return 0;
+	int ti = played_track(s->x, s->st, p->track_id);
+	struct nav_track *t = &s->x->t[ti];
+	int64_t ms = play_ms(t, p->ms_played);
+	t->rplays++;
+	t->rms += ms;
+	r->plays++;
+	r->ms += ms;
+	int64_t di = local_day(&s->dc, p->played_ms) - r->day0;
+	if (di >= 0 && di < r->ndays) {
+		r->day_plays[di]++;
+		r->day_ms[di] += ms;
+	}
+	return 0;
+}
+
+/* The totals of the groups (artists or albums) from the tracks' r-fields. */
+static int range_groups(struct nav_index *x, int albums, struct kv *v)
+{
+	struct nav_group *g = albums ? x->b : x->a;
+	int n = albums ? x->nb : x->na, k = 0;
+	for (int i = 0; i < n; i++) {
+		g[i].rplays = 0;
+		g[i].rms = 0;
+		for (int j = 0; j < g[i].ntracks; j++) {
+			g[i].rplays += x->t[g[i].tracks[j]].rplays;
+			g[i].rms += x->t[g[i].tracks[j]].rms;
+		}
+		if (g[i].rplays)
+			v[k++] = (struct kv){ g[i].key, g[i].rplays, g[i].rms, i };
+	}
+	return k;
+}
+
+static void range_labels(struct nav_index *x, struct store *st, struct nav_range *r)
+{
+	for (int k = 0; k < r->ntop_tracks; k++)
+		track_label(st, r->top_tracks[k].key, &r->top_tracks[k].label,
+			    &r->top_tracks[k].sub, NULL);
+	for (int k = 0; k < r->ntop_artists; k++) {
+		r->top_artists[k].label = artist_label(st, r->top_artists[k].key);
+		r->top_artists[k].sub = xstrdup("");
+	}
+	for (int k = 0; k < r->ntop_albums; k++) {
+		struct report_rank *a = &r->top_albums[k];
+		const struct nav_group *g = &x->b[a->track];
+		int best = -1;
+		for (int j = 0; j < g->ntracks; j++) { /* the album's most played track names it */
+			const struct nav_track *t = &x->t[g->tracks[j]];
+			if (best < 0 || t->rplays > x->t[best].rplays)
+				best = g->tracks[j];
+		}
+		char *name, *album;
+		track_label(st, x->t[best].id, &name, &a->sub, &album);
+		free(name);
+		a->label = album[0] ? album : xstrdup(!strncmp(a->key, "name:", 5) ?
+						       a->key + 5 : a->key);
+		if (!album[0])
+			free(album);
+	}
+}
+
+static void range_days(struct nav_index *x, struct nav_range *r)
+{
+	int64_t lo = r->from_day, hi = r->to_day;
+	if (!x->ndays)
+		return;
+	if (lo < x->first_day)
+		lo = x->first_day;
+	if (hi > x->first_day + x->ndays)
+		hi = x->first_day + x->ndays;
+	if (hi <= lo)
+		return;
+	r->day0 = lo;
+	r->ndays = (int)(hi - lo);
+	r->day_plays = xcalloc((size_t)r->ndays, sizeof(int));
+	r->day_ms = xcalloc((size_t)r->ndays, sizeof(int64_t));
+}
+
+/* Whole history: the index's totals are the range's. */
+static int range_all(struct nav_index *x, struct nav_range *r)
+{
+	if (r->from_day > x->first_day || r->to_day < x->first_day + x->ndays)
+		return 0;
+	for (int i = 0; i < x->nt; i++) {
+		x->t[i].rplays = x->t[i].plays;
+		x->t[i].rms = x->t[i].ms;
+	}
+	r->plays = x->plays;
+	r->ms = x->ms;
+	if (r->ndays) {
+		memcpy(r->day_plays, x->day_plays + (r->day0 - x->first_day),
+		       (size_t)r->ndays * sizeof(int));
+		memcpy(r->day_ms, x->day_ms + (r->day0 - x->first_day),
+		       (size_t)r->ndays * sizeof(int64_t));
+	}
+	return 1;
+}
+
+int nav_range(struct nav_index *x, struct store *st, int64_t from_day, int64_t to_day,
+	      struct nav_range *r, struct strbuf *err)
+{
+	struct range_scan s = { x, st, r, { INT64_MIN, 0, 0 } };
+	struct strbuf e = STRBUF_INIT;
+	int n = x->nt > x->na ? x->nt : x->na;
+	if (x->nb > n)
+		n = x->nb;
+	struct kv *v = xcalloc((size_t)n + 1, sizeof(*v));
+
+	memset(r, 0, sizeof(*r));
+	r->from_day = from_day;
+	r->to_day = to_day;
+	for (int i = 0; i < x->nt; i++)
+		x->t[i].rplays = 0, x->t[i].rms = 0;
+	range_days(x, r);
+	if (!range_all(x, r) && x->ndays &&
+	    store_scan_music(st, from_day == INT64_MIN ? INT64_MIN : nav_midnight(from_day),
+			     to_day == INT64_MAX ? INT64_MAX : nav_midnight(to_day),
+			     range_play, &s, &e)) {
+		strbuf_addf(err, "reading the plays: %s", e.buf);
+		strbuf_release(&e);
+		free(v);
+		nav_range_release(r);
+		return -1;
+	}
+	int k = 0;
+	for (int i = 0; i < x->nt; i++)
+		if (x->t[i].rplays)
+			v[k++] = (struct kv){ x->t[i].id, x->t[i].rplays, x->t[i].rms, i };
+	r->distinct_tracks = k;
+	r->ntop_tracks = top_of(v, k, r->top_tracks);
+	r->distinct_artists = k = range_groups(x, 0, v);
+	r->ntop_artists = top_of(v, k, r->top_artists);
+	r->distinct_albums = k = range_groups(x, 1, v);
+	r->ntop_albums = top_of(v, k, r->top_albums);
+	range_labels(x, st, r);
+	free(v);
+	strbuf_release(&e);
+	return 0;
+}
+
+static void release_ranks(struct report_rank *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].label);
+		free(v[i].sub);
+	}
+}
+
+void nav_range_release(struct nav_range *r)
+{
+	release_ranks(r->top_tracks, r->ntop_tracks);
+	release_ranks(r->top_artists, r->ntop_artists);
+	release_ranks(r->top_albums, r->ntop_albums);
+	free(r->day_plays);
+	free(r->day_ms);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- artist and album pages ------------------------------------------- */
+
+struct month_fill {
+	struct nav_group_page *p;
+	const struct nav_track *t;
+	int64_t min_ms;
+	struct day_cache dc;
+};
+
+static int month_play(void *arg, const struct store_nav_play *pl)
+{
+	struct month_fill *f = arg;
+	struct nav_group_page *p = f->p;
+
+	if (pl->ms_played >= 0 && pl->ms_played < f->min_ms)
+		return 0;
+	local_day(&f->dc, pl->played_ms);
+	int k = f->dc.ym - p->month0;
+	if (k >= 0 && k < p->nmonths) {
+		p->month_plays[k]++;
+		p->month_ms[k] += play_ms(f->t, pl->ms_played);
+	}
+	return 0;
+}
+
+/* The months from the first listen to the last, and each track's plays in them. */
+static int group_months(struct nav_index *x, struct store *st, const struct nav_group *g,
+			struct nav_group_page *p, struct strbuf *err)
+{
+	struct day_cache dc = { INT64_MIN, 0, 0 };
+	local_day(&dc, g->first_ms);
+	p->month0 = dc.ym;
+	local_day(&dc, g->last_ms);
+	p->nmonths = dc.ym - p->month0 + 1;
+	p->month_plays = xcalloc((size_t)p->nmonths, sizeof(int));
+	p->month_ms = xcalloc((size_t)p->nmonths, sizeof(int64_t));
+	for (int j = 0; j < g->ntracks; j++) {
+		struct month_fill f = { p, &x->t[g->tracks[j]], x->min_ms_played,
+					{ INT64_MIN, 0, 0 } };
+		if (!f.t->plays)
+			continue;
+		if (store_nav_track_plays(st, f.t->id, month_play, &f, err))
+			return -1;
+	}
+	return 0;
+}
+
+static int group_page(struct nav_index *x, struct store *st, int albums, const char *key,
+		      struct nav_group_page *p, struct strbuf *err)
+{
+	int i = albums ? nav_album_of(x, key) : nav_artist_of(x, key);
+	struct strbuf e = STRBUF_INIT;
+
+	memset(p, 0, sizeof(*p));
+	if (i < 0 || !(albums ? x->b : x->a)[i].plays)
+		return 0;
+	const struct nav_group *g = &(albums ? x->b : x->a)[i];
+	struct kv *v = xcalloc((size_t)g->ntracks + 1, sizeof(*v));
+	int k = 0;
+	p->key = xstrdup(key);
+	p->rank = g->rank;
+	p->nranked = albums ? x->nranked_albums : x->nranked_artists;
+	p->plays = g->plays;
+	p->ms = g->ms;
+	p->first_ms = g->first_ms;
+	p->last_ms = g->last_ms;
+	for (int j = 0; j < g->ntracks; j++) {
+		const struct nav_track *t = &x->t[g->tracks[j]];
+		if (t->plays)
+			v[k++] = (struct kv){ t->id, t->plays, t->ms, g->tracks[j] };
+	}
+	p->ntracks_played = k;
+	p->ntop_tracks = top_of(v, k, p->top_tracks);
+	for (int j = 0; j < p->ntop_tracks; j++)
+		track_label(st, p->top_tracks[j].key, &p->top_tracks[j].label,
+			    &p->top_tracks[j].sub, NULL);
+	free(v);
+	if (store_read_begin(st, &e) == 0) {
+		int rc = group_months(x, st, g, p, &e);
+		store_read_end(st);
+		if (!rc) {
+			strbuf_release(&e);
+			return 1;
+		}
+	}
+	strbuf_addf(err, "reading the plays of '%s': %s", key, e.buf);
+	strbuf_release(&e);
+	nav_group_page_release(p);
+	return -1;
+}
+
+int nav_artist(struct nav_index *x, struct store *st, const char *key,
+	       struct nav_group_page *out, struct strbuf *err)
+{
+	int rc = group_page(x, st, 0, key, out, err);
+	if (rc > 0) {
+		out->name = artist_label(st, key);
+		out->sub = xstrdup("");
+	}
+	return rc;
+}
+
+/* The album's name and artists: the catalog's, else its best track's. */
+static int album_names(struct store *st, struct nav_group_page *p,
+		       struct strbuf *err)
+{
+	struct strvec ids = STRVEC_INIT;
+	struct strbuf sub = STRBUF_INIT;
+	char *name = NULL;
+	int rc = store_nav_album(st, p->key, &name, &ids, err);
+
+	if (rc < 0)
+		return -1;
+	if (!rc || !ids.n) { /* the most played track's names */
+		char *tn, *al;
+		track_label(st, p->top_tracks[0].key, &tn, &p->sub, &al);
+		free(tn);
+		if (!name && al[0]) {
+			name = al;
+			al = NULL;
+		} else if (!name) {
+			name = xstrdup(!strncmp(p->key, "name:", 5) ? p->key + 5 : p->key);
+		}
+		free(al);
+	} else {
+		for (size_t i = 0; i < ids.n; i++) {
+			char *a = artist_label(st, ids.v[i]);
+			strbuf_addf(&sub, "%s%s", i ? ", " : "", a);
+			free(a);
+		}
+		p->sub = strbuf_detach(&sub, NULL);
+		p->artist_ids = ids.v;
+		p->nartist_ids = (int)ids.n;
+		ids.v = NULL;
+		ids.n = ids.alloc = 0;
+	}
+	p->name = name;
+	strvec_clear(&ids);
+	strbuf_release(&sub);
+	return 0;
+}
+
+int nav_album(struct nav_index *x, struct store *st, const char *key,
+	      struct nav_group_page *out, struct strbuf *err)
+{
+	int rc = group_page(x, st, 1, key, out, err);
+	if (rc > 0 && album_names(st, out, err)) {
+		nav_group_page_release(out);
+		return -1;
+	}
+	return rc;
+}
+
+void nav_group_page_release(struct nav_group_page *p)
+{
+	free(p->key);
+	free(p->name);
+	free(p->sub);
+	for (int i = 0; i < p->nartist_ids; i++)
+		free(p->artist_ids[i]);
+	free(p->artist_ids);
+	release_ranks(p->top_tracks, p->ntop_tracks);
+	free(p->month_plays);
+	free(p->month_ms);
+	memset(p, 0, sizeof(*p));
+}
