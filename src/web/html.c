@@ -45,6 +45,12 @@ static const char css[] =
 	".sub{color:#666;font-size:.9em}"
 	"table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
 	"text-align:left;font-size:.92em}"
+	/* Top lists: a 48 px picture beside each entry, the text wrapping beside it. */
+	"ol.ranks{list-style:none;padding:0}ol.ranks li{display:flex;gap:8px;"
+	"align-items:center;margin:.3em 0}"
+	".thumb{width:48px;height:48px;flex:none;object-fit:cover;border-radius:3px}"
+	".rk{min-width:1.4em;text-align:right;color:#666;font-weight:400}"
+	".tile.thumb{font-size:15px}.tile.round{border-radius:50%}.what{min-width:0}"
 	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
 	".bigtile{width:120px;height:120px;font-size:36px;float:right;margin-left:12px}"
 	/* Charts scale down to their card (viewBox), never wider than drawn. */
@@ -230,25 +236,39 @@ static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 	}
 }
 
-/* An <img> of the cached cover, or a neutral tile with the album's initials. */
-static void add_cover(struct strbuf *sb, const struct covers *c,
-		      const struct report_track *t, const char *img_cls,
-		      const char *tile_cls)
+/*
+ * An <img> of the cached cover of album_id (lazy, with its drawn size so
+ * the page does not move as covers arrive), or a neutral tile with the
+ * initials of label. An empty album_id always gives the tile (artists: the
+ * catalog keeps no artist images).
+ */
+static void add_image(struct strbuf *sb, const struct covers *c, const char *album_id,
+		      const char *label, int px, const char *img_cls, const char *tile_cls)
 {
 	char name[128], ini[32];
-	if (c && covers_find(c, t->album_id, name, sizeof(name))) {
-		addf(sb, "<img class=\"%s\" src=\"covers/%s\" alt=\"", img_cls, name);
-		strbuf_add_html(sb, t->album);
-		strbuf_addstr(sb, "\" loading=\"lazy\">");
+	if (c && album_id[0] && covers_find(c, album_id, name, sizeof(name))) {
+		addf(sb, "<img class=\"%s\" src=\"covers/%s\" width=\"%d\" height=\"%d\""
+		     " alt=\"", img_cls, name, px, px);
+		strbuf_add_html(sb, label);
+		strbuf_addstr(sb, "\" loading=\"lazy\" decoding=\"async\">");
 		return;
 	}
-	html_initials(t->album[0] ? t->album : t->name, ini, sizeof(ini));
+	html_initials(label, ini, sizeof(ini));
 	addf(sb, "<span class=\"tile %s\" dir=\"auto\" role=\"img\" aria-label=\"",
 		    tile_cls);
-	strbuf_add_html(sb, t->album);
+	strbuf_add_html(sb, label);
 	strbuf_addstr(sb, "\">");
 	strbuf_add_html(sb, ini);
 	strbuf_addstr(sb, "</span>");
+}
+
+/* The album's cover, or a tile with its initials (the track's without an album). */
+static void add_cover(struct strbuf *sb, const struct covers *c,
+		      const struct report_track *t, int px, const char *img_cls,
+		      const char *tile_cls)
+{
+	add_image(sb, c, t->album_id, t->album[0] ? t->album : t->name, px, img_cls,
+		  tile_cls);
 }
 
 void html_index(const int *years, int nyears, struct strbuf *out)
@@ -349,7 +369,7 @@ void html_calendar(const struct report_year *y, const struct covers *c,
 			addf(out, " min&#10;day: %d plays, ", rd->plays);
 			add_ms_min(out, rd->ms);
 			strbuf_addstr(out, " min\">");
-			add_cover(out, c, t, "", "");
+			add_cover(out, c, t, 42, "", "");
 			addf(out, "<span class=\"n\">%d</span></a>", dom);
 		}
 		strbuf_addstr(out, "</div></section>");
@@ -433,16 +453,37 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 	strbuf_addstr(sb, "</svg>");
 }
 
-static void add_rank_list(struct strbuf *sb, const char *title,
-			  const struct report_rank *r, int n, int kind)
+enum rank_kind { RANK_TRACKS, RANK_ARTISTS, RANK_ALBUMS, RANK_GENRES };
+
+/* The picture of one entry of a top list: a cover, an initials tile, or none. */
+static void add_rank_image(struct strbuf *sb, const struct report_year *y,
+			   const struct covers *c, const struct report_rank *r,
+			   enum rank_kind kind)
+{
+	if (kind == RANK_TRACKS && r->track >= 0 && r->track < y->ntracks)
+		add_cover(sb, c, &y->tracks[r->track], 48, "thumb", "thumb");
+	else if (kind == RANK_ALBUMS)
+		add_image(sb, c, r->key, r->label, 48, "thumb", "thumb");
+	else if (kind == RANK_ARTISTS)
+		add_image(sb, c, "", r->label, 48, "thumb", "thumb round");
+}
+
+static void add_rank_list(struct strbuf *sb, const char *title, const struct report_year *y,
+			  const struct covers *c, const struct report_rank *r, int n,
+			  enum rank_kind kind)
 {
 	addf(sb, "<div class=\"card\"><h2>%s</h2>", title);
 	if (!n)
 		strbuf_addstr(sb, "<p class=\"note\">none</p>");
-	strbuf_addstr(sb, "<ol>");
+	strbuf_addstr(sb, kind == RANK_GENRES ? "<ol>" : "<ol class=\"ranks\">");
 	for (int i = 0; i < n; i++) {
 		strbuf_addstr(sb, "<li>");
-		if (kind == 0)
+		if (kind != RANK_GENRES)
+			addf(sb, "<b class=\"rk\">%d</b>", i + 1);
+		add_rank_image(sb, y, c, &r[i], kind);
+		if (kind != RANK_GENRES)
+			strbuf_addstr(sb, "<span class=\"what\">");
+		if (kind == RANK_TRACKS)
 			add_track_link(sb, r[i].key, r[i].label);
 		else
 			add_name(sb, "name", r[i].label);
@@ -453,7 +494,7 @@ static void add_rank_list(struct strbuf *sb, const char *title,
 		}
 		addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
 		add_ms_min(sb, r[i].ms);
-		strbuf_addstr(sb, " min</span></li>");
+		strbuf_addstr(sb, kind == RANK_GENRES ? " min</span></li>" : " min</span></span></li>");
 	}
 	strbuf_addstr(sb, "</ol></div>");
 }
@@ -464,7 +505,6 @@ void html_year(const struct report_year *y, const struct covers *c,
 	char title[32], date[16], when[64];
 	double mins[12];
 
-	(void)c;
 	snprintf(title, sizeof(title), "%d", y->year);
 	page_start(out, "Year in review", title, years, nyears);
 	addf(out, "<h1>%d in review</h1><div class=\"stats\">", y->year);
@@ -512,17 +552,17 @@ void html_year(const struct report_year *y, const struct covers *c,
 		strbuf_addstr(out, "</span></div>");
 	}
 	strbuf_addstr(out, "</div><div class=\"cols\">");
-	add_rank_list(out, "Top tracks", y->top_tracks, y->ntop_tracks, 0);
-	add_rank_list(out, "Top artists", y->top_artists, y->ntop_artists, 1);
-	add_rank_list(out, "Top albums", y->top_albums, y->ntop_albums, 1);
-	add_rank_list(out, "Top genres", y->top_genres, y->ntop_genres, 1);
+	add_rank_list(out, "Top tracks", y, c, y->top_tracks, y->ntop_tracks, RANK_TRACKS);
+	add_rank_list(out, "Top artists", y, c, y->top_artists, y->ntop_artists, RANK_ARTISTS);
+	add_rank_list(out, "Top albums", y, c, y->top_albums, y->ntop_albums, RANK_ALBUMS);
+	add_rank_list(out, "Top genres", y, c, y->top_genres, y->ntop_genres, RANK_GENRES);
 	if (y->first_year) /* the list would be Top artists again */
 		addf(out, "<div class=\"card\" id=\"new-artists\"><h2>New artists this year</h2>"
 			  "<p>Your history starts in %d, so every artist you played is new."
 			  " Next year this lists the ones you discover.</p></div>", y->year);
 	else
-		add_rank_list(out, "New artists this year", y->new_artist_list,
-			      y->nnew_artist_list, 1);
+		add_rank_list(out, "New artists this year", y, c, y->new_artist_list,
+			      y->nnew_artist_list, RANK_ARTISTS);
 	strbuf_addstr(out, "</div>");
 
 	for (int m = 0; m < 12; m++)
@@ -718,7 +758,7 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 {
 	page_start(out, "Track", t->t.name, NULL, 0);
 	strbuf_addstr(out, "<div class=\"card\">");
-	add_cover(out, c, &t->t, "cover", "bigtile");
+	add_cover(out, c, &t->t, 120, "cover", "bigtile");
 	strbuf_addstr(out, "<h1>");
 	add_name(out, "track", t->t.name);
 	strbuf_addstr(out, "</h1><p>");
