@@ -59,6 +59,8 @@ static const struct command commands[] = {
 	  "write the dashboard as a static site", NULL },
 	{ "wrapped", cmd_wrapped, cmd_wrapped_usage, NEED_DB,
 	  "print a year in review in the terminal", NULL },
+	{ "card", cmd_card, cmd_card_usage, NEED_DB,
+	  "draw the share card of a year as a PNG", NULL },
 	{ "config", cmd_config, cmd_config_usage, NEED_CONFIG,
 	  "print the effective settings", NULL },
 };

@@ -51,6 +51,8 @@ static const char css[] =
 	".thumb{width:48px;height:48px;flex:none;object-fit:cover;border-radius:3px}"
 	".rk{min-width:1.4em;text-align:right;color:#666;font-weight:400}"
 	".tile.thumb{font-size:15px}.tile.round{border-radius:50%}.what{min-width:0}"
+	".share{float:right;margin:0 0 12px 12px;text-align:center;font-size:.85em}"
+	".share img{display:block;border-radius:6px;width:162px;height:auto}"
 	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
 	".bigtile{width:120px;height:120px;font-size:36px;float:right;margin-left:12px}"
 	/* Charts scale down to their card (viewBox), never wider than drawn. */
@@ -163,12 +165,15 @@ void html_initials(const char *name, char *buf, size_t len)
 	buf[o < len ? o : len - 1] = '\0';
 }
 
-static void page_start(struct strbuf *sb, const char *title_prefix,
-		       const char *title, const int *years, int nyears)
+/* The head of a page; head (may be NULL) is more markup for <head>. */
+static void page_start_head(struct strbuf *sb, const char *title_prefix, const char *title,
+			    const int *years, int nyears, const char *head)
 {
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-		      "<title>");
+		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+	if (head)
+		strbuf_addstr(sb, head);
+	strbuf_addstr(sb, "<title>");
 	strbuf_add_html(sb, title_prefix);
 	if (title) {
 		strbuf_addstr(sb, " ");
@@ -183,6 +188,12 @@ static void page_start(struct strbuf *sb, const char *title_prefix,
 		addf(sb, "<a href=\"coverage-%d.html\">coverage</a>",
 			    years[nyears - 1]);
 	strbuf_addstr(sb, "</header><main>");
+}
+
+static void page_start(struct strbuf *sb, const char *title_prefix,
+		       const char *title, const int *years, int nyears)
+{
+	page_start_head(sb, title_prefix, title, years, nyears, NULL);
 }
 
 static void page_end(struct strbuf *sb)
@@ -505,9 +516,21 @@ void html_year(const struct report_year *y, const struct covers *c,
 	char title[32], date[16], when[64];
 	double mins[12];
 
+	char head[512];
 	snprintf(title, sizeof(title), "%d", y->year);
-	page_start(out, "Year in review", title, years, nyears);
-	addf(out, "<h1>%d in review</h1><div class=\"stats\">", y->year);
+	/* The share card is the page's picture where it is shared (relative: the
+	 * page does not know where it will be published). */
+	snprintf(head, sizeof(head), "<meta property=\"og:type\" content=\"website\">"
+		 "<meta property=\"og:title\" content=\"My %d in music\">"
+		 "<meta property=\"og:image\" content=\"card-%d.png\">"
+		 "<meta property=\"og:image:width\" content=\"1080\">"
+		 "<meta property=\"og:image:height\" content=\"1350\">"
+		 "<meta name=\"twitter:card\" content=\"summary_large_image\">", y->year, y->year);
+	page_start_head(out, "Year in review", title, years, nyears, head);
+	addf(out, "<h1>%d in review</h1><a class=\"share\" id=\"share-card\" href=\"card-%d.png\">"
+		  "<img src=\"card-%d.png\" width=\"162\" height=\"203\" alt=\"The share card of %d\""
+		  " loading=\"lazy\" decoding=\"async\"><span>Share card (1080×1350 PNG)</span></a>"
+		  "<div class=\"stats\">", y->year, y->year, y->year, y->year);
 	addf(out, "<div class=\"stat\"><b id=\"hours\">%.1f h</b>listening time</div>",
 		    (double)y->ms / 3600000.0);
 	addf(out, "<div class=\"stat\"><b id=\"plays\">%d</b>plays</div>"

@@ -457,10 +457,11 @@ static void routes_site_enumeration(void **state)
 	assert_int_equal(pages_init(&p, st, "/nonexistent", 30000, &err), 0);
 	struct site_options o = { .out_dir = out_dir, .year = 2025 };
 	assert_int_equal(site_write(&p, &o, &stats, &err), 0);
-	/* index, 3 pages of 2025, calendar.json, summary.json; no days, no tracks */
-	assert_int_equal(stats.files, 6);
+	/* index, 3 pages and the card of 2025, calendar.json, summary.json; no days, no tracks */
+	assert_int_equal(stats.files, 7);
 	static const char *const want[] = { "index.html", "calendar-2025.html",
-		"year-2025.html", "coverage-2025.html", "calendar.json", "summary.json" };
+		"year-2025.html", "coverage-2025.html", "card-2025.png", "calendar.json",
+		"summary.json" };
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char path[128];
 		struct stat sb;
@@ -477,7 +478,7 @@ static void routes_site_enumeration(void **state)
 			files++;
 		}
 	closedir(d);
-	assert_int_equal(files, 7); /* and covers/ */
+	assert_int_equal(files, 8); /* and covers/ */
 	pages_release(&p);
 	store_close(st);
 	strbuf_release(&err);
