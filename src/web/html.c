@@ -204,9 +204,11 @@ static void page_end(struct strbuf *sb)
 /* A name element: escaped text in a span that takes its own direction. */
 static void add_name(struct strbuf *sb, const char *cls, const char *s)
 {
-	addf(sb, "<span class=\"%s\" dir=\"auto\">", cls);
+	strbuf_add(sb, "<span class=\"", 13);
+	strbuf_addstr(sb, cls);
+	strbuf_add(sb, "\" dir=\"auto\">", 13);
 	strbuf_add_html(sb, s);
-	strbuf_addstr(sb, "</span>");
+	strbuf_add(sb, "</span>", 7);
 }
 
 /*
@@ -219,29 +221,31 @@ static void add_name(struct strbuf *sb, const char *cls, const char *s)
  */
 static void add_names(struct strbuf *sb, const char *cls, const char *list)
 {
-	addf(sb, "<span class=\"%s\">", cls);
+	strbuf_add(sb, "<span class=\"", 13);
+	strbuf_addstr(sb, cls);
+	strbuf_add(sb, "\">", 2);
 	for (const char *p = list; *p;) {
 		const char *e = strstr(p, ", ");
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char *one = xstrndup(p, n);
-		strbuf_addstr(sb, "<bdi>");
-		strbuf_add_html(sb, one);
-		strbuf_addstr(sb, "</bdi>");
-		free(one);
+		strbuf_add(sb, "<bdi>", 5);
+		strbuf_add_html_n(sb, p, n);
+		strbuf_add(sb, "</bdi>", 6);
 		if (!e)
 			break;
-		strbuf_addstr(sb, ", ");
+		strbuf_add(sb, ", ", 2);
 		p = e + 2;
 	}
-	strbuf_addstr(sb, "</span>");
+	strbuf_add(sb, "</span>", 7);
 }
 
 static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 {
 	if (covers_id_ok(id)) {
-		addf(sb, "<a href=\"track-%s.html\">", id);
+		strbuf_add(sb, "<a href=\"track-", 15);
+		strbuf_addstr(sb, id);
+		strbuf_add(sb, ".html\">", 7);
 		add_name(sb, "track", name);
-		strbuf_addstr(sb, "</a>");
+		strbuf_add(sb, "</a>", 4);
 	} else {
 		add_name(sb, "track", name);
 	}
@@ -613,7 +617,8 @@ static void add_sources(struct strbuf *sb, int src)
 	const char *sep = "";
 	for (size_t i = 0; i < sources_len; i++)
 		if (src & (int)SOURCE_BIT(sources[i].id)) {
-			addf(sb, "%s%s", sep, sources[i].label);
+			strbuf_addstr(sb, sep);
+			strbuf_addstr(sb, sources[i].label);
 			sep = "+";
 		}
 }
@@ -639,8 +644,12 @@ static void local_hms(struct hms_cache *c, int64_t ms, char buf[16])
 		c->minute = (tmp[3] - '0') * 10 + tmp[4] - '0';
 	}
 	int64_t in = (ms - b * 900000) / 1000; /* seconds into the quarter */
-	snprintf(buf, 16, "%02d:%02d:%02d", c->hour, c->minute + (int)(in / 60),
-		 (int)(in % 60));
+	int v[3] = { c->hour, c->minute + (int)(in / 60), (int)(in % 60) };
+	for (int k = 0; k < 3; k++) { /* "%02d:%02d:%02d" without printf, per play */
+		buf[k * 3] = (char)('0' + v[k] / 10 % 10);
+		buf[k * 3 + 1] = (char)('0' + v[k] % 10);
+		buf[k * 3 + 2] = k < 2 ? ':' : '\0';
+	}
 }
 
 void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
@@ -658,19 +667,21 @@ void html_day(int64_t day, const struct report_plays *p, struct strbuf *out)
 	for (int i = 0; i < p->n; i++) {
 		const struct report_play *x = &p->v[i];
 		local_hms(&hc, x->played_ms, when);
-		addf(out, "<tr%s><td>%s</td><td>", x->counted ? "" :
-			    " class=\"note\"", when);
+		/* pieces, not printf: a day has hundreds of rows (see addf) */
+		strbuf_addstr(out, x->counted ? "<tr><td>" : "<tr class=\"note\"><td>");
+		strbuf_add(out, when, 8);
+		strbuf_add(out, "</td><td>", 9);
 		add_track_link(out, x->track_id, x->name);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		add_names(out, "artist", x->artists);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		add_name(out, "album", x->album);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		if (x->ms_played >= 0)
 			addf(out, "%lld s", (long long)(x->ms_played / 1000));
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		add_sources(out, x->sources);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		if (strcmp(x->kind, "music"))
 			strbuf_add_html(out, x->kind);
 		else if (!x->counted)
