@@ -29,7 +29,7 @@
 #include "export.h"
 #include "faults.h"
 #include "listen.h"
-#include "png.h"
+#include "cover.h"
 #include "rng.h"
 #include "core/timeutil.h"
 #include "core/banned.h"
@@ -368,9 +368,17 @@ static void sim_img(const char *url, struct reply *r)
 		reply_error(r, 404, "no such image");
 		return;
 	}
-	uint32_t rgb = (uint32_t)(rng_mix(rng_hash_str(id)) & 0xffffff);
+	/* The catalog is read-only after start: no lock needed to read names. */
+	int al = catalog_find_album(&S.cat, id), ar = al < 0 ? catalog_find_artist(&S.cat, id) : -1;
+	const char *title = al >= 0 ? S.cat.albums[al].name : ar >= 0 ? S.cat.artists[ar].name : NULL;
+	const char *artist = al >= 0 ? S.cat.artists[S.cat.albums[al].artists[0]].name : NULL;
 	size_t len;
-	unsigned char *png = png_flat((int)size, rgb, &len);
+	unsigned char *png = cover_png(rng_hash_str(id), ar >= 0 ? COVER_ARTIST : COVER_ALBUM,
+				       title, artist, (int)size, &len);
+	if (!png) {
+		reply_error(r, 500, "could not draw the image");
+		return;
+	}
 	reply_set(r, 200, "image/png", (char *)png, len);
 }
 

@@ -64,6 +64,8 @@ static const struct command commands[] = {
 	  "print a year in review in the terminal", NULL },
 	{ "token", cmd_token, cmd_token_usage, NEED_DB,
 	  "make, list and revoke tokens for serve's ListenBrainz API", NULL },
+	{ "card", cmd_card, cmd_card_usage, NEED_DB,
+	  "draw the share card of a year as a PNG", NULL },
 	{ "config", cmd_config, cmd_config_usage, NEED_CONFIG,
 	  "print the effective settings", NULL },
 };

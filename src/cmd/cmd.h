@@ -44,6 +44,7 @@ CMD(import);
 CMD(serve);
 CMD(site);
 CMD(wrapped);
+CMD(card);
 CMD(config);
 CMD(token);
 CMD(analyze);

@@ -60,7 +60,7 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 				http_free(h);
 				goto out;
 			}
-			covers_sync_year(&p.covers, h, y, &failed);
+			covers_sync_year(&p.covers, h, p.store, y, &failed);
 		}
 		http_free(h);
 		if (failed)

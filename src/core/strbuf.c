@@ -140,24 +140,41 @@ int strbuf_add_json_str(struct strbuf *sb, const char *s)
 	return r;
 }
 
-int strbuf_add_html(struct strbuf *sb, const char *s)
+/*
+ * Runs of plain bytes are added whole: a day page escapes some 2,000 names,
+ * and one call per byte was 9% of rendering it.
+ */
+int strbuf_add_html_n(struct strbuf *sb, const char *s, size_t n)
 {
-	size_t start = sb->len;
+	size_t start = sb->len, i = 0;
 	int r = 0;
 
-	for (; *s && !r; s++) {
-		switch (*s) {
-		case '&': r = strbuf_addstr(sb, "&amp;"); break;
-		case '<': r = strbuf_addstr(sb, "&lt;"); break;
-		case '>': r = strbuf_addstr(sb, "&gt;"); break;
-		case '"': r = strbuf_addstr(sb, "&quot;"); break;
-		case '\'': r = strbuf_addstr(sb, "&#39;"); break;
-		default: r = strbuf_addch(sb, *s);
+	while (i < n && !r) {
+		size_t run = i;
+		while (run < n && s[run] != '&' && s[run] != '<' && s[run] != '>' &&
+		       s[run] != '"' && s[run] != '\'' && s[run])
+			run++;
+		if (run > i)
+			r = strbuf_add(sb, s + i, run - i);
+		if (run >= n || !s[run] || r)
+			break;
+		switch (s[run]) {
+		case '&': r = strbuf_add(sb, "&amp;", 5); break;
+		case '<': r = strbuf_add(sb, "&lt;", 4); break;
+		case '>': r = strbuf_add(sb, "&gt;", 4); break;
+		case '"': r = strbuf_add(sb, "&quot;", 6); break;
+		default: r = strbuf_add(sb, "&#39;", 5); break;
 		}
+		i = run + 1;
 	}
 	if (r)
 		strbuf_setlen(sb, start);
 	return r;
+}
+
+int strbuf_add_html(struct strbuf *sb, const char *s)
+{
+	return strbuf_add_html_n(sb, s, strlen(s));
 }
 
 /*

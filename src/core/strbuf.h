@@ -41,6 +41,8 @@ int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 int strbuf_add_json_str(struct strbuf *sb, const char *s);
 /* Appends s escaped for HTML text and attribute values. */
 int strbuf_add_html(struct strbuf *sb, const char *s);
+/* The same for the first n bytes of s (stopping early at a NUL). */
+int strbuf_add_html_n(struct strbuf *sb, const char *s, size_t n);
 /* Appends the shortest decimal text that reads back as the same double. */
 int strbuf_add_double(struct strbuf *sb, double d);
 /* Appends s percent-encoded for a URL query (RFC 3986 unreserved kept). */

@@ -129,24 +129,43 @@ out:
 	return ret;
 }
 
-int covers_sync_year(struct covers *c, struct http *h,
+/* Fetches one missing cover: 1 added, 0 nothing to do, -1 failed. */
+static int sync_one(struct covers *c, struct http *h, const char *album_id,
+		    const char *url)
+{
+	char name[128];
+	struct strbuf err = STRBUF_INIT;
+	int r;
+
+	if (!url || !url[0] || !covers_id_ok(album_id) ||
+	    covers_find(c, album_id, name, sizeof(name)))
+		return 0;
+	r = covers_fetch(c, h, album_id, url, &err);
+	strbuf_release(&err);
+	return r;
+}
+
+int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 		     const struct report_year *y, int *failed)
 {
-	int added = 0;
+	int added = 0, r;
 	char name[128];
 
-	for (int i = 0; i < y->ntracks; i++) {
-		const struct report_track *t = &y->tracks[i];
-		if (!t->cover_url[0] || !covers_id_ok(t->album_id) ||
-		    covers_find(c, t->album_id, name, sizeof(name)))
-			continue;
-		struct strbuf err = STRBUF_INIT;
-		int r = covers_fetch(c, h, t->album_id, t->cover_url, &err);
+	for (int i = 0; i < y->ntracks + y->ntop_albums; i++) {
+		if (i < y->ntracks) {
+			r = sync_one(c, h, y->tracks[i].album_id, y->tracks[i].cover_url);
+		} else {
+			const char *id = y->top_albums[i - y->ntracks].key;
+			if (!covers_id_ok(id) || covers_find(c, id, name, sizeof(name)))
+				continue;
+			char *url = store_album_cover(st, id);
+			r = sync_one(c, h, id, url);
+			free(url);
+		}
 		if (r > 0)
 			added++;
 		else if (r < 0 && failed)
 			(*failed)++;
-		strbuf_release(&err);
 	}
 	return added;
 }

@@ -15,6 +15,7 @@
 #include "report/report.h"
 
 struct http;
+struct store;
 
 struct covers {
 	char *dir; /* <data>/covers */
@@ -34,11 +35,12 @@ const char *covers_type(const char *name);
 int covers_find(const struct covers *c, const char *album_id, char *name,
 		size_t len);
 /*
- * Downloads the covers of every track in y that is not cached yet. Returns
- * the number of covers added; failures are counted in *failed (a missing
- * cover shows as a tile, so they are not errors).
+ * Downloads the covers of every track in y and of its top albums (their
+ * image URL from st) that are not cached yet. Returns the number of covers
+ * added; failures are counted in *failed (a missing cover shows as a tile,
+ * so they are not errors).
  */
-int covers_sync_year(struct covers *c, struct http *h,
+int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 		     const struct report_year *y, int *failed);
 int covers_fetch(struct covers *c, struct http *h, const char *album_id,
 		 const char *url, struct strbuf *err);

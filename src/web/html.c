@@ -46,6 +46,14 @@ static const char css[] =
 	".sub{color:#666;font-size:.9em}"
 	"table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
 	"text-align:left;font-size:.92em}"
+	/* Top lists: a 48 px picture beside each entry, the text wrapping beside it. */
+	"ol.ranks{list-style:none;padding:0}ol.ranks li{display:flex;gap:8px;"
+	"align-items:center;margin:.3em 0}"
+	".thumb{width:48px;height:48px;flex:none;object-fit:cover;border-radius:3px}"
+	".rk{min-width:1.4em;text-align:right;color:#666;font-weight:400}"
+	".tile.thumb{font-size:15px}.tile.round{border-radius:50%}.what{min-width:0}"
+	".share{float:right;margin:0 0 12px 12px;text-align:center;font-size:.85em}"
+	".share img{display:block;border-radius:6px;width:162px;height:auto}"
 	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
 	".bigtile{width:120px;height:120px;font-size:36px;float:right;margin-left:12px}"
 	/* Charts scale down to their card (viewBox), never wider than drawn. */
@@ -161,12 +169,15 @@ void html_initials(const char *name, char *buf, size_t len)
 	buf[o < len ? o : len - 1] = '\0';
 }
 
-static void page_start(struct strbuf *sb, const char *title_prefix,
-		       const char *title, const int *years, int nyears)
+/* The head of a page; head (may be NULL) is more markup for <head>. */
+static void page_start_head(struct strbuf *sb, const char *title_prefix, const char *title,
+			    const int *years, int nyears, const char *head)
 {
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-		      "<title>");
+		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+	if (head)
+		strbuf_addstr(sb, head);
+	strbuf_addstr(sb, "<title>");
 	strbuf_add_html(sb, title_prefix);
 	if (title) {
 		strbuf_addstr(sb, " ");
@@ -181,6 +192,12 @@ static void page_start(struct strbuf *sb, const char *title_prefix,
 		addf(sb, "<a href=\"coverage-%d.html\">coverage</a>",
 			    years[nyears - 1]);
 	strbuf_addstr(sb, "<a href=\"alltime.html\">all time</a></header><main>");
+}
+
+static void page_start(struct strbuf *sb, const char *title_prefix,
+		       const char *title, const int *years, int nyears)
+{
+	page_start_head(sb, title_prefix, title, years, nyears, NULL);
 }
 
 static void page_end(struct strbuf *sb)
@@ -202,9 +219,11 @@ void html_page_end(struct strbuf *sb)
 /* A name element: escaped text in a span that takes its own direction. */
 static void add_name(struct strbuf *sb, const char *cls, const char *s)
 {
-	addf(sb, "<span class=\"%s\" dir=\"auto\">", cls);
+	strbuf_add(sb, "<span class=\"", 13);
+	strbuf_addstr(sb, cls);
+	strbuf_add(sb, "\" dir=\"auto\">", 13);
 	strbuf_add_html(sb, s);
-	strbuf_addstr(sb, "</span>");
+	strbuf_add(sb, "</span>", 7);
 }
 
 /* Lists of artists are drawn by links_track_artists (web/links.h): each name
@@ -213,33 +232,49 @@ static void add_name(struct strbuf *sb, const char *cls, const char *s)
 static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 {
 	if (covers_id_ok(id)) {
-		addf(sb, "<a href=\"track-%s.html\">", id);
+		strbuf_add(sb, "<a href=\"track-", 15);
+		strbuf_addstr(sb, id);
+		strbuf_add(sb, ".html\">", 7);
 		add_name(sb, "track", name);
-		strbuf_addstr(sb, "</a>");
+		strbuf_add(sb, "</a>", 4);
 	} else {
 		add_name(sb, "track", name);
 	}
 }
 
-/* An <img> of the cached cover, or a neutral tile with the album's initials. */
-static void add_cover(struct strbuf *sb, const struct covers *c,
-		      const struct report_track *t, const char *img_cls,
-		      const char *tile_cls)
+/*
+ * An <img> of the cached cover of album_id (lazy, with its drawn size so
+ * the page does not move as covers arrive), or a neutral tile with the
+ * initials of label. An empty album_id always gives the tile (artists: the
+ * catalog keeps no artist images).
+ */
+static void add_image(struct strbuf *sb, const struct covers *c, const char *album_id,
+		      const char *label, int px, const char *img_cls, const char *tile_cls)
 {
 	char name[128], ini[32];
-	if (c && covers_find(c, t->album_id, name, sizeof(name))) {
-		addf(sb, "<img class=\"%s\" src=\"covers/%s\" alt=\"", img_cls, name);
-		strbuf_add_html(sb, t->album);
-		strbuf_addstr(sb, "\" loading=\"lazy\">");
+	if (c && album_id[0] && covers_find(c, album_id, name, sizeof(name))) {
+		addf(sb, "<img class=\"%s\" src=\"covers/%s\" width=\"%d\" height=\"%d\""
+		     " alt=\"", img_cls, name, px, px);
+		strbuf_add_html(sb, label);
+		strbuf_addstr(sb, "\" loading=\"lazy\" decoding=\"async\">");
 		return;
 	}
-	html_initials(t->album[0] ? t->album : t->name, ini, sizeof(ini));
+	html_initials(label, ini, sizeof(ini));
 	addf(sb, "<span class=\"tile %s\" dir=\"auto\" role=\"img\" aria-label=\"",
 		    tile_cls);
-	strbuf_add_html(sb, t->album);
+	strbuf_add_html(sb, label);
 	strbuf_addstr(sb, "\">");
 	strbuf_add_html(sb, ini);
 	strbuf_addstr(sb, "</span>");
+}
+
+/* The album's cover, or a tile with its initials (the track's without an album). */
+static void add_cover(struct strbuf *sb, const struct covers *c,
+		      const struct report_track *t, int px, const char *img_cls,
+		      const char *tile_cls)
+{
+	add_image(sb, c, t->album_id, t->album[0] ? t->album : t->name, px, img_cls,
+		  tile_cls);
 }
 
 void html_index(const int *years, int nyears, struct strbuf *out)
@@ -356,7 +391,7 @@ void html_calendar(const struct report_year *y, const struct covers *c,
 			addf(out, " min&#10;day: %d plays, ", rd->plays);
 			add_ms_min(out, rd->ms);
 			strbuf_addstr(out, " min\">");
-			add_cover(out, c, t, "", "");
+			add_cover(out, c, t, 42, "", "");
 			addf(out, "<span class=\"n\">%d</span></a>", dom);
 		}
 		strbuf_addstr(out, "</div></section>");
@@ -440,32 +475,54 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 	strbuf_addstr(sb, "</svg>");
 }
 
-static void add_rank_list(struct strbuf *sb, const char *title,
-			  const struct report_rank *r, int n, int kind,
-			  const struct nav_index *nav)
+enum rank_kind { RANK_TRACKS, RANK_ARTISTS, RANK_ALBUMS, RANK_GENRES };
+
+/* The picture of one entry of a top list: a cover, an initials tile, or none. */
+static void add_rank_image(struct strbuf *sb, const struct report_year *y,
+			   const struct covers *c, const struct report_rank *r,
+			   enum rank_kind kind)
+{
+	if (!c) /* a list drawn without the year's covers (html_rank_list) */
+		return;
+	if (kind == RANK_TRACKS && y && r->track >= 0 && r->track < y->ntracks)
+		add_cover(sb, c, &y->tracks[r->track], 48, "thumb", "thumb");
+	else if (kind == RANK_ALBUMS)
+		add_image(sb, c, r->key, r->label, 48, "thumb", "thumb");
+	else if (kind == RANK_ARTISTS)
+		add_image(sb, c, "", r->label, 48, "thumb", "thumb round");
+}
+
+static void add_rank_list(struct strbuf *sb, const char *title, const struct report_year *y,
+			  const struct covers *c, const struct report_rank *r, int n,
+			  enum rank_kind kind, const struct nav_index *nav)
 {
 	addf(sb, "<div class=\"card\"><h2>%s</h2>", title);
 	if (!n)
 		strbuf_addstr(sb, "<p class=\"note\">none</p>");
-	strbuf_addstr(sb, "<ol>");
+	strbuf_addstr(sb, kind == RANK_GENRES ? "<ol>" : "<ol class=\"ranks\">");
 	for (int i = 0; i < n; i++) {
 		strbuf_addstr(sb, "<li>");
-		if (kind == 0)
+		if (kind != RANK_GENRES)
+			addf(sb, "<b class=\"rk\">%d</b>", i + 1);
+		add_rank_image(sb, y, c, &r[i], kind);
+		if (kind != RANK_GENRES)
+			strbuf_addstr(sb, "<span class=\"what\">");
+		if (kind == RANK_TRACKS)
 			add_track_link(sb, r[i].key, r[i].label);
-		else if (kind == 2)
+		else if (kind == RANK_ARTISTS)
 			links_artist(sb, nav, r[i].key, r[i].label);
-		else if (kind == 3)
+		else if (kind == RANK_ALBUMS)
 			links_album(sb, nav, r[i].key, r[i].label);
 		else
 			add_name(sb, "name", r[i].label);
 		if (r[i].sub && r[i].sub[0]) {
 			strbuf_addstr(sb, " <span class=\"sub\">— ");
-			links_track_artists(sb, kind == 0 ? nav : NULL, r[i].key, r[i].sub);
+			links_track_artists(sb, kind == RANK_TRACKS ? nav : NULL, r[i].key, r[i].sub);
 			strbuf_addstr(sb, "</span>");
 		}
 		addf(sb, " <span class=\"sub\">%d plays, ", r[i].plays);
 		add_ms_min(sb, r[i].ms);
-		strbuf_addstr(sb, " min</span></li>");
+		strbuf_addstr(sb, kind == RANK_GENRES ? " min</span></li>" : " min</span></span></li>");
 	}
 	strbuf_addstr(sb, "</ol></div>");
 }
@@ -473,7 +530,11 @@ static void add_rank_list(struct strbuf *sb, const char *title,
 void html_rank_list(struct strbuf *sb, const char *title, const struct report_rank *r,
 		    int n, int kind, const struct nav_index *nav)
 {
-	add_rank_list(sb, title, r, n, kind, nav);
+	/* html.h's kinds, in the order the navigation pages use */
+	static const enum rank_kind kinds[] = { RANK_TRACKS, RANK_GENRES, RANK_ARTISTS,
+						RANK_ALBUMS };
+	add_rank_list(sb, title, NULL, NULL, r, n, kind >= 0 && kind < 4 ? kinds[kind] : RANK_GENRES,
+		      nav);
 }
 
 void html_year(const struct report_year *y, const struct covers *c,
@@ -483,10 +544,21 @@ void html_year(const struct report_year *y, const struct covers *c,
 	char title[32], date[16], when[64];
 	double mins[12];
 
-	(void)c;
+	char head[512];
 	snprintf(title, sizeof(title), "%d", y->year);
-	page_start(out, "Year in review", title, years, nyears);
-	addf(out, "<h1>%d in review</h1>", y->year);
+	/* The share card is the page's picture where it is shared (relative: the
+	 * page does not know where it will be published). */
+	snprintf(head, sizeof(head), "<meta property=\"og:type\" content=\"website\">"
+		 "<meta property=\"og:title\" content=\"My %d in music\">"
+		 "<meta property=\"og:image\" content=\"card-%d.png\">"
+		 "<meta property=\"og:image:width\" content=\"1080\">"
+		 "<meta property=\"og:image:height\" content=\"1350\">"
+		 "<meta name=\"twitter:card\" content=\"summary_large_image\">", y->year, y->year);
+	page_start_head(out, "Year in review", title, years, nyears, head);
+	addf(out, "<h1>%d in review</h1><a class=\"share\" id=\"share-card\" href=\"card-%d.png\">"
+		  "<img src=\"card-%d.png\" width=\"162\" height=\"203\" alt=\"The share card of %d\""
+		  " loading=\"lazy\" decoding=\"async\"><span>Share card (1080×1350 PNG)</span></a>",
+	     y->year, y->year, y->year, y->year);
 	year_nav(out, "year", y->year, years, nyears);
 	strbuf_addstr(out, "<div class=\"stats\">");
 	addf(out, "<div class=\"stat\"><b id=\"hours\">%.1f h</b>listening time</div>",
@@ -533,17 +605,17 @@ void html_year(const struct report_year *y, const struct covers *c,
 		strbuf_addstr(out, "</span></div>");
 	}
 	strbuf_addstr(out, "</div><div class=\"cols\">");
-	add_rank_list(out, "Top tracks", y->top_tracks, y->ntop_tracks, 0, nav);
-	add_rank_list(out, "Top artists", y->top_artists, y->ntop_artists, 2, nav);
-	add_rank_list(out, "Top albums", y->top_albums, y->ntop_albums, 3, nav);
-	add_rank_list(out, "Top genres", y->top_genres, y->ntop_genres, 1, nav);
+	add_rank_list(out, "Top tracks", y, c, y->top_tracks, y->ntop_tracks, RANK_TRACKS, nav);
+	add_rank_list(out, "Top artists", y, c, y->top_artists, y->ntop_artists, RANK_ARTISTS, nav);
+	add_rank_list(out, "Top albums", y, c, y->top_albums, y->ntop_albums, RANK_ALBUMS, nav);
+	add_rank_list(out, "Top genres", y, c, y->top_genres, y->ntop_genres, RANK_GENRES, nav);
 	if (y->first_year) /* the list would be Top artists again */
 		addf(out, "<div class=\"card\" id=\"new-artists\"><h2>New artists this year</h2>"
 			  "<p>Your history starts in %d, so every artist you played is new."
 			  " Next year this lists the ones you discover.</p></div>", y->year);
 	else
-		add_rank_list(out, "New artists this year", y->new_artist_list,
-			      y->nnew_artist_list, 2, nav);
+		add_rank_list(out, "New artists this year", y, c, y->new_artist_list,
+			      y->nnew_artist_list, RANK_ARTISTS, nav);
 	strbuf_addstr(out, "</div>");
 
 	for (int m = 0; m < 12; m++)
@@ -571,7 +643,8 @@ static void add_sources(struct strbuf *sb, int src)
 	const char *sep = "";
 	for (size_t i = 0; i < sources_len; i++)
 		if (src & (int)SOURCE_BIT(sources[i].id)) {
-			addf(sb, "%s%s", sep, sources[i].label);
+			strbuf_addstr(sb, sep);
+			strbuf_addstr(sb, sources[i].label);
 			sep = "+";
 		}
 }
@@ -597,8 +670,12 @@ static void local_hms(struct hms_cache *c, int64_t ms, char buf[16])
 		c->minute = (tmp[3] - '0') * 10 + tmp[4] - '0';
 	}
 	int64_t in = (ms - b * 900000) / 1000; /* seconds into the quarter */
-	snprintf(buf, 16, "%02d:%02d:%02d", c->hour, c->minute + (int)(in / 60),
-		 (int)(in % 60));
+	int v[3] = { c->hour, c->minute + (int)(in / 60), (int)(in % 60) };
+	for (int k = 0; k < 3; k++) { /* "%02d:%02d:%02d" without printf, per play */
+		buf[k * 3] = (char)('0' + v[k] / 10 % 10);
+		buf[k * 3 + 1] = (char)('0' + v[k] % 10);
+		buf[k * 3 + 2] = k < 2 ? ':' : '\0';
+	}
 }
 
 void html_day(int64_t day, const struct report_plays *p, const struct nav_index *nav,
@@ -619,12 +696,14 @@ void html_day(int64_t day, const struct report_plays *p, const struct nav_index 
 	for (int i = 0; i < p->n; i++) {
 		const struct report_play *x = &p->v[i];
 		local_hms(&hc, x->played_ms, when);
-		addf(out, "<tr%s><td>%s</td><td>", x->counted ? "" :
-			    " class=\"note\"", when);
+		/* pieces, not printf: a day has hundreds of rows (see addf) */
+		strbuf_addstr(out, x->counted ? "<tr><td>" : "<tr class=\"note\"><td>");
+		strbuf_add(out, when, 8);
+		strbuf_add(out, "</td><td>", 9);
 		add_track_link(out, x->track_id, x->name);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		links_track_artists(out, x->counted ? nav : NULL, x->track_id, x->artists);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		if (x->counted && links_track_album(nav, x->track_id) &&
 		    nav_album_page(nav, links_track_album(nav, x->track_id))) {
 			addf(out, "<a href=\"album-%s.html\">", links_track_album(nav, x->track_id));
@@ -633,12 +712,12 @@ void html_day(int64_t day, const struct report_plays *p, const struct nav_index 
 		} else {
 			add_name(out, "album", x->album);
 		}
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		if (x->ms_played >= 0)
 			addf(out, "%lld s", (long long)(x->ms_played / 1000));
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		add_sources(out, x->sources);
-		strbuf_addstr(out, "</td><td>");
+		strbuf_add(out, "</td><td>", 9);
 		if (strcmp(x->kind, "music"))
 			strbuf_add_html(out, x->kind);
 		else if (!x->counted)
@@ -749,7 +828,7 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 {
 	page_start(out, "Track", t->t.name, NULL, 0);
 	strbuf_addstr(out, "<div class=\"card\">");
-	add_cover(out, c, &t->t, "cover", "bigtile");
+	add_cover(out, c, &t->t, 120, "cover", "bigtile");
 	strbuf_addstr(out, "<h1>");
 	add_name(out, "track", t->t.name);
 	strbuf_addstr(out, "</h1><p>");

@@ -5,12 +5,14 @@
 
 #include "core/timeutil.h"
 #include "web/api.h"
+#include "web/card.h"
 #include "web/html.h"
 #include "web/page_nav.h"
 #include "core/banned.h"
 
 static const char CT_HTML[] = "text/html; charset=utf-8";
 static const char CT_JSON[] = "application/json";
+static const char CT_PNG[] = "image/png";
 
 /* ---- the pages -------------------------------------------------------- */
 
@@ -180,10 +182,31 @@ static enum page_status api_track_of(struct pages *p, const struct route_args *a
 	return track(p, a, 1, out, err);
 }
 
+/* The share card of a year (web/card.h), and the figures it shows. */
+static enum page_status card_of(struct pages *p, const struct route_args *a,
+				struct strbuf *out, struct strbuf *err)
+{
+	const struct report_year *y = year_of(p, a, err);
+	if (!y)
+		return PAGE_ERROR;
+	return card_png(y, &p->covers, out, err) ? PAGE_ERROR : PAGE_OK;
+}
+
+static enum page_status api_card_of(struct pages *p, const struct route_args *a,
+				    struct strbuf *out, struct strbuf *err)
+{
+	const struct report_year *y = year_of(p, a, err);
+	if (!y)
+		return PAGE_ERROR;
+	card_json(y, out);
+	return PAGE_OK;
+}
+
 /* ---- the table -------------------------------------------------------- */
 
 #define HTML 0
 #define JSON 1
+#define PNG ROUTE_PNG
 
 const struct route routes[] = {
 	{ "/", page_home, HTML, ROUTE_KEEP, ROUTE_SERVE_ONLY },
@@ -217,6 +240,8 @@ const struct route routes[] = {
 	{ "/1/user/%U/listens", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
 	{ "/1/user/%U/listen-count", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
 	{ "/1/user/%U/playing-now", NULL, JSON, ROUTE_LISTENBRAINZ, ROUTE_SERVE_ONLY },
+	{ "/card-%Y.png", card_of, PNG, ROUTE_KEEP, ROUTE_EACH_YEAR },
+	{ "/api/card?year=%Y", api_card_of, JSON, ROUTE_KEEP, ROUTE_SERVE_ONLY },
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 
@@ -556,7 +581,7 @@ enum page_status route_fail(enum page_status st, int json, const char *msg,
 			    struct strbuf *out, const char **ctype)
 {
 	strbuf_reset(out);
-	if (json) {
+	if (json == 1) { /* an image's error is a page */
 		*ctype = CT_JSON;
 		strbuf_addstr(out, "{\"error\":");
 		strbuf_add_json_str(out, msg);
@@ -580,7 +605,7 @@ enum page_status route_render(struct pages *p, const struct route *r,
 	if (st != PAGE_OK)
 		route_fail(st, r->json, err.buf, out, ctype);
 	else
-		*ctype = r->json ? CT_JSON : CT_HTML;
+		*ctype = r->json == ROUTE_PNG ? CT_PNG : r->json ? CT_JSON : CT_HTML;
 	strbuf_release(&err);
 	return st;
 }

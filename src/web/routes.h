@@ -53,6 +53,8 @@ enum route_cache {
 	ROUTE_LISTENBRAINZ, /* the ListenBrainz API (web/listenbrainz.h): never kept */
 };
 
+#define ROUTE_PNG 2 /* route.json of an image (its errors are HTML pages) */
+
 /* How the site enumerates a row's instances. */
 enum route_each {
 	ROUTE_SERVE_ONLY,  /* not a file of the site */
@@ -78,7 +80,7 @@ typedef enum page_status route_fn(struct pages *p, const struct route_args *a,
 struct route {
 	const char *pattern;
 	route_fn *fn;
-	int json; /* answers application/json, else text/html */
+	int json; /* 1: answers application/json, ROUTE_PNG: image/png, 0: text/html */
 	enum route_cache cache;
 	enum route_each each;
 };

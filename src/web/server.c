@@ -446,7 +446,7 @@ static void *cover_thread(void *arg)
 					struct report_year y;
 					if (report_year_with(&rs, years[i], &ro, &y, &err))
 						break;
-					added += covers_sync_year(&cv, h, &y, &failed);
+					added += covers_sync_year(&cv, h, db, &y, &failed);
 					report_year_release(&y);
 				}
 			free(years);

@@ -6,7 +6,9 @@
  *                  [--path TEMPLATE] [--header 'Name: value']
  *     N requests over C keep-alive connections, one in flight on each. In
  *     TEMPLATE (default /track-{}.html) "{}" becomes a fresh random 22
- *     character id per request. Prints one line of counts:
+ *     character id per request, and "{day}" the next date from 2016-01-01
+ *     on (wrapping after ten years), so each request asks for a new page;
+ *     Prints one line of counts:
  *     "requests=N answered=N s200=.. s403=.. s404=.. s429=.. retry_after=..
  *      other=.. errors=.. ms=.. per_second=.." (retry_after: 429s that said
  *     when to come back).
@@ -98,11 +100,31 @@ struct tally {
 	long long sent, answered, s200, s403, s404, s429, retry_after, other, errors;
 };
 
+/* "{day}": the next date of 2016-01-01 .. 2025-12-28 (3650 days), civil from days. */
+static void next_date(char out[40])
+{
+	static long n;
+	long z = 16801 + (n++ % 3650) + 719468; /* 16801 = 2016-01-01 */
+	long era = z / 146097, doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(out, 40, "%04d-%02d-%02d", (int)(yoe + era * 400 + (m <= 2)) % 10000,
+		 (int)m, (int)d);
+}
+
 static void make_path(const char *tmpl, char *out, size_t len)
 {
 	static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-	const char *at = strstr(tmpl, "{}");
+	const char *at = strstr(tmpl, "{}"), *day = strstr(tmpl, "{day}");
 	char id[23];
+
+	if (day) {
+		char date[40];
+		next_date(date);
+		snprintf(out, len, "%.*s%s%s", (int)(day - tmpl), tmpl, date, day + 5);
+		return;
+	}
 
 	for (int i = 0; i < 22; i++)
 		id[i] = b62[random() % 62];

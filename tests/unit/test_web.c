@@ -478,6 +478,11 @@ static void routes_site_enumeration(void **state)
 	static const char *const want[] = { "index.html", "calendar-2025.html",
 		"year-2025.html", "coverage-2025.html", "calendar.json", "summary.json",
 		"alltime.html" };
+	/* index, 3 pages and the card of 2025, calendar.json, summary.json; no days, no tracks */
+	assert_int_equal(stats.files, 7);
+	static const char *const want[] = { "index.html", "calendar-2025.html",
+		"year-2025.html", "coverage-2025.html", "card-2025.png", "calendar.json",
+		"summary.json" };
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		char path[128];
 		struct stat sb;

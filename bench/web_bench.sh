@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The figures of issue 11's "speed at 1M plays", one method for before and
+# after: 'spinlog site' for every year (wall, peak RSS from /usr/bin/time,
+# files), the first pages after a start of 'serve' (curl's time_total, the
+# server started and its port known, nothing asked before), uncached day
+# pages (tests/httpload over 8 keep-alive connections, a new date per
+# request, so every answer is rendered), and a cached page. Prints figures
+# with the load average; asserts nothing.
+#   BUILD_DIR (default build), KEEP_DB=path of a store from report_bench.sh
+#   (made here when missing), SPINLOG_TIMEZONE (default Europe/Berlin)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+LOAD=${LOAD:-build/tests/httpload}
+export SPINLOG_TIMEZONE=${SPINLOG_TIMEZONE:-Europe/Berlin}
+export SPINLOG_SERVE_RATE=0 # the guard's per-address rate would answer 429s
+D=$(mktemp -d "${TMPDIR:-/tmp}/spinlog-webbench.XXXXXX")
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$D"' EXIT
+SL="$BUILD_DIR/spinlog --data-dir $D"
+
+if [ -n "${KEEP_DB:-}" ] && [ -s "$KEEP_DB" ]; then
+	cp "$KEEP_DB" "$D/spinlog.db"
+else
+	$SL wrapped >/dev/null 2>&1 || true
+	sqlite3 "$D/spinlog.db" <bench/report_gen.sql >/dev/null
+	sqlite3 "$D/spinlog.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	[ -n "${KEEP_DB:-}" ] && cp "$D/spinlog.db" "$KEEP_DB"
+fi
+echo "== $(sqlite3 "$D/spinlog.db" 'SELECT count(*) FROM plays') plays; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== static site, every year"
+for run in first again; do
+	/usr/bin/time -f "%e %M" -o "$D/time" $SL site --out "$D/site" --no-covers >/dev/null
+	read -r wall rss <"$D/time"
+	echo "site ($run): ${wall} s wall, peak RSS $((rss / 1024)) MB, $(find "$D/site" -type f | wc -l) files"
+done
+rm -rf "$D/site"
+
+echo "== server"
+$SL serve --listen 127.0.0.1:0 --port-file "$D/port" --no-covers >/dev/null &
+pid=$!
+for _ in $(seq 1 200); do [ -s "$D/port" ] && break; sleep 0.05; done
+PORT=$(cat "$D/port")
+URL="http://127.0.0.1:$PORT"
+for p in /calendar-2025.html /year-2025.html /day-2025-06-01.html; do
+	echo "first $p: $(curl -s -o /dev/null -w '%{time_total}' "$URL$p") s"
+done
+echo "uncached day pages: $("$LOAD" flood --port "$PORT" --requests 3000 --conns 8 --path '/day-{day}.html')"
+curl -s -o /dev/null "$URL/year-2024.html"
+echo "cached year page: $("$LOAD" flood --port "$PORT" --requests 20000 --conns 32 --path /year-2024.html)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

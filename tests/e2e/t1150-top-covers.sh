@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Issue 11, covers in the top lists: on the year in review (dashboard and
+# static site) each top track shows its album's cached cover and each top
+# album its own, every <img> has its drawn size (no layout jump) and loads
+# lazily, artists show an initials tile (the catalog keeps no artist
+# images), and the site never points at the image CDN.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-etl.sh"
+
+dashboard_store
+YEAR=$(curl -s "$URL/api/years" | jq '.years[-1]')
+check "a year with plays" test "$YEAR" -gt 2000
+curl -s "$URL/api/summary?year=$YEAR" >"$T/sum.json"
+nalb=$(jq '.top_albums | length' "$T/sum.json")
+check "the year has top albums" test "$nalb" -gt 0
+# The background download fetches the top albums' covers too (bounded wait).
+for _ in $(seq 1 100); do
+	n=0
+	for a in $(jq -r '.top_albums[].key' "$T/sum.json"); do
+		[ -s "$DATA/covers/$a.png" ] && n=$((n + 1))
+	done
+	[ "$n" = "$nalb" ] && break
+	sleep 0.1
+done
+is "every top album's cover is cached" "$n" "$nalb"
+sleep 0.3 # the server sees the new covers on its next request
+curl -s "$URL/year-$YEAR.html" >"$T/year.html"
+
+# card TITLE FILE: the HTML of the card with that heading.
+card() { python3 - "$1" "$2" <<'PY'
+import re, sys
+html = open(sys.argv[2]).read()
+m = re.search(r'<div class="card"><h2>' + re.escape(sys.argv[1]) + r'</h2>(.*?)</ol></div>', html, re.S)
+print(m.group(1) if m else "")
+PY
+}
+
+# Top tracks: each entry's cover is the album of that track in the store.
+card "Top tracks" "$T/year.html" >"$T/tracks.html"
+python3 - "$T/tracks.html" "$DATA/spinlog.db" >"$T/tracks.out" 2>&1 <<'PY'
+import re, sqlite3, sys
+html = open(sys.argv[1]).read()
+db = sqlite3.connect(sys.argv[2])
+items = re.findall(r'<li>(.*?)</li>', html, re.S)
+bad = 0
+for it in items:
+    t = re.search(r'href="track-([A-Za-z0-9]+)\.html"', it)
+    img = re.search(r'<img class="thumb" src="covers/([A-Za-z0-9]+)\.png" width="48" height="48" alt="[^"]*" loading="lazy"', it)
+    want = db.execute("SELECT album_id FROM tracks WHERE id = ?", (t.group(1),)).fetchone()[0] if t else None
+    if not t or not img or img.group(1) != want:
+        bad += 1
+        print("entry", it[:200], "want album", want)
+print("entries", len(items), "bad", bad)
+sys.exit(1 if bad or not items else 0)
+PY
+check "each top track shows its album's cover" test $? -eq 0
+sed 's/^/# /' "$T/tracks.out"
+is "as many top-track covers as the summary has tracks" \
+	"$(grep -o '<img class="thumb"' "$T/tracks.html" | wc -l | tr -d ' ')" "$(jq '.top_tracks | length' "$T/sum.json")"
+
+card "Top albums" "$T/year.html" >"$T/albums.html"
+is "the top albums' covers, in the summary's order" \
+	"$(grep -o 'src="covers/[A-Za-z0-9]*\.png" width="48" height="48"' "$T/albums.html" | sed 's/src="covers\///; s/\.png.*//' | tr '\n' ' ')" \
+	"$(jq -r '.top_albums[].key' "$T/sum.json" | tr '\n' ' ')"
+for a in $(jq -r '.top_albums[0].key' "$T/sum.json"); do
+	is "a top album's cover is served from the cache" \
+		"$(curl -s -o /dev/null -w '%{http_code} %{content_type}' "$URL/covers/$a.png")" "200 image/png"
+done
+card "Top artists" "$T/year.html" >"$T/artists.html"
+is "each top artist has an initials tile" \
+	"$(grep -o '<span class="tile thumb round" dir="auto" role="img"' "$T/artists.html" | wc -l | tr -d ' ')" \
+	"$(jq '.top_artists | length' "$T/sum.json")"
+check "the ranks are numbered" grep -q '<b class="rk">1</b>' "$T/artists.html"
+curl -s "$URL/calendar-$YEAR.html" >"$T/cal.html"
+for f in year cal; do
+	is "$f page: every <img> has width and height" \
+		"$(grep -o '<img [^>]*>' "$T/$f.html" | grep -vc 'width="[0-9]*" height="[0-9]*"')" 0
+done
+check "the calendar draws its covers at 42 px" grep -q 'width="42" height="42"' "$T/cal.html"
+kill "$SERVE_PID"
+
+sl site --out "$T/site" --no-covers >"$T/site.out" 2>&1
+check "site runs" test $? -eq 0
+check "site: the year page has the top-list covers" \
+	grep -q "src=\"covers/$(jq -r '.top_albums[0].key' "$T/sum.json").png\" width=\"48\"" "$T/site/year-$YEAR.html"
+missing=0
+for f in $(grep -oh 'src="[^"]*"' "$T/site/year-$YEAR.html" | sed 's/^src="//; s/"$//' | sort -u); do
+	[ -s "$T/site/$f" ] || { missing=$((missing + 1)); echo "# missing: $f"; }
+done
+is "site: every image of the year page is a local file" "$missing" 0
+check "site: no image points at the CDN" sh -c "! grep -l 'src=\"http' '$T/site/'*.html"
+done_testing
