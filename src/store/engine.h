@@ -164,6 +164,10 @@ struct store_ops {
 			    int (*fn)(void *, const struct store_log_play *), void *arg,
 			    struct strbuf *err);
 	/* (end of reports) */
+	/* ---- record fill ---- */
+	int (*track_fill)(struct store *s, const char *id,
+			  struct store_track_fill *out, struct strbuf *err);
+	/* (end of record fill) */
 };
 
 struct store {

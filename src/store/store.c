@@ -594,3 +594,17 @@ int store_recent_plays(struct store *s, const char *account, int64_t n,
 	return s->ops->recent_plays(s, account, n, fn, arg, err);
 }
 /* (end of reports) */
+
+/* ---- record fill ---- */
+int store_track_fill(struct store *s, const char *id,
+		     struct store_track_fill *out, struct strbuf *err)
+{
+	return s->ops->track_fill(s, id, out, err);
+}
+
+void store_track_fill_release(struct store_track_fill *f)
+{
+	free(f->features_source);
+	f->features_source = NULL;
+}
+/* (end of record fill) */

@@ -648,4 +648,22 @@ int store_recent_plays(struct store *s, const char *account, int64_t n,
 		       struct strbuf *err);
 /* (end of reports) */
 
+/* ---- record fill ---- */
+/*
+ * What a song record takes when no analysis is stored for a track
+ * (song-record.md, "When the analysis is missing"): the track object's
+ * duration_ms, and tempo, key, mode and loudness from the audio features
+ * as their provider gave them. NaN (and features_source NULL) when
+ * unknown. Free with store_track_fill_release.
+ */
+struct store_track_fill {
+	double duration_ms;
+	char *features_source;
+	double tempo, key, mode, loudness;
+};
+int store_track_fill(struct store *s, const char *id,
+		     struct store_track_fill *out, struct strbuf *err);
+void store_track_fill_release(struct store_track_fill *f);
+/* (end of record fill) */
+
 #endif

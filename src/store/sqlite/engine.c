@@ -12,6 +12,7 @@
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/fill.h"       /* issue 10 */
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -173,6 +174,9 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.savepoint_release = sq_savepoint_release,
 	.savepoint_rollback = sq_savepoint_rollback,
+	/* ---- record fill ---- */
+	.track_fill = sq_track_fill,
+	/* (end of record fill) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
