@@ -167,6 +167,14 @@ struct store_ops {
 	/* ---- record fill ---- */
 	int (*track_fill)(struct store *s, const char *id,
 			  struct store_track_fill *out, struct strbuf *err);
+	int (*album_covers)(struct store *s, int64_t now_ms,
+			    int (*fn)(void *, const char *, const char *),
+			    void *arg, struct strbuf *err);
+	int (*cover_failed)(struct store *s, const char *album_id,
+			    int64_t now_ms, const char *reason,
+			    struct strbuf *err);
+	int (*cover_fetched)(struct store *s, const char *album_id,
+			     struct strbuf *err);
 	/* (end of record fill) */
 };
 

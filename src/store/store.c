@@ -607,4 +607,24 @@ void store_track_fill_release(struct store_track_fill *f)
 	free(f->features_source);
 	f->features_source = NULL;
 }
+
+int store_album_covers(struct store *s, int64_t now_ms,
+		       int (*fn)(void *arg, const char *album_id,
+				 const char *url),
+		       void *arg, struct strbuf *err)
+{
+	return s->ops->album_covers(s, now_ms, fn, arg, err);
+}
+
+int store_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
+		       const char *reason, struct strbuf *err)
+{
+	return s->ops->cover_failed(s, album_id, now_ms, reason, err);
+}
+
+int store_cover_fetched(struct store *s, const char *album_id,
+			struct strbuf *err)
+{
+	return s->ops->cover_fetched(s, album_id, err);
+}
 /* (end of record fill) */

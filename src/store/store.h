@@ -664,6 +664,23 @@ struct store_track_fill {
 int store_track_fill(struct store *s, const char *id,
 		     struct store_track_fill *out, struct strbuf *err);
 void store_track_fill_release(struct store_track_fill *f);
+
+/*
+ * Covers of every album in the catalog: fn gets each album with a largest
+ * image (album_images position 0), by id, except those whose last fetch
+ * failed and whose retry time (store_cover_failed) is after now_ms. fn's
+ * first non-zero return stops the walk and is returned; -1 with err.
+ */
+int store_album_covers(struct store *s, int64_t now_ms,
+		       int (*fn)(void *arg, const char *album_id,
+				 const char *url),
+		       void *arg, struct strbuf *err);
+/* A failed cover fetch: retried after a day, doubling per failure up to
+ * 30 days. store_cover_fetched forgets the failures. */
+int store_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
+		       const char *reason, struct strbuf *err);
+int store_cover_fetched(struct store *s, const char *album_id,
+			struct strbuf *err);
 /* (end of record fill) */
 
 #endif

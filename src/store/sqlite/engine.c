@@ -176,6 +176,9 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint_rollback = sq_savepoint_rollback,
 	/* ---- record fill ---- */
 	.track_fill = sq_track_fill,
+	.album_covers = sq_album_covers,
+	.cover_failed = sq_cover_failed,
+	.cover_fetched = sq_cover_fetched,
 	/* (end of record fill) */
 };
 

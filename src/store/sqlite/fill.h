@@ -11,4 +11,12 @@
 int sq_track_fill(struct store *s, const char *id,
 		  struct store_track_fill *out, struct strbuf *err);
 
+int sq_album_covers(struct store *s, int64_t now_ms,
+		    int (*fn)(void *, const char *, const char *), void *arg,
+		    struct strbuf *err);
+int sq_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
+		    const char *reason, struct strbuf *err);
+int sq_cover_fetched(struct store *s, const char *album_id,
+		     struct strbuf *err);
+
 #endif

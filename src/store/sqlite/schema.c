@@ -255,6 +255,18 @@ const char *const schema_migrations[] = {
 	"CREATE TRIGGER plays_delete_fps AFTER DELETE ON plays BEGIN"
 	"  DELETE FROM play_fps WHERE play_id = old.id;"
 	" END;",
+	/*
+	 * issue 10: covers of every album (web/covers_catalog.c). A cover
+	 * whose fetch failed waits until retry_ms (a day, doubling per
+	 * failure, at most 32 days) so a dead image URL is not asked each run.
+	 */
+	"CREATE TABLE cover_misses ("
+	"  album_id TEXT PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  failed_ms INTEGER NOT NULL,"
+	"  retry_ms INTEGER NOT NULL,"
+	"  reason TEXT"
+	") WITHOUT ROWID;",
 };
 
 const int schema_migrations_len =
