@@ -45,6 +45,11 @@ CMD(serve);
 CMD(site);
 CMD(wrapped);
 CMD(config);
+CMD(resolve);
+
+struct resolve_stats;
+/* The one line 'resolve' and 'etl' print about name resolution. */
+void cmd_resolve_summary(const struct resolve_stats *st);
 
 /*
  * Opens the store at ctx->db_path into ctx->store, as NEED_DB does; the

@@ -176,6 +176,21 @@ struct store_ops {
 	int (*cover_fetched)(struct store *s, const char *album_id,
 			     struct strbuf *err);
 	/* (end of record fill) */
+	/* ---- resolve ---- */
+	int (*resolve_pending)(struct store *s, int64_t now_ms,
+			       int (*fn)(void *, const struct store_resolve_name *),
+			       void *arg, struct strbuf *err);
+	int (*resolve_set)(struct store *s, uint64_t name_key, const char *artist,
+			   const char *track, const char *track_id,
+			   const char *why, int64_t now_ms, int64_t retry_ms,
+			   struct strbuf *err);
+	int (*resolve_apply)(struct store *s, int64_t *plays, struct strbuf *err);
+	int (*resolve_unresolved)(struct store *s, int64_t *plays, int64_t *names,
+				  struct strbuf *err);
+	int (*resolve_catalog)(struct store *s,
+			       int (*fn)(void *, const struct store_resolve_track *),
+			       void *arg, struct strbuf *err);
+	/* (end of resolve) */
 };
 
 struct store {

@@ -683,4 +683,49 @@ int store_cover_fetched(struct store *s, const char *album_id,
 			struct strbuf *err);
 /* (end of record fill) */
 
+/* ---- resolve ---- */
+/*
+ * Names without a Spotify id (account data, extended rows without a URI)
+ * and what 'spinlog resolve' learnt of them, keyed by the plays' name_key
+ * (core/playmatch.h). All SQL that reads plays for this is in
+ * src/store/sqlite/resolve.c.
+ */
+struct store_resolve_name {
+	uint64_t name_key;
+	const char *artist, *track, *album; /* one spelling; album may be NULL */
+	int64_t plays, max_ms_played;       /* max_ms_played -1: unknown */
+};
+/*
+ * Calls fn for each distinct name key of music plays with no track id that
+ * has no outcome yet, or whose miss may be asked again (retry_ms <= now_ms),
+ * most played first. fn's non-zero return stops the walk and is returned.
+ */
+int store_resolve_pending(struct store *s, int64_t now_ms,
+			  int (*fn)(void *arg, const struct store_resolve_name *n),
+			  void *arg, struct strbuf *err);
+/*
+ * Records the outcome for a name key: track_id (a match) or NULL (a miss,
+ * not asked again before retry_ms; INT64_MAX: never), with why ("search",
+ * "catalog", "no match", "ambiguous: 2 tracks"). Committed at once.
+ */
+int store_resolve_set(struct store *s, uint64_t name_key, const char *artist,
+		      const char *track, const char *track_id, const char *why,
+		      int64_t now_ms, int64_t retry_ms, struct strbuf *err);
+/* Gives the plays of every matched name key their track id; *plays gets
+ * how many changed. One statement: all or nothing. */
+int store_resolve_apply(struct store *s, int64_t *plays, struct strbuf *err);
+/* Music plays without a track id, and the distinct name keys among them. */
+int store_resolve_unresolved(struct store *s, int64_t *plays, int64_t *names,
+			     struct strbuf *err);
+/* Each catalog track: id, name, artists joined ", ", album, duration_ms
+ * (-1 unknown), for matching names locally without a request. */
+struct store_resolve_track {
+	const char *id, *name, *artists, *album;
+	int64_t duration_ms;
+};
+int store_resolve_catalog(struct store *s,
+			  int (*fn)(void *arg, const struct store_resolve_track *t),
+			  void *arg, struct strbuf *err);
+/* (end of resolve) */
+
 #endif

@@ -13,6 +13,7 @@
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
 #include "store/sqlite/fill.h"       /* issue 10 */
+#include "store/sqlite/resolve.h"    /* issue 10 */
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -180,6 +181,13 @@ const struct store_ops store_sqlite_ops = {
 	.cover_failed = sq_cover_failed,
 	.cover_fetched = sq_cover_fetched,
 	/* (end of record fill) */
+	/* ---- resolve ---- */
+	.resolve_pending = sq_resolve_pending,
+	.resolve_set = sq_resolve_set,
+	.resolve_apply = sq_resolve_apply,
+	.resolve_unresolved = sq_resolve_unresolved,
+	.resolve_catalog = sq_resolve_catalog,
+	/* (end of resolve) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
