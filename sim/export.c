@@ -265,8 +265,51 @@ out:
 	return rc;
 }
 
+/*
+ * With noise=1, the names of a track in the account data as real files
+ * differ from the catalog's, decided per track (every play of a track
+ * carries the same name): by the track's id hash, 1 in 8 is upper case,
+ * 1 in 8 gets " (feat. <another artist>)", 1 in 8 " - Remastered 2011",
+ * 1 in 8 has its first 'e' written decomposed (e + U+0301, as NFD text
+ * does), and 1 in 25 gets " (Demo)": a name the catalog does not have.
+ */
+static void noisy_name(const struct catalog *c, int t, struct strbuf *out)
+{
+	const struct cat_track *tr = &c->tracks[t];
+	uint64_t h = rng_mix(rng_hash_str(tr->id));
+	const char *e;
+
+	strbuf_addstr(out, tr->name);
+	if (h % 25 == 3) {
+		strbuf_addstr(out, " (Demo)");
+		return;
+	}
+	switch ((h >> 8) % 8) {
+	case 0:
+		for (size_t i = 0; i < out->len; i++)
+			if (out->buf[i] >= 'a' && out->buf[i] <= 'z')
+				out->buf[i] = (char)(out->buf[i] - 'a' + 'A');
+		break;
+	case 1:
+		strbuf_addf(out, " (feat. %s)",
+			    c->artists[(tr->artists[0] + 1) % c->nartists].name);
+		break;
+	case 2:
+		strbuf_addstr(out, " - Remastered 2011");
+		break;
+	case 3:
+		if ((e = strchr(tr->name, 'e'))) {
+			strbuf_reset(out);
+			strbuf_add(out, tr->name, (size_t)(e - tr->name) + 1);
+			strbuf_addf(out, "\xcc\x81%s", e + 1);
+		}
+		break;
+	}
+}
+
 /* StreamingHistory_music_N.json or StreamingHistory_podcast_N.json. */
-static int add_account_kind(zip_t *za, const struct world *w, int u, int kind)
+static int add_account_kind(zip_t *za, const struct world *w, int u, int kind,
+			    int noise)
 {
 	const struct catalog *c = w->cat;
 	const struct play *plays = w->users[u].plays;
@@ -298,7 +341,11 @@ static int add_account_kind(zip_t *za, const struct world *w, int u, int kind)
 		if (kind == PLAY_MUSIC) {
 			const struct cat_track *t = &c->tracks[p->item];
 			cJSON_AddStringToObject(o, "artistName", c->artists[t->artists[0]].name);
-			cJSON_AddStringToObject(o, "trackName", t->name);
+			struct strbuf nm = STRBUF_INIT;
+			if (noise)
+				noisy_name(c, p->item, &nm);
+			cJSON_AddStringToObject(o, "trackName", noise ? nm.buf : t->name);
+			strbuf_release(&nm);
 		} else {
 			const struct cat_episode *e = &c->episodes[p->item];
 			cJSON_AddStringToObject(o, "podcastName", c->shows[e->show].name);
@@ -314,13 +361,14 @@ static int add_account_kind(zip_t *za, const struct world *w, int u, int kind)
 	return rc;
 }
 
-static int add_account(zip_t *za, const struct world *w, int u)
+static int add_account(zip_t *za, const struct world *w, int u, int noise)
 {
 	struct strbuf sb = STRBUF_INIT, mail = STRBUF_INIT;
 	cJSON *o = cJSON_CreateObject();
 	if (zip_dir_add(za, "Spotify Account Data", ZIP_FL_ENC_UTF_8) < 0)
 		return -1;
-	if (add_account_kind(za, w, u, PLAY_MUSIC) || add_account_kind(za, w, u, PLAY_PODCAST))
+	if (add_account_kind(za, w, u, PLAY_MUSIC, noise) ||
+	    add_account_kind(za, w, u, PLAY_PODCAST, 0))
 		return -1;
 	strbuf_addf(&mail, "user%d@example.invalid", u + 1);
 	cJSON_AddStringToObject(o, "username", mail.buf + 0);
@@ -361,7 +409,7 @@ unsigned char *export_zip(const struct world *w, int u, int packages, const stru
 	}
 	zip_source_keep(src);
 	if (((packages & EXPORT_EXTENDED) && add_extended(za, w, u, opts ? opts : &none)) ||
-	    ((packages & EXPORT_ACCOUNT) && add_account(za, w, u))) {
+	    ((packages & EXPORT_ACCOUNT) && add_account(za, w, u, opts ? opts->noise : 0))) {
 		zip_discard(za);
 		zip_source_free(src);
 		goto out;

@@ -3,7 +3,9 @@
  * user for all simulated time so far, as an in-memory ZIP: the extended
  * streaming history and/or the account data package.
  *
- * Options change only the extended package, and only when asked for; with
+ * noise changes the account data's track names (see export.c's
+ * noisy_name). Other options change only the extended package, and only
+ * when asked for; with
  * none the export is the clean, sorted, newest-schema one.
  * - quirks: the same plays with the mess of real files: records shuffled
  *   within each file, ~1% exact duplicates (in the same file), ~5% of the
@@ -27,6 +29,7 @@ enum export_package { EXPORT_EXTENDED = 1, EXPORT_ACCOUNT = 2, EXPORT_BOTH = 3 }
 struct export_opts {
 	int quirks;  /* 1: real-file quirks */
 	int endsong; /* 1: the old endsong_N.json schema */
+	int noise;   /* 1: account data names as real files differ (export.c) */
 };
 
 /* Returns a new malloc'd ZIP (caller frees) and sets *len, or NULL on a

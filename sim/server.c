@@ -27,6 +27,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "export.h"
+#include "search.h"
 #include "faults.h"
 #include "listen.h"
 #include "cover.h"
@@ -260,6 +261,7 @@ static void sim_export(struct MHD_Connection *c, struct reply *r)
 		return;
 	}
 	opts.quirks = quirks && !strcmp(quirks, "1");
+	opts.noise = arg(c, "noise") && !strcmp(arg(c, "noise"), "1");
 	if (schema && !strcmp(schema, "endsong"))
 		opts.endsong = 1;
 	else if (schema && strcmp(schema, "current")) {
@@ -757,6 +759,17 @@ static void h_batch(struct MHD_Connection *c, enum kind k, struct reply *r)
 	reply_json(r, 200, o);
 }
 
+static void h_search(struct MHD_Connection *c, struct reply *r)
+{
+	int status;
+	const char *msg = NULL;
+	cJSON *o = search_tracks(&S.cat, arg(c, "q"), arg(c, "type"), arg(c, "limit"),
+				 arg(c, "offset"), S.base, S.dev, &status, &msg);
+	if (!o)
+		return reply_error(r, status, msg);
+	reply_json(r, 200, o);
+}
+
 /* The Spotify-facing route of a request: its counter key and how to answer. */
 struct route {
 	const char *prefix; /* path, or prefix ending in '/' for {id} forms */
@@ -817,6 +830,7 @@ static void route_api(struct MHD_Connection *c, const char *method, const char *
 {
 	const struct route *rt = NULL;
 	int is_token = !strcmp(url, "/api/token"), is_recent = !strcmp(url, "/v1/me/player/recently-played");
+	int is_search = !strcmp(url, "/v1/search");
 	const char *tmpl;
 	char key[32];
 	int user = -1;
@@ -825,6 +839,8 @@ static void route_api(struct MHD_Connection *c, const char *method, const char *
 		tmpl = "POST /api/token";
 	else if (is_recent)
 		tmpl = "GET /v1/me/player/recently-played";
+	else if (is_search)
+		tmpl = "GET /v1/search";
 	else if ((rt = find_route(url)))
 		tmpl = rt->tmpl;
 	else
@@ -872,6 +888,8 @@ static void route_api(struct MHD_Connection *c, const char *method, const char *
 		return reply_error(r, 401, "The access token expired");
 	if (is_recent)
 		return h_recent(c, user, r);
+	if (is_search)
+		return h_search(c, r);
 	if (rt->single)
 		return h_single(rt->kind, url + strlen(rt->prefix), r);
 	h_batch(c, rt->kind, r);

@@ -68,6 +68,9 @@ static const struct command commands[] = {
 	  "draw the share card of a year as a PNG", NULL },
 	{ "config", cmd_config, cmd_config_usage, NEED_CONFIG,
 	  "print the effective settings", NULL },
+	{ "resolve", cmd_resolve, cmd_resolve_usage, NEED_DB,
+	  "find Spotify ids for plays with names but no id",
+	  "what was resolved before is kept" },
 };
 
 static const char global_usage[] =

@@ -48,6 +48,11 @@ CMD(card);
 CMD(config);
 CMD(token);
 CMD(analyze);
+CMD(resolve);
+
+struct resolve_stats;
+/* The one line 'resolve' and 'etl' print about name resolution. */
+void cmd_resolve_summary(const struct resolve_stats *st);
 
 /*
  * Opens the store at ctx->db_path into ctx->store, as NEED_DB does; the

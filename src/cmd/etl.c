@@ -6,17 +6,22 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/http.h"
+#include "core/timeutil.h"
 #include "pipeline/etl.h"
 #include "store/store.h"
+#include "web/covers_catalog.h"
 #include "core/banned.h"
 
 const char cmd_etl_usage[] =
 	"usage: spinlog etl [--account NAME] [--rebuild] [--retry-set-aside]\n"
+	"                   [--no-covers]\n"
 	"\n"
 	"Turns every landed page not yet processed into plays and catalog rows,\n"
 	"then fetches what the catalog lacks (artist genres, audio features,\n"
 	"audio analysis) from the providers in 'etl.providers'. Every answer is\n"
-	"landed; nothing already stored is asked again.\n"
+	"landed; nothing already stored is asked again. Then downloads the\n"
+	"cover of every album in the catalog not yet cached (data/covers).\n"
 	"\n"
 	"  --account NAME   only this account's pages (and its API access)\n"
 	"  --rebuild        drop the catalog and rebuild it from the landing\n"
@@ -24,13 +29,41 @@ const char cmd_etl_usage[] =
 	"  --retry-set-aside\n"
 	"                   forget the ids set aside by earlier runs (not a\n"
 	"                   Spotify id, unknown, unusable answer; see 'spinlog\n"
-	"                   status') and try them again\n";
+	"                   status') and try them again\n"
+	"  --no-covers      do not download album covers\n";
+
+/* The covers of every album in the catalog; a failure is only a warning. */
+static void sync_covers(struct ctx *ctx)
+{
+	struct covers c;
+	struct covers_catalog_stats st;
+	struct strbuf err = STRBUF_INIT;
+	struct http *h = http_new();
+
+	covers_init(&c, ctx->data_dir);
+	if (covers_catalog_sync(&c, h, ctx->store, time_now_ms(), &st, &err)) {
+		fprintf(stderr, "spinlog: etl: warning: covers: %s\n", err.buf);
+	} else {
+		printf("covers: %ld albums, %ld cached, %ld fetched, %ld failed"
+		       " (asked again later), %ld pending", st.albums,
+		       st.cached, st.fetched, st.failed, st.pending);
+		if (st.not_before_ms) {
+			char when[TIME_ISO_MAX];
+			time_format_iso(st.not_before_ms, when);
+			printf("; rate limited until %s", when);
+		}
+		printf("\n");
+	}
+	http_free(h);
+	covers_release(&c);
+	strbuf_release(&err);
+}
 
 int cmd_etl(int argc, char **argv, struct ctx *ctx)
 {
 	struct strbuf summary = STRBUF_INIT, err = STRBUF_INIT;
 	const char *account = NULL;
-	int rebuild = 0, retry = 0, ret = 1;
+	int rebuild = 0, retry = 0, covers = 1, ret = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--account") && i + 1 < argc)
@@ -41,6 +74,8 @@ int cmd_etl(int argc, char **argv, struct ctx *ctx)
 			rebuild = 1;
 		else if (!strcmp(argv[i], "--retry-set-aside"))
 			retry = 1;
+		else if (!strcmp(argv[i], "--no-covers"))
+			covers = 0;
 		else
 			return cmd_usage_error(cmd_etl_usage,
 					       "unknown argument '%s'", argv[i]);
@@ -56,6 +91,8 @@ int cmd_etl(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 	printf("%s\n", summary.buf);
+	if (covers && !rebuild)
+		sync_covers(ctx);
 	ret = 0;
 out:
 	strbuf_release(&summary);

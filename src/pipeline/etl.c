@@ -10,6 +10,7 @@
 #include "pipeline/extract.h"
 #include "pipeline/load.h"
 #include "pipeline/providers.h"
+#include "pipeline/resolve.h"
 #include "pipeline/transform.h"
 #include "store/store.h"
 #include "core/banned.h"
@@ -221,11 +222,13 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	struct enrich_stats es;
 	struct load_stats ls;
 	struct prov *p = NULL;
+	struct resolve_stats rs;
 	int64_t now_ms = time_now_ms(), tracks_before;
 	int r = -1;
 
 	memset(&es, 0, sizeof(es));
 	memset(&ls, 0, sizeof(ls));
+	memset(&rs, 0, sizeof(rs));
 	if (account && store_accounts_find(s, account) <= 0) {
 		strbuf_addf(err, "etl: no account '%s'; see 'spinlog status'",
 			    account);
@@ -240,6 +243,10 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	tracks_before = store_catalog_count_tracks(s);
 	if (pages_stage(s, l, account, rebuild, now_ms, &ps, &ls, err))
 		goto out;
+	/* ids for names first, so enrichment sees the resolved tracks */
+	if (!rebuild && resolve_run(s, cfg, data_dir, account, 0, NULL, NULL,
+				    &rs, err))
+		goto out;
 	if (!rebuild)
 		p = prov_open(s, cfg, data_dir, account, now_ms);
 	if (enrich_run(s, l, p, cfg, rebuild, now_ms, &es, err))
@@ -249,6 +256,11 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	es.load.skipped += ls.skipped;
 	summarise(summary, &ps, store_catalog_count_tracks(s) - tracks_before,
 		  p, &es, store_setaside_count(s), rebuild);
+	if (rs.names)
+		strbuf_addf(summary, "; resolve: %ld names, %ld matched, %ld "
+			    "unresolved, %ld pending, %ld search requests",
+			    rs.names, rs.from_catalog + rs.from_search,
+			    rs.missed, rs.pending, rs.requests);
 	r = 0;
 out:
 	if (r && rebuild)

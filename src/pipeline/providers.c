@@ -36,6 +36,7 @@ struct prov {
 
 static const char *const ep_names[EP_COUNT] = {
 	"tracks", "artists", "audio-features", "audio-analysis", "reccobeats",
+	"search",
 };
 
 const char *prov_ep_name(enum prov_ep ep)
@@ -96,6 +97,8 @@ static const char *block_key(enum prov_ep ep, int batch)
 		return "spotify:audio-features";
 	case EP_ANALYSIS:
 		return "spotify:audio-analysis";
+	case EP_SEARCH:
+		return "spotify:search";
 	default:
 		return "reccobeats";
 	}
@@ -319,7 +322,9 @@ enum prov_result prov_get(struct prov *p, enum prov_ep ep, int batch,
 			  const char *path, struct strbuf *body,
 			  struct strbuf *err)
 {
-	if (!path_ids_valid(path))
+	if (ep == EP_SEARCH ? strncmp(path, "/v1/search?q=", 13) ||
+			      strpbrk(path, " #\r\n")
+			    : !path_ids_valid(path))
 		return PR_BAD_ID;
 	if (prov_blocked(p, ep, batch))
 		return PR_STOPPED;

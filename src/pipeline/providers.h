@@ -24,6 +24,7 @@ enum prov_ep {
 	EP_FEATURES,        /* /v1/audio-features */
 	EP_ANALYSIS,        /* /v1/audio-analysis/{id} */
 	EP_RECCOBEATS,      /* ReccoBeats /v1/audio-features */
+	EP_SEARCH,          /* /v1/search (pipeline/resolve.h) */
 	EP_COUNT
 };
 
@@ -52,7 +53,8 @@ const char *prov_ep_name(enum prov_ep ep);
  * or for ReccoBeats "/v1/audio-features?ids=..."). The batch flag says the
  * batch form is asked (a 403 on it blocks only the batch form). Every id
  * in the path (after "ids=", comma-separated, or after the last '/') must
- * be a Spotify id (core/ids.h), or nothing is asked: PR_BAD_ID.
+ * be a Spotify id (core/ids.h), or nothing is asked: PR_BAD_ID. EP_SEARCH
+ * takes "/v1/search?q=..." with the query already URL-encoded.
  */
 enum prov_result prov_get(struct prov *p, enum prov_ep ep, int batch,
 			  const char *path, struct strbuf *body,

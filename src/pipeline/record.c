@@ -56,6 +56,7 @@ static const struct field fields[] = {
 	{ "time_signature_sequence", F_SEQ_I, R(time_signature_seq), 0 },
 	{ "features_source", F_STR, R(features_source), REC_PROVENANCE },
 	{ "analysis_source", F_STR, R(analysis_source), REC_PROVENANCE },
+	{ "duration_source", F_STR, R(duration_source), REC_PROVENANCE },
 	{ "genres", F_JSON, R(genres_json), REC_EXTENDED },
 	{ "segments", F_INT, R(segments), REC_EXTENDED },
 	{ "segment_duration_avg", F_FLOAT, R(segment_duration_avg), REC_EXTENDED },

@@ -41,6 +41,7 @@ struct song_record {
 		time_signature_seq;
 	/* --with-provenance */
 	const char *features_source, *analysis_source;
+	const char *duration_source; /* "analysis", "track" or NULL */
 	/* --extended */
 	const char *genres_json; /* a JSON array text, NULL: null */
 	double segments, segment_duration_avg, segment_loudness_max_avg;
@@ -50,7 +51,8 @@ struct song_record {
 
 enum record_flags {
 	REC_UTC = 1,        /* played_at as ISO 8601 UTC with ms */
-	REC_PROVENANCE = 2, /* adds features_source, analysis_source */
+	REC_PROVENANCE = 2, /* adds features_source, analysis_source,
+	                       duration_source */
 	REC_EXTENDED = 4,   /* adds genres, segment summaries, play fields */
 };
 

@@ -49,18 +49,20 @@ static void cache_put(struct cache *c, struct track_part *t)
 	c->n++;
 }
 
+static void track_part_free(struct track_part *t)
+{
+	record_release(&t->r);
+	store_track_view_release(&t->v);
+	free(t->id);
+	free(t->genres);
+	free(t);
+}
+
 static void cache_release(struct cache *c)
 {
-	for (size_t i = 0; i < c->cap; i++) {
-		struct track_part *t = c->slots[i];
-		if (!t)
-			continue;
-		record_release(&t->r);
-		store_track_view_release(&t->v);
-		free(t->id);
-		free(t->genres);
-		free(t);
-	}
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->slots[i])
+			track_part_free(c->slots[i]);
 	free(c->slots);
 }
 
@@ -133,6 +135,33 @@ static void fill_record(struct track_part *t, int flags)
 	}
 }
 
+/*
+ * No analysis stored (a development-mode app gets 403): the duration from
+ * the track object, tempo, key, mode and loudness from the features'
+ * provider; time_signature and the section fields stay null.
+ */
+static int fill_missing_analysis(struct store *s, struct track_part *t,
+				 struct strbuf *err)
+{
+	struct store_track_fill f;
+	struct song_record *r = &t->r;
+
+	if (store_track_fill(s, t->id, &f, err))
+		return -1;
+	if (!isnan(f.duration_ms)) {
+		r->duration = f.duration_ms / 1000.0;
+		r->duration_source = "track";
+	}
+	if (f.features_source) {
+		r->tempo = f.tempo;
+		r->key = f.key;
+		r->mode = f.mode;
+		r->loudness = f.loudness;
+	}
+	store_track_fill_release(&f);
+	return 0;
+}
+
 static struct track_part *track_part(struct store *s, struct cache *c,
 				     const char *id, int flags,
 				     struct strbuf *err)
@@ -151,6 +180,10 @@ static struct track_part *track_part(struct store *s, struct cache *c,
 		return NULL;
 	}
 	fill_record(t, flags);
+	if (!t->v.analysis_source && fill_missing_analysis(s, t, err)) {
+		track_part_free(t);
+		return NULL;
+	}
 	t->r.track_id = t->id;
 	t->r.track_name = t->v.name;
 	t->r.track_artist = t->v.artists;
@@ -159,6 +192,8 @@ static struct track_part *track_part(struct store *s, struct cache *c,
 	t->r.genres_json = t->genres;
 	t->r.features_source = t->v.features_source;
 	t->r.analysis_source = t->v.analysis_source;
+	if (t->v.analysis_source)
+		t->r.duration_source = "analysis";
 	cache_put(c, t);
 	return t;
 }

@@ -215,6 +215,33 @@ struct store_ops {
 			 int (*fn)(void *, const char *, const char *), void *arg,
 			 struct strbuf *err);
 	/* (end of navigation) */
+	/* ---- record fill ---- */
+	int (*track_fill)(struct store *s, const char *id,
+			  struct store_track_fill *out, struct strbuf *err);
+	int (*album_covers)(struct store *s, int64_t now_ms,
+			    int (*fn)(void *, const char *, const char *),
+			    void *arg, struct strbuf *err);
+	int (*cover_failed)(struct store *s, const char *album_id,
+			    int64_t now_ms, const char *reason,
+			    struct strbuf *err);
+	int (*cover_fetched)(struct store *s, const char *album_id,
+			     struct strbuf *err);
+	/* (end of record fill) */
+	/* ---- resolve ---- */
+	int (*resolve_pending)(struct store *s, int64_t now_ms,
+			       int (*fn)(void *, const struct store_resolve_name *),
+			       void *arg, struct strbuf *err);
+	int (*resolve_set)(struct store *s, uint64_t name_key, const char *artist,
+			   const char *track, const char *track_id,
+			   const char *why, int64_t now_ms, int64_t retry_ms,
+			   struct strbuf *err);
+	int (*resolve_apply)(struct store *s, int64_t *plays, struct strbuf *err);
+	int (*resolve_unresolved)(struct store *s, int64_t *plays, int64_t *names,
+				  struct strbuf *err);
+	int (*resolve_catalog)(struct store *s,
+			       int (*fn)(void *, const struct store_resolve_track *),
+			       void *arg, struct strbuf *err);
+	/* (end of resolve) */
 };
 
 struct store {

@@ -711,3 +711,71 @@ int store_nav_names(struct store *s, enum store_nav_kind kind,
 	return s->ops->nav_names(s, kind, fn, arg, err);
 }
 /* (end of navigation) */
+/* ---- record fill ---- */
+int store_track_fill(struct store *s, const char *id,
+		     struct store_track_fill *out, struct strbuf *err)
+{
+	return s->ops->track_fill(s, id, out, err);
+}
+
+void store_track_fill_release(struct store_track_fill *f)
+{
+	free(f->features_source);
+	f->features_source = NULL;
+}
+
+int store_album_covers(struct store *s, int64_t now_ms,
+		       int (*fn)(void *arg, const char *album_id,
+				 const char *url),
+		       void *arg, struct strbuf *err)
+{
+	return s->ops->album_covers(s, now_ms, fn, arg, err);
+}
+
+int store_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
+		       const char *reason, struct strbuf *err)
+{
+	return s->ops->cover_failed(s, album_id, now_ms, reason, err);
+}
+
+int store_cover_fetched(struct store *s, const char *album_id,
+			struct strbuf *err)
+{
+	return s->ops->cover_fetched(s, album_id, err);
+}
+/* (end of record fill) */
+
+/* ---- resolve ---- */
+int store_resolve_pending(struct store *s, int64_t now_ms,
+			  int (*fn)(void *arg, const struct store_resolve_name *n),
+			  void *arg, struct strbuf *err)
+{
+	return s->ops->resolve_pending(s, now_ms, fn, arg, err);
+}
+
+int store_resolve_set(struct store *s, uint64_t name_key, const char *artist,
+		      const char *track, const char *track_id, const char *why,
+		      int64_t now_ms, int64_t retry_ms, struct strbuf *err)
+{
+	return s->ops->resolve_set(s, name_key, artist, track, track_id, why,
+				   now_ms, retry_ms, err);
+}
+
+int store_resolve_apply(struct store *s, int64_t *plays, struct strbuf *err)
+{
+	return s->ops->resolve_apply(s, plays, err);
+}
+
+int store_resolve_unresolved(struct store *s, int64_t *plays, int64_t *names,
+			     struct strbuf *err)
+{
+	return s->ops->resolve_unresolved(s, plays, names, err);
+}
+
+int store_resolve_catalog(struct store *s,
+			  int (*fn)(void *arg, const struct store_resolve_track *t),
+			  void *arg, struct strbuf *err)
+{
+	return s->ops->resolve_catalog(s, fn, arg, err);
+}
+/* (end of resolve) */

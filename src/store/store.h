@@ -789,5 +789,84 @@ int store_nav_names(struct store *s, enum store_nav_kind kind,
 		    int (*fn)(void *arg, const char *id, const char *name), void *arg,
 		    struct strbuf *err);
 /* (end of navigation) */
+/* ---- record fill ---- */
+/*
+ * What a song record takes when no analysis is stored for a track
+ * (song-record.md, "When the analysis is missing"): the track object's
+ * duration_ms, and tempo, key, mode and loudness from the audio features
+ * as their provider gave them. NaN (and features_source NULL) when
+ * unknown. Free with store_track_fill_release.
+ */
+struct store_track_fill {
+	double duration_ms;
+	char *features_source;
+	double tempo, key, mode, loudness;
+};
+int store_track_fill(struct store *s, const char *id,
+		     struct store_track_fill *out, struct strbuf *err);
+void store_track_fill_release(struct store_track_fill *f);
+
+/*
+ * Covers of every album in the catalog: fn gets each album with a largest
+ * image (album_images position 0), by id, except those whose last fetch
+ * failed and whose retry time (store_cover_failed) is after now_ms. fn's
+ * first non-zero return stops the walk and is returned; -1 with err.
+ */
+int store_album_covers(struct store *s, int64_t now_ms,
+		       int (*fn)(void *arg, const char *album_id,
+				 const char *url),
+		       void *arg, struct strbuf *err);
+/* A failed cover fetch: retried after a day, doubling per failure up to
+ * 30 days. store_cover_fetched forgets the failures. */
+int store_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
+		       const char *reason, struct strbuf *err);
+int store_cover_fetched(struct store *s, const char *album_id,
+			struct strbuf *err);
+/* (end of record fill) */
+
+/* ---- resolve ---- */
+/*
+ * Names without a Spotify id (account data, extended rows without a URI)
+ * and what 'spinlog resolve' learnt of them, keyed by the plays' name_key
+ * (core/playmatch.h). All SQL that reads plays for this is in
+ * src/store/sqlite/resolve.c.
+ */
+struct store_resolve_name {
+	uint64_t name_key;
+	const char *artist, *track, *album; /* one spelling; album may be NULL */
+	int64_t plays, max_ms_played;       /* max_ms_played -1: unknown */
+};
+/*
+ * Calls fn for each distinct name key of music plays with no track id that
+ * has no outcome yet, or whose miss may be asked again (retry_ms <= now_ms),
+ * most played first. fn's non-zero return stops the walk and is returned.
+ */
+int store_resolve_pending(struct store *s, int64_t now_ms,
+			  int (*fn)(void *arg, const struct store_resolve_name *n),
+			  void *arg, struct strbuf *err);
+/*
+ * Records the outcome for a name key: track_id (a match) or NULL (a miss,
+ * not asked again before retry_ms; INT64_MAX: never), with why ("search",
+ * "catalog", "no match", "ambiguous: 2 tracks"). Committed at once.
+ */
+int store_resolve_set(struct store *s, uint64_t name_key, const char *artist,
+		      const char *track, const char *track_id, const char *why,
+		      int64_t now_ms, int64_t retry_ms, struct strbuf *err);
+/* Gives the plays of every matched name key their track id; *plays gets
+ * how many changed. One statement: all or nothing. */
+int store_resolve_apply(struct store *s, int64_t *plays, struct strbuf *err);
+/* Music plays without a track id, and the distinct name keys among them. */
+int store_resolve_unresolved(struct store *s, int64_t *plays, int64_t *names,
+			     struct strbuf *err);
+/* Each catalog track: id, name, artists joined ", ", album, duration_ms
+ * (-1 unknown), for matching names locally without a request. */
+struct store_resolve_track {
+	const char *id, *name, *artists, *album;
+	int64_t duration_ms;
+};
+int store_resolve_catalog(struct store *s,
+			  int (*fn)(void *arg, const struct store_resolve_track *t),
+			  void *arg, struct strbuf *err);
+/* (end of resolve) */
 
 #endif

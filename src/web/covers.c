@@ -89,6 +89,17 @@ static const char *sniff(const unsigned char *b, size_t n)
 int covers_fetch(struct covers *c, struct http *h, const char *album_id,
 		 const char *url, struct strbuf *err)
 {
+	return covers_fetch_res(c, h, album_id, url, NULL, NULL, err);
+}
+
+int covers_fetch_res(struct covers *c, struct http *h, const char *album_id,
+		     const char *url, enum http_result *result,
+		     long *retry_after_s, struct strbuf *err)
+{
+	if (result)
+		*result = HTTP_OK;
+	if (retry_after_s)
+		*retry_after_s = -1;
 	struct http_request req = { .url = url, .timeout_s = 20,
 				    .max_body = 8 << 20 };
 	struct http_response res;
@@ -103,6 +114,10 @@ int covers_fetch(struct covers *c, struct http *h, const char *album_id,
 		return 0;
 	http_response_init(&res);
 	enum http_result r = http_perform(h, &req, &res);
+	if (result)
+		*result = r;
+	if (retry_after_s)
+		*retry_after_s = res.retry_after_s;
 	if (r != HTTP_OK) {
 		strbuf_addf(err, "cover of album \"%s\": %s", album_id,
 			    res.error[0] ? res.error : http_result_name(r));

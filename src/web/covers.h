@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "core/http.h"
 #include "core/strbuf.h"
 #include "report/report.h"
 
@@ -44,5 +45,10 @@ int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 		     const struct report_year *y, int *failed);
 int covers_fetch(struct covers *c, struct http *h, const char *album_id,
 		 const char *url, struct strbuf *err);
+/* covers_fetch, and what the request met (HTTP_OK when none was needed;
+ * retry_after_s -1 when the answer had none). */
+int covers_fetch_res(struct covers *c, struct http *h, const char *album_id,
+		     const char *url, enum http_result *result,
+		     long *retry_after_s, struct strbuf *err);
 
 #endif

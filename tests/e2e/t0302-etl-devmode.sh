@@ -2,8 +2,10 @@
 # A development-mode app: audio-features and audio-analysis answer 403,
 # once each, and are not asked again on a later run (a provider block);
 # batch artists answer 403 and artists are asked one by one; ReccoBeats
-# fills the features; analysis fields and popularity are null; every play
-# is still exported.
+# fills the features; the record after the 403 (song-record.md, "When the
+# analysis is missing"): duration from the track object, tempo, key, mode
+# and loudness from ReccoBeats, time_signature and the section fields null,
+# popularity null; every play is still exported.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-etl.sh"
 
@@ -42,8 +44,12 @@ sl export --format jsonl --utc --with-provenance >"$T/out.jsonl"
 n=$(music_plays)
 is "every play exported" "$(wc -l <"$T/out.jsonl" | tr -d ' ')" "$n"
 is "popularity null everywhere" "$(jq -s 'map(select(.popularity != null)) | length' "$T/out.jsonl")" 0
-is "analysis fields null everywhere" \
-	"$(jq -s 'map(select(.duration != null or .sections != null or .start_sequence != null or .tempo != null or .time_signature_sequence != null)) | length' "$T/out.jsonl")" 0
+is "analysis-only fields null everywhere" \
+	"$(jq -s 'map(select(.time_signature != null or .sections != null or .section_duration_avg != null or .loudness_avg != null or .tempo_avg != null or .start_sequence != null or .loudness_sequence != null or .tempo_sequence != null or .key_sequence != null or .mode_sequence != null or .time_signature_sequence != null)) | length' "$T/out.jsonl")" 0
+is "duration, tempo, key, mode, loudness filled everywhere" \
+	"$(jq -s 'map(select(.duration != null and .tempo != null and .key != null and .mode != null and .loudness != null)) | length' "$T/out.jsonl")" "$n"
+is "provenance: duration from the track, no analysis" \
+	"$(jq -s 'map(select(.duration_source == "track" and .analysis_source == null)) | length' "$T/out.jsonl")" "$n"
 is "features from reccobeats everywhere" \
 	"$(jq -s 'map(select(.features_source == "reccobeats" and .danceability != null and .analysis_source == null)) | length' "$T/out.jsonl")" "$n"
 is "album covers still there" "$(jq -s 'map(select(.album_cover == null)) | length' "$T/out.jsonl")" 0
@@ -52,4 +58,10 @@ id=$(head -1 "$T/out.jsonl" | jq -r .track_id)
 want=$(curl -s "$SIM_URL/reccobeats/v1/audio-features?ids=$id" | jq -c '.content[0] | [.acousticness,.danceability,.energy,.instrumentalness,.speechiness,.valence]')
 got=$(head -1 "$T/out.jsonl" | jq -c '[.acousticness,.danceability,.energy,.instrumentalness,.speechiness,.valence]')
 is "features equal ReccoBeats' answer" "$got" "$want"
+want=$(curl -s "$SIM_URL/reccobeats/v1/audio-features?ids=$id" | jq -c '.content[0] | [.tempo,.key,.mode,.loudness]')
+got=$(head -1 "$T/out.jsonl" | jq -c '[.tempo,.key,.mode,.loudness]')
+is "tempo, key, mode, loudness equal ReccoBeats' answer" "$got" "$want"
+sim_login
+want=$(curl -s -H "Authorization: Bearer $ACCESS" "$SIM_URL/v1/tracks/$id" | jq '.duration_ms / 1000')
+is "duration is the track's duration_ms / 1000" "$(head -1 "$T/out.jsonl" | jq .duration)" "$want"
 done_testing

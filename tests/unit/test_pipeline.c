@@ -193,7 +193,8 @@ static void record_example(void **state)
 	record_json(&r, REC_UTC | REC_PROVENANCE, &out);
 	assert_non_null(strstr(out.buf, "\"played_at\":\"2023-11-28T11:40:12.345Z\""));
 	assert_non_null(strstr(out.buf, "[3,3,3,3,3,3,3,3,3],"
-				"\"features_source\":null,\"analysis_source\":null}"));
+				"\"features_source\":null,\"analysis_source\":null,"
+				"\"duration_source\":null}"));
 	strbuf_release(&out);
 }
 

@@ -15,6 +15,8 @@
 #include "store/sqlite/listenbrainz.h"
 #include "store/sqlite/analysis.h"
 #include "store/sqlite/nav.h"
+#include "store/sqlite/fill.h"       /* issue 10 */
+#include "store/sqlite/resolve.h"    /* issue 10 */
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -200,6 +202,19 @@ const struct store_ops store_sqlite_ops = {
 	.nav_album = sqn_album,
 	.nav_names = sqn_names,
 	/* (end of navigation) */
+	/* ---- record fill ---- */
+	.track_fill = sq_track_fill,
+	.album_covers = sq_album_covers,
+	.cover_failed = sq_cover_failed,
+	.cover_fetched = sq_cover_fetched,
+	/* (end of record fill) */
+	/* ---- resolve ---- */
+	.resolve_pending = sq_resolve_pending,
+	.resolve_set = sq_resolve_set,
+	.resolve_apply = sq_resolve_apply,
+	.resolve_unresolved = sq_resolve_unresolved,
+	.resolve_catalog = sq_resolve_catalog,
+	/* (end of resolve) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -296,6 +296,34 @@ const char *const schema_migrations[] = {
 	"  result TEXT NOT NULL,"
 	"  analysed_ms INTEGER NOT NULL"
 	");",
+	 * issue 10: covers of every album (web/covers_catalog.c). A cover
+	 * whose fetch failed waits until retry_ms (a day, doubling per
+	 * failure, at most 32 days) so a dead image URL is not asked each run.
+	 */
+	"CREATE TABLE cover_misses ("
+	"  album_id TEXT PRIMARY KEY,"
+	"  failures INTEGER NOT NULL,"
+	"  failed_ms INTEGER NOT NULL,"
+	"  retry_ms INTEGER NOT NULL,"
+	"  reason TEXT"
+	") WITHOUT ROWID;",
+	/*
+	 * issue 10: what 'spinlog resolve' learnt of a name without an id,
+	 * keyed by the plays' name_key; track_id NULL is a miss, not asked
+	 * again before retry_ms. The partial index finds the plays still
+	 * without an id by name (only those rows: small once resolved).
+	 */
+	"CREATE TABLE resolve_names ("
+	"  name_key INTEGER PRIMARY KEY,"
+	"  artist TEXT NOT NULL,"
+	"  track TEXT NOT NULL,"
+	"  track_id TEXT,"
+	"  why TEXT NOT NULL,"
+	"  asked_ms INTEGER NOT NULL,"
+	"  retry_ms INTEGER"
+	");"
+	"CREATE INDEX plays_unresolved ON plays(name_key)"
+	"  WHERE track_id IS NULL AND name_key IS NOT NULL;",
 };
 
 const int schema_migrations_len =
