@@ -12,6 +12,7 @@
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/similar.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -173,6 +174,14 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.savepoint_release = sq_savepoint_release,
 	.savepoint_rollback = sq_savepoint_rollback,
+	/* ---- similarity ---- */
+	.similar_tracks = sqs_similar_tracks,
+	.similar_label_add = sqs_label_add,
+	.similar_label_delete = sqs_label_delete,
+	.similar_labels = sqs_labels,
+	.similar_model_put = sqs_model_put,
+	.similar_model_get = sqs_model_get,
+	/* (end of similarity) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
