@@ -115,11 +115,14 @@ static double sig3(double x)
  * what they were; the style and its centres come from streams of their own,
  * and only the mapping of each uniform draw to a value moves towards the
  * centre: value = lo + (hi - lo) * (STYLE_PULL * centre + (1 - STYLE_PULL) * u).
- * With 0.55 the within-style spread of a feature (0.13 of its range) is about
- * the spread of the centres (0.16), so styles overlap feature by feature and
- * only the features together tell them apart.
+ * With 0.66 the within-style spread of a feature (0.10 of its range) is half
+ * the spread of the centres (0.19), so styles overlap feature by feature and
+ * only the features together tell them apart. Measured with 200 labels drawn
+ * from this truth (seed 15, 163 played tracks): a distance over the features
+ * alone reaches AUC 0.74 at 0.55, the model 0.73 (0.55), 0.875 (0.62),
+ * 0.935 (0.66), 0.976 (0.70).
  */
-#define STYLE_PULL 0.55
+#define STYLE_PULL 0.66
 enum { SF_DANCE, SF_ENERGY, SF_LOUD, SF_SPEECH, SF_ACOUSTIC, SF_INSTR, SF_LIVE, SF_VALENCE,
        SF_TEMPO, SF_COUNT };
 

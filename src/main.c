@@ -59,6 +59,9 @@ static const struct command commands[] = {
 	  "write the dashboard as a static site", NULL },
 	{ "wrapped", cmd_wrapped, cmd_wrapped_usage, NEED_DB,
 	  "print a year in review in the terminal", NULL },
+	{ "similar", cmd_similar, cmd_similar_usage, NEED_DB,
+	  "label pairs of tracks, train a model of what sounds alike to you, rank by it",
+	  "the labels given before are kept" },
 	{ "config", cmd_config, cmd_config_usage, NEED_CONFIG,
 	  "print the effective settings", NULL },
 };

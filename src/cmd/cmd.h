@@ -44,6 +44,7 @@ CMD(import);
 CMD(serve);
 CMD(site);
 CMD(wrapped);
+CMD(similar);
 CMD(config);
 
 /*

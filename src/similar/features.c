@@ -89,6 +89,7 @@ void simlib_add(struct sim_library *lib, const char *id, const char *name,
 	t->id = xstrdup(id);
 	t->name = xstrdup(name ? name : "");
 	t->artists = xstrdup("");
+	t->genre_names = xstrdup("");
 	t->in_catalog = 1;
 	t->has_features = has_features;
 	memcpy(t->v, v, sizeof(t->v));
@@ -130,13 +131,17 @@ static int add_stored(void *arg, const struct store_sim_track *s)
 	t->has_features = s->has_features;
 	from_store(t, s);
 	char *gs = s->genres && *s->genres ? xstrdup(s->genres) : NULL;
+	struct strbuf shown = STRBUF_INIT;
 	for (char *p = gs, *e; p && ng < 64; p = e ? e + 1 : NULL) {
 		e = strchr(p, 0x1f);
 		if (e)
 			*e = '\0';
 		g[ng++] = p;
+		if (!strstr(shown.buf, p))
+			strbuf_addf(&shown, "%s%s", shown.len ? ", " : "", p);
 	}
 	set_genres(t, g, ng);
+	t->genre_names = strbuf_detach(&shown, NULL);
 	free(gs);
 	lib->with_features += t->has_features != 0;
 	return 0;
@@ -172,6 +177,7 @@ void simlib_release(struct sim_library *lib)
 		free(lib->t[i].name);
 		free(lib->t[i].artists);
 		free(lib->t[i].genres);
+		free(lib->t[i].genre_names);
 	}
 	free(lib->t);
 	memset(lib, 0, sizeof(*lib));

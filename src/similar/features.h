@@ -41,6 +41,7 @@ struct sim_track {
 	int64_t plays;
 	int in_catalog, has_features;
 	double v[SV_COUNT];
+	char *genre_names;       /* joined by ", " for display, "" when none */
 	uint64_t *genres;        /* sorted, unique hashes */
 	int ngenres;             /* -1: unknown (no artist enriched, or none listed) */
 };
