@@ -244,7 +244,8 @@ static void pair_audio(const double *a, const double *b, double *x, int missing)
 
 static void pair_tempo_key(const double *a, const double *b, double *x)
 {
-	double d = fabs(log2(a[SV_TEMPO] / b[SV_TEMPO]));
+	/* log2 a - log2 b, not log2(a / b): the difference is exactly symmetric */
+	double d = fabs(log2(a[SV_TEMPO]) - log2(b[SV_TEMPO]));
 	d -= floor(d);
 	x[SF_D_TEMPO] = d < 0.5 ? d : 1 - d;
 	x[SF_P_TEMPO] = a[SV_TEMPO] / 100 * (b[SV_TEMPO] / 100);
