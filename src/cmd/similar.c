@@ -186,14 +186,6 @@ static int run_train(struct ctx *ctx, const struct similar_opts *o)
 	return ret;
 }
 
-static void json_track(struct strbuf *sb, const char *key, const struct sim_track *t)
-{
-	strbuf_addf(sb, "\"%s\":", key);
-	strbuf_add_json_str(sb, t->id);
-	strbuf_addf(sb, ",\"%s_name\":", key);
-	strbuf_add_json_str(sb, t->name);
-}
-
 static int run_pair(struct ctx *ctx, const struct similar_opts *o, const char *a,
 		    const char *b)
 {
@@ -248,8 +240,10 @@ static void print_hit(const struct similar_opts *o, const struct sim_library *li
 		free(artists);
 		return;
 	}
-	strbuf_addf(&sb, "{\"rank\":%zu,", rank);
-	json_track(&sb, "track", t);
+	strbuf_addf(&sb, "{\"rank\":%zu,\"track_id\":", rank);
+	strbuf_add_json_str(&sb, t->id);
+	strbuf_addstr(&sb, ",\"name\":");
+	strbuf_add_json_str(&sb, t->name);
 	strbuf_addstr(&sb, ",\"artists\":");
 	strbuf_add_json_str(&sb, t->artists);
 	strbuf_addf(&sb, ",\"probability\":%.4f}", h->p);

@@ -87,6 +87,18 @@ is "a track without features cannot be ranked" "$?" 1
 check "and it says why" grep -q "has no audio features stored" "$T/nf.err"
 is "-n 5 gives five" "$(sl similar "$x" -n 5 | tail -n +2 | wc -l)" 5
 
+# Track pages: "sounds like", the top 5 of the same ranking.
+start_serve
+curl -sf "$URL/track-$x.html" >"$T/page.html"
+check "the track page shows 'Sounds like'" grep -q "<h2>Sounds like</h2>" "$T/page.html"
+is "with five tracks" "$(grep -o '<li><a href="track-' "$T/page.html" | wc -l)" 5
+is "the same five as 'similar TRACK -n 5', in order" \
+	"$(grep -o '<li><a href="track-[0-9A-Za-z]*' "$T/page.html" | sed 's/.*track-//' | tr '\n' ' ')" \
+	"$(sl similar "$x" -n 5 --format jsonl 2>/dev/null | jq -r .track_id | tr '\n' ' ')"
+curl -sf "$URL/track-$(echo $gone | cut -d' ' -f1).html" >"$T/page2.html"
+check "a track without features says why it has none" \
+	grep -q "No audio features stored for this track, so it is not compared" "$T/page2.html"
+
 # A bad CSV lands nothing and names the file and line.
 n0=$(sqlite3 "$db" "SELECT count(*) FROM similar_labels")
 printf 'track_a,track_b,label\n%s,%s,similar\n%s,%s,maybe\n' "$x" "$y" "$x" "$y" >"$T/bad.csv"
