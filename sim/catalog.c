@@ -21,6 +21,7 @@
 #define N_ALBUMS 400
 #define N_SHOWS 12
 #define N_EPISODES 120
+#define N_STYLES 5
 
 static const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -106,22 +107,83 @@ static double sig3(double x)
 	return round(x * p) / p;
 }
 
-static void gen_features(struct rng *r, struct cat_track *t)
+/*
+ * Hidden styles (issue 15): every track belongs to one of N_STYLES styles,
+ * its first artist's style most of the time, and its audio features are
+ * drawn around the style's centre. The main stream r is drawn exactly as
+ * before (same calls, same order), so ids, names and every later draw stay
+ * what they were; the style and its centres come from streams of their own,
+ * and only the mapping of each uniform draw to a value moves towards the
+ * centre: value = lo + (hi - lo) * (STYLE_PULL * centre + (1 - STYLE_PULL) * u).
+ * With 0.66 the within-style spread of a feature (0.10 of its range) is half
+ * the spread of the centres (0.19), so styles overlap feature by feature and
+ * only the features together tell them apart. Measured with 200 labels drawn
+ * from this truth (seed 15, 163 played tracks): a distance over the features
+ * alone reaches AUC 0.74 at 0.55, the model 0.73 (0.55), 0.875 (0.62),
+ * 0.935 (0.66), 0.976 (0.70).
+ */
+#define STYLE_PULL 0.66
+enum { SF_DANCE, SF_ENERGY, SF_LOUD, SF_SPEECH, SF_ACOUSTIC, SF_INSTR, SF_LIVE, SF_VALENCE,
+       SF_TEMPO, SF_COUNT };
+
+static double style_centre(uint64_t seed, int style, int f)
 {
-	t->danceability = r3(rng_range(r, 0.15, 0.95));
-	t->energy = r3(rng_range(r, 0.05, 0.99));
+	struct rng r;
+	rng_init(&r, seed, 0x5171e5ULL + (uint64_t)style, 2 + (uint64_t)f);
+	return rng_unit(&r);
+}
+
+static int artist_style(uint64_t seed, const char *artist_id)
+{
+	struct rng r;
+	rng_init(&r, seed, rng_hash_str(artist_id), 0x571e);
+	return (int)rng_int(&r, 0, N_STYLES - 1);
+}
+
+static int track_style(uint64_t seed, const struct catalog *c, const struct cat_track *t)
+{
+	struct rng r;
+	rng_init(&r, seed, rng_hash_str(t->id), 0x571e2);
+	if (rng_unit(&r) < 0.85)
+		return artist_style(seed, c->artists[t->artists[0]].id);
+	return (int)rng_int(&r, 0, N_STYLES - 1);
+}
+
+/* u (uniform in [0, 1)) pulled towards the style's centre for feature f. */
+static double pull(const struct catalog *c, const struct cat_track *t, int f, double u)
+{
+	return STYLE_PULL * style_centre(c->seed, t->style, f) + (1 - STYLE_PULL) * u;
+}
+
+static double between(const struct catalog *c, const struct cat_track *t, int f, double lo,
+		      double hi, double u)
+{
+	return lo + (hi - lo) * pull(c, t, f, u);
+}
+
+static void gen_features(const struct catalog *c, struct rng *r, struct cat_track *t)
+{
+	t->style = track_style(c->seed, c, t);
+	t->danceability = r3(between(c, t, SF_DANCE, 0.15, 0.95, rng_unit(r)));
+	t->energy = r3(between(c, t, SF_ENERGY, 0.05, 0.99, rng_unit(r)));
 	t->key = (int)rng_int(r, -1, 11);
 	t->mode = (int)rng_int(r, 0, 1);
-	t->loudness = r3(rng_range(r, -22.0, -2.5));
-	t->speechiness = sig3(0.02 + pow(rng_unit(r), 4) * 0.5);
-	t->acousticness = sig3(pow(rng_unit(r), 2.5) * 0.99 + 0.000005);
-	t->instrumentalness = rng_unit(r) < 0.3 ? 0 : sig3(pow(rng_unit(r), 6) * 0.95 + 0.0000012);
-	t->liveness = sig3(0.03 + pow(rng_unit(r), 3) * 0.9);
-	t->valence = r3(rng_range(r, 0.03, 0.97));
-	t->tempo = r3(rng_range(r, 62.0, 190.0));
+	t->loudness = r3(between(c, t, SF_LOUD, -22.0, -2.5, rng_unit(r)));
+	t->speechiness = sig3(0.02 + pow(pull(c, t, SF_SPEECH, rng_unit(r)), 4) * 0.5);
+	t->acousticness = sig3(pow(pull(c, t, SF_ACOUSTIC, rng_unit(r)), 2.5) * 0.99 + 0.000005);
+	t->instrumentalness = rng_unit(r) < 0.3 ? 0
+			      : sig3(pow(pull(c, t, SF_INSTR, rng_unit(r)), 6) * 0.95 + 0.0000012);
+	t->liveness = sig3(0.03 + pow(pull(c, t, SF_LIVE, rng_unit(r)), 3) * 0.9);
+	t->valence = r3(between(c, t, SF_VALENCE, 0.03, 0.97, rng_unit(r)));
+	t->tempo = r3(between(c, t, SF_TEMPO, 62.0, 190.0, rng_unit(r)));
 	double u = rng_unit(r);
 	t->time_signature = u < 0.86 ? 4 : u < 0.94 ? 3 : u < 0.98 ? 5 : u < 0.99 ? 6 : 7;
 	t->duration_units = t->duration_ms * 100 + (int)rng_int(r, 0, 99);
+}
+
+int catalog_similar(const struct catalog *c, int a, int b)
+{
+	return c->tracks[a].style == c->tracks[b].style;
 }
 
 static const struct catalog *sort_cat;
@@ -272,7 +334,7 @@ static void gen_tracks(struct catalog *c, struct rng *r)
 				 (int)rng_int(r, 0, 99), (int)rng_int(r, 0, 99999));
 			t->track_number = k + 1;
 			t->disc_number = 1;
-			gen_features(r, t);
+			gen_features(c, r, t);
 		}
 	}
 	c->nhostile = 0;

@@ -55,6 +55,7 @@ struct cat_track {
 	double instrumentalness, liveness, valence, tempo;
 	int key, mode, time_signature;
 	int duration_units; /* analysis duration in 1e-5 s */
+	int style;          /* the hidden style (issue 15): never in an answer */
 };
 
 struct cat_show {
@@ -104,5 +105,8 @@ cJSON *catalog_album_json(const struct catalog *c, int al, const char *base, int
 cJSON *catalog_features_json(const struct catalog *c, int t, const char *base);
 cJSON *catalog_analysis_json(const struct catalog *c, int t);
 cJSON *catalog_recco_json(const struct catalog *c, int t);
+
+/* The truth of issue 15: 1 when tracks a and b share their hidden style. */
+int catalog_similar(const struct catalog *c, int a, int b);
 
 #endif

@@ -222,6 +222,22 @@ static void sim_truth(struct MHD_Connection *c, struct reply *r)
 	reply_json(r, 200, arr);
 }
 
+/* GET /_sim/similar?a=ID&b=ID: the truth of issue 15, whether the two
+ * tracks share their hidden style. */
+static void sim_similar(struct MHD_Connection *c, struct reply *r)
+{
+	const char *a = arg(c, "a"), *b = arg(c, "b");
+	int ta = a ? catalog_find_track(&S.cat, a) : -1;
+	int tb = b ? catalog_find_track(&S.cat, b) : -1;
+	if (ta < 0 || tb < 0) {
+		reply_error(r, 404, "\"a\" and \"b\" must both name tracks of the catalog");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "similar", catalog_similar(&S.cat, ta, tb));
+	reply_json(r, 200, o);
+}
+
 static void sim_requests(struct reply *r)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -398,6 +414,8 @@ static void route_sim(struct MHD_Connection *c, const char *method, const char *
 		sim_binge(c, r);
 	else if (!strcmp(url, "/_sim/truth") && get)
 		sim_truth(c, r);
+	else if (!strcmp(url, "/_sim/similar") && get)
+		sim_similar(c, r);
 	else if (!strcmp(url, "/_sim/requests") && get)
 		sim_requests(r);
 	else if (!strcmp(url, "/_sim/requests/reset") && post)

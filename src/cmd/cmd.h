@@ -45,6 +45,7 @@ CMD(serve);
 CMD(site);
 CMD(wrapped);
 CMD(card);
+CMD(similar);
 CMD(config);
 CMD(token);
 CMD(analyze);

@@ -242,6 +242,23 @@ struct store_ops {
 			       int (*fn)(void *, const struct store_resolve_track *),
 			       void *arg, struct strbuf *err);
 	/* (end of resolve) */
+
+	/* ---- similarity ---- */
+	int (*similar_tracks)(struct store *s, int64_t account_id,
+			      int (*fn)(void *, const struct store_sim_track *), void *arg,
+			      struct strbuf *err);
+	int64_t (*similar_label_add)(struct store *s, int64_t account_id,
+				     const struct store_sim_label *l, struct strbuf *err);
+	int (*similar_label_delete)(struct store *s, int64_t account_id, int64_t id,
+				    struct strbuf *err);
+	int (*similar_labels)(struct store *s, int64_t account_id,
+			      int (*fn)(void *, const struct store_sim_label *), void *arg,
+			      struct strbuf *err);
+	int (*similar_model_put)(struct store *s, const struct store_sim_model *m,
+				 struct strbuf *err);
+	int (*similar_model_get)(struct store *s, int64_t account_id,
+				 struct store_sim_model *out, struct strbuf *err);
+	/* (end of similarity) */
 };
 
 struct store {

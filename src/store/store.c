@@ -779,3 +779,49 @@ int store_resolve_catalog(struct store *s,
 	return s->ops->resolve_catalog(s, fn, arg, err);
 }
 /* (end of resolve) */
+/* ---- similarity ---- */
+int store_similar_tracks(struct store *s, int64_t account_id,
+			 int (*fn)(void *arg, const struct store_sim_track *t),
+			 void *arg, struct strbuf *err)
+{
+	return s->ops->similar_tracks(s, account_id, fn, arg, err);
+}
+
+int64_t store_similar_label_add(struct store *s, int64_t account_id,
+				const struct store_sim_label *l, struct strbuf *err)
+{
+	return s->ops->similar_label_add(s, account_id, l, err);
+}
+
+int store_similar_label_delete(struct store *s, int64_t account_id, int64_t id,
+			       struct strbuf *err)
+{
+	return s->ops->similar_label_delete(s, account_id, id, err);
+}
+
+int store_similar_labels(struct store *s, int64_t account_id,
+			 int (*fn)(void *arg, const struct store_sim_label *l),
+			 void *arg, struct strbuf *err)
+{
+	return s->ops->similar_labels(s, account_id, fn, arg, err);
+}
+
+int store_similar_model_put(struct store *s, const struct store_sim_model *m,
+			    struct strbuf *err)
+{
+	return s->ops->similar_model_put(s, m, err);
+}
+
+int store_similar_model_get(struct store *s, int64_t account_id,
+			    struct store_sim_model *out, struct strbuf *err)
+{
+	return s->ops->similar_model_get(s, account_id, out, err);
+}
+
+void store_similar_model_release(struct store_sim_model *m)
+{
+	free(m->features);
+	free(m->params);
+	m->features = m->params = NULL;
+}
+/* (end of similarity) */

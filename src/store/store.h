@@ -868,5 +868,81 @@ int store_resolve_catalog(struct store *s,
 			  int (*fn)(void *arg, const struct store_resolve_track *t),
 			  void *arg, struct strbuf *err);
 /* (end of resolve) */
+/* ---- similarity ---- */
+/*
+ * What 'spinlog similar' (similar/) keeps and reads: the listener's labels
+ * (two tracks said to sound alike or not, per account, with the time and
+ * where the label came from), the trained models (format version, feature
+ * list and weights as text that similar/model.c writes and reads, with the
+ * figures of its cross-validation), and every track of the library with
+ * what a comparison uses, read in one sweep.
+ */
+struct store_sim_track {
+	const char *id;
+	const char *name, *artists; /* NULL when the catalog has no row for it */
+	int64_t plays;              /* the account's music plays of it */
+	int has_features;           /* audio features stored */
+	double acousticness, danceability, energy, instrumentalness, liveness,
+		speechiness, valence;
+	/* The analysis' track block where there is one, else the features'
+	 * (as the song record takes them); NaN when absent, key -1 included
+	 * as the provider gave it. */
+	double tempo, loudness, key, mode;
+	/* Section aggregates, NaN when no sections are stored: the count, the
+	 * means of duration, loudness, loudness squared and tempo, and the
+	 * number of distinct keys. */
+	double sections, section_duration_avg, section_loudness_avg,
+		section_loudness_sq_avg, section_tempo_avg, section_keys;
+	/* The artists' genres joined by 0x1f (repeats kept); NULL when no
+	 * artist of the track was enriched, "" when they have none. */
+	const char *genres;
+};
+/*
+ * Every catalog track, and every track id the account played that the
+ * catalog lacks (names NULL, no features), in no set order, strings
+ * borrowed for the call; fn's first non-zero return stops the sweep and is returned.
+ * account_id 0: plays are not counted (plays 0).
+ */
+int store_similar_tracks(struct store *s, int64_t account_id,
+			 int (*fn)(void *arg, const struct store_sim_track *t),
+			 void *arg, struct strbuf *err);
+
+struct store_sim_label {
+	int64_t id;
+	const char *track_a, *track_b;
+	int similar;                /* 1 similar, 0 different */
+	int64_t labelled_ms;
+	const char *source;         /* "label" (the terminal session), "import" */
+};
+/* The new label's id (> 0), or -1 with err. */
+int64_t store_similar_label_add(struct store *s, int64_t account_id,
+				const struct store_sim_label *l, struct strbuf *err);
+/* Forgets one label of the account (an undo): 1, 0 when no such label, -1. */
+int store_similar_label_delete(struct store *s, int64_t account_id, int64_t id,
+			       struct strbuf *err);
+/* The account's labels, oldest first (by id). */
+int store_similar_labels(struct store *s, int64_t account_id,
+			 int (*fn)(void *arg, const struct store_sim_label *l),
+			 void *arg, struct strbuf *err);
+
+struct store_sim_model {
+	int64_t account_id;
+	int version;                /* the model's format (similar/model.h) */
+	char *features;             /* feature names joined by "," */
+	char *params;               /* the weights and scaling, as text */
+	int64_t labels, trained_ms;
+	double auc, auc_sd, accuracy, accuracy_sd, baseline_auc;
+};
+/* Stores a new model of m->account_id (strings borrowed); the newest wins. */
+int store_similar_model_put(struct store *s, const struct store_sim_model *m,
+			    struct strbuf *err);
+/*
+ * The newest model of the account (account_id 0: of any account) into *out
+ * (new strings, freed by store_similar_model_release): 1, 0 when none, -1.
+ */
+int store_similar_model_get(struct store *s, int64_t account_id,
+			    struct store_sim_model *out, struct strbuf *err);
+void store_similar_model_release(struct store_sim_model *m);
+/* (end of similarity) */
 
 #endif

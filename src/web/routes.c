@@ -1,4 +1,5 @@
 #include "web/routes.h"
+#include "web/sounds_like.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -110,6 +111,8 @@ static enum page_status track(struct pages *p, const struct route_args *a, int j
 		api_track(&t, out);
 	} else {
 		html_track(&t, &p->covers, nav, out);
+		html_track(&t, &p->covers, out);
+		sounds_like_html(p, a->id, out);
 	}
 	report_track_page_release(&t);
 	return st;

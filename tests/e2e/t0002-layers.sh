@@ -27,7 +27,7 @@ is "nothing outside an engine includes its private header" \
 layer() {
 	case $1 in
 	core) echo 0 ;; spotify | landing | store | audio) echo 1 ;; sources | pipeline) echo 2 ;;
-	report) echo 3 ;; web) echo 4 ;; cmd | main.c) echo 5 ;; *) echo 9 ;;
+	report | similar) echo 3 ;; web) echo 4 ;; cmd | main.c) echo 5 ;; *) echo 9 ;;
 	esac
 }
 bad=""

@@ -17,6 +17,7 @@
 #include "store/sqlite/nav.h"
 #include "store/sqlite/fill.h"       /* issue 10 */
 #include "store/sqlite/resolve.h"    /* issue 10 */
+#include "store/sqlite/similar.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -215,6 +216,14 @@ const struct store_ops store_sqlite_ops = {
 	.resolve_unresolved = sq_resolve_unresolved,
 	.resolve_catalog = sq_resolve_catalog,
 	/* (end of resolve) */
+	/* ---- similarity ---- */
+	.similar_tracks = sqs_similar_tracks,
+	.similar_label_add = sqs_label_add,
+	.similar_label_delete = sqs_label_delete,
+	.similar_labels = sqs_labels,
+	.similar_model_put = sqs_model_put,
+	.similar_model_get = sqs_model_get,
+	/* (end of similarity) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -324,6 +324,31 @@ const char *const schema_migrations[] = {
 	");"
 	"CREATE INDEX plays_unresolved ON plays(name_key)"
 	"  WHERE track_id IS NULL AND name_key IS NOT NULL;",
+	 * issue 15 ('spinlog similar'): the listener's labels, an append-only
+	 * log per account (the newest label of a pair counts; an undo deletes
+	 * a row), and the trained models, the newest of an account in use.
+	 * Only adds tables.
+	 */
+	"CREATE TABLE similar_labels ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  track_a TEXT NOT NULL,"
+	"  track_b TEXT NOT NULL,"
+	"  similar INTEGER NOT NULL,"       /* 1 similar, 0 different */
+	"  labelled_ms INTEGER NOT NULL,"
+	"  source TEXT NOT NULL"            /* 'label', 'import' */
+	");"
+	"CREATE INDEX similar_labels_account ON similar_labels(account_id, id);"
+	"CREATE TABLE similar_models ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id),"
+	"  version INTEGER NOT NULL,"
+	"  features TEXT NOT NULL,"
+	"  params TEXT NOT NULL,"
+	"  labels INTEGER NOT NULL,"
+	"  trained_ms INTEGER NOT NULL,"
+	"  auc REAL, auc_sd REAL, accuracy REAL, accuracy_sd REAL, baseline_auc REAL"
+	");",
 };
 
 const int schema_migrations_len =

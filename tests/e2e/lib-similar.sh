@@ -1,0 +1,40 @@
+# Helpers of the t15xx similarity tests (sourced after lib.sh and lib-etl.sh).
+
+# similar_library SEED DAYS: a collected and enriched library.
+similar_library() {
+	start_sim --seed "$1"
+	check "auth" authorize main
+	check "$2 days of collecting" collect_days "$2"
+	check "etl runs" sl etl
+}
+
+# truth_labels N SEED >FILE: N labels (half similar) of played tracks with
+# features, each asked of the simulator's truth (/_sim/similar).
+truth_labels() {
+	python3 - "$DATA/spinlog.db" "$SIM_URL" "$1" "$2" <<'PY'
+import json, random, sqlite3, sys, urllib.request
+db, base, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+ids = [r[0] for r in sqlite3.connect(db).execute(
+    "SELECT DISTINCT p.track_id FROM plays p JOIN audio_features f ON f.track_id = p.track_id ORDER BY 1")]
+rnd = random.Random(seed)
+want = {True: n // 2, False: n - n // 2}
+seen, out = set(), []
+for _ in range(50000):
+    if not want[True] and not want[False]:
+        break
+    a, b = rnd.sample(ids, 2)
+    if (min(a, b), max(a, b)) in seen:
+        continue
+    seen.add((min(a, b), max(a, b)))
+    with urllib.request.urlopen(f"{base}/_sim/similar?a={a}&b={b}") as r:
+        s = json.load(r)["similar"]
+    if want[s]:
+        want[s] -= 1
+        out.append(f"{a},{b},{'similar' if s else 'different'}")
+print("track_a,track_b,label")
+print("\n".join(out))
+PY
+}
+
+# truth PAIR_A PAIR_B: "true" or "false" from the simulator.
+truth() { sim_get "/_sim/similar?a=$1&b=$2" | jq -r .similar; }
