@@ -44,6 +44,17 @@ if on_postgres; then
 	SPINLOG_STORE_URL=$(pg_createdb "t_$$_$RANDOM") || {
 		echo "not ok 1 - cannot create a database"; exit 1; }
 	export SPINLOG_STORE_URL
+	# The scripts' own looks into the store ("sqlite3 $DATA/spinlog.db
+	# SQL") go to the database: the engine's view plays has SQLite's
+	# columns, so plain SQL reads the same. Output as sqlite3's list mode.
+	sqlite3() {
+		case "${1:-}" in *spinlog.db) shift ;; *) command sqlite3 "$@"; return ;; esac
+		if [ $# -gt 0 ]; then
+			psql "$SPINLOG_STORE_URL" -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$*"
+		else
+			psql "$SPINLOG_STORE_URL" -XAtq -F '|' -v ON_ERROR_STOP=1
+		fi
+	}
 fi
 # sqlite_only: ends a script that only means something on SQLite (it reads
 # the database file itself) with one skipped check when on PostgreSQL.

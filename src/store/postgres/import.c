@@ -97,7 +97,7 @@ static void copy_tri(struct strbuf *b, uint8_t v)
 
 static void copy_row(struct strbuf *b, const struct store_import_play *p)
 {
-	struct store_text kind = { p->kind, (uint32_t)strlen(p->kind) };
+	struct store_text kind = { p->kind, p->kind ? (uint32_t)strlen(p->kind) : 0 };
 
 	copy_int(b, p->played_ms, 1);
 	copy_int(b, p->precision_ms, 1);
@@ -218,8 +218,10 @@ static int move_stage(struct pg_import *im, struct strbuf *err)
 		strbuf_addf(&q, "%s(%d, fp%d)", i ? ", " : "", i, i);
 	strbuf_addstr(&q, ") x(n, fp) WHERE fp IS NOT NULL ORDER BY id, n;"
 		      "DROP TABLE stage_ids; TRUNCATE stage");
-	r = pg_sql(im->s, q.buf, err);
+	r = pg_sql(im->s, q.buf, NULL);
 	strbuf_release(&q);
+	if (r)
+		strbuf_addf(err, "cannot write the plays: %s", im->s->errmsg.buf);
 	return r;
 }
 
