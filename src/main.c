@@ -161,6 +161,15 @@ fail:
 	return -1;
 }
 
+char *ctx_store_url(const struct ctx *ctx)
+{
+	const char *url = config_get(&ctx->cfg, "store.url");
+
+	if (*url)
+		return xstrdup(url);
+	return fs_join(ctx->data_dir, "spinlog.db");
+}
+
 int ctx_open_store(struct ctx *ctx, struct strbuf *err)
 {
 	return store_open(ctx->db_path, &ctx->store, err);
@@ -196,7 +205,7 @@ static int prepare(struct ctx *ctx, int flags)
 		return -1;
 	}
 	if ((flags & NEED_DB) == NEED_DB) {
-		ctx->db_path = fs_join(ctx->data_dir, "spinlog.db");
+		ctx->db_path = ctx_store_url(ctx);
 		if (ctx_open_store(ctx, &err)) {
 			if (!fs_full_path()) /* else said by disk_full() */
 				fprintf(stderr, "spinlog: %s\n", err.buf);

@@ -60,6 +60,9 @@ void cmd_resolve_summary(const struct resolve_stats *st);
  * daemon's rounds, which open their own, call these themselves.
  */
 int ctx_open_store(struct ctx *ctx, struct strbuf *err);
+/* The store's url: the setting store.url, else spinlog.db in the data
+ * directory. A new string. */
+char *ctx_store_url(const struct ctx *ctx);
 void ctx_close_store(struct ctx *ctx);
 
 /* Prints "usage: ..." of the command to stderr and returns 2. */

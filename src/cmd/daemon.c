@@ -334,7 +334,7 @@ int cmd_daemon(int argc, char **argv, struct ctx *ctx)
 	 * The parent never opens the database (the dispatcher was told not
 	 * to): each round opens its own, migrating it first if need be.
 	 */
-	ctx->db_path = fs_join(ctx->data_dir, "spinlog.db");
+	ctx->db_path = ctx_store_url(ctx);
 	while (!stop_flag) {
 		int64_t now, wake;
 		int due = 0;

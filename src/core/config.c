@@ -64,6 +64,9 @@ const struct config_def config_table[] = {
 	  "requests per second per client address (bursts of twice that, at least"
 	  " 1000); 0 for no limit" },
 	{ "log.level", CFG_STRING, "info", "debug, info, warning or error" },
+	{ "store.url", CFG_STRING, "",
+	  "where the store is: sqlite:PATH, or postgresql://user@host:port/db"
+	  " (a libpq URI; empty: spinlog.db in the data directory)" },
 };
 const size_t config_table_len = sizeof(config_table) / sizeof(config_table[0]);
 
@@ -283,9 +286,61 @@ void config_print(const struct config *cfg, struct strbuf *out, int verbose)
 			strbuf_addf(out, "# %s\n", d->help);
 		if (d->type == CFG_SECRET && *v)
 			v = "********";
-		strbuf_addf(out, "%s = %s", d->name, v);
+		if (!strcmp(d->name, "store.url")) {
+			strbuf_addf(out, "%s = ", d->name);
+			config_mask_url(out, v);
+		} else {
+			strbuf_addf(out, "%s = %s", d->name, v);
+		}
 		if (strcmp(cfg->origins[i], "default"))
 			strbuf_addf(out, "  # from %s", cfg->origins[i]);
 		strbuf_addch(out, '\n');
+	}
+}
+
+/* The length of the password in "user:PASSWORD@" of a url's authority. */
+static size_t userinfo_password(const char *auth, size_t len, size_t *at)
+{
+	const char *amp = memchr(auth, '@', len), *colon;
+
+	if (!amp)
+		return 0;
+	colon = memchr(auth, ':', (size_t)(amp - auth));
+	if (!colon)
+		return 0;
+	*at = (size_t)(colon + 1 - auth);
+	return (size_t)(amp - colon - 1);
+}
+
+void config_mask_url(struct strbuf *out, const char *url)
+{
+	const char *auth = strstr(url, "://"), *p;
+	size_t alen, at = 0, plen;
+
+	if (!auth) {
+		strbuf_addstr(out, url);
+		return;
+	}
+	auth += 3;
+	alen = strcspn(auth, "/?#");
+	plen = userinfo_password(auth, alen, &at);
+	strbuf_add(out, url, (size_t)(auth - url));
+	if (plen) {
+		strbuf_add(out, auth, at);
+		strbuf_addstr(out, "********");
+		strbuf_add(out, auth + at + plen, alen - at - plen);
+	} else {
+		strbuf_add(out, auth, alen);
+	}
+	/* a password=... parameter of the query */
+	for (p = auth + alen; *p;) {
+		size_t n = strcspn(p + 1, "?&#") + 1;
+		if (n > 10 && !strncmp(p + 1, "password=", 9)) {
+			strbuf_add(out, p, 10);
+			strbuf_addstr(out, "********");
+		} else {
+			strbuf_add(out, p, n);
+		}
+		p += n;
 	}
 }

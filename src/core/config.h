@@ -50,5 +50,10 @@ long long config_get_int(const struct config *cfg, const char *name);
 int config_get_bool(const struct config *cfg, const char *name);
 /* Prints "name = value  # origin" for every setting, secrets masked. */
 void config_print(const struct config *cfg, struct strbuf *out, int verbose);
+/*
+ * Appends url with its password (the "user:PASSWORD@" of the authority, and
+ * a password= parameter) replaced by ********, for messages and listings.
+ */
+void config_mask_url(struct strbuf *out, const char *url);
 
 #endif

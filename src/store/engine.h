@@ -275,5 +275,6 @@ struct store_import {
 /* (end of imports) */
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_postgres_ops;
 
 #endif

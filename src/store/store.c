@@ -12,6 +12,7 @@
 
 static const struct store_ops *const engines[] = {
 	&store_sqlite_ops,
+	&store_postgres_ops,
 };
 
 int store_open(const char *url, struct store **out, struct strbuf *err)
@@ -31,7 +32,7 @@ int store_open(const char *url, struct store **out, struct strbuf *err)
 	if (colon && colon > url && !strncmp(colon, "://", 3) &&
 	    strspn(url, "abcdefghijklmnopqrstuvwxyz+") == (size_t)(colon - url)) {
 		/* not the whole url: it may hold a password */
-		strbuf_addf(err, "this spinlog has no store engine '%.*s' (known: sqlite)",
+		strbuf_addf(err, "this spinlog has no store engine '%.*s' (known: sqlite, postgresql)",
 			    (int)(colon - url), url);
 		return -1;
 	}

@@ -541,9 +541,17 @@ static void store_urls(void **state)
 	assert_int_equal(store_open(path, &st, &err), 0);
 	assert_string_equal(store_where(st), path);
 	store_close(st);
-	assert_int_equal(store_open("postgresql://me:s3cret@db/x", &st, &err), -1);
+	assert_int_equal(store_open("mysql://me:s3cret@db/x", &st, &err), -1);
 	assert_null(st);
-	assert_non_null(strstr(err.buf, "no store engine 'postgresql'"));
+	assert_non_null(strstr(err.buf, "no store engine 'mysql'"));
+	assert_null(strstr(err.buf, "s3cret"));
+	strbuf_reset(&err);
+	/* PostgreSQL on a port nothing listens on: what to do, no password */
+	assert_int_equal(store_open("postgresql://me:s3cret@127.0.0.1:1/x", &st,
+				    &err), -1);
+	assert_null(st);
+	assert_non_null(strstr(err.buf, "cannot connect to postgresql://me:********@127.0.0.1:1/x: "));
+	assert_non_null(strstr(err.buf, "; is the server running?"));
 	assert_null(strstr(err.buf, "s3cret"));
 	strbuf_release(&err);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);

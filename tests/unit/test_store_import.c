@@ -23,7 +23,7 @@
 /* A single integer of a query on the store's connection, for checks. */
 static int64_t q(struct store_fixture *f, const char *sql)
 {
-	return db_scalar(store_sqlite_db(f->s), sql);
+	return store_fixture_scalar(f, sql);
 }
 
 static struct store_text txt(const char *s)
@@ -267,8 +267,10 @@ static void bulk_loading(void **state)
 	struct store_fixture *f = *state;
 	struct store_import_play p[40];
 	struct store_import *im;
-	int64_t indexes = q(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
+	int64_t indexes;
 
+	store_fixture_sqlite_only(f); /* SQLite's own tricks */
+	indexes = q(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
 	assert_int_equal(q(f, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(store_bulk_begin(f->s, SIZE_MAX, &f->err), 0);
 	assert_int_equal(q(f, "PRAGMA foreign_keys"), 0);
@@ -307,15 +309,21 @@ static void rollback_on_error(void **state)
 	struct store_fixture *f = *state;
 	struct store_import_play p[20];
 	struct store_import *im;
+	int rc;
 
 	assert_int_equal(store_bulk_begin(f->s, SIZE_MAX, &f->err), 0);
 	im = begin_import(f, "new account");
-	assert_int_equal(store_bulk_indexes_off(f->s, SIZE_MAX, &f->err), 1);
+	assert_int_equal(store_bulk_indexes_off(f->s, SIZE_MAX, &f->err),
+			 f->db[0] ? 0 : 1);
 	for (int i = 0; i < 20; i++)
 		export_play(&p[i], 1000 * i, i);
 	p[18].kind = NULL; /* a play the store refuses (kind is required) */
 	assert_int_equal(store_import_add(im, p, 16, &f->err), 0);
-	assert_int_equal(store_import_add(im, p + 16, 4, &f->err), -1);
+	rc = store_import_add(im, p + 16, 4, &f->err);
+	/* PostgreSQL writes its batches later: the commit fails then */
+	if (!rc && f->db[0])
+		rc = store_commit(f->s, &f->err);
+	assert_int_equal(rc, -1);
 	assert_non_null(strstr(f->err.buf, "cannot write the plays"));
 	store_import_free(im);
 	store_rollback(f->s);
@@ -323,8 +331,9 @@ static void rollback_on_error(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM plays"), 0);
 	assert_int_equal(q(f, "SELECT count(*) FROM imports"), 0);
 	assert_int_equal(store_accounts_find(f->s, "new account"), 0);
-	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE"
-			   " name = 'plays_track'"), 1);
+	if (!f->db[0])
+		assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE"
+				   " name = 'plays_track'"), 1);
 }
 
 int main(void)

@@ -1,0 +1,489 @@
+/*
+ * The PostgreSQL engine's reads for reports: the SQLite engine's queries
+ * (store/sqlite/report.c) over the view plays, prepared once per
+ * connection. Lookups by track go through the dictionary's index
+ * (text_id, in a subquery so it is asked once) to play_rows_item.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/postgres/pg.h"
+#include "core/banned.h"
+
+#define TRACK_ITEMS "SELECT id FROM items WHERE track_id = (SELECT text_id($1))"
+
+static struct pg_params one_text(const char *v)
+{
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_text(&p, v);
+	return p;
+}
+
+static struct pg_params range(int64_t from, int64_t to)
+{
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_int(&p, from);
+	pg_int(&p, to);
+	return p;
+}
+
+int pgr_read_begin(struct store *st, struct strbuf *err)
+{
+	struct pg_store *s = pg_of(st);
+
+	if (pg_sql(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
+		return -1;
+	s->in_read = 1;
+	return 0;
+}
+
+void pgr_read_end(struct store *st)
+{
+	struct pg_store *s = pg_of(st);
+
+	if (s->in_read)
+		pg_sql(s, "COMMIT", NULL);
+	s->in_read = 0;
+}
+
+void pgr_tune_for_reads(struct store *st)
+{
+	pg_sql(pg_of(st), "SET work_mem = '64MB'", NULL);
+}
+
+struct walk {
+	void *fn, *arg;
+};
+
+static int music_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_music_play p = {
+		.played_ms = pg_get_int(r, i, 0, 0),
+		.track_id = pg_get_str(r, i, 1),
+		.ms_played = pg_get_int(r, i, 2, -1),
+		.skipped = PQgetisnull(r, i, 3) ? -1 : pg_get_int(r, i, 3, 0) != 0,
+	};
+	return ((int (*)(void *, const struct store_music_play *))w->fn)(w->arg, &p);
+}
+
+int pgr_scan_music(struct store *st, int64_t from, int64_t to,
+		   int (*fn)(void *, const struct store_music_play *), void *arg,
+		   struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT p.played_ms, t.s, p.ms_played,"
+		" p.skipped FROM play_rows p JOIN items i ON i.id = p.item"
+		" JOIN texts t ON t.id = i.track_id WHERE p.played_ms >= $1"
+		" AND p.played_ms < $2 AND p.kind = (SELECT text_id('music'))"
+		" ORDER BY p.played_ms");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = range(from, to);
+
+	return pg_each(pg_of(st), &q, &p, music_row, &w, err);
+}
+
+static int play_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_play_row p = {
+		.played_ms = pg_get_int(r, i, 0, 0),
+		.kind = pg_get_str(r, i, 1),
+		.track_id = pg_get_str(r, i, 2),
+		.name = pg_get_str(r, i, 3),
+		.artist = pg_get_str(r, i, 4),
+		.album = pg_get_str(r, i, 5),
+		.ms_played = pg_get_int(r, i, 6, -1),
+		.skipped = (int)pg_get_int(r, i, 7, -1),
+		.sources = (int)pg_get_int(r, i, 8, 0),
+	};
+	return ((int (*)(void *, const struct store_play_row *))w->fn)(w->arg, &p);
+}
+
+int pgr_scan_plays(struct store *st, int64_t from, int64_t to,
+		   int (*fn)(void *, const struct store_play_row *), void *arg,
+		   struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT played_ms, kind, COALESCE(track_id, ''),"
+		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
+		" COALESCE(album_name, ''), ms_played, skipped, sources FROM plays"
+		" WHERE played_ms >= $1 AND played_ms < $2 ORDER BY played_ms, id");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = range(from, to);
+
+	return pg_each(pg_of(st), &q, &p, play_row, &w, err);
+}
+
+static int source_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+
+	return ((int (*)(void *, int64_t, int))w->fn)(w->arg, pg_get_int(r, i, 0, 0),
+						      (int)pg_get_int(r, i, 1, 0));
+}
+
+int pgr_scan_sources(struct store *st, int64_t from, int64_t to,
+		     int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT played_ms, sources FROM play_rows"
+		" WHERE played_ms >= $1 AND played_ms < $2");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = range(from, to);
+
+	return pg_each(pg_of(st), &q, &p, source_row, &w, err);
+}
+
+int pgr_play_span(struct store *st, int64_t *first_ms, int64_t *last_ms,
+		  struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT min(played_ms), max(played_ms)"
+		" FROM play_rows");
+	PGresult *r = pg_exec(pg_of(st), &q, NULL, err);
+	int found;
+
+	if (!r)
+		return -1;
+	found = !PQgetisnull(r, 0, 0);
+	if (found) {
+		*first_ms = pg_get_int(r, 0, 0, 0);
+		*last_ms = pg_get_int(r, 0, 1, 0);
+	}
+	PQclear(r);
+	return found;
+}
+
+int pgr_track_play_times(struct store *st, const char *track_id, int64_t **v,
+			 int *n, struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT played_ms FROM play_rows WHERE item"
+		" IN (" TRACK_ITEMS ") ORDER BY played_ms");
+	struct pg_params p = one_text(track_id);
+	PGresult *r = pg_exec(pg_of(st), &q, &p, err);
+
+	*v = NULL;
+	*n = 0;
+	if (!r)
+		return -1;
+	if (PQntuples(r))
+		*v = xcalloc((size_t)PQntuples(r), sizeof(**v));
+	for (int i = 0; i < PQntuples(r); i++)
+		(*v)[(*n)++] = pg_get_int(r, i, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+int pgr_any_play_before(struct store *st, int64_t ms)
+{
+	static struct pg_q q = PG_Q("SELECT EXISTS (SELECT 1 FROM play_rows"
+		" WHERE played_ms < $1)");
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_int(&p, ms);
+	return pg_scalar(pg_of(st), &q, &p, 0) == 1;
+}
+
+int pgr_artist_played_before(struct store *st, const char *artist_id, int64_t ms)
+{
+	static struct pg_q q = PG_Q("SELECT EXISTS (SELECT 1 FROM track_artists ta"
+		" JOIN texts t ON md5(t.s) = md5(ta.track_id)"
+		" JOIN items i ON i.track_id = t.id"
+		" JOIN play_rows p ON p.item = i.id AND p.played_ms < $2"
+		" WHERE ta.artist_id = $1)");
+	struct pg_params p = one_text(artist_id);
+
+	pg_int(&p, ms);
+	return pg_scalar(pg_of(st), &q, &p, 0) == 1;
+}
+
+static char *dup_or_empty(const PGresult *r, int row, int col)
+{
+	const char *v = pg_get_str(r, row, col);
+	return xstrdup(v ? v : "");
+}
+
+/* Names the catalog lacks, from the first play that stored a track name. */
+static void track_fallback(struct pg_store *s, const char *track_id,
+			   struct store_track_names *t, struct strbuf *ar)
+{
+	static struct pg_q q = PG_Q("SELECT track_name, artist_name, album_name"
+		" FROM plays WHERE item IN (" TRACK_ITEMS ")"
+		" AND track_name IS NOT NULL ORDER BY id LIMIT 1");
+	struct pg_params p = one_text(track_id);
+	PGresult *r = pg_exec(s, &q, &p, NULL);
+
+	if (r && PQntuples(r)) {
+		if (!t->name || !t->name[0]) {
+			free(t->name);
+			t->name = dup_or_empty(r, 0, 0);
+		}
+		if (!ar->len)
+			strbuf_addstr(ar, pg_get_str(r, 0, 1) ? pg_get_str(r, 0, 1) : "");
+		if (!t->album || !t->album[0]) {
+			free(t->album);
+			t->album = dup_or_empty(r, 0, 2);
+		}
+	}
+	PQclear(r);
+}
+
+int pgr_track_names(struct store *st, const char *track_id,
+		    struct store_track_names *t)
+{
+	static struct pg_q q = PG_Q("SELECT t.name, t.album_id, al.name,"
+		" t.duration_ms FROM tracks t LEFT JOIN albums al ON al.id = t.album_id"
+		" WHERE t.id = $1");
+	static struct pg_q qa = PG_Q("SELECT COALESCE(ar.name, ta.artist_id)"
+		" FROM track_artists ta LEFT JOIN artists ar ON ar.id = ta.artist_id"
+		" WHERE ta.track_id = $1 ORDER BY ta.position");
+	struct pg_store *s = pg_of(st);
+	struct strbuf ar = STRBUF_INIT;
+	struct pg_params p = one_text(track_id);
+	PGresult *r;
+
+	memset(t, 0, sizeof(*t));
+	t->duration_ms = -1;
+	if ((r = pg_exec(s, &q, &p, NULL)) && PQntuples(r)) {
+		t->in_catalog = 1;
+		t->name = dup_or_empty(r, 0, 0);
+		t->album_id = dup_or_empty(r, 0, 1);
+		t->album = dup_or_empty(r, 0, 2);
+		t->duration_ms = pg_get_int(r, 0, 3, -1);
+	}
+	PQclear(r);
+	if ((r = pg_exec(s, &qa, &p, NULL)))
+		for (int i = 0; i < PQntuples(r); i++) {
+			if (ar.len)
+				strbuf_addstr(&ar, ", ");
+			strbuf_addstr(&ar, pg_get_str(r, i, 0));
+		}
+	PQclear(r);
+	if (!t->name || !t->name[0] || !ar.len || !t->album || !t->album[0])
+		track_fallback(s, track_id, t, &ar);
+	if (!t->album_id)
+		t->album_id = xstrdup("");
+	if (!t->album)
+		t->album = xstrdup("");
+	t->artists = strbuf_detach(&ar, NULL);
+	return 0;
+}
+
+int pgr_play_names(struct store *st, const char *track_id, char **artist,
+		   char **album)
+{
+	static struct pg_q q = PG_Q("SELECT artist_name, album_name FROM plays"
+		" WHERE item IN (" TRACK_ITEMS ") AND artist_name IS NOT NULL"
+		" ORDER BY id LIMIT 1");
+	struct pg_params p = one_text(track_id);
+	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
+	int found = r && PQntuples(r);
+
+	*artist = *album = NULL;
+	if (found) {
+		*artist = dup_or_empty(r, 0, 0);
+		*album = pg_get_dup(r, 0, 1);
+	}
+	PQclear(r);
+	return found;
+}
+
+static char *lookup(struct store *st, struct pg_q *q, const char *key)
+{
+	struct pg_params p = one_text(key);
+	PGresult *r = pg_exec(pg_of(st), q, &p, NULL);
+	char *v = r && PQntuples(r) ? dup_or_empty(r, 0, 0) : NULL;
+
+	PQclear(r);
+	return v;
+}
+
+char *pgr_artist_name(struct store *st, const char *artist_id)
+{
+	static struct pg_q q = PG_Q("SELECT name FROM artists WHERE id = $1");
+	return lookup(st, &q, artist_id);
+}
+
+char *pgr_album_cover(struct store *st, const char *album_id)
+{
+	static struct pg_q q = PG_Q("SELECT url FROM album_images WHERE"
+		" album_id = $1 ORDER BY (COALESCE(width, 0) >= 160) DESC,"
+		" CASE WHEN COALESCE(width, 0) >= 160 THEN width END ASC NULLS FIRST,"
+		" position ASC LIMIT 1");
+	return lookup(st, &q, album_id);
+}
+
+static int sweep_row(void *arg, const PGresult *r, int i)
+{
+	const struct store_catalog_fns *f = arg;
+	const char *a = pg_get_str(r, i, 0);
+
+	switch (PQnfields(r) == 3 ? (PQftype(r, 1) == 20 ? 0 : 1) : 2) {
+	case 0:
+		f->track(f->arg, a, pg_get_int(r, i, 1, -1),
+			 pg_get_str(r, i, 2) ? pg_get_str(r, i, 2) : "");
+		break;
+	case 1:
+		f->mood(f->arg, a, pg_get_num(r, i, 1), pg_get_num(r, i, 2));
+		break;
+	default:
+		if (!strcmp(PQfname(r, 1), "artist_id"))
+			f->track_artist(f->arg, a, pg_get_str(r, i, 1));
+		else
+			f->artist_genre(f->arg, a, pg_get_str(r, i, 1));
+	}
+	return 0;
+}
+
+int pgr_catalog_scan(struct store *st, const struct store_catalog_fns *f,
+		     struct strbuf *err)
+{
+	static struct pg_q about = PG_Q("SELECT count(*) FROM tracks");
+	static struct pg_q tr = PG_Q("SELECT id, duration_ms, album_id FROM tracks");
+	static struct pg_q mood = PG_Q("SELECT track_id, valence, energy FROM"
+		" audio_features WHERE valence IS NOT NULL AND energy IS NOT NULL");
+	static struct pg_q ta = PG_Q("SELECT track_id, artist_id FROM"
+		" track_artists ORDER BY track_id COLLATE \"C\", position");
+	static struct pg_q ag = PG_Q("SELECT artist_id, genre FROM artist_genres"
+		" ORDER BY artist_id COLLATE \"C\", position");
+	struct pg_store *s = pg_of(st);
+	void *arg = (void *)f;
+
+	if (f->tracks_about)
+		f->tracks_about(f->arg, pg_scalar(s, &about, NULL, 0));
+	if ((f->track && pg_each(s, &tr, NULL, sweep_row, arg, err)) ||
+	    (f->mood && pg_each(s, &mood, NULL, sweep_row, arg, err)) ||
+	    (f->track_artist && pg_each(s, &ta, NULL, sweep_row, arg, err)) ||
+	    (f->artist_genre && pg_each(s, &ag, NULL, sweep_row, arg, err)))
+		return -1;
+	return 0;
+}
+
+int pgr_track_sections(struct store *st, const char *track_id,
+		       struct store_page_section **v, int *n, struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT start, duration, loudness, tempo,"
+		" key, mode FROM sections WHERE track_id = $1 ORDER BY idx");
+	struct pg_params p = one_text(track_id);
+	PGresult *r = pg_exec(pg_of(st), &q, &p, err);
+
+	*v = NULL;
+	*n = 0;
+	if (!r)
+		return -1;
+	if (PQntuples(r))
+		*v = xcalloc((size_t)PQntuples(r), sizeof(**v));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct store_page_section *x = &(*v)[(*n)++];
+		x->start = pg_get_num(r, i, 0);
+		x->duration = pg_get_num(r, i, 1);
+		x->loudness = pg_get_num(r, i, 2);
+		x->tempo = pg_get_num(r, i, 3);
+		x->key = (int)pg_get_int(r, i, 4, 0);
+		x->mode = (int)pg_get_int(r, i, 5, 0);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int pgr_track_features(struct store *st, const char *track_id,
+		       struct store_page_features *f)
+{
+	static struct pg_q q = PG_Q("SELECT valence, energy, danceability, tempo,"
+		" loudness FROM audio_features WHERE track_id = $1");
+	struct pg_params p = one_text(track_id);
+	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
+	int found = r && PQntuples(r);
+
+	if (found) {
+		f->valence = pg_get_num(r, 0, 0);
+		f->energy = pg_get_num(r, 0, 1);
+		f->danceability = pg_get_num(r, 0, 2);
+		f->tempo = pg_get_num(r, 0, 3);
+		f->loudness = pg_get_num(r, 0, 4);
+	}
+	PQclear(r);
+	return found;
+}
+
+static int gap_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_gap g = {
+		.account = pg_get_str(r, i, 0),
+		.from_ms = pg_get_int(r, i, 1, 0),
+		.to_ms = pg_get_int(r, i, 2, 0),
+		.detected_ms = pg_get_int(r, i, 3, 0),
+		.healed_ms = pg_get_int(r, i, 4, -1),
+		.healed_by = pg_get_str(r, i, 5),
+	};
+	return ((int (*)(void *, const struct store_gap *))w->fn)(w->arg, &g);
+}
+
+int pgr_gaps_overlapping(struct store *st, int64_t from, int64_t to,
+			 int (*fn)(void *, const struct store_gap *), void *arg,
+			 struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT a.name, g.from_ms, g.to_ms,"
+		" g.detected_ms, g.healed_ms, g.healed_by FROM gaps g JOIN accounts a"
+		" ON a.id = g.account_id WHERE g.to_ms >= $1 AND g.from_ms < $2"
+		" ORDER BY g.from_ms, g.id");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = range(from, to);
+
+	return pg_each(pg_of(st), &q, &p, gap_row, &w, err);
+}
+
+int pgr_gaps_list(struct store *st, const char *account,
+		  int (*fn)(void *, const struct store_gap *), void *arg,
+		  struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT a.name, g.from_ms, g.to_ms,"
+		" g.detected_ms, g.healed_ms, g.healed_by FROM gaps g JOIN accounts a"
+		" ON a.id = g.account_id WHERE $1::text IS NULL OR a.name = $1"
+		" ORDER BY g.from_ms, a.name COLLATE \"C\"");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = one_text(account);
+
+	return pg_each(pg_of(st), &q, &p, gap_row, &w, err);
+}
+
+static int recent_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_log_play p = {
+		.played_ms = pg_get_int(r, i, 0, 0),
+		.track_id = pg_get_str(r, i, 1),
+		.track_name = pg_get_str(r, i, 2),
+		.artist_name = pg_get_str(r, i, 3),
+		.album_name = pg_get_str(r, i, 4),
+		.ms_played = pg_get_int(r, i, 5, -1),
+		.kind = pg_get_str(r, i, 6),
+		.sources = (int)pg_get_int(r, i, 7, 0),
+		.account = pg_get_str(r, i, 8),
+		.catalog_artists = pg_get_str(r, i, 9),
+	};
+	return ((int (*)(void *, const struct store_log_play *))w->fn)(w->arg, &p);
+}
+
+int pgr_recent_plays(struct store *st, const char *account, int64_t n,
+		     int (*fn)(void *, const struct store_log_play *), void *arg,
+		     struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT p.played_ms, p.track_id, p.track_name,"
+		" p.artist_name, p.album_name, p.ms_played, p.kind, p.sources, a.name,"
+		" (SELECT string_agg(ar.name, chr(31) ORDER BY ta.position)"
+		"   FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id"
+		"   WHERE ta.track_id = p.track_id)"
+		" FROM plays p JOIN accounts a ON a.id = p.account_id"
+		" WHERE $1::text IS NULL OR a.name = $1"
+		" ORDER BY p.played_ms DESC, p.id DESC LIMIT $2");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = one_text(account);
+
+	pg_int(&p, n);
+	return pg_each(pg_of(st), &q, &p, recent_row, &w, err);
+}
