@@ -111,7 +111,6 @@ static enum page_status track(struct pages *p, const struct route_args *a, int j
 		api_track(&t, out);
 	} else {
 		html_track(&t, &p->covers, nav, out);
-		html_track(&t, &p->covers, out);
 		sounds_like_html(p, a->id, out);
 	}
 	report_track_page_release(&t);
@@ -510,7 +509,6 @@ static void add_arg(struct strbuf *sb, char code, const struct route_args *a)
 	switch (code) {
 	case 'Y': strbuf_addf(sb, "%d", a->year); break;
 	case 'D': html_date(a->day, date); strbuf_addstr(sb, date); break;
-	case 'T': strbuf_addstr(sb, a->id); break;
 	case 'U': strbuf_addstr(sb, a->user); break;
 	case 'T': case 'I': strbuf_addstr(sb, a->id); break;
 	case 'M': html_date(a->day, date); strbuf_add(sb, date, 7); break;

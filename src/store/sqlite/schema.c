@@ -256,7 +256,7 @@ const char *const schema_migrations[] = {
 	"  DELETE FROM play_fps WHERE play_id = old.id;"
 	" END;",
 	/*
-	 * 5: serve's ListenBrainz endpoint (sqlite/listenbrainz.c): tokens
+	 * 5 (issue 14): serve's ListenBrainz endpoint (sqlite/listenbrainz.c): tokens
 	 * (a SHA-256 of each, never the token), each account's playing-now,
 	 * and the track_metadata of accepted listens by their fingerprint
 	 * (play_fps.fp of source listenbrainz), so a read-back gives back
@@ -283,7 +283,8 @@ const char *const schema_migrations[] = {
 	"  metadata TEXT NOT NULL,"
 	"  PRIMARY KEY (account_id, fp)"
 	") WITHOUT ROWID;",
-	 * 5 (issue 13): local analyses by the file's content hash (SHA-256
+	/*
+	 * 6 (issue 13): local analyses by the file's content hash (SHA-256
 	 * hex), so 'spinlog analyze' skips files it analysed before; result
 	 * is the JSON it printed (without path and match). The analysis
 	 * itself goes to audio_analysis with provider 'local', which needs
@@ -296,7 +297,8 @@ const char *const schema_migrations[] = {
 	"  result TEXT NOT NULL,"
 	"  analysed_ms INTEGER NOT NULL"
 	");",
-	 * issue 10: covers of every album (web/covers_catalog.c). A cover
+	/*
+	 * 7 (issue 10): covers of every album (web/covers_catalog.c). A cover
 	 * whose fetch failed waits until retry_ms (a day, doubling per
 	 * failure, at most 32 days) so a dead image URL is not asked each run.
 	 */
@@ -308,7 +310,7 @@ const char *const schema_migrations[] = {
 	"  reason TEXT"
 	") WITHOUT ROWID;",
 	/*
-	 * issue 10: what 'spinlog resolve' learnt of a name without an id,
+	 * 8 (issue 10): what 'spinlog resolve' learnt of a name without an id,
 	 * keyed by the plays' name_key; track_id NULL is a miss, not asked
 	 * again before retry_ms. The partial index finds the plays still
 	 * without an id by name (only those rows: small once resolved).
@@ -324,7 +326,8 @@ const char *const schema_migrations[] = {
 	");"
 	"CREATE INDEX plays_unresolved ON plays(name_key)"
 	"  WHERE track_id IS NULL AND name_key IS NOT NULL;",
-	 * issue 15 ('spinlog similar'): the listener's labels, an append-only
+	/*
+	 * 9 (issue 15, 'spinlog similar'): the listener's labels, an append-only
 	 * log per account (the newest label of a pair counts; an undo deletes
 	 * a row), and the trained models, the newest of an account in use.
 	 * Only adds tables.
