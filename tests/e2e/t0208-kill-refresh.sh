@@ -17,19 +17,29 @@ authorize main user1
 sim_post "/_sim/faults?token_hold_ms=1000" >/dev/null
 sim_post /_sim/requests/reset >/dev/null
 
-dead=0
-for i in $(seq 1 "$TRIALS"); do
-	advance 20 # the access token expires: the collect must refresh
-	"$SPINLOG" --data-dir "$DATA" collect >/dev/null 2>&1 & pid=$!
-	sleep "0.$(printf %03d $((RANDOM % 150)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	[ "$(jq -r .needs_reauth "$DATA/accounts/main.json")" = false ] || dead=$((dead + 1))
+# A loaded machine (other builds on two cores) starts a collect late, so
+# kills in the first 150 ms may all land before the refresh is sent: then
+# the window widens (300, then 600 ms, still inside the 1 s hold) and the
+# trials go on, at most three rounds, until 50 of them landed inside (on
+# a quiet machine about half of the first round's 200 do).
+dead=0 trials=0 abandoned=0 window=150
+for round in 1 2 3; do
+	for i in $(seq 1 "$TRIALS"); do
+		advance 20 # the access token expires: the collect must refresh
+		"$SPINLOG" --data-dir "$DATA" collect >/dev/null 2>&1 & pid=$!
+		sleep "$(awk -v ms=$((RANDOM % window)) 'BEGIN { printf "%.3f", ms / 1000 }')"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		[ "$(jq -r .needs_reauth "$DATA/accounts/main.json")" = false ] || dead=$((dead + 1))
+	done
+	trials=$((trials + TRIALS))
+	abandoned=$(sim_get /_sim/requests | jq '."token refreshes abandoned" // 0')
+	echo "# round $round (kills within $window ms): $abandoned of $trials kills landed while the refresh was in flight"
+	[ "$abandoned" -ge 50 ] && break
+	window=$((window * 2))
 done
-abandoned=$(sim_get /_sim/requests | jq '."token refreshes abandoned" // 0')
-echo "# $abandoned of $TRIALS kills landed while the refresh was in flight"
-check "most kills landed inside the refresh ($abandoned of $TRIALS)" test "$abandoned" -ge $((TRIALS / 2))
-is "the account was never dead after $TRIALS kills" "$dead" 0
+check "at least 50 kills landed inside the refresh ($abandoned of $trials)" test "$abandoned" -ge 50
+is "the account was never dead after $trials kills" "$dead" 0
 sl status >"$T/status.killed"
 check "status tells of the unanswered refresh after a kill" \
 	grep -q "token refresh sent at .* got no answer (spinlog stopped, or the answer was lost); the next collect tries" "$T/status.killed"

@@ -494,7 +494,7 @@ static void routes_site_enumeration(void **state)
 			files++;
 		}
 	closedir(d);
-	assert_int_equal(files, 8); /* and covers/ */
+	assert_int_equal(files, 9); /* and covers/ */
 	pages_release(&p);
 	store_close(st);
 	strbuf_release(&err);
