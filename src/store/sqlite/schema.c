@@ -270,8 +270,8 @@ const char *const schema_migrations[] = {
 	/*
 	 * issue 10: what 'spinlog resolve' learnt of a name without an id,
 	 * keyed by the plays' name_key; track_id NULL is a miss, not asked
-	 * again before retry_ms. The partial index finds the plays still
-	 * without an id by name (only those rows: small once resolved).
+	 * again before retry_ms. No index on plays: the pending names and
+	 * the final UPDATE ... FROM are one scan of plays each per run.
 	 */
 	"CREATE TABLE resolve_names ("
 	"  name_key INTEGER PRIMARY KEY,"
@@ -281,9 +281,7 @@ const char *const schema_migrations[] = {
 	"  why TEXT NOT NULL,"
 	"  asked_ms INTEGER NOT NULL,"
 	"  retry_ms INTEGER"
-	");"
-	"CREATE INDEX plays_unresolved ON plays(name_key)"
-	"  WHERE track_id IS NULL AND name_key IS NOT NULL;",
+	");",
 };
 
 const int schema_migrations_len =
