@@ -45,7 +45,7 @@ static void sync_covers(struct ctx *ctx)
 		fprintf(stderr, "spinlog: etl: warning: covers: %s\n", err.buf);
 	} else {
 		printf("covers: %ld albums, %ld cached, %ld fetched, %ld failed"
-		       " (asked again later), %ld pending", st.albums,
+		       " (retried later), %ld pending", st.albums,
 		       st.cached, st.fetched, st.failed, st.pending);
 		if (st.not_before_ms) {
 			char when[TIME_ISO_MAX];

@@ -328,7 +328,7 @@ int resolve_run(struct store *s, const struct config *cfg,
 	/* a run killed before its last step left matches to apply */
 	if (store_resolve_apply(s, &st->plays_set, err) ||
 	    store_resolve_pending(s, r.now_ms, collect, &ns, err) ||
-	    store_resolve_catalog(s, cm_add, &r.cat, err))
+	    (ns.n && store_resolve_catalog(s, cm_add, &r.cat, err)))
 		goto out;
 	st->names = (long)ns.n;
 	if (!offline && ns.n)

@@ -130,12 +130,14 @@ int covers_fetch_res(struct covers *c, struct http *h, const char *album_id,
 	}
 	if (fs_mkdir_p(c->dir, 0700)) {
 		strbuf_addf(err, "'%s': %s", c->dir, strerror(errno));
+		ret = -2;
 		goto out;
 	}
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s.%s", c->dir, album_id, ext);
 	if (fs_write_atomic(path, res.body.buf, res.body.len, 0644)) {
 		strbuf_addf(err, "'%s': %s", path, strerror(errno));
+		ret = -2;
 		goto out;
 	}
 	ret = 1;

@@ -46,7 +46,8 @@ int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 int covers_fetch(struct covers *c, struct http *h, const char *album_id,
 		 const char *url, struct strbuf *err);
 /* covers_fetch, and what the request met (HTTP_OK when none was needed;
- * retry_after_s -1 when the answer had none). */
+ * retry_after_s -1 when the answer had none); -2 (covers_fetch: < 0)
+ * when the cover could not be written here (a full disk). */
 int covers_fetch_res(struct covers *c, struct http *h, const char *album_id,
 		     const char *url, enum http_result *result,
 		     long *retry_after_s, struct strbuf *err);

@@ -50,8 +50,8 @@ static int fetch_one(struct covers *c, struct http *h, struct store *s,
 						       : DEFAULT_WAIT_MS);
 		ret = store_state_set_int(s, NOT_BEFORE_KEY, st->not_before_ms)
 			? -1 : 1;
-	} else if (r == HTTP_NETWORK || r == HTTP_SERVER_ERROR) {
-		ret = 1;
+	} else if (got == -2 || r == HTTP_NETWORK || r == HTTP_SERVER_ERROR) {
+		ret = 1; /* not the album's fault: a full disk, an outage */
 	} else {
 		st->failed++;
 		ret = store_cover_failed(s, id, now_ms, why.buf, err);

@@ -7,7 +7,8 @@
  * cache is the record, web/covers.h); a failed fetch (404, not an image)
  * waits in the store (store_cover_failed: a day, doubling); a 429 or an
  * outage ends the run, and a Retry-After is kept in the state table
- * ("covers.not_before") so no later run asks before it. One request at a
+ * ("covers.not_before") so no later run asks before it; so does a cover
+ * that cannot be written here (a full disk: nothing recorded). One request at a
  * time (the CDN is not the API, but bounded is polite). Each cover is
  * written atomically, so a killed run resumes where it stopped.
  */

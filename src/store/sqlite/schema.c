@@ -312,8 +312,8 @@ const char *const schema_migrations[] = {
 	/*
 	 * 8 (issue 10): what 'spinlog resolve' learnt of a name without an id,
 	 * keyed by the plays' name_key; track_id NULL is a miss, not asked
-	 * again before retry_ms. The partial index finds the plays still
-	 * without an id by name (only those rows: small once resolved).
+	 * again before retry_ms. No index on plays: the pending names and
+	 * the final UPDATE ... FROM are one scan of plays each per run.
 	 */
 	"CREATE TABLE resolve_names ("
 	"  name_key INTEGER PRIMARY KEY,"
