@@ -232,21 +232,30 @@ static void json_ranks(struct strbuf *sb, const char *k, const struct report_ran
 	strbuf_addch(sb, ']');
 }
 
+/* "YYYY-MM-DD", or null for an open end. */
+static void add_day_or_null(struct strbuf *out, int64_t day, int64_t open)
+{
+	char date[16];
+	if (day == open) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	html_date(day, date);
+	strbuf_addf(out, "\"%s\"", date);
+}
+
 enum page_status api_range_of(struct pages *p, const struct route_args *a,
 			      struct strbuf *out, struct strbuf *err)
 {
 	struct nav_index *x = pages_nav(p, err);
 	struct nav_range r;
-	char date[16];
 
 	if (!x || nav_range(x, p->store, a->from_day, a->to_day, &r, err))
 		return PAGE_ERROR;
-	html_date(a->from_day, date);
-	strbuf_addf(out, "{\"from\":%s%s%s", a->from_day == INT64_MIN ? "null" : "\"",
-		    a->from_day == INT64_MIN ? "" : date, a->from_day == INT64_MIN ? "" : "\"");
-	html_date(a->to_day - 1, date);
-	strbuf_addf(out, ",\"to\":%s%s%s", a->to_day == INT64_MAX ? "null" : "\"",
-		    a->to_day == INT64_MAX ? "" : date, a->to_day == INT64_MAX ? "" : "\"");
+	strbuf_addstr(out, "{\"from\":");
+	add_day_or_null(out, a->from_day, INT64_MIN);
+	strbuf_addstr(out, ",\"to\":");
+	add_day_or_null(out, a->to_day == INT64_MAX ? INT64_MAX : a->to_day - 1, INT64_MAX);
 	strbuf_addf(out, ",\"plays\":%d,\"ms\":%lld,\"distinct_tracks\":%d,"
 		    "\"distinct_artists\":%d,\"distinct_albums\":%d", r.plays, (long long)r.ms,
 		    r.distinct_tracks, r.distinct_artists, r.distinct_albums);
