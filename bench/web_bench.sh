@@ -4,7 +4,8 @@
 # files), the first pages after a start of 'serve' (curl's time_total, the
 # server started and its port known, nothing asked before), uncached day
 # pages (tests/httpload over 8 keep-alive connections, a new date per
-# request, so every answer is rendered), and a cached page. Prints figures
+# request, so every answer is rendered), a cached page, and the first pages
+# again when asked a second after the start. Prints figures
 # with the load average; asserts nothing.
 #   BUILD_DIR (default build), KEEP_DB=path of a store from report_bench.sh
 #   (made here when missing), SPINLOG_TIMEZONE (default Europe/Berlin)
@@ -49,4 +50,15 @@ done
 echo "uncached day pages: $("$LOAD" flood --port "$PORT" --requests 3000 --conns 8 --path '/day-{day}.html')"
 curl -s -o /dev/null "$URL/year-2024.html"
 echo "cached year page: $("$LOAD" flood --port "$PORT" --requests 20000 --conns 32 --path /year-2024.html)"
+kill $pid; wait $pid 2>/dev/null || true; pid=""
+# The same first requests when the user clicks a second after the start.
+rm -f "$D/port"
+$SL serve --listen 127.0.0.1:0 --port-file "$D/port" --no-covers >/dev/null &
+pid=$!
+for _ in $(seq 1 200); do [ -s "$D/port" ] && break; sleep 0.05; done
+sleep 1
+URL="http://127.0.0.1:$(cat "$D/port")"
+for p in /calendar-2025.html /year-2025.html /day-2025-06-01.html; do
+	echo "first $p, 1 s after the start: $(curl -s -o /dev/null -w '%{time_total}' "$URL$p") s"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -330,6 +330,59 @@ static int reading_body(struct upload **up, const char *upload_data,
 	u->total += *upload_size;
 	*upload_size = 0;
 	return 1;
+/* Renders path into the cache when it is not there (the caller holds the lock). */
+static void warm_one(struct server *s, const char *path)
+{
+	const struct route *rt;
+	struct route_args a;
+	const char *why, *ctype;
+	char key[CACHE_KEY_MAX];
+	struct strbuf out = STRBUF_INIT;
+
+	if (route_match(path, NULL, NULL, &rt, &a, &why) != PAGE_OK || !rt->fn ||
+	    rt->cache != ROUTE_KEEP || route_path(rt, &a, key, sizeof(key)) ||
+	    lru_get(&s->cache, key))
+		return;
+	if (route_render(&s->pages, rt, &a, &out, &ctype) == PAGE_OK) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(out.len, out.buf,
+			MHD_RESPMEM_MUST_COPY);
+		add_headers(r, ctype);
+		lru_put(&s->cache, key, r, out.len + sizeof(key) + 512);
+	}
+	strbuf_release(&out);
+}
+
+/*
+ * The pages a visit starts with, rendered before anyone asks: after the
+ * start, and again within a second of any change of the store (an import,
+ * an ETL round) or of the covers. At 1M plays the first calendar otherwise
+ * costs its year pass (100-130 ms) on the first click; a request that comes
+ * while this runs waits for it as it would have waited for its own render.
+ */
+static void *warm_thread(void *arg)
+{
+	struct server *s = arg;
+	int64_t warmed = -2;
+
+	while (!atomic_load(&s->stop)) {
+		pthread_mutex_lock(&s->lock);
+		check_version(s);
+		if (s->version != warmed && s->pages.nyears) {
+			char path[64];
+			int y = s->pages.years[s->pages.nyears - 1];
+			static const char *const pages[] = { "/calendar-%d.html", "/year-%d.html" };
+			warm_one(s, "/");
+			for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+				snprintf(path, sizeof(path), pages[i], y);
+				warm_one(s, path);
+			}
+		}
+		warmed = s->version;
+		pthread_mutex_unlock(&s->lock);
+		for (int i = 0; i < 10 && !atomic_load(&s->stop); i++)
+			usleep(100000);
+	}
+	return NULL;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -584,8 +637,8 @@ int server_run(struct store *db, const struct server_options *opt, struct strbuf
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct MHD_Daemon *d = NULL;
-	pthread_t th;
-	int have_thread = 0, ret = -1;
+	pthread_t th, warm;
+	int have_thread = 0, have_warm = 0, ret = -1;
 	sigset_t set;
 
 	options_defaults(o);
@@ -618,6 +671,8 @@ int server_run(struct store *db, const struct server_options *opt, struct strbuf
 	}
 	if (o->fetch_covers && !pthread_create(&th, NULL, cover_thread, s))
 		have_thread = 1;
+	if (!pthread_create(&warm, NULL, warm_thread, s))
+		have_warm = 1;
 	announce(s, bound_port(s, d));
 	wait_for_signal(s, &set);
 	ret = 0;
@@ -625,6 +680,8 @@ out:
 	atomic_store(&s->stop, 1);
 	if (have_thread)
 		pthread_join(th, NULL);
+	if (have_warm)
+		pthread_join(warm, NULL);
 	if (d)
 		MHD_stop_daemon(d);
 	lru_release(&s->cache);
