@@ -15,13 +15,17 @@ is "<sqlite3.h> is included only under src/store/sqlite/" \
 	"$(files_matching '#include <sqlite3\.h>' | outside src/store/sqlite/)" ""
 is "no SQL outside the engines" \
 	"$(files_matching '"(SELECT |WITH [a-z_]+ (\(|AS)|(INSERT|REPLACE) (OR [A-Z]+ )?INTO |UPDATE [a-z_]+ SET |DELETE FROM |(CREATE|DROP) (UNIQUE |TEMP )?(TABLE|INDEX|VIEW|TRIGGER) |ALTER TABLE |PRAGMA |SAVEPOINT |RELEASE |ROLLBACK|COMMIT|BEGIN( IMMEDIATE| EXCLUSIVE)?")' \
-		| outside src/store/sqlite/)" ""
+		| outside 'src/store/\(sqlite\|postgres\)/')" ""
 is "only the engines include store/engine.h" \
-	"$(files_matching '#include "store/engine\.h"' | outside 'src/store/\(sqlite/\|store\.c\)')" ""
+	"$(files_matching '#include "store/engine\.h"' | outside 'src/store/\(sqlite/\|postgres/\|store\.c\)')" ""
+is "libpq is called only under src/store/postgres/ (issue 12)" \
+	"$(files_matching '(PQ[a-z]+\(|#include <libpq-fe\.h>)' | outside src/store/postgres/)" ""
 is "store_sqlite_db is used only by the engine" \
 	"$(files_matching 'store_sqlite_db' | outside src/store/sqlite/)" ""
 is "nothing outside an engine includes its private header" \
 	"$(files_matching '#include "store/sqlite/' | outside src/store/sqlite/)" ""
+is "nothing outside the PostgreSQL engine includes its header" \
+	"$(files_matching '#include "store/postgres/' | outside src/store/postgres/)" ""
 
 # Layers, bottom up; a file may include its own layer and the ones below.
 layer() {

@@ -24,6 +24,7 @@ struct pg_import {
 	struct pg_store *s;
 	struct strbuf copy;  /* COPY text of the rows held back */
 	size_t held;
+	size_t written, analyzed; /* rows moved; at the last ANALYZE */
 	int staged;          /* the temporary table exists */
 };
 
@@ -218,7 +219,14 @@ static int move_stage(struct pg_import *im, struct strbuf *err)
 		strbuf_addf(&q, "%s(%d, fp%d)", i ? ", " : "", i, i);
 	strbuf_addstr(&q, ") x(n, fp) WHERE fp IS NOT NULL ORDER BY id, n;"
 		      "DROP TABLE stage_ids; TRUNCATE stage");
-	r = pg_sql(im->s, q.buf, NULL);
+	/* one statement at a time: the server's log times each */
+	r = 0;
+	for (char *p = q.buf, *semi; !r && p && *p; p = semi ? semi + 1 : NULL) {
+		semi = strchr(p, ';');
+		if (semi)
+			*semi = '\0';
+		r = pg_sql(im->s, p, NULL);
+	}
 	strbuf_release(&q);
 	if (r)
 		strbuf_addf(err, "cannot write the plays: %s", im->s->errmsg.buf);
@@ -229,8 +237,20 @@ static int flush(struct pg_import *im, struct strbuf *err)
 {
 	if (!im->held)
 		return 0;
-	if (make_stage(im, err) || copy_in(im, err) || move_stage(im, err))
+	/*
+	 * Statistics of the batch and of the grown dictionary first: without
+	 * them the planner takes the new tables for empty and joins the
+	 * batch to texts by nested loops.
+	 */
+	if (make_stage(im, err) || copy_in(im, err) ||
+	    pg_sql(im->s, "ANALYZE stage", err) || move_stage(im, err))
 		return -1;
+	im->written += im->held;
+	if (im->written >= im->analyzed * 2 + FLUSH_ROWS) {
+		if (pg_sql(im->s, "ANALYZE texts, items, play_rows", err))
+			return -1;
+		im->analyzed = im->written;
+	}
 	strbuf_reset(&im->copy);
 	im->held = 0;
 	return 0;

@@ -11,7 +11,18 @@
 #include "store/postgres/pg.h"
 #include "core/banned.h"
 
-#define TRACK_ITEMS "SELECT id FROM items WHERE track_id = (SELECT text_id($1))"
+/*
+ * A track's items first, materialized, then its plays by play_rows_item:
+ * left to itself the planner answers "the first play of the track" by
+ * walking the whole time index (0.4 s a track at 100k plays, measured).
+ */
+#define TRACK_ITEMS(cond) "WITH i AS MATERIALIZED (SELECT * FROM items" \
+	" WHERE track_id = (SELECT text_id($1))" cond ")"
+/* The first play (by time, then id) of the track's items that name one. */
+#define FIRST_PLAY(cond, cols) TRACK_ITEMS(cond) " SELECT " cols " FROM i" \
+	" JOIN LATERAL (SELECT p.played_ms, p.id FROM play_rows p" \
+	"  WHERE p.item = i.id ORDER BY p.played_ms, p.id LIMIT 1) f ON true" \
+	" ORDER BY f.played_ms, f.id LIMIT 1"
 
 static struct pg_params one_text(const char *v)
 {
@@ -159,8 +170,8 @@ int pgr_play_span(struct store *st, int64_t *first_ms, int64_t *last_ms,
 int pgr_track_play_times(struct store *st, const char *track_id, int64_t **v,
 			 int *n, struct strbuf *err)
 {
-	static struct pg_q q = PG_Q("SELECT played_ms FROM play_rows WHERE item"
-		" IN (" TRACK_ITEMS ") ORDER BY played_ms");
+	static struct pg_q q = PG_Q(TRACK_ITEMS("") " SELECT p.played_ms FROM i"
+		" JOIN play_rows p ON p.item = i.id ORDER BY p.played_ms");
 	struct pg_params p = one_text(track_id);
 	PGresult *r = pg_exec(pg_of(st), &q, &p, err);
 
@@ -210,9 +221,10 @@ static char *dup_or_empty(const PGresult *r, int row, int col)
 static void track_fallback(struct pg_store *s, const char *track_id,
 			   struct store_track_names *t, struct strbuf *ar)
 {
-	static struct pg_q q = PG_Q("SELECT track_name, artist_name, album_name"
-		" FROM plays WHERE item IN (" TRACK_ITEMS ")"
-		" AND track_name IS NOT NULL ORDER BY id LIMIT 1");
+	static struct pg_q q = PG_Q(FIRST_PLAY(" AND track_name != 0",
+		"(SELECT s FROM texts WHERE id = i.track_name),"
+		" (SELECT s FROM texts WHERE id = i.artist_name),"
+		" (SELECT s FROM texts WHERE id = i.album_name)"));
 	struct pg_params p = one_text(track_id);
 	PGresult *r = pg_exec(s, &q, &p, NULL);
 
@@ -275,9 +287,9 @@ int pgr_track_names(struct store *st, const char *track_id,
 int pgr_play_names(struct store *st, const char *track_id, char **artist,
 		   char **album)
 {
-	static struct pg_q q = PG_Q("SELECT artist_name, album_name FROM plays"
-		" WHERE item IN (" TRACK_ITEMS ") AND artist_name IS NOT NULL"
-		" ORDER BY id LIMIT 1");
+	static struct pg_q q = PG_Q(FIRST_PLAY(" AND artist_name != 0",
+		"(SELECT s FROM texts WHERE id = i.artist_name),"
+		" (SELECT s FROM texts WHERE id = i.album_name)"));
 	struct pg_params p = one_text(track_id);
 	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
 	int found = r && PQntuples(r);
