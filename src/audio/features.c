@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <aubio/aubio.h>
@@ -91,10 +92,19 @@ static void tables_mel(struct feat *f)
 			f->dct[c][j] = (float)cos(M_PI * c * (j + 0.5) / NMEL);
 }
 
+/*
+ * FFTW's planner is not thread-safe (only fftwf_execute is), and aubio
+ * plans with the same FFTW inside new_aubio_tempo/onset and destroys in
+ * del_aubio_*: creating and freeing states is serialised. Without it,
+ * 'analyze --jobs 2' aborted with "double free or corruption" (t1301).
+ */
+static pthread_mutex_t planner = PTHREAD_MUTEX_INITIALIZER;
+
 struct feat *feat_new(void)
 {
 	struct feat *f = xcalloc(1, sizeof(*f));
 
+	pthread_mutex_lock(&planner);
 	f->tempo = new_aubio_tempo("default", 1024, SUBHOP, FEAT_RATE);
 	f->onset = new_aubio_onset("hfc", 1024, SUBHOP, FEAT_RATE);
 	aubio_onset_set_minioi_ms(f->onset, 50.0);
@@ -106,6 +116,7 @@ struct feat *feat_new(void)
 					FFTW_ESTIMATE);
 	for (int i = 0; i < FEAT_FFT; i++)
 		f->hann[i] = (float)(0.5 - 0.5 * cos(2 * M_PI * i / FEAT_FFT));
+	pthread_mutex_unlock(&planner);
 	tables_chroma(f);
 	tables_mel(f);
 	return f;
@@ -118,6 +129,7 @@ void feat_free(struct feat *f)
 	if (f->eb)
 		ebur128_destroy(&f->eb);
 	swr_free(&f->swr);
+	pthread_mutex_lock(&planner);
 	del_aubio_tempo(f->tempo);
 	del_aubio_onset(f->onset);
 	del_fvec(f->ain);
@@ -125,6 +137,7 @@ void feat_free(struct feat *f)
 	fftwf_destroy_plan(f->plan);
 	fftwf_free(f->fin);
 	fftwf_free(f->fout);
+	pthread_mutex_unlock(&planner);
 	free(f->mono);
 	free(f->res);
 	free(f->chroma);
