@@ -41,7 +41,7 @@ const char cmd_similar_usage[] =
 static void say_error(const struct similar_opts *o, const char *what, const char *msg)
 {
 	if (o->format == SIM_TEXT) {
-		fprintf(stderr, "spinlog: similar %s: %s\n", what, msg);
+		fprintf(stderr, "spinlog: similar%s%s: %s\n", *what ? " " : "", what, msg);
 		return;
 	}
 	struct strbuf sb = STRBUF_INIT;
@@ -106,6 +106,11 @@ int similar_setup(struct ctx *ctx, const struct similar_opts *o, struct similar_
 	if (!want_model)
 		return 0;
 	int got = simtrain_load(ctx->store, r->account, &r->model, &r->info, err);
+	if (got < 0 && want_model == 1) {
+		/* labelling goes on without an unusable model */
+		strbuf_setlen(err, 0);
+		got = 0;
+	}
 	if (got == 0 && want_model > 1)
 		strbuf_addstr(err, "no model yet: label pairs ('spinlog similar label') and run "
 			      "'spinlog similar train'");

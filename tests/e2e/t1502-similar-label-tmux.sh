@@ -65,12 +65,15 @@ is "q keeps what was labelled" "$(labels | wc -l)" 3
 is "the labels belong to the account, with their time and source" \
 	"$(sqlite3 "$db" "SELECT count(*) FROM similar_labels l JOIN accounts a ON a.id = l.account_id WHERE a.name = 'main' AND labelled_ms > 1500000000000 AND source = 'label'")" 3
 tm kill-server 2>/dev/null
+sock="$T/tmux2.sock"
 
-# A second session never shows a labelled pair first, and an undo with nothing
+# A second session (on a tmux server of its own: the first may still be
+# going away) never shows a labelled pair first, and an undo with nothing
 # of its own to undo says so.
 tm new-session -d -s lab -x 160 -y 40 "'$SPINLOG' --data-dir '$DATA' similar label --seed 7; echo EXITED \$?; sleep 60"
 check "the second session starts" wait_for "3 labels stored"
 q1=$(shown)
+check "a pair is shown ($q1)" test "$(echo $q1 | wc -w)" = 2
 check "a labelled pair is not shown again" sh -c "! sqlite3 '$db' \"SELECT track_a || ' ' || track_b FROM similar_labels UNION SELECT track_b || ' ' || track_a FROM similar_labels\" | grep -qx '$q1'"
 press u
 check "nothing to undo in a fresh session" wait_for "nothing to undo"

@@ -68,9 +68,9 @@ static void lr_recovers_a_known_model(void **state)
 	assert_int_equal(lr_parse(text, 2, &back, &err), 0);
 	double x[2] = { 0.3, 7.7 };
 	assert_true(lr_predict(&back, x) == lr_predict(&m, x));
+	lr_release(&back);
 	assert_int_equal(lr_parse(text, 3, &back, &err), -1);
 	free(text);
-	lr_release(&back);
 	lr_release(&m);
 	free(X);
 	free(y);
