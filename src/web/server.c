@@ -330,6 +330,8 @@ static int reading_body(struct upload **up, const char *upload_data,
 	u->total += *upload_size;
 	*upload_size = 0;
 	return 1;
+}
+
 /* Renders path into the cache when it is not there (the caller holds the lock). */
 static void warm_one(struct server *s, const char *path)
 {
