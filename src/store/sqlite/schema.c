@@ -323,9 +323,7 @@ const char *const schema_migrations[] = {
 	"  why TEXT NOT NULL,"
 	"  asked_ms INTEGER NOT NULL,"
 	"  retry_ms INTEGER"
-	");"
-	"CREATE INDEX plays_unresolved ON plays(name_key)"
-	"  WHERE track_id IS NULL AND name_key IS NOT NULL;",
+	");",
 	/*
 	 * 9 (issue 15, 'spinlog similar'): the listener's labels, an append-only
 	 * log per account (the newest label of a pair counts; an undo deletes
