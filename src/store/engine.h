@@ -164,6 +164,15 @@ struct store_ops {
 			    int (*fn)(void *, const struct store_log_play *), void *arg,
 			    struct strbuf *err);
 	/* (end of reports) */
+
+	/* ---- plays by track reference ---- */
+	int (*scan_music_refs)(struct store *s, int64_t from, int64_t to,
+			       int (*fn)(void *, const struct store_music_ref *), void *arg,
+			       struct strbuf *err);
+	int (*track_refs)(struct store *s, int (*fn)(void *, const struct store_track_ref *),
+			  void *arg, struct strbuf *err);
+	int (*ref_play_names)(struct store *s, int64_t ref, char **artist, char **album);
+	/* (end of plays by track reference) */
 };
 
 struct store {

@@ -12,6 +12,7 @@
 #include "store/sqlite/import.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/trackref.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -33,6 +34,7 @@ static void sq_close(struct store *st)
 	struct sqlite_store *s = sqlite_of(st);
 
 	sqr_release(s->report);
+	sqlite3_finalize(s->q_ref_names);
 	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);
 	free(s->base.where);
@@ -173,6 +175,10 @@ const struct store_ops store_sqlite_ops = {
 	.savepoint = sq_savepoint,
 	.savepoint_release = sq_savepoint_release,
 	.savepoint_rollback = sq_savepoint_rollback,
+	/* plays by track reference */
+	.scan_music_refs = sqt_scan_music_refs,
+	.track_refs = sqt_track_refs,
+	.ref_play_names = sqt_ref_play_names,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -448,7 +448,10 @@ const char *const schema_migrations[] = {
 	"CREATE VIEW play_fps AS SELECT key >> 4 AS play_id, key & 15 AS source,"
 	"  fp FROM play_fp;"
 	"DROP TABLE plays;"
-	"CREATE INDEX plays_time ON play_rows(played_ms);"
+	/* Covering for the year pass (sqlite/trackref.c): it reads the index
+	 * alone, no table row per play (1M plays: 270 -> 220 M instructions
+	 * a warm pass; the index 15 -> 22.6 MB). */
+	"CREATE INDEX plays_time ON play_rows(played_ms, kind, track, ms_played, flags);"
 	"CREATE INDEX play_rows_track ON play_rows(track);"
 	/* An API play is stored once: see store/plays.h. */
 	"CREATE UNIQUE INDEX plays_api_key ON play_rows(account_id, played_ms, track)"
