@@ -676,7 +676,7 @@ struct store_track_ref {
 int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_track_ref *t),
 		     void *arg, struct strbuf *err);
 /*
- * The artist and album named on the first play of ref that names an artist
+ * The artist and album named on the earliest play of ref that names an artist
  * (new strings, album NULL when that play had none): 1, 0 when none does.
  */
 int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);

@@ -49,10 +49,17 @@ static const char *const sql[Q_COUNT] = {
 	[Q_TRACK_ARTISTS] = "SELECT COALESCE(ar.name, ta.artist_id) FROM track_artists ta"
 		" LEFT JOIN artists ar ON ar.id = ta.artist_id"
 		" WHERE ta.track_id = ?1 ORDER BY ta.position",
-	[Q_TRACK_FALLBACK] = "SELECT track_name, artist_name, album_name FROM plays"
-		" WHERE track_id = ?1 AND track_name IS NOT NULL LIMIT 1",
-	[Q_PLAY_NAMES] = "SELECT artist_name, album_name FROM plays WHERE track_id = ?1"
-		" AND artist_name IS NOT NULL LIMIT 1",
+	/* The earliest play that names it, as the old plays_track (track_id,
+	 * played_ms) index handed it out first: the same names as before
+	 * migration 5 (tests/e2e/t1002-migrate-main.sh). */
+	[Q_TRACK_FALLBACK] = "SELECT n.track_name, n.artist_name, n.album_name"
+		" FROM track_keys t JOIN play_rows p ON p.track = t.id"
+		" JOIN play_names n ON n.id = p.names WHERE t.spotify_id = ?1"
+		" AND n.track_name IS NOT NULL ORDER BY p.played_ms, p.id LIMIT 1",
+	[Q_PLAY_NAMES] = "SELECT n.artist_name, n.album_name"
+		" FROM track_keys t JOIN play_rows p ON p.track = t.id"
+		" JOIN play_names n ON n.id = p.names WHERE t.spotify_id = ?1"
+		" AND n.artist_name IS NOT NULL ORDER BY p.played_ms, p.id LIMIT 1",
 	[Q_ARTIST_NAME] = "SELECT name FROM artists WHERE id = ?1",
 	[Q_COVER] = "SELECT url FROM album_images WHERE album_id = ?1"
 		" ORDER BY (COALESCE(width, 0) >= 160) DESC,"

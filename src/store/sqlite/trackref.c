@@ -86,7 +86,7 @@ int sqt_ref_play_names(struct store *st, int64_t ref, char **artist, char **albu
 		s->q_ref_names = db_prepare(s->db,
 			"SELECT n.artist_name, n.album_name FROM play_rows p"
 			" JOIN play_names n ON n.id = p.names WHERE p.track = ?1"
-			" AND n.artist_name IS NOT NULL ORDER BY p.id LIMIT 1");
+			" AND n.artist_name IS NOT NULL ORDER BY p.played_ms, p.id LIMIT 1");
 	sqlite3_stmt *q = s->q_ref_names;
 	*artist = *album = NULL;
 	sqlite3_bind_int64(q, 1, ref);
