@@ -259,6 +259,15 @@ struct store_ops {
 	int (*similar_model_get)(struct store *s, int64_t account_id,
 				 struct store_sim_model *out, struct strbuf *err);
 	/* (end of similarity) */
+
+	/* ---- plays by track reference ---- */
+	int (*scan_music_refs)(struct store *s, int64_t from, int64_t to,
+			       int (*fn)(void *, const struct store_music_ref *), void *arg,
+			       struct strbuf *err);
+	int (*track_refs)(struct store *s, int (*fn)(void *, const struct store_track_ref *),
+			  void *arg, struct strbuf *err);
+	int (*ref_play_names)(struct store *s, int64_t ref, char **artist, char **album);
+	/* (end of plays by track reference) */
 };
 
 struct store {

@@ -826,3 +826,22 @@ void store_similar_model_release(struct store_sim_model *m)
 	m->features = m->params = NULL;
 }
 /* (end of similarity) */
+/* ---- plays by track reference ---- */
+int store_scan_music_refs(struct store *s, int64_t from, int64_t to,
+			  int (*fn)(void *arg, const struct store_music_ref *p), void *arg,
+			  struct strbuf *err)
+{
+	return s->ops->scan_music_refs(s, from, to, fn, arg, err);
+}
+
+int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_track_ref *t),
+		     void *arg, struct strbuf *err)
+{
+	return s->ops->track_refs(s, fn, arg, err);
+}
+
+int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **album)
+{
+	return s->ops->ref_play_names(s, ref, artist, album);
+}
+/* (end of plays by track reference) */

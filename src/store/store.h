@@ -944,5 +944,38 @@ int store_similar_model_get(struct store *s, int64_t account_id,
 			    struct store_sim_model *out, struct strbuf *err);
 void store_similar_model_release(struct store_sim_model *m);
 /* (end of similarity) */
+/* ---- plays by track reference ---- */
+/*
+ * The year pass's reads by the store's own integer for a track (its
+ * reference, > 0), so a pass touches the small play rows only and asks for
+ * a track's id and names once per distinct track, not once per play.
+ * References are stable while store_data_version is unchanged.
+ */
+struct store_music_ref {
+	int64_t played_ms;
+	int64_t track;     /* the track's reference */
+	int64_t ms_played; /* -1 when unknown */
+	int skipped;       /* -1 when unknown */
+};
+/* Music plays with a track (with or without a Spotify id) in [from, to), by time. */
+int store_scan_music_refs(struct store *s, int64_t from, int64_t to,
+			  int (*fn)(void *arg, const struct store_music_ref *p), void *arg,
+			  struct strbuf *err);
+/* A track as a reference names it; strings borrowed for the call. */
+struct store_track_ref {
+	int64_t ref;
+	const char *spotify_id; /* NULL: a track known by its names only */
+	int64_t canon;          /* the reference it counts as, 0: itself */
+	const char *name, *artist, *album; /* its display names, NULL unknown */
+};
+/* Every track reference, by reference (ascending). */
+int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_track_ref *t),
+		     void *arg, struct strbuf *err);
+/*
+ * The artist and album named on the earliest play of ref that names an artist
+ * (new strings, album NULL when that play had none): 1, 0 when none does.
+ */
+int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
+/* (end of plays by track reference) */
 
 #endif

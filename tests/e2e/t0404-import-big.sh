@@ -35,8 +35,8 @@ is "summary" "$(sed 's/ (account.*//' "$T/out")" \
 is "plays" "$(db 'SELECT count(*) FROM plays')" "$want"
 is "plays of 30 s or more" "$(db 'SELECT count(*) FROM plays WHERE ms_played >= 30000')" "$want30"
 is "podcast plays" "$(db "SELECT count(*) FROM plays WHERE kind = 'podcast'")" "$wantpod"
-is "the indexes are back" "$(db "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'plays' ORDER BY name)")" \
-	"plays_account_time,plays_api_key,plays_time,plays_track"
+is "the indexes are back" "$(db "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'play_rows' ORDER BY name)")" \
+	"play_rows_track,plays_api_key,plays_time"
 is "the database is in WAL mode again" "$(db 'PRAGMA journal_mode')" wal
 check "integrity check" test "$(db 'PRAGMA integrity_check')" = ok
 

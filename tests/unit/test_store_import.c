@@ -277,10 +277,10 @@ static void bulk_loading(void **state)
 	im = begin_import(f, "main");
 	/* few plays into a small table: nothing is set aside */
 	assert_int_equal(store_bulk_indexes_off(f->s, 40, &f->err), 0);
-	/* many: the index not in time order (plays_track) is */
+	/* many: the index not in time order (play_rows_track) is */
 	assert_int_equal(store_bulk_indexes_off(f->s, SIZE_MAX, &f->err), 1);
 	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE"
-			   " name = 'plays_track'"), 0);
+			   " name = 'play_rows_track'"), 0);
 	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE"
 			   " name = 'plays_time'"), 1);
 	for (int i = 0; i < 40; i++)
@@ -293,8 +293,8 @@ static void bulk_loading(void **state)
 	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"),
 			 indexes);
 	assert_int_equal(q(f, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(q(f, "SELECT count(*) FROM plays INDEXED BY plays_track"
-			   " WHERE track_id = 't05'"), 1);
+	assert_int_equal(q(f, "SELECT count(*) FROM play_rows INDEXED BY play_rows_track"
+			   " WHERE track = (SELECT id FROM track_keys WHERE spotify_id = 't05')"), 1);
 	{
 		sqlite3_stmt *st = db_prepare(store_sqlite_db(f->s), "PRAGMA journal_mode");
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -333,7 +333,7 @@ static void rollback_on_error(void **state)
 	assert_int_equal(store_accounts_find(f->s, "new account"), 0);
 	if (!f->db[0])
 		assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE"
-				   " name = 'plays_track'"), 1);
+				   " name = 'play_rows_track'"), 1);
 }
 
 int main(void)

@@ -112,7 +112,8 @@ static int index_in_time_order(sqlite3 *db, const char *name)
 		const char *col = (const char *)sqlite3_column_text(st, 0);
 		if (col && !strcmp(col, "account_id"))
 			continue;
-		ret = col && !strcmp(col, "played_ms");
+		/* new plays take the ids after the largest (sqlite/import.c) */
+		ret = col && (!strcmp(col, "played_ms") || !strcmp(col, "id"));
 		break;
 	}
 	sqlite3_finalize(st);
@@ -124,7 +125,7 @@ static int drop_indexes(sqlite3 *db, struct strvec *sqls, struct strbuf *err)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
-		" tbl_name = 'plays' AND sql IS NOT NULL AND sql NOT LIKE '% WHERE %'");
+		" tbl_name = 'play_rows' AND sql IS NOT NULL AND sql NOT LIKE '% WHERE %'");
 	struct strvec names = STRVEC_INIT, all = STRVEC_INIT;
 	int ret = 0;
 
@@ -168,7 +169,7 @@ int sq_bulk_indexes_off(struct store *s, size_t new_rows, struct strbuf *err)
 	}
 	if (new_rows != SIZE_MAX &&
 	    (new_rows <= 100000 ||
-	     (int64_t)new_rows <= db_scalar(q->db, "SELECT count(*) FROM plays")))
+	     (int64_t)new_rows <= db_scalar(q->db, "SELECT count(*) FROM play_rows")))
 		return 0;
 	if (drop_indexes(q->db, &q->bulk->idx, err))
 		return -1;

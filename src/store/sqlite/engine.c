@@ -18,6 +18,7 @@
 #include "store/sqlite/fill.h"       /* issue 10 */
 #include "store/sqlite/resolve.h"    /* issue 10 */
 #include "store/sqlite/similar.h"
+#include "store/sqlite/trackref.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -40,6 +41,7 @@ static void sq_close(struct store *st)
 
 	sqr_release(s->report);
 	sqn_release(s->nav);
+	sqlite3_finalize(s->q_ref_names);
 	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);
 	free(s->base.where);
@@ -224,6 +226,10 @@ const struct store_ops store_sqlite_ops = {
 	.similar_model_put = sqs_model_put,
 	.similar_model_get = sqs_model_get,
 	/* (end of similarity) */
+	/* plays by track reference */
+	.scan_music_refs = sqt_scan_music_refs,
+	.track_refs = sqt_track_refs,
+	.ref_play_names = sqt_ref_play_names,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -15,19 +15,22 @@
 
 static const char *const pending_sql[] = {
 	[PENDING_TRACKS] =
-		"SELECT DISTINCT track_id FROM plays WHERE kind = 'music' "
-		"AND track_id IS NOT NULL AND track_id NOT IN "
-		"(SELECT id FROM tracks) ORDER BY track_id",
+		"SELECT t.spotify_id FROM track_keys t WHERE t.spotify_id IS NOT NULL"
+		" AND t.spotify_id NOT IN (SELECT id FROM tracks) AND EXISTS (SELECT 1"
+		" FROM play_rows p WHERE p.track = t.id AND p.kind = 1)"
+		" ORDER BY t.spotify_id",
 	[PENDING_ARTISTS] =
 		"SELECT id FROM artists WHERE enriched_ms IS NULL ORDER BY id",
 	[PENDING_FEATURES] =
-		"SELECT DISTINCT track_id FROM plays WHERE kind = 'music' AND "
-		"track_id IS NOT NULL AND track_id NOT IN "
-		"(SELECT track_id FROM audio_features) ORDER BY track_id",
+		"SELECT t.spotify_id FROM track_keys t WHERE t.spotify_id IS NOT NULL"
+		" AND t.spotify_id NOT IN (SELECT track_id FROM audio_features) AND EXISTS (SELECT 1"
+		" FROM play_rows p WHERE p.track = t.id AND p.kind = 1)"
+		" ORDER BY t.spotify_id",
 	[PENDING_ANALYSIS] =
-		"SELECT DISTINCT track_id FROM plays WHERE kind = 'music' "
-		"AND track_id IS NOT NULL AND track_id NOT IN "
-		"(SELECT track_id FROM audio_analysis) ORDER BY track_id",
+		"SELECT t.spotify_id FROM track_keys t WHERE t.spotify_id IS NOT NULL"
+		" AND t.spotify_id NOT IN (SELECT track_id FROM audio_analysis) AND EXISTS (SELECT 1"
+		" FROM play_rows p WHERE p.track = t.id AND p.kind = 1)"
+		" ORDER BY t.spotify_id",
 };
 
 int sq_pending(struct store *s, enum store_pending what, struct strvec *ids,

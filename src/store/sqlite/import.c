@@ -9,6 +9,7 @@
 
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/dict.h"
 #include "store/sqlite/import.h"
 #include "core/banned.h"
 
@@ -17,8 +18,8 @@
  * saves a good part of the per-row cost of a bulk load.
  */
 #define BATCH 16
-#define COLS 24
-/* Fingerprint rows (play_fps) per insert statement, 3 parameters each. */
+#define COLS 16
+/* Fingerprint rows (play_fps) per insert statement, 2 parameters each. */
 #define FP_BATCH 32
 
 struct sq_fp {
@@ -34,6 +35,8 @@ struct sq_import {
 	sqlite3_stmt *fp_one, *fp_many, *fp_put;
 	struct sq_fp fps[FP_BATCH]; /* fingerprint rows not written yet */
 	int nfps;
+	struct sq_dict dict;
+	int64_t next_id;  /* the id of the next new play; 0: not read yet */
 };
 
 static struct sq_import *sq_import_of(struct store_import *im)
@@ -41,17 +44,22 @@ static struct sq_import *sq_import_of(struct store_import *im)
 	return (struct sq_import *)im;
 }
 
+/* A new play, as integers (schema.c, migration 5). */
 static const char insert_sql[] =
-	"INSERT OR FAIL INTO plays (played_ms, precision_ms, kind, track_id,"
-	" episode_id, track_name, artist_name, album_name, ms_played, reason_start,"
-	" reason_end, skipped, shuffle, offline, offline_ms, incognito,"
-	" platform, country, ip_addr, user_agent, name_key, account_id,"
-	" sources, import_id)"
+	"INSERT OR FAIL INTO play_rows (played_ms, id, kind, track, ms_played,"
+	" flags, account_id, precision_ms, sources, names, episode, offline_d,"
+	" ctx, context, page_id, import_id)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+	" ?15, ?16)";
 
 static const char insert_fp_sql[] =
-	"INSERT INTO play_fps (play_id, source, fp) VALUES (?1, ?2, ?3)";
+	"INSERT INTO play_fp (key, fp) VALUES (?1, ?2)";
+
+/* A fingerprint's key in play_fps: the play's id and its source. */
+static int64_t fp_key(int64_t play_id, int source)
+{
+	return play_id * 16 + source;
+}
 
 /* An export event merged into a stored play: the export's fields win. */
 static const char update_export_sql[] =
@@ -131,6 +139,7 @@ int sq_import_start(struct store *s, int64_t account_id, const char *paths,
 	im->base.id = sqlite3_last_insert_rowid(db);
 	im->base.account_id = account_id;
 	im->db = db;
+	sq_dict_init(&im->dict, db);
 	*out = &im->base;
 	return 0;
 }
@@ -149,6 +158,7 @@ void sq_import_free(struct store_import *base)
 	sqlite3_finalize(im->fp_one);
 	sqlite3_finalize(im->fp_many);
 	sqlite3_finalize(im->fp_put);
+	sq_dict_free(&im->dict);
 	free(im);
 }
 
@@ -156,7 +166,7 @@ int sq_import_account_has_plays(struct store_import *base)
 {
 	struct sq_import *im = sq_import_of(base);
 	sqlite3_stmt *st = db_prepare(im->db,
-		"SELECT 1 FROM plays WHERE account_id = ? LIMIT 1");
+		"SELECT 1 FROM play_rows WHERE account_id = ? LIMIT 1");
 	int rc;
 
 	sqlite3_bind_int64(st, 1, base->account_id);
@@ -232,11 +242,14 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 {
 	struct sq_import *im = sq_import_of(base);
 	sqlite3_stmt *st = db_prepare(im->db,
-		"SELECT p.id, p.played_ms, p.precision_ms, p.kind, p.track_id,"
-		" p.episode_id, p.artist_name, p.track_name, p.ms_played,"
-		" p.sources, p.name_key, f.source, f.fp FROM plays p"
-		" LEFT JOIN play_fps f ON f.play_id = p.id WHERE p.account_id = ?1"
-		" AND p.played_ms BETWEEN ?2 AND ?3");
+		"SELECT p.id, p.played_ms, p.precision_ms, k.s, t.spotify_id,"
+		" e.s, n.artist_name, n.track_name, p.ms_played,"
+		" p.sources, n.name_key, f.key & 15, f.fp FROM play_rows p"
+		" JOIN strs k ON k.id = p.kind LEFT JOIN track_keys t ON t.id = p.track"
+		" LEFT JOIN strs e ON e.id = p.episode"
+		" LEFT JOIN play_names n ON n.id = p.names"
+		" LEFT JOIN play_fp f ON f.key BETWEEN p.id * 16 AND p.id * 16 + 15"
+		" WHERE p.account_id = ?1 AND p.played_ms BETWEEN ?2 AND ?3");
 	struct scan_play sp = { .text = STRBUF_INIT };
 	int rc, stop = 0;
 
@@ -311,16 +324,83 @@ static void bind_fields(sqlite3_stmt *st, int o, const struct store_import_play 
 	bind_opt(st, o + 21, (int64_t)p->name_key, p->name_key != 0);
 }
 
-/* Binds row k (from 0) of an insert statement. */
-static void bind_insert(struct sq_import *im, sqlite3_stmt *st, int k,
-			const struct store_import_play *p)
+static struct sq_dv dv_text(const struct store_text *t)
 {
+	return (struct sq_dv){ .s = t->s, .len = t->len };
+}
+
+static int tri_code(uint8_t v)
+{
+	return v == STORE_TRI_NULL ? 0 : v ? 2 : 1;
+}
+
+/* The references of play p to the rows of its strings (dict.h). */
+struct play_refs {
+	int64_t kind, track, names, episode, ctx;
+};
+
+static int play_refs(struct sq_import *im, const struct store_import_play *p,
+		     struct play_refs *r)
+{
+	struct sq_dict *d = &im->dict;
+	struct sq_dv f[6] = { { .s = p->kind, .len = p->kind ? strlen(p->kind) : 0 } };
+
+	r->kind = sq_dict_id(d, SQD_STR, f);
+	f[0] = dv_text(&p->episode_id);
+	r->episode = sq_dict_id(d, SQD_STR, f);
+	f[0] = dv_text(&p->track_name);
+	f[1] = dv_text(&p->artist_name);
+	f[2] = dv_text(&p->album_name);
+	f[3] = (struct sq_dv){ .i = (int64_t)p->name_key, .is_int = p->name_key != 0 };
+	r->names = sq_dict_id(d, SQD_NAMES, f);
+	if (p->track_id.s) {
+		f[0] = dv_text(&p->track_id);
+		r->track = sq_dict_id(d, SQD_TRACK_ID, f);
+	} else if (p->name_key) {
+		f[0] = f[3];
+		f[1] = (struct sq_dv){ .i = r->names, .is_int = 1 };
+		r->track = sq_dict_id(d, SQD_TRACK_NAME, f);
+	} else {
+		r->track = 0;
+	}
+	f[0] = dv_text(&p->platform);
+	f[1] = dv_text(&p->country);
+	f[2] = dv_text(&p->ip_addr);
+	f[3] = dv_text(&p->user_agent);
+	f[4] = dv_text(&p->reason_start);
+	f[5] = dv_text(&p->reason_end);
+	r->ctx = sq_dict_id(d, SQD_CTX, f);
+	return r->kind < 0 || r->episode < 0 || r->names < 0 || r->track < 0 ||
+	       r->ctx < 0 ? -1 : 0;
+}
+
+/* Binds row k (from 0) of an insert statement: the play p, new play id. */
+static int bind_insert(struct sq_import *im, sqlite3_stmt *st, int k,
+		       const struct store_import_play *p, int64_t id)
+{
+	struct play_refs r;
 	int o = k * COLS;
 
-	bind_fields(st, o, p);
-	sqlite3_bind_int64(st, o + 22, im->base.account_id);
-	sqlite3_bind_int(st, o + 23, p->sources);
-	sqlite3_bind_int64(st, o + 24, im->base.id);
+	if (play_refs(im, p, &r))
+		return -1;
+	sqlite3_bind_int64(st, o + 1, p->played_ms);
+	sqlite3_bind_int64(st, o + 2, id);
+	bind_opt(st, o + 3, r.kind, r.kind > 0); /* NULL: refused, kind is required */
+	bind_opt(st, o + 4, r.track, r.track > 0);
+	bind_opt(st, o + 5, p->ms_played, p->ms_played >= 0);
+	sqlite3_bind_int(st, o + 6, tri_code(p->skipped) | tri_code(p->shuffle) << 2 |
+			 tri_code(p->offline) << 4 | tri_code(p->incognito) << 6);
+	sqlite3_bind_int64(st, o + 7, im->base.account_id);
+	sqlite3_bind_int64(st, o + 8, p->precision_ms);
+	sqlite3_bind_int(st, o + 9, p->sources);
+	bind_opt(st, o + 10, r.names, r.names > 0);
+	bind_opt(st, o + 11, r.episode, r.episode > 0);
+	bind_opt(st, o + 12, p->played_ms - p->offline_ms, p->offline_ms != 0);
+	bind_opt(st, o + 13, r.ctx, r.ctx > 0);
+	sqlite3_bind_null(st, o + 14);
+	sqlite3_bind_null(st, o + 15);
+	sqlite3_bind_int64(st, o + 16, im->base.id);
+	return 0;
 }
 
 static int step(sqlite3 *db, sqlite3_stmt *st, struct strbuf *err)
@@ -341,11 +421,11 @@ static int flush_fps(struct sq_import *im, struct strbuf *err)
 	if (im->nfps == FP_BATCH) {
 		if (!im->fp_many)
 			im->fp_many = many_statement(im->db, insert_fp_sql,
-						     FP_BATCH, 3);
+						     FP_BATCH, 2);
 		for (; i < FP_BATCH; i++) {
-			sqlite3_bind_int64(im->fp_many, 3 * i + 1, im->fps[i].play_id);
-			sqlite3_bind_int(im->fp_many, 3 * i + 2, im->fps[i].source);
-			sqlite3_bind_int64(im->fp_many, 3 * i + 3,
+			sqlite3_bind_int64(im->fp_many, 2 * i + 1,
+					   fp_key(im->fps[i].play_id, im->fps[i].source));
+			sqlite3_bind_int64(im->fp_many, 2 * i + 2,
 					   (int64_t)im->fps[i].fp);
 		}
 		im->nfps = 0;
@@ -354,9 +434,9 @@ static int flush_fps(struct sq_import *im, struct strbuf *err)
 	if (im->nfps && !im->fp_one)
 		im->fp_one = db_prepare(im->db, insert_fp_sql);
 	for (; i < im->nfps; i++) {
-		sqlite3_bind_int64(im->fp_one, 1, im->fps[i].play_id);
-		sqlite3_bind_int(im->fp_one, 2, im->fps[i].source);
-		sqlite3_bind_int64(im->fp_one, 3, (int64_t)im->fps[i].fp);
+		sqlite3_bind_int64(im->fp_one, 1,
+				   fp_key(im->fps[i].play_id, im->fps[i].source));
+		sqlite3_bind_int64(im->fp_one, 2, (int64_t)im->fps[i].fp);
 		if (step(im->db, im->fp_one, err))
 			return -1;
 	}
@@ -364,16 +444,10 @@ static int flush_fps(struct sq_import *im, struct strbuf *err)
 	return 0;
 }
 
-/*
- * Queues the fingerprints of the n plays just inserted, the last of which
- * has rowid last. A rowid without AUTOINCREMENT is the largest one plus
- * one, so the rows of one multi-row insert have consecutive ids.
- */
+/* Queues the fingerprints of the n plays just inserted, from id id on. */
 static int queue_fps(struct sq_import *im, const struct store_import_play *p,
-		     size_t n, struct strbuf *err)
+		     size_t n, int64_t id, struct strbuf *err)
 {
-	int64_t id = sqlite3_last_insert_rowid(im->db) - (int64_t)n + 1;
-
 	for (size_t i = 0; i < n; i++, id++) {
 		for (int s = 0; s < SOURCE_COUNT; s++) {
 			if (!p[i].fp[s])
@@ -386,27 +460,53 @@ static int queue_fps(struct sq_import *im, const struct store_import_play *p,
 	return 0;
 }
 
+/*
+ * New plays get the ids after the largest (as a rowid would): the import
+ * holds the write lock, so nothing else takes one meanwhile.
+ */
+static int next_id(struct sq_import *im)
+{
+	if (!im->next_id)
+		im->next_id = db_scalar(im->db,
+			"SELECT coalesce(max(id), 0) + 1 FROM play_rows");
+	return im->next_id > 0 ? 0 : -1;
+}
+
+static int add_fail(struct sq_import *im, struct strbuf *err)
+{
+	strbuf_addf(err, "cannot write the plays: %s", sqlite3_errmsg(im->db));
+	return -1;
+}
+
 int sq_import_add(struct store_import *base, const struct store_import_play *p,
 		  size_t n, struct strbuf *err)
 {
 	struct sq_import *im = sq_import_of(base);
 	size_t i = 0;
 
+	if (next_id(im))
+		return add_fail(im, err);
 	if (n >= BATCH && !im->many)
 		im->many = many_statement(im->db, insert_sql, BATCH, COLS);
 	for (; i + BATCH <= n; i += BATCH) {
 		for (int k = 0; k < BATCH; k++)
-			bind_insert(im, im->many, k, &p[i + (size_t)k]);
+			if (bind_insert(im, im->many, k, &p[i + (size_t)k],
+					im->next_id + k))
+				return add_fail(im, err);
 		if (step(im->db, im->many, err) ||
-		    queue_fps(im, &p[i], BATCH, err))
+		    queue_fps(im, &p[i], BATCH, im->next_id, err))
 			return -1;
+		im->next_id += BATCH;
 	}
 	if (i < n && !im->one)
 		im->one = db_prepare(im->db, insert_sql);
 	for (; i < n; i++) {
-		bind_insert(im, im->one, 0, &p[i]);
-		if (step(im->db, im->one, err) || queue_fps(im, &p[i], 1, err))
+		if (bind_insert(im, im->one, 0, &p[i], im->next_id))
+			return add_fail(im, err);
+		if (step(im->db, im->one, err) ||
+		    queue_fps(im, &p[i], 1, im->next_id, err))
 			return -1;
+		im->next_id++;
 	}
 	/* the rest now, so that a scan or a merge after this call sees them */
 	return flush_fps(im, err);
@@ -429,14 +529,13 @@ static int put_fps(struct sq_import *im, int64_t play_id,
 		   const struct store_import_play *p, struct strbuf *err)
 {
 	if (!im->fp_put)
-		im->fp_put = db_prepare(im->db, "INSERT OR REPLACE INTO play_fps"
-					" (play_id, source, fp) VALUES (?1, ?2, ?3)");
+		im->fp_put = db_prepare(im->db, "INSERT OR REPLACE INTO play_fp"
+					" (key, fp) VALUES (?1, ?2)");
 	for (int s = 0; s < SOURCE_COUNT; s++) {
 		if (!p->fp[s])
 			continue;
-		sqlite3_bind_int64(im->fp_put, 1, play_id);
-		sqlite3_bind_int(im->fp_put, 2, s);
-		sqlite3_bind_int64(im->fp_put, 3, (int64_t)p->fp[s]);
+		sqlite3_bind_int64(im->fp_put, 1, fp_key(play_id, s));
+		sqlite3_bind_int64(im->fp_put, 2, (int64_t)p->fp[s]);
 		if (step(im->db, im->fp_put, err))
 			return -1;
 	}
@@ -468,6 +567,8 @@ int sq_import_merge(struct store_import *base, int64_t play_id,
 {
 	struct sq_import *im = sq_import_of(base);
 
+	/* the view's triggers may make rows of the dictionaries */
+	sq_dict_dirty(&im->dict);
 	if (p->sources == SRC_EXPORT)
 		return merge_export(im, play_id, p, err) ||
 		       put_fps(im, play_id, p, err) ? -1 : 0;

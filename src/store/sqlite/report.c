@@ -21,34 +21,45 @@ enum q {
 };
 
 static const char *const sql[Q_COUNT] = {
-	[Q_MUSIC] = "SELECT played_ms, track_id, ms_played, skipped FROM plays"
-		" WHERE played_ms >= ?1 AND played_ms < ?2 AND kind = 'music'"
-		" AND track_id IS NOT NULL ORDER BY played_ms",
+	/* The time index, then each row and its track's id (schema.c,
+	 * migration 5); kind 1 is 'music'. */
+	[Q_MUSIC] = "SELECT p.played_ms, t.spotify_id, p.ms_played, p.flags & 3"
+		" FROM play_rows p JOIN track_keys t ON t.id = p.track"
+		" WHERE p.played_ms >= ?1 AND p.played_ms < ?2 AND p.kind = 1"
+		" AND t.spotify_id IS NOT NULL ORDER BY p.played_ms",
 	[Q_PLAYS] = "SELECT played_ms, kind, COALESCE(track_id, ''),"
 		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
 		" COALESCE(album_name, ''), ms_played, skipped, sources"
 		" FROM plays WHERE played_ms >= ?1 AND played_ms < ?2 ORDER BY played_ms, id",
-	[Q_SOURCES] = "SELECT played_ms, sources FROM plays"
+	[Q_SOURCES] = "SELECT played_ms, sources FROM play_rows"
 		" WHERE played_ms >= ?1 AND played_ms < ?2",
-	/* Two queries, not one min(), max(): alone, each is one step down the
-	 * plays_time index; together they scan all of it (80-100 ms at 1M). */
-	[Q_FIRST] = "SELECT min(played_ms) FROM plays",
-	[Q_LAST] = "SELECT max(played_ms) FROM plays",
-	[Q_TRACK_TIMES] = "SELECT played_ms FROM plays WHERE track_id = ?1"
-		" ORDER BY played_ms",
-	[Q_ANY_BEFORE] = "SELECT EXISTS (SELECT 1 FROM plays WHERE played_ms < ?1)",
-	[Q_ARTIST_BEFORE] = "SELECT EXISTS (SELECT 1 FROM track_artists ta JOIN plays p"
-		" ON p.track_id = ta.track_id AND p.played_ms < ?2"
+	/* Two queries, not one min(), max(): alone, each is one step to an
+	 * end of plays_time; together they would scan all of it. */
+	[Q_FIRST] = "SELECT min(played_ms) FROM play_rows",
+	[Q_LAST] = "SELECT max(played_ms) FROM play_rows",
+	[Q_TRACK_TIMES] = "SELECT p.played_ms FROM track_keys t JOIN play_rows p"
+		" ON p.track = t.id WHERE t.spotify_id = ?1 ORDER BY p.played_ms",
+	[Q_ANY_BEFORE] = "SELECT EXISTS (SELECT 1 FROM play_rows WHERE played_ms < ?1)",
+	[Q_ARTIST_BEFORE] = "SELECT EXISTS (SELECT 1 FROM track_artists ta"
+		" JOIN track_keys t ON t.spotify_id = ta.track_id"
+		" JOIN play_rows p ON p.track = t.id AND p.played_ms < ?2"
 		" WHERE ta.artist_id = ?1)",
 	[Q_TRACK] = "SELECT t.name, t.album_id, al.name, t.duration_ms FROM tracks t"
 		" LEFT JOIN albums al ON al.id = t.album_id WHERE t.id = ?1",
 	[Q_TRACK_ARTISTS] = "SELECT COALESCE(ar.name, ta.artist_id) FROM track_artists ta"
 		" LEFT JOIN artists ar ON ar.id = ta.artist_id"
 		" WHERE ta.track_id = ?1 ORDER BY ta.position",
-	[Q_TRACK_FALLBACK] = "SELECT track_name, artist_name, album_name FROM plays"
-		" WHERE track_id = ?1 AND track_name IS NOT NULL LIMIT 1",
-	[Q_PLAY_NAMES] = "SELECT artist_name, album_name FROM plays WHERE track_id = ?1"
-		" AND artist_name IS NOT NULL LIMIT 1",
+	/* The earliest play that names it, as the old plays_track (track_id,
+	 * played_ms) index handed it out first: the same names as before
+	 * migration 5 (tests/e2e/t1002-migrate-main.sh). */
+	[Q_TRACK_FALLBACK] = "SELECT n.track_name, n.artist_name, n.album_name"
+		" FROM track_keys t JOIN play_rows p ON p.track = t.id"
+		" JOIN play_names n ON n.id = p.names WHERE t.spotify_id = ?1"
+		" AND n.track_name IS NOT NULL ORDER BY p.played_ms, p.id LIMIT 1",
+	[Q_PLAY_NAMES] = "SELECT n.artist_name, n.album_name"
+		" FROM track_keys t JOIN play_rows p ON p.track = t.id"
+		" JOIN play_names n ON n.id = p.names WHERE t.spotify_id = ?1"
+		" AND n.artist_name IS NOT NULL ORDER BY p.played_ms, p.id LIMIT 1",
 	[Q_ARTIST_NAME] = "SELECT name FROM artists WHERE id = ?1",
 	[Q_COVER] = "SELECT url FROM album_images WHERE album_id = ?1"
 		" ORDER BY (COALESCE(width, 0) >= 160) DESC,"
@@ -166,8 +177,7 @@ int sqr_scan_music(struct store *s, int64_t from, int64_t to,
 		p.played_ms = sqlite3_column_int64(q, 0);
 		p.track_id = text(q, 1);
 		p.ms_played = int_or(q, 2, -1);
-		p.skipped = sqlite3_column_type(q, 3) == SQLITE_NULL ? -1 :
-			    sqlite3_column_int(q, 3) != 0;
+		p.skipped = sqlite3_column_int(q, 3) - 1; /* 0 unknown, 1 no, 2 yes */
 		stop = fn(arg, &p);
 	}
 	return finish(s, q, rc, stop, err);

@@ -9,6 +9,81 @@
  * track (track pages, top lists). Catalog tables are keyed by Spotify id.
  * Times are INTEGER milliseconds since the epoch, UTC.
  */
+
+/* The flags of a play (see migration 5) from its old columns, prefix p. */
+#define TRI(c) "(CASE WHEN " c " IS NULL THEN 0 WHEN " c " = 0 THEN 1 ELSE 2 END)"
+#define PLAY_FLAGS(p) \
+	" " TRI(p "skipped") " + 4 * " TRI(p "shuffle") " + 16 * " TRI(p "offline") \
+	" + 64 * " TRI(p "incognito")
+#define TRI_OUT(n, sh) \
+	" CASE (r.flags >> " #sh ") & 3 WHEN 0 THEN NULL ELSE ((r.flags >> " #sh \
+	") & 3) - 1 END AS " n
+
+/* The old plays table, column for column, as a view (migration 5). */
+#define PLAYS_VIEW \
+	"CREATE VIEW plays AS SELECT r.id AS id, r.account_id AS account_id," \
+	" r.played_ms AS played_ms, r.precision_ms AS precision_ms, k.s AS kind," \
+	" t.spotify_id AS track_id, e.s AS episode_id, n.track_name AS track_name," \
+	" n.artist_name AS artist_name, n.album_name AS album_name," \
+	" r.ms_played AS ms_played, cx.s AS context_uri," \
+	" c.reason_start AS reason_start, c.reason_end AS reason_end," \
+	TRI_OUT("skipped", 0) "," TRI_OUT("shuffle", 2) "," TRI_OUT("offline", 4) "," \
+	" r.played_ms - r.offline_d AS offline_ms," TRI_OUT("incognito", 6) "," \
+	" c.platform AS platform, c.country AS country, c.ip_addr AS ip_addr," \
+	" c.user_agent AS user_agent, r.sources AS sources, r.page_id AS page_id," \
+	" r.import_id AS import_id, n.name_key AS name_key FROM play_rows r" \
+	" JOIN strs k ON k.id = r.kind LEFT JOIN track_keys t ON t.id = r.track" \
+	" LEFT JOIN strs e ON e.id = r.episode LEFT JOIN play_names n" \
+	" ON n.id = r.names LEFT JOIN strs cx ON cx.id = r.context" \
+	" LEFT JOIN play_ctx c ON c.id = r.ctx;"
+
+#define NAMES_IS(p) \
+	" track_name IS " p "track_name AND artist_name IS " p "artist_name" \
+	" AND album_name IS " p "album_name AND name_key IS " p "name_key"
+#define CTX_IS(p) \
+	" platform IS " p "platform AND country IS " p "country AND ip_addr IS " \
+	p "ip_addr AND user_agent IS " p "user_agent AND reason_start IS " p \
+	"reason_start AND reason_end IS " p "reason_end"
+
+/* The rows a play of the view refers to, made when missing (triggers). */
+#define PLAY_INTERN \
+	" INSERT INTO strs (s) SELECT x FROM (SELECT coalesce(NEW.kind, 'music') AS x" \
+	"  UNION SELECT NEW.episode_id UNION SELECT NEW.context_uri)" \
+	"  WHERE x IS NOT NULL AND NOT EXISTS (SELECT 1 FROM strs WHERE s = x);" \
+	" INSERT INTO track_keys (spotify_id) SELECT NEW.track_id" \
+	"  WHERE NEW.track_id IS NOT NULL AND NOT EXISTS" \
+	"  (SELECT 1 FROM track_keys WHERE spotify_id = NEW.track_id);" \
+	" INSERT INTO play_names (track_name, artist_name, album_name, name_key)" \
+	"  SELECT NEW.track_name, NEW.artist_name, NEW.album_name, NEW.name_key" \
+	"  WHERE coalesce(NEW.track_name, NEW.artist_name, NEW.album_name," \
+	"  NEW.name_key) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM play_names" \
+	"  WHERE" NAMES_IS("NEW.") ");" \
+	" INSERT INTO track_keys (name_key, names) SELECT NEW.name_key," \
+	"  (SELECT min(id) FROM play_names WHERE" NAMES_IS("NEW.") ")" \
+	"  WHERE NEW.track_id IS NULL AND NEW.name_key IS NOT NULL AND NOT EXISTS" \
+	"  (SELECT 1 FROM track_keys WHERE spotify_id IS NULL" \
+	"  AND name_key = NEW.name_key);" \
+	" INSERT INTO play_ctx (platform, country, ip_addr, user_agent," \
+	"  reason_start, reason_end) SELECT NEW.platform, NEW.country, NEW.ip_addr," \
+	"  NEW.user_agent, NEW.reason_start, NEW.reason_end WHERE coalesce(" \
+	"  NEW.platform, NEW.country, NEW.ip_addr, NEW.user_agent," \
+	"  NEW.reason_start, NEW.reason_end) IS NOT NULL AND NOT EXISTS" \
+	"  (SELECT 1 FROM play_ctx WHERE" CTX_IS("NEW.") ");"
+
+/* The values of play_rows after played_ms, id, for the play NEW (triggers). */
+#define PLAY_REFS \
+	" (SELECT id FROM strs WHERE s = coalesce(NEW.kind, 'music'))," \
+	" CASE WHEN NEW.track_id IS NOT NULL THEN (SELECT id FROM track_keys" \
+	"  WHERE spotify_id = NEW.track_id) WHEN NEW.name_key IS NOT NULL THEN" \
+	"  (SELECT id FROM track_keys WHERE spotify_id IS NULL" \
+	"  AND name_key = NEW.name_key) END, NEW.ms_played," \
+	PLAY_FLAGS("NEW.") ", NEW.account_id, coalesce(NEW.precision_ms, 1)," \
+	" NEW.sources, (SELECT min(id) FROM play_names WHERE" NAMES_IS("NEW.") ")," \
+	" (SELECT id FROM strs WHERE s = NEW.episode_id)," \
+	" NEW.played_ms - NEW.offline_ms," \
+	" (SELECT min(id) FROM play_ctx WHERE" CTX_IS("NEW.") ")," \
+	" (SELECT id FROM strs WHERE s = NEW.context_uri), NEW.page_id, NEW.import_id"
+
 const char *const schema_migrations[] = {
 	/* 1: the foundation */
 	"CREATE TABLE accounts ("
@@ -256,7 +331,157 @@ const char *const schema_migrations[] = {
 	"  DELETE FROM play_fps WHERE play_id = old.id;"
 	" END;",
 	/*
-	 * 5 (issue 14): serve's ListenBrainz endpoint (sqlite/listenbrainz.c): tokens
+	 * 5: names stored once (doc/store.md, "Plays as integers"). plays
+	 * becomes a view over play_rows, whose rows are a few integers: the
+	 * strings a play had on every row are rows of small tables it refers
+	 * to (strs for single strings, track_keys for the track, play_names
+	 * for the names it carried, play_ctx for where and why it was
+	 * played). Indexes: time, track, the API's key (plays_account_time
+	 * went: the account is one per store in practice, and a time range
+	 * filters it). play_fp (play_fps is its view) is keyed by one integer, so it appends. The
+	 * view and its triggers keep every old query and insert working.
+	 */
+	"CREATE TABLE strs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  s TEXT NOT NULL UNIQUE"
+	");"
+	"INSERT INTO strs (id, s) VALUES (1, 'music');" /* SQ_KIND_MUSIC */
+	/*
+	 * A track as plays refer to it: by Spotify id, or (spotify_id NULL)
+	 * by the name key of plays without one, names giving its display
+	 * names. canon: the track a name-keyed row counts as (NULL: itself).
+	 */
+	"CREATE TABLE track_keys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  spotify_id TEXT UNIQUE,"
+	"  name_key INTEGER,"
+	"  names INTEGER,"
+	"  canon INTEGER"
+	");"
+	"CREATE UNIQUE INDEX track_keys_name ON track_keys(name_key)"
+	"  WHERE spotify_id IS NULL;"
+	"CREATE TABLE play_names ("
+	"  id INTEGER PRIMARY KEY,"
+	"  track_name TEXT, artist_name TEXT, album_name TEXT, name_key INTEGER"
+	");"
+	"CREATE INDEX play_names_all ON play_names(track_name, artist_name,"
+	"  album_name, name_key);"
+	"CREATE TABLE play_ctx ("
+	"  id INTEGER PRIMARY KEY,"
+	"  platform TEXT, country TEXT, ip_addr TEXT, user_agent TEXT,"
+	"  reason_start TEXT, reason_end TEXT"
+	");"
+	"CREATE INDEX play_ctx_all ON play_ctx(platform, country, ip_addr,"
+	"  user_agent, reason_start, reason_end);"
+	/*
+	 * flags: skipped, shuffle, offline, incognito, two bits each from bit
+	 * 0 (0 unknown, 1 false, 2 true). offline_d: played_ms - offline_ms.
+	 * Hot columns first: a record is decoded from its start.
+	 */
+	"CREATE TABLE play_rows ("
+	"  id INTEGER PRIMARY KEY,"
+	"  played_ms INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  track INTEGER,"
+	"  ms_played INTEGER,"
+	"  flags INTEGER NOT NULL,"
+	"  account_id INTEGER NOT NULL,"
+	"  precision_ms INTEGER NOT NULL,"
+	"  sources INTEGER NOT NULL,"
+	"  names INTEGER,"
+	"  episode INTEGER,"
+	"  offline_d INTEGER,"
+	"  ctx INTEGER,"
+	"  context INTEGER,"
+	"  page_id INTEGER,"
+	"  import_id INTEGER"
+	");"
+	"INSERT INTO strs (s) SELECT DISTINCT x FROM (SELECT kind AS x FROM plays"
+	"  UNION SELECT episode_id FROM plays UNION SELECT context_uri FROM plays)"
+	"  WHERE x IS NOT NULL AND x != 'music' ORDER BY x;"
+	"INSERT INTO track_keys (spotify_id) SELECT DISTINCT track_id FROM plays"
+	"  WHERE track_id IS NOT NULL ORDER BY track_id;"
+	"INSERT INTO play_names (track_name, artist_name, album_name, name_key)"
+	"  SELECT DISTINCT track_name, artist_name, album_name, name_key FROM plays"
+	"  WHERE coalesce(track_name, artist_name, album_name, name_key) IS NOT NULL;"
+	"INSERT INTO track_keys (name_key, names) SELECT p.name_key, min(n.id)"
+	"  FROM plays p JOIN play_names n ON n.track_name IS p.track_name"
+	"  AND n.artist_name IS p.artist_name AND n.album_name IS p.album_name"
+	"  AND n.name_key IS p.name_key WHERE p.track_id IS NULL"
+	"  AND p.name_key IS NOT NULL GROUP BY p.name_key;"
+	"INSERT INTO play_ctx (platform, country, ip_addr, user_agent,"
+	"  reason_start, reason_end) SELECT DISTINCT platform, country, ip_addr,"
+	"  user_agent, reason_start, reason_end FROM plays WHERE coalesce(platform,"
+	"  country, ip_addr, user_agent, reason_start, reason_end) IS NOT NULL;"
+	"INSERT INTO play_rows (played_ms, id, kind, track, ms_played, flags,"
+	"  account_id, precision_ms, sources, names, episode, offline_d, ctx,"
+	"  context, page_id, import_id)"
+	"  SELECT p.played_ms, p.id, k.id, coalesce(t.id, tn.id), p.ms_played,"
+	PLAY_FLAGS("p.")
+	"  , p.account_id, p.precision_ms, p.sources, n.id, e.id,"
+	"  p.played_ms - p.offline_ms, c.id, cx.id, p.page_id, p.import_id"
+	"  FROM plays p JOIN strs k ON k.s = p.kind"
+	"  LEFT JOIN track_keys t ON t.spotify_id = p.track_id"
+	"  LEFT JOIN track_keys tn ON p.track_id IS NULL AND tn.spotify_id IS NULL"
+	"   AND tn.name_key = p.name_key"
+	"  LEFT JOIN play_names n ON n.track_name IS p.track_name"
+	"   AND n.artist_name IS p.artist_name AND n.album_name IS p.album_name"
+	"   AND n.name_key IS p.name_key"
+	"   AND coalesce(p.track_name, p.artist_name, p.album_name, p.name_key)"
+	"   IS NOT NULL"
+	"  LEFT JOIN strs e ON e.s = p.episode_id"
+	"  LEFT JOIN strs cx ON cx.s = p.context_uri"
+	"  LEFT JOIN play_ctx c ON c.platform IS p.platform"
+	"   AND c.country IS p.country AND c.ip_addr IS p.ip_addr"
+	"   AND c.user_agent IS p.user_agent AND c.reason_start IS p.reason_start"
+	"   AND c.reason_end IS p.reason_end AND coalesce(p.platform, p.country,"
+	"   p.ip_addr, p.user_agent, p.reason_start, p.reason_end) IS NOT NULL"
+	"  ORDER BY p.id;"
+	"DROP TRIGGER plays_delete_fps;"
+	"CREATE TABLE play_fp ("
+	"  key INTEGER PRIMARY KEY," /* play id * 16 + source */
+	"  fp INTEGER NOT NULL"
+	");"
+	"INSERT INTO play_fp (key, fp) SELECT play_id * 16 + source, fp"
+	"  FROM play_fps ORDER BY 1;"
+	"DROP TABLE play_fps;"
+	"CREATE VIEW play_fps AS SELECT key >> 4 AS play_id, key & 15 AS source,"
+	"  fp FROM play_fp;"
+	"DROP TABLE plays;"
+	/* play_rows_track has the time, as the old plays_track had: a track's
+	 * earliest play is its first entry (its fallback names, a track page's
+	 * times, "played before?" without the table). A covering plays_time
+	 * (played_ms, kind, track, ms_played, flags) made the warm year pass
+	 * 236 -> 186 M instructions at 1M plays but the store 94 -> 105 MB. */
+	"CREATE INDEX plays_time ON play_rows(played_ms);"
+	"CREATE INDEX play_rows_track ON play_rows(track, played_ms);"
+	/* An API play is stored once: see store/plays.h. */
+	"CREATE UNIQUE INDEX plays_api_key ON play_rows(account_id, played_ms, track)"
+	"  WHERE (sources & 1) != 0;"
+	"CREATE TRIGGER play_rows_delete_fps AFTER DELETE ON play_rows BEGIN"
+	"  DELETE FROM play_fp WHERE key BETWEEN old.id * 16 AND old.id * 16 + 15;"
+	" END;"
+	PLAYS_VIEW
+	"CREATE TRIGGER plays_insert INSTEAD OF INSERT ON plays BEGIN"
+	PLAY_INTERN
+	"  INSERT INTO play_rows (played_ms, id, kind, track, ms_played, flags,"
+	"   account_id, precision_ms, sources, names, episode, offline_d, ctx,"
+	"   context, page_id, import_id) VALUES (NEW.played_ms,"
+	"   coalesce(NEW.id, (SELECT coalesce(max(id), 0) + 1 FROM play_rows)),"
+	PLAY_REFS
+	"); END;"
+	"CREATE TRIGGER plays_update INSTEAD OF UPDATE ON plays BEGIN"
+	PLAY_INTERN
+	"  UPDATE play_rows SET (played_ms, id, kind, track, ms_played, flags,"
+	"   account_id, precision_ms, sources, names, episode, offline_d, ctx,"
+	"   context, page_id, import_id) = (NEW.played_ms, NEW.id,"
+	PLAY_REFS
+	") WHERE id = OLD.id; END;"
+	"CREATE TRIGGER plays_delete INSTEAD OF DELETE ON plays BEGIN"
+	"  DELETE FROM play_rows WHERE id = OLD.id;"
+	" END;",
+	/*
+	 * 6 (issue 14): serve's ListenBrainz endpoint (sqlite/listenbrainz.c): tokens
 	 * (a SHA-256 of each, never the token), each account's playing-now,
 	 * and the track_metadata of accepted listens by their fingerprint
 	 * (play_fps.fp of source listenbrainz), so a read-back gives back
@@ -284,7 +509,7 @@ const char *const schema_migrations[] = {
 	"  PRIMARY KEY (account_id, fp)"
 	") WITHOUT ROWID;",
 	/*
-	 * 6 (issue 13): local analyses by the file's content hash (SHA-256
+	 * 7 (issue 13): local analyses by the file's content hash (SHA-256
 	 * hex), so 'spinlog analyze' skips files it analysed before; result
 	 * is the JSON it printed (without path and match). The analysis
 	 * itself goes to audio_analysis with provider 'local', which needs
@@ -298,7 +523,7 @@ const char *const schema_migrations[] = {
 	"  analysed_ms INTEGER NOT NULL"
 	");",
 	/*
-	 * 7 (issue 10): covers of every album (web/covers_catalog.c). A cover
+	 * 8 (issue 10): covers of every album (web/covers_catalog.c). A cover
 	 * whose fetch failed waits until retry_ms (a day, doubling per
 	 * failure, at most 32 days) so a dead image URL is not asked each run.
 	 */
@@ -310,7 +535,7 @@ const char *const schema_migrations[] = {
 	"  reason TEXT"
 	") WITHOUT ROWID;",
 	/*
-	 * 8 (issue 10): what 'spinlog resolve' learnt of a name without an id,
+	 * 9 (issue 10): what 'spinlog resolve' learnt of a name without an id,
 	 * keyed by the plays' name_key; track_id NULL is a miss, not asked
 	 * again before retry_ms. No index on plays: the pending names and
 	 * the final UPDATE ... FROM are one scan of plays each per run.
@@ -325,7 +550,7 @@ const char *const schema_migrations[] = {
 	"  retry_ms INTEGER"
 	");",
 	/*
-	 * 9 (issue 15, 'spinlog similar'): the listener's labels, an append-only
+	 * 10 (issue 15, 'spinlog similar'): the listener's labels, an append-only
 	 * log per account (the newest label of a pair counts; an undo deletes
 	 * a row), and the trained models, the newest of an account in use.
 	 * Only adds tables.

@@ -17,6 +17,7 @@ struct sqlite_store {
 	struct sqlite_bulk *bulk; /* sqlite/import.c: between bulk_begin and _end */
 	struct sqlite_report *report; /* prepared report queries (report.c) */
 	struct sqlite_nav *nav; /* prepared navigation queries (nav.c) */
+	sqlite3_stmt *q_ref_names; /* kept: trackref.c asks once per track */
 };
 
 static inline struct sqlite_store *sqlite_of(struct store *s)

@@ -1,0 +1,253 @@
+/*
+ * The SQLite engine's dictionaries of plays (dict.h): an open-addressing
+ * map per table from a key's bytes to its row id. A key is its fields one
+ * after the other, each a tag byte (0 NULL, 1 text, 2 integer) and its
+ * bytes, so NULL and '' differ as they do in the tables.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/dict.h"
+#include "core/banned.h"
+
+struct sq_dict_ent {
+	uint64_t h;
+	int64_t id;     /* 0: empty slot */
+	size_t off, len; /* the key in keys */
+};
+
+struct sq_dict_map {
+	struct sq_dict_ent *e;
+	size_t cap, n;
+	struct strbuf keys;
+};
+
+static const struct {
+	int nf, keyed;       /* fields, fields in the key */
+	const char *load, *ins, *get;
+} tabs[SQD_COUNT] = {
+	[SQD_STR] = { 1, 1, "SELECT id, s FROM strs",
+		"INSERT INTO strs (s) VALUES (?1)",
+		"SELECT id FROM strs WHERE s = ?1" },
+	[SQD_TRACK_ID] = { 1, 1,
+		"SELECT id, spotify_id FROM track_keys WHERE spotify_id IS NOT NULL",
+		"INSERT INTO track_keys (spotify_id) VALUES (?1)",
+		"SELECT id FROM track_keys WHERE spotify_id = ?1" },
+	[SQD_TRACK_NAME] = { 2, 1,
+		"SELECT id, name_key FROM track_keys WHERE spotify_id IS NULL",
+		"INSERT INTO track_keys (name_key, names) VALUES (?1, ?2)",
+		"SELECT id FROM track_keys WHERE spotify_id IS NULL AND name_key = ?1" },
+	[SQD_NAMES] = { 4, 4,
+		"SELECT id, track_name, artist_name, album_name, name_key FROM play_names",
+		"INSERT INTO play_names (track_name, artist_name, album_name, name_key)"
+		" VALUES (?1, ?2, ?3, ?4)",
+		"SELECT min(id) FROM play_names WHERE track_name IS ?1 AND"
+		" artist_name IS ?2 AND album_name IS ?3 AND name_key IS ?4" },
+	[SQD_CTX] = { 6, 6,
+		"SELECT id, platform, country, ip_addr, user_agent, reason_start,"
+		" reason_end FROM play_ctx",
+		"INSERT INTO play_ctx (platform, country, ip_addr, user_agent,"
+		" reason_start, reason_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		"SELECT min(id) FROM play_ctx WHERE platform IS ?1 AND country IS ?2"
+		" AND ip_addr IS ?3 AND user_agent IS ?4 AND reason_start IS ?5"
+		" AND reason_end IS ?6" },
+};
+
+void sq_dict_init(struct sq_dict *d, sqlite3 *db)
+{
+	memset(d, 0, sizeof(*d));
+	d->db = db;
+	strbuf_init(&d->k, 0);
+}
+
+void sq_dict_free(struct sq_dict *d)
+{
+	for (int t = 0; t < SQD_COUNT; t++) {
+		if (d->m[t]) {
+			free(d->m[t]->e);
+			strbuf_release(&d->m[t]->keys);
+			free(d->m[t]);
+		}
+		sqlite3_finalize(d->ins[t]);
+		sqlite3_finalize(d->get[t]);
+	}
+	strbuf_release(&d->k);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The key of fields f[0..n) into k; 0 when every field is NULL. */
+static int make_key(struct strbuf *k, const struct sq_dv *f, int n)
+{
+	int any = 0;
+
+	strbuf_reset(k);
+	for (int i = 0; i < n; i++) {
+		if (f[i].is_int) {
+			strbuf_addch(k, 2);
+			strbuf_add(k, &f[i].i, sizeof(f[i].i));
+			any = 1;
+		} else if (f[i].s) {
+			strbuf_addch(k, 1);
+			strbuf_add(k, f[i].s, f[i].len);
+			strbuf_addch(k, 0);
+			any = 1;
+		} else {
+			strbuf_addch(k, 0);
+		}
+	}
+	return any;
+}
+
+static uint64_t key_hash(const char *k, size_t len)
+{
+	uint64_t h = HASH_FNV_OFFSET;
+
+	for (size_t i = 0; i < len; i++)
+		h = hash_fnv1a_byte(h, (unsigned char)k[i]);
+	return h | 1;
+}
+
+/* The slot of key k in m: its entry, or the empty slot it would take. */
+static struct sq_dict_ent *slot(struct sq_dict_map *m, uint64_t h,
+				const char *k, size_t len)
+{
+	size_t i = (size_t)h & (m->cap - 1);
+
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		struct sq_dict_ent *e = &m->e[i];
+		if (!e->id || (e->h == h && e->len == len &&
+			       !memcmp(m->keys.buf + e->off, k, len)))
+			return e;
+	}
+}
+
+static void put(struct sq_dict_map *m, uint64_t h, const char *k, size_t len,
+		int64_t id)
+{
+	struct sq_dict_ent *e;
+
+	if (2 * (m->n + 1) > m->cap) {
+		struct sq_dict_ent *old = m->e;
+		size_t oldcap = m->cap;
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->e = xcalloc(m->cap, sizeof(*m->e));
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].id)
+				*slot(m, old[i].h, m->keys.buf + old[i].off,
+				      old[i].len) = old[i];
+		free(old);
+	}
+	e = slot(m, h, k, len);
+	if (e->id)
+		return;
+	e->h = h;
+	e->id = id;
+	e->off = m->keys.len;
+	e->len = len;
+	strbuf_add(&m->keys, k, len);
+	m->n++;
+}
+
+static void column_fields(sqlite3_stmt *st, struct sq_dv *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int c = i + 1, type = sqlite3_column_type(st, c);
+		memset(&f[i], 0, sizeof(f[i]));
+		if (type == SQLITE_INTEGER) {
+			f[i].is_int = 1;
+			f[i].i = sqlite3_column_int64(st, c);
+		} else if (type != SQLITE_NULL) {
+			f[i].s = (const char *)sqlite3_column_text(st, c);
+			f[i].len = (size_t)sqlite3_column_bytes(st, c);
+		}
+	}
+}
+
+static int load(struct sq_dict *d)
+{
+	struct strbuf k = STRBUF_INIT;
+	struct sq_dv f[6];
+	int rc = SQLITE_DONE;
+
+	for (int t = 0; t < SQD_COUNT && rc == SQLITE_DONE; t++) {
+		sqlite3_stmt *st = db_prepare(d->db, tabs[t].load);
+		d->m[t] = xcalloc(1, sizeof(*d->m[t]));
+		strbuf_init(&d->m[t]->keys, 0);
+		d->m[t]->cap = 1024;
+		d->m[t]->e = xcalloc(d->m[t]->cap, sizeof(*d->m[t]->e));
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			column_fields(st, f, tabs[t].keyed);
+			if (make_key(&k, f, tabs[t].keyed))
+				put(d->m[t], key_hash(k.buf, k.len), k.buf, k.len,
+				    sqlite3_column_int64(st, 0));
+		}
+		sqlite3_finalize(st);
+	}
+	strbuf_release(&k);
+	d->loaded = 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_fields(sqlite3_stmt *st, const struct sq_dv *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (f[i].is_int)
+			sqlite3_bind_int64(st, i + 1, f[i].i);
+		else if (f[i].s)
+			sqlite3_bind_text(st, i + 1, f[i].s, (int)f[i].len,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, i + 1);
+	}
+}
+
+/* The row's id from the table itself (made by SQL the map did not see). */
+static int64_t lookup(struct sq_dict *d, enum sq_dict_table t,
+		      const struct sq_dv *f)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+
+	if (!d->get[t])
+		d->get[t] = db_prepare(d->db, tabs[t].get);
+	st = d->get[t];
+	bind_fields(st, f, tabs[t].keyed);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *f)
+{
+	struct strbuf *k = &d->k;
+	struct sq_dict_ent *e;
+	int64_t id = 0;
+	uint64_t h;
+
+	if (!d->loaded && load(d))
+		return -1;
+	if (!make_key(k, f, tabs[t].keyed))
+		return 0;
+	h = key_hash(k->buf, k->len);
+	e = slot(d->m[t], h, k->buf, k->len);
+	if ((id = e->id))
+		return id;
+	if (d->dirty)
+		id = lookup(d, t, f);
+	if (!id) {
+		if (!d->ins[t])
+			d->ins[t] = db_prepare(d->db, tabs[t].ins);
+		bind_fields(d->ins[t], f, tabs[t].nf);
+		id = sqlite3_step(d->ins[t]) == SQLITE_DONE
+			? sqlite3_last_insert_rowid(d->db) : -1;
+		sqlite3_reset(d->ins[t]);
+	}
+	if (id > 0)
+		put(d->m[t], h, k->buf, k->len, id);
+	return id;
+}
