@@ -255,7 +255,7 @@ int store_catalog_track_view(struct store *s, const char *id, int extended,
 			     struct store_track_view *out, struct strbuf *err);
 void store_track_view_release(struct store_track_view *v);
 
-/* A music play with a track id, for a song record (strings borrowed). */
+/* A music play, for a song record (strings borrowed; track_id NULL: known by names). */
 struct store_song_play {
 	int64_t played_ms, sources;  /* sources: enum play_source bits */
 	const char *track_id, *track_name, *artist_name, *album_name;
@@ -263,7 +263,7 @@ struct store_song_play {
 	double ms_played, skipped, shuffle; /* NaN when unknown */
 };
 /*
- * Calls fn for each music play with a track id and from_ms <= played_ms <
+ * Calls fn for each music play with a track id or a track name and from_ms <= played_ms <
  * to_ms, oldest first (then in the order stored). fn's first non-zero
  * return stops the walk and is returned; -1 with err on failure.
  */
