@@ -234,16 +234,22 @@ static int each_play(void *arg, const struct store_song_play *p)
 	struct song_record rec;
 	char src[64];
 
-	if (!spotify_id_valid_str(p->track_id))
+	if (!p->track_id) {
+		/* known by its names only (account data): track_id stays null */
+		if (!p->track_name)
+			return 0;
+		record_init(&rec);
+		t = NULL;
+	} else if (!spotify_id_valid_str(p->track_id)) {
 		return 0; /* set aside by the ETL: no track to speak of */
-	t = track_part(w->s, &w->c, p->track_id, w->flags, &w->dberr);
-	if (!t) {
+	} else if (!(t = track_part(w->s, &w->c, p->track_id, w->flags, &w->dberr))) {
 		w->failed = 1;
 		return -1;
+	} else {
+		rec = t->r;
 	}
-	rec = t->r;
 	rec.played_ms = p->played_ms;
-	if (!t->v.known) {
+	if (!t || !t->v.known) {
 		rec.track_name = p->track_name;
 		rec.track_artist = p->artist_name;
 		rec.album = p->album_name;

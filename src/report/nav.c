@@ -175,7 +175,30 @@ static void cat_track_artist(void *arg, const char *track_id, const char *artist
 		add_artist(&x->t[i], group_of(x, 0, artist_id));
 }
 
-/* A track only plays name (not in the catalog): the play's artist and album. */
+/* A "n/<ref>" key: ref, else 0 (no Spotify id has a '/'). */
+static int64_t name_ref(const char *id)
+{
+	return id[0] == 'n' && id[1] == '/' ? strtoll(id + 2, NULL, 10) : 0;
+}
+
+/* The names of a track: the play's (by id), or the stored ones of a "n/" key. */
+static int names_of(struct store *st, const char *id, char **ar, char **al)
+{
+	int64_t ref = name_ref(id);
+	char *name = NULL;
+
+	if (!ref)
+		return store_play_names(st, id, ar, al);
+	int found = store_ref_names(st, ref, &name, ar, al);
+	free(name);
+	return found;
+}
+
+/*
+ * A track only plays name (not in the catalog): the play's artist and
+ * album. A track known by names only (no Spotify id) is keyed "n/<ref>",
+ * as report.c keys it.
+ */
 static int played_track(struct nav_index *x, struct store *st, const char *id)
 {
 	int i = nav_track_of(x, id);
@@ -183,7 +206,7 @@ static int played_track(struct nav_index *x, struct store *st, const char *id)
 		return i;
 	i = new_track(x, id);
 	char *ar = NULL, *al = NULL;
-	if (store_play_names(st, id, &ar, &al) > 0) {
+	if (names_of(st, id, &ar, &al) > 0) {
 		struct strbuf k = STRBUF_INIT;
 		if (ar) {
 			strbuf_addf(&k, "name:%s", ar);
@@ -200,6 +223,15 @@ static int played_track(struct nav_index *x, struct store *st, const char *id)
 	free(ar);
 	free(al);
 	return i;
+}
+
+/* A play's track key: its Spotify id, or "n/<ref>" written into buf. */
+static const char *play_key(const struct store_music_play *p, char *buf, size_t len)
+{
+	if (p->track_id)
+		return p->track_id;
+	snprintf(buf, len, "n/%lld", (long long)p->ref);
+	return buf;
 }
 
 /* Local day of ms, with localtime_r once per quarter hour (report.c's reason). */
@@ -263,9 +295,13 @@ static int build_play(void *arg, const struct store_music_play *p)
 	struct build *b = arg;
 	struct nav_index *x = b->x;
 
+	char key[32];
+
 	if (p->ms_played >= 0 && p->ms_played < x->min_ms_played)
 		return 0;
-	int ti = played_track(x, b->st, p->track_id);
+	if (!p->track_id && p->ref <= 0)
+		return 0;
+	int ti = played_track(x, b->st, play_key(p, key, sizeof(key)));
 	struct nav_track *t = &x->t[ti];
 	int64_t ms = play_ms(t, p->ms_played);
 	t->plays++;
@@ -532,8 +568,18 @@ static char *artist_label(struct store *st, const char *key)
 static void track_label(struct store *st, const char *id, char **name, char **artists,
 			char **album)
 {
-	struct store_track_names n;
-	store_track_names(st, id, &n);
+	struct store_track_names n = { .duration_ms = -1 };
+	int64_t ref = name_ref(id);
+
+	if (ref) {
+		char *ar = NULL, *al = NULL;
+		store_ref_names(st, ref, &n.name, &ar, &al);
+		n.artists = ar ? ar : xstrdup("");
+		n.album = al ? al : xstrdup("");
+		n.album_id = xstrdup("");
+	} else {
+		store_track_names(st, id, &n);
+	}
 	*name = n.name ? n.name : xstrdup(id);
 	if (artists)
 		*artists = n.artists;
@@ -575,9 +621,13 @@ static int range_play(void *arg, const struct store_music_play *p)
 	struct range_scan *s = arg;
 	struct nav_range *r = s->r;
 
+	char key[32];
+
 	if (p->ms_played >= 0 && p->ms_played < s->x->min_ms_played)
 		return 0;
-	int ti = played_track(s->x, s->st, p->track_id);
+	if (!p->track_id && p->ref <= 0)
+		return 0;
+	int ti = played_track(s->x, s->st, play_key(p, key, sizeof(key)));
 	struct nav_track *t = &s->x->t[ti];
 	int64_t ms = play_ms(t, p->ms_played);
 	t->rplays++;

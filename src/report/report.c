@@ -244,7 +244,8 @@ struct tagg {
 	int has_mood;
 	int names_done;     /* artists and album known, or the play's names read */
 	double valence, energy;
-	char *id;
+	char *id;           /* Spotify id, or "n/<ref>" for a track known by names */
+	char *name;         /* a "n/" track's stored track name, else NULL */
 	char *album_key;    /* album id, or "name:..." for uncatalogued tracks */
 	int *artists;       /* artist indices */
 	int nartists;
@@ -286,6 +287,8 @@ struct catalog {
 	struct strmap gmap; /* genre name -> index, while the catalog is read */
 	int *ref_ti;        /* a track reference's index in t; -1: not counted */
 	int64_t nref;
+	int64_t *canon;     /* pairs (ref, canon) met while reading the references */
+	int ncanon, acanon;
 	int64_t version;    /* store_data_version when read */
 };
 
@@ -408,10 +411,55 @@ static void cat_genre(void *arg, const char *artist_id, const char *genre)
 	a->genres[a->ngenres++] = gi;
 }
 
+/* Room in ref_ti for reference ref (new entries -1). */
+static void ref_room(struct scan *s, int64_t ref)
+{
+	if (ref < s->k.nref)
+		return;
+	int64_t n = s->k.nref ? s->k.nref : 1024;
+	while (n <= ref)
+		n *= 2;
+	s->k.ref_ti = xrealloc(s->k.ref_ti, (size_t)n * sizeof(int));
+	for (int64_t i = s->k.nref; i < n; i++)
+		s->k.ref_ti[i] = -1;
+	s->k.nref = n;
+}
+
+/*
+ * A track known by its names only: a track of its own, keyed "n/<ref>" (no
+ * Spotify id has a '/'), with the stored names for display; its artist and
+ * album are "name:" keys as for an uncatalogued track's.
+ */
+static int name_track(struct scan *s, const struct store_track_ref *r)
+{
+	char key[32];
+	size_t slot;
+	struct strbuf k = STRBUF_INIT;
+
+	snprintf(key, sizeof(key), "n/%lld", (long long)r->ref);
+	int i = strmap_get(&s->k.tmap, key, &slot);
+	if (i >= 0)
+		return i;
+	i = new_track(s, key, slot);
+	struct tagg *t = &s->k.t[i];
+	t->name = xstrdup(r->name ? r->name : "");
+	if (r->artist) {
+		strbuf_addf(&k, "name:%s", r->artist);
+		add_artist(t, artist_index(s, k.buf));
+	}
+	strbuf_reset(&k);
+	if (r->album)
+		strbuf_addf(&k, "name:%s", r->album);
+	t->album_key = strbuf_detach(&k, NULL);
+	t->names_done = 1;
+	return i;
+}
+
 /*
  * A track reference of the store: its track, found by id once here, so the
- * pass maps a play's reference to its track by an array index. Tracks
- * known by names only are not counted (yet).
+ * pass maps a play's reference to its track by an array index. A track
+ * known by names only counts as its canon (an id track of the same names)
+ * where it has one, else as a track of its own.
  */
 static int cat_ref(void *arg, const struct store_track_ref *r)
 {
@@ -420,17 +468,17 @@ static int cat_ref(void *arg, const struct store_track_ref *r)
 
 	if (r->ref < 0 || r->ref >= (1 << 28))
 		return 0;
-	if (r->ref >= s->k.nref) {
-		int64_t n = s->k.nref ? s->k.nref : 1024;
-		while (n <= r->ref)
-			n *= 2;
-		s->k.ref_ti = xrealloc(s->k.ref_ti, (size_t)n * sizeof(int));
-		for (int64_t i = s->k.nref; i < n; i++)
-			s->k.ref_ti[i] = -1;
-		s->k.nref = n;
-	}
-	if (!r->spotify_id)
+	ref_room(s, r->ref);
+	if (!r->spotify_id && r->canon > 0 && r->canon < (1 << 28)) {
+		GROW(s->k.canon, s->k.ncanon + 1, s->k.acanon, 64);
+		s->k.canon[s->k.ncanon++] = r->ref;
+		s->k.canon[s->k.ncanon++] = r->canon;
 		return 0;
+	}
+	if (!r->spotify_id) {
+		s->k.ref_ti[r->ref] = name_track(s, r);
+		return 0;
+	}
 	int i = strmap_get(&s->k.tmap, r->spotify_id, &slot);
 	if (i < 0) {
 		i = new_track(s, r->spotify_id, slot);
@@ -438,6 +486,19 @@ static int cat_ref(void *arg, const struct store_track_ref *r)
 	}
 	s->k.ref_ti[r->ref] = i;
 	return 0;
+}
+
+/* The references with a canon count as their canon's track, once all are read. */
+static void apply_canon(struct scan *s)
+{
+	for (int k = 0; k + 1 < s->k.ncanon; k += 2) {
+		int64_t ref = s->k.canon[k], to = s->k.canon[k + 1];
+		if (to < s->k.nref)
+			s->k.ref_ti[ref] = s->k.ref_ti[to];
+	}
+	free(s->k.canon);
+	s->k.canon = NULL;
+	s->k.ncanon = s->k.acanon = 0;
 }
 
 /*
@@ -459,6 +520,7 @@ static int preload_catalog(struct scan *s, struct strbuf *err)
 	strmap_release(&s->k.gmap);
 	if (!ret)
 		ret = store_track_refs(s->st, cat_ref, s, err);
+	apply_canon(s);
 	return ret;
 }
 
@@ -713,6 +775,22 @@ static void copy_track(struct report_track *to, const struct report_track *from)
 	to->duration_ms = from->duration_ms;
 }
 
+/* A "n/" track for display: its stored names, no album id, no cover. */
+static void name_track_display(const struct scan *s, const struct tagg *t,
+			       struct report_track *rt)
+{
+	const char *ar = t->nartists ? s->k.a[t->artists[0]].key + 5 : "";
+	const char *al = !strncmp(t->album_key, "name:", 5) ? t->album_key + 5 : "";
+
+	rt->id = xstrdup(t->id);
+	rt->name = xstrdup(t->name[0] ? t->name : t->id);
+	rt->artists = xstrdup(ar);
+	rt->album_id = xstrdup("");
+	rt->album = xstrdup(al);
+	rt->cover_url = xstrdup("");
+	rt->duration_ms = -1;
+}
+
 static int display_index(struct scan *s, int ti)
 {
 	struct report_year *y = s->out;
@@ -720,7 +798,10 @@ static int display_index(struct scan *s, int ti)
 	if (t->disp < 0) {
 		y->tracks = xrealloc(y->tracks,
 				     (size_t)(y->ntracks + 1) * sizeof(*y->tracks));
-		copy_track(&y->tracks[y->ntracks], memo_track(s->fill, t->id, NULL));
+		if (t->name)
+			name_track_display(s, t, &y->tracks[y->ntracks]);
+		else
+			copy_track(&y->tracks[y->ntracks], memo_track(s->fill, t->id, NULL));
 		t->disp = y->ntracks++;
 	}
 	return t->disp;
@@ -940,6 +1021,7 @@ static void catalog_free(struct catalog *k)
 {
 	for (int i = 0; i < k->nt; i++) {
 		free(k->t[i].id);
+		free(k->t[i].name);
 		free(k->t[i].album_key);
 		free(k->t[i].artists);
 	}
@@ -951,6 +1033,7 @@ static void catalog_free(struct catalog *k)
 		free(k->genres[i]);
 	free(k->genres);
 	free(k->ref_ti);
+	free(k->canon);
 	free(k->t);
 	free(k->a);
 	strmap_release(&k->tmap);
@@ -1153,7 +1236,9 @@ static int day_play(void *arg, const struct store_play_row *r)
 	p->ms_played = r->ms_played;
 	p->skipped = r->skipped;
 	p->sources = r->sources;
-	p->counted = !strcmp(p->kind, "music") && p->track_id[0] &&
+	/* a music play without an id counts by its names, as in the year pass */
+	p->counted = !strcmp(p->kind, "music") &&
+		     (p->track_id[0] || (r->name && r->name[0])) &&
 		     (p->ms_played < 0 || p->ms_played >= f->opt->min_ms_played);
 	return 0;
 }

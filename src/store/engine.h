@@ -268,6 +268,10 @@ struct store_ops {
 			  void *arg, struct strbuf *err);
 	int (*ref_play_names)(struct store *s, int64_t ref, char **artist, char **album);
 	/* (end of plays by track reference) */
+	/* ---- tracks known by names ---- */
+	int (*ref_names)(struct store *s, int64_t ref, char **name, char **artist,
+			 char **album);
+	/* (end of tracks known by names) */
 };
 
 struct store {

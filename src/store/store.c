@@ -845,3 +845,10 @@ int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **alb
 	return s->ops->ref_play_names(s, ref, artist, album);
 }
 /* (end of plays by track reference) */
+/* ---- tracks known by names ---- */
+int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, char **album)
+{
+	*name = *artist = *album = NULL;
+	return s->ops->ref_names ? s->ops->ref_names(s, ref, name, artist, album) : 0;
+}
+/* (end of tracks known by names) */

@@ -255,7 +255,7 @@ int store_catalog_track_view(struct store *s, const char *id, int extended,
 			     struct store_track_view *out, struct strbuf *err);
 void store_track_view_release(struct store_track_view *v);
 
-/* A music play with a track id, for a song record (strings borrowed). */
+/* A music play, for a song record (strings borrowed; track_id NULL: known by names). */
 struct store_song_play {
 	int64_t played_ms, sources;  /* sources: enum play_source bits */
 	const char *track_id, *track_name, *artist_name, *album_name;
@@ -263,7 +263,7 @@ struct store_song_play {
 	double ms_played, skipped, shuffle; /* NaN when unknown */
 };
 /*
- * Calls fn for each music play with a track id and from_ms <= played_ms <
+ * Calls fn for each music play with a track id or a track name and from_ms <= played_ms <
  * to_ms, oldest first (then in the order stored). fn's first non-zero
  * return stops the walk and is returned; -1 with err on failure.
  */
@@ -520,11 +520,16 @@ void store_tune_for_reads(struct store *s);
 /* A music play with a track id, as the year pass reads it. */
 struct store_music_play {
 	int64_t played_ms;
-	const char *track_id;
+	const char *track_id; /* NULL: a track known by its names only, ref */
+	int64_t ref;          /* the track's reference (0 where the engine has none) */
 	int64_t ms_played; /* -1 when unknown */
 	int skipped;       /* -1 when unknown */
 };
-/* Music plays with a track id played in [from, to), by time. */
+/*
+ * Music plays with a track played in [from, to), by time: with a Spotify id,
+ * or known by names (track_id NULL; one that counts as an id track, its
+ * canon, comes with that track's id).
+ */
 int store_scan_music(struct store *s, int64_t from, int64_t to,
 		     int (*fn)(void *arg, const struct store_music_play *p), void *arg,
 		     struct strbuf *err);
@@ -977,5 +982,13 @@ int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_tr
  */
 int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
 /* (end of plays by track reference) */
+
+/* ---- tracks known by names ---- */
+/*
+ * A track reference's stored names (new strings, each NULL when unknown):
+ * 1, 0 when the reference does not exist or the engine keeps none.
+ */
+int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, char **album);
+/* (end of tracks known by names) */
 
 #endif

@@ -534,7 +534,8 @@ int pg_song_plays(struct store *st, int64_t from_ms, int64_t to_ms,
 	static struct pg_q q = PG_Q("SELECT played_ms, track_id, track_name,"
 		" artist_name, album_name, ms_played, context_uri, reason_start,"
 		" reason_end, skipped, shuffle, platform, sources FROM plays WHERE"
-		" kind = 'music' AND track_id IS NOT NULL AND played_ms >= $1"
+		" kind = 'music' AND (track_id IS NOT NULL OR track_name IS NOT NULL)"
+		" AND played_ms >= $1"
 		" AND played_ms < $2 ORDER BY played_ms, id");
 	struct song_walk w = { fn, arg };
 	struct pg_params p;

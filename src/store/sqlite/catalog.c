@@ -609,7 +609,8 @@ int sq_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
 		"SELECT played_ms, track_id, track_name, artist_name, "
 		"album_name, ms_played, context_uri, reason_start, reason_end, "
 		"skipped, shuffle, platform, sources FROM plays WHERE "
-		"kind = 'music' AND track_id IS NOT NULL AND played_ms >= ? "
+		"kind = 'music' AND (track_id IS NOT NULL OR track_name IS NOT NULL) "
+		"AND played_ms >= ? "
 		"AND played_ms < ? ORDER BY played_ms, id");
 	int rc, r = 0;
 

@@ -19,6 +19,7 @@
 #include "store/sqlite/resolve.h"    /* issue 10 */
 #include "store/sqlite/similar.h"
 #include "store/sqlite/trackref.h"
+#include "store/sqlite/namekeyed.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -230,6 +231,8 @@ const struct store_ops store_sqlite_ops = {
 	.scan_music_refs = sqt_scan_music_refs,
 	.track_refs = sqt_track_refs,
 	.ref_play_names = sqt_ref_play_names,
+	/* tracks known by names */
+	.ref_names = sqn_ref_names,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -23,10 +23,12 @@ enum q {
 static const char *const sql[Q_COUNT] = {
 	/* The time index, then each row and its track's id (schema.c,
 	 * migration 5); kind 1 is 'music'. */
-	[Q_MUSIC] = "SELECT p.played_ms, t.spotify_id, p.ms_played, p.flags & 3"
+	[Q_MUSIC] = "SELECT p.played_ms, coalesce(t.spotify_id, c.spotify_id),"
+		" p.ms_played, p.flags & 3, p.track"
 		" FROM play_rows p JOIN track_keys t ON t.id = p.track"
+		" LEFT JOIN track_keys c ON c.id = t.canon"
 		" WHERE p.played_ms >= ?1 AND p.played_ms < ?2 AND p.kind = 1"
-		" AND t.spotify_id IS NOT NULL ORDER BY p.played_ms",
+		" ORDER BY p.played_ms",
 	[Q_PLAYS] = "SELECT played_ms, kind, COALESCE(track_id, ''),"
 		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
 		" COALESCE(album_name, ''), ms_played, skipped, sources"
@@ -178,6 +180,7 @@ int sqr_scan_music(struct store *s, int64_t from, int64_t to,
 		p.track_id = text(q, 1);
 		p.ms_played = int_or(q, 2, -1);
 		p.skipped = sqlite3_column_int(q, 3) - 1; /* 0 unknown, 1 no, 2 yes */
+		p.ref = sqlite3_column_int64(q, 4);
 		stop = fn(arg, &p);
 	}
 	return finish(s, q, rc, stop, err);
