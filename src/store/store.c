@@ -10,6 +10,25 @@
 #include "store/engine.h"
 #include "core/banned.h"
 
+/*
+ * An engine may lack the calls of a newer section (their ops are NULL): the
+ * trampoline then fails as its contract says (fail), with err (when the call
+ * has one) saying what is missing, instead of calling through NULL.
+ */
+static void op_missing(struct store *s, const char *what, struct strbuf *err)
+{
+	if (err)
+		strbuf_addf(err, "%s is not supported by the %s engine yet", what,
+			    s->ops->name);
+}
+
+#define OP_NEEDED(s, op, what, err, fail) do { \
+		if (!(s)->ops->op) { \
+			op_missing((s), (what), (err)); \
+			return (fail); \
+		} \
+	} while (0)
+
 static const struct store_ops *const engines[] = {
 	&store_sqlite_ops,
 	&store_postgres_ops,
@@ -601,12 +620,14 @@ int store_lb_token_add(struct store *s, int64_t account_id, const char *hash,
 		       const char *prefix, int64_t now_ms, int64_t *id,
 		       struct strbuf *err)
 {
+	OP_NEEDED(s, lb_token_add, "listenbrainz", err, -1);
 	return s->ops->lb_token_add(s, account_id, hash, prefix, now_ms, id, err);
 }
 
 int store_lb_token_find(struct store *s, const char *hash, int64_t now_ms,
 			int64_t *account_id, char **account, struct strbuf *err)
 {
+	OP_NEEDED(s, lb_token_find, "listenbrainz", err, -1);
 	return s->ops->lb_token_find(s, hash, now_ms, account_id, account, err);
 }
 
@@ -614,24 +635,28 @@ int store_lb_token_list(struct store *s, const char *account,
 			int (*fn)(void *arg, const struct store_lb_token *t),
 			void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, lb_token_list, "listenbrainz", err, -1);
 	return s->ops->lb_token_list(s, account, fn, arg, err);
 }
 
 int store_lb_token_revoke(struct store *s, int64_t id, const char *account,
 			  struct strbuf *err)
 {
+	OP_NEEDED(s, lb_token_revoke, "listenbrainz", err, -1);
 	return s->ops->lb_token_revoke(s, id, account, err);
 }
 
 int store_lb_playing_set(struct store *s, int64_t account_id, const char *json,
 			 int64_t expires_ms, struct strbuf *err)
 {
+	OP_NEEDED(s, lb_playing_set, "listenbrainz", err, -1);
 	return s->ops->lb_playing_set(s, account_id, json, expires_ms, err);
 }
 
 int store_lb_playing_get(struct store *s, int64_t account_id, int64_t now_ms,
 			 char **json, struct strbuf *err)
 {
+	OP_NEEDED(s, lb_playing_get, "listenbrainz", err, -1);
 	return s->ops->lb_playing_get(s, account_id, now_ms, json, err);
 }
 
@@ -639,6 +664,7 @@ int store_lb_keep(struct store *s, int64_t account_id,
 		  const struct store_lb_kept *v, size_t n, int64_t now_ms,
 		  struct strbuf *err)
 {
+	OP_NEEDED(s, lb_keep, "listenbrainz", err, -1);
 	return s->ops->lb_keep(s, account_id, v, n, now_ms, err);
 }
 
@@ -647,12 +673,14 @@ int store_lb_listens(struct store *s, int64_t account_id, int64_t min_ts,
 		     int (*fn)(void *arg, const struct store_lb_listen *l),
 		     void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, lb_listens, "listenbrainz", err, -1);
 	return s->ops->lb_listens(s, account_id, min_ts, max_ts, count, fn, arg, err);
 }
 
 int store_lb_listen_stats(struct store *s, int64_t account_id, int64_t *count,
 			  int64_t *oldest, int64_t *latest, struct strbuf *err)
 {
+	OP_NEEDED(s, lb_listen_stats, "listenbrainz", err, -1);
 	return s->ops->lb_listen_stats(s, account_id, count, oldest, latest, err);
 }
 /* (end of listenbrainz) */
@@ -660,6 +688,7 @@ int store_lb_listen_stats(struct store *s, int64_t account_id, int64_t *count,
 int store_analysis_by_isrc(struct store *s, const char *isrc,
 			   struct strvec *ids, struct strbuf *err)
 {
+	OP_NEEDED(s, analysis_by_isrc, "local audio analysis", err, -1);
 	return s->ops->analysis_by_isrc(s, isrc, ids, err);
 }
 
@@ -667,12 +696,14 @@ int store_analysis_tracks(struct store *s,
 			  int (*fn)(void *arg, const struct store_named_track *t),
 			  void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, analysis_tracks, "local audio analysis", err, -1);
 	return s->ops->analysis_tracks(s, fn, arg, err);
 }
 
 char *store_analysis_cached(struct store *s, const char *hash,
 			    char **track_id)
 {
+	OP_NEEDED(s, analysis_cached, "local audio analysis", NULL, NULL);
 	return s->ops->analysis_cached(s, hash, track_id);
 }
 
@@ -681,6 +712,7 @@ int store_analysis_cache_put(struct store *s, const char *hash,
 			     const char *json, int64_t now_ms,
 			     struct strbuf *err)
 {
+	OP_NEEDED(s, analysis_cache_put, "local audio analysis", err, -1);
 	return s->ops->analysis_cache_put(s, hash, path, track_id, json, now_ms,
 					  err);
 }
@@ -688,6 +720,7 @@ int store_analysis_cache_put(struct store *s, const char *hash,
 int store_analysis_put_local(struct store *s, const struct store_analysis *a,
 			     int64_t now_ms, struct strbuf *err)
 {
+	OP_NEEDED(s, analysis_put_local, "local audio analysis", err, -1);
 	return s->ops->analysis_put_local(s, a, now_ms, err);
 }
 /* (end of analysis) */
@@ -696,12 +729,14 @@ int store_nav_track_plays(struct store *s, const char *track_id,
 			  int (*fn)(void *arg, const struct store_nav_play *p), void *arg,
 			  struct strbuf *err)
 {
+	OP_NEEDED(s, nav_track_plays, "navigation", err, -1);
 	return s->ops->nav_track_plays(s, track_id, fn, arg, err);
 }
 
 int store_nav_album(struct store *s, const char *album_id, char **name,
 		    struct strvec *artist_ids, struct strbuf *err)
 {
+	OP_NEEDED(s, nav_album, "navigation", err, -1);
 	return s->ops->nav_album(s, album_id, name, artist_ids, err);
 }
 
@@ -709,6 +744,7 @@ int store_nav_names(struct store *s, enum store_nav_kind kind,
 		    int (*fn)(void *arg, const char *id, const char *name), void *arg,
 		    struct strbuf *err)
 {
+	OP_NEEDED(s, nav_names, "navigation", err, -1);
 	return s->ops->nav_names(s, kind, fn, arg, err);
 }
 /* (end of navigation) */
@@ -716,6 +752,7 @@ int store_nav_names(struct store *s, enum store_nav_kind kind,
 int store_track_fill(struct store *s, const char *id,
 		     struct store_track_fill *out, struct strbuf *err)
 {
+	OP_NEEDED(s, track_fill, "the record fill", err, -1);
 	return s->ops->track_fill(s, id, out, err);
 }
 
@@ -730,18 +767,21 @@ int store_album_covers(struct store *s, int64_t now_ms,
 				 const char *url),
 		       void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, album_covers, "the record fill", err, -1);
 	return s->ops->album_covers(s, now_ms, fn, arg, err);
 }
 
 int store_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
 		       const char *reason, struct strbuf *err)
 {
+	OP_NEEDED(s, cover_failed, "the record fill", err, -1);
 	return s->ops->cover_failed(s, album_id, now_ms, reason, err);
 }
 
 int store_cover_fetched(struct store *s, const char *album_id,
 			struct strbuf *err)
 {
+	OP_NEEDED(s, cover_fetched, "the record fill", err, -1);
 	return s->ops->cover_fetched(s, album_id, err);
 }
 /* (end of record fill) */
@@ -751,6 +791,7 @@ int store_resolve_pending(struct store *s, int64_t now_ms,
 			  int (*fn)(void *arg, const struct store_resolve_name *n),
 			  void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, resolve_pending, "name resolution", err, -1);
 	return s->ops->resolve_pending(s, now_ms, fn, arg, err);
 }
 
@@ -758,18 +799,21 @@ int store_resolve_set(struct store *s, uint64_t name_key, const char *artist,
 		      const char *track, const char *track_id, const char *why,
 		      int64_t now_ms, int64_t retry_ms, struct strbuf *err)
 {
+	OP_NEEDED(s, resolve_set, "name resolution", err, -1);
 	return s->ops->resolve_set(s, name_key, artist, track, track_id, why,
 				   now_ms, retry_ms, err);
 }
 
 int store_resolve_apply(struct store *s, int64_t *plays, struct strbuf *err)
 {
+	OP_NEEDED(s, resolve_apply, "name resolution", err, -1);
 	return s->ops->resolve_apply(s, plays, err);
 }
 
 int store_resolve_unresolved(struct store *s, int64_t *plays, int64_t *names,
 			     struct strbuf *err)
 {
+	OP_NEEDED(s, resolve_unresolved, "name resolution", err, -1);
 	return s->ops->resolve_unresolved(s, plays, names, err);
 }
 
@@ -777,6 +821,7 @@ int store_resolve_catalog(struct store *s,
 			  int (*fn)(void *arg, const struct store_resolve_track *t),
 			  void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, resolve_catalog, "name resolution", err, -1);
 	return s->ops->resolve_catalog(s, fn, arg, err);
 }
 /* (end of resolve) */
@@ -785,18 +830,21 @@ int store_similar_tracks(struct store *s, int64_t account_id,
 			 int (*fn)(void *arg, const struct store_sim_track *t),
 			 void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, similar_tracks, "similarity", err, -1);
 	return s->ops->similar_tracks(s, account_id, fn, arg, err);
 }
 
 int64_t store_similar_label_add(struct store *s, int64_t account_id,
 				const struct store_sim_label *l, struct strbuf *err)
 {
+	OP_NEEDED(s, similar_label_add, "similarity", err, -1);
 	return s->ops->similar_label_add(s, account_id, l, err);
 }
 
 int store_similar_label_delete(struct store *s, int64_t account_id, int64_t id,
 			       struct strbuf *err)
 {
+	OP_NEEDED(s, similar_label_delete, "similarity", err, -1);
 	return s->ops->similar_label_delete(s, account_id, id, err);
 }
 
@@ -804,18 +852,21 @@ int store_similar_labels(struct store *s, int64_t account_id,
 			 int (*fn)(void *arg, const struct store_sim_label *l),
 			 void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, similar_labels, "similarity", err, -1);
 	return s->ops->similar_labels(s, account_id, fn, arg, err);
 }
 
 int store_similar_model_put(struct store *s, const struct store_sim_model *m,
 			    struct strbuf *err)
 {
+	OP_NEEDED(s, similar_model_put, "similarity", err, -1);
 	return s->ops->similar_model_put(s, m, err);
 }
 
 int store_similar_model_get(struct store *s, int64_t account_id,
 			    struct store_sim_model *out, struct strbuf *err)
 {
+	OP_NEEDED(s, similar_model_get, "similarity", err, -1);
 	return s->ops->similar_model_get(s, account_id, out, err);
 }
 
@@ -831,17 +882,20 @@ int store_scan_music_refs(struct store *s, int64_t from, int64_t to,
 			  int (*fn)(void *arg, const struct store_music_ref *p), void *arg,
 			  struct strbuf *err)
 {
+	OP_NEEDED(s, scan_music_refs, "reading plays by track reference", err, -1);
 	return s->ops->scan_music_refs(s, from, to, fn, arg, err);
 }
 
 int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_track_ref *t),
 		     void *arg, struct strbuf *err)
 {
+	OP_NEEDED(s, track_refs, "reading plays by track reference", err, -1);
 	return s->ops->track_refs(s, fn, arg, err);
 }
 
 int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **album)
 {
+	OP_NEEDED(s, ref_play_names, "reading plays by track reference", NULL, 0);
 	return s->ops->ref_play_names(s, ref, artist, album);
 }
 /* (end of plays by track reference) */

@@ -30,9 +30,10 @@ check "the share resolved is printed" grep -qE '[0-9.]+% of the plays this run l
 
 # the truth: each play's (end minute, ms_played) -> its track id
 mkdir -p "$T/ext" && unzip -q -o "$T/extended.zip" -d "$T/ext"
-jq -r '.[] | select(.spotify_track_uri != null) | "\(.ts[0:16] | sub("T"; " "))|\(.ms_played)|\(.spotify_track_uri | sub("spotify:track:"; ""))"' \
+# (minutes since 1970, so the SQL below is the same on both engines)
+jq -r '.[] | select(.spotify_track_uri != null) | "\(.ts | fromdateiso8601 / 60 | floor)|\(.ms_played)|\(.spotify_track_uri | sub("spotify:track:"; ""))"' \
 	"$T"/ext/*/Streaming_History_Audio_*.json | sort -u >"$T/truth.txt"
-db "SELECT strftime('%Y-%m-%d %H:%M', played_ms / 1000, 'unixepoch') || '|' || ms_played || '|' || track_id FROM plays WHERE track_id IS NOT NULL" | sort >"$T/got.txt"
+db "SELECT (played_ms / 60000) || '|' || ms_played || '|' || track_id FROM plays WHERE track_id IS NOT NULL" | sort >"$T/got.txt"
 resolved=$(wc -l <"$T/got.txt" | tr -d ' ')
 wrong=$(comm -23 "$T/got.txt" "$T/truth.txt" | wc -l | tr -d ' ')
 check "plays resolved ($resolved of $plays)" test "$resolved" -gt $((plays / 2))

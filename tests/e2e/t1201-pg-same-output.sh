@@ -90,6 +90,12 @@ YEAR=$(sl_on sqlite "$T/sim-sq" export --utc | tail -1 | jq -r '.played_at[0:4]'
 same_output "wrapped of the pipeline" sqlite "$T/sim-sq" "$PGS" "$T/sim-pg" wrapped --year "$YEAR"
 same_output "log of the pipeline" sqlite "$T/sim-sq" "$PGS" "$T/sim-pg" log -n 200
 
+# A call the engine lacks fails with a message, not a crash (store.c).
+sl_on "$PGS" "$T/sim-pg" token list >/dev/null 2>"$T/lb.err"
+check "a call postgresql lacks fails" test $? -eq 1
+check "and says what is missing" grep -q \
+	"^spinlog: token: listenbrainz is not supported by the postgresql engine yet$" "$T/lb.err"
+
 # What a user meets when the server is not there: the url, masked, and what to do.
 sl_on "postgresql://bob:hunter2@127.0.0.1:1/none" "$T/x" status >/dev/null 2>"$T/conn.err"
 check "a connection error says what to do" grep -q \

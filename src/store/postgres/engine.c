@@ -219,4 +219,23 @@ const struct store_ops store_postgres_ops = {
 	.gaps_list = pgr_gaps_list,
 	.recent_plays = pgr_recent_plays,
 	/* (end of reports) */
+	/*
+	 * Not yet on PostgreSQL (NULL: store.c's trampolines say so):
+	 * listenbrainz, analysis, navigation, similarity.
+	 */
+	/* ---- record fill ---- */
+	.track_fill = pgf_track_fill,
+	.album_covers = pgf_album_covers,
+	.cover_failed = pgf_cover_failed,
+	.cover_fetched = pgf_cover_fetched,
+	/* ---- resolve ---- */
+	.resolve_pending = pgv_resolve_pending,
+	.resolve_set = pgv_resolve_set,
+	.resolve_apply = pgv_resolve_apply,
+	.resolve_unresolved = pgv_resolve_unresolved,
+	.resolve_catalog = pgv_resolve_catalog,
+	/* ---- plays by track reference ---- */
+	.scan_music_refs = pgt_scan_music_refs,
+	.track_refs = pgt_track_refs,
+	.ref_play_names = pgt_ref_play_names,
 };

@@ -222,4 +222,37 @@ int pgr_recent_plays(struct store *s, const char *account, int64_t n,
 		     int (*fn)(void *, const struct store_log_play *), void *arg,
 		     struct strbuf *err);
 
+/* trackref.c */
+int pgt_scan_music_refs(struct store *s, int64_t from, int64_t to,
+			int (*fn)(void *, const struct store_music_ref *), void *arg,
+			struct strbuf *err);
+int pgt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_ref *),
+		   void *arg, struct strbuf *err);
+int pgt_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
+
+/* fill.c */
+int pgf_track_fill(struct store *s, const char *id,
+		   struct store_track_fill *out, struct strbuf *err);
+int pgf_album_covers(struct store *s, int64_t now_ms,
+		     int (*fn)(void *, const char *, const char *), void *arg,
+		     struct strbuf *err);
+int pgf_cover_failed(struct store *s, const char *album_id, int64_t now_ms,
+		     const char *reason, struct strbuf *err);
+int pgf_cover_fetched(struct store *s, const char *album_id,
+		      struct strbuf *err);
+
+/* resolve.c */
+int pgv_resolve_pending(struct store *s, int64_t now_ms,
+			int (*fn)(void *, const struct store_resolve_name *),
+			void *arg, struct strbuf *err);
+int pgv_resolve_set(struct store *s, uint64_t name_key, const char *artist,
+		    const char *track, const char *track_id, const char *why,
+		    int64_t now_ms, int64_t retry_ms, struct strbuf *err);
+int pgv_resolve_apply(struct store *s, int64_t *plays, struct strbuf *err);
+int pgv_resolve_unresolved(struct store *s, int64_t *plays, int64_t *names,
+			   struct strbuf *err);
+int pgv_resolve_catalog(struct store *s,
+			int (*fn)(void *, const struct store_resolve_track *),
+			void *arg, struct strbuf *err);
+
 #endif

@@ -188,6 +188,23 @@ static const char *const migrations[] = {
 	"   DELETE OR TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION"
 	"   changes_bump()', t, t);"
 	" END LOOP; END $$;",
+	/*
+	 * 2: what the record fill and 'spinlog resolve' keep, as SQLite's
+	 * migrations 8 and 9: failed cover fetches with their retry time, and
+	 * the outcome for a name key without a track id.
+	 */
+	"CREATE TABLE cover_misses (album_id text PRIMARY KEY,"
+	"  failures integer NOT NULL, failed_ms bigint NOT NULL,"
+	"  retry_ms bigint NOT NULL, reason text);"
+	"CREATE TABLE resolve_names (name_key bigint PRIMARY KEY,"
+	"  artist text NOT NULL, track text NOT NULL, track_id text,"
+	"  why text NOT NULL, asked_ms bigint NOT NULL, retry_ms bigint);"
+	"CREATE TRIGGER cover_misses_changes AFTER INSERT OR UPDATE OR DELETE"
+	"  OR TRUNCATE ON cover_misses FOR EACH STATEMENT"
+	"  EXECUTE FUNCTION changes_bump();"
+	"CREATE TRIGGER resolve_names_changes AFTER INSERT OR UPDATE OR DELETE"
+	"  OR TRUNCATE ON resolve_names FOR EACH STATEMENT"
+	"  EXECUTE FUNCTION changes_bump();",
 };
 
 static const int nmigrations = (int)(sizeof(migrations) / sizeof(*migrations));

@@ -1,0 +1,104 @@
+/*
+ * Plays by track reference on PostgreSQL (store.h's section of that name):
+ * a track's reference is the dictionary id (texts.id) of its Spotify id, so
+ * every item of one track, whatever names it carried, has the same
+ * reference. Plays with no track id (an item's track_id 0) are not handed
+ * out: the report does not count tracks known by names only yet, and the
+ * dictionary has no name-keyed track to refer to.
+ */
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+#include "store/postgres/pg.h"
+#include "core/banned.h"
+
+struct walk {
+	void *fn, *arg;
+};
+
+static int ref_play(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_music_ref p = {
+		.played_ms = pg_get_int(r, i, 0, 0),
+		.track = pg_get_int(r, i, 1, 0),
+		.ms_played = pg_get_int(r, i, 2, -1),
+		.skipped = PQgetisnull(r, i, 3) ? -1 : pg_get_int(r, i, 3, 0) != 0,
+	};
+	return ((int (*)(void *, const struct store_music_ref *))w->fn)(w->arg, &p);
+}
+
+int pgt_scan_music_refs(struct store *st, int64_t from, int64_t to,
+			int (*fn)(void *, const struct store_music_ref *), void *arg,
+			struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT p.played_ms, i.track_id, p.ms_played,"
+		" p.skipped FROM play_rows p JOIN items i ON i.id = p.item"
+		" WHERE p.played_ms >= $1 AND p.played_ms < $2"
+		" AND p.kind = (SELECT text_id('music')) AND i.track_id != 0"
+		" ORDER BY p.played_ms");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_int(&p, from);
+	pg_int(&p, to);
+	return pg_each(pg_of(st), &q, &p, ref_play, &w, err);
+}
+
+static int ref_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_track_ref t = {
+		.ref = pg_get_int(r, i, 0, 0),
+		.spotify_id = pg_get_str(r, i, 1),
+		.canon = 0,
+		.name = pg_get_str(r, i, 2),
+		.artist = pg_get_str(r, i, 3),
+		.album = pg_get_str(r, i, 4),
+	};
+	return ((int (*)(void *, const struct store_track_ref *))w->fn)(w->arg, &t);
+}
+
+/* Each track id once, with the names of its first item (id 0: NULL). */
+int pgt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_ref *),
+		   void *arg, struct strbuf *err)
+{
+	static struct pg_q q = PG_Q("SELECT i.track_id, t.s,"
+		" (SELECT s FROM texts WHERE id = i.track_name),"
+		" (SELECT s FROM texts WHERE id = i.artist_name),"
+		" (SELECT s FROM texts WHERE id = i.album_name)"
+		" FROM (SELECT DISTINCT ON (track_id) * FROM items"
+		"  WHERE track_id != 0 ORDER BY track_id, id) i"
+		" JOIN texts t ON t.id = i.track_id ORDER BY i.track_id");
+	struct walk w = { (void *)fn, arg };
+
+	return pg_each(pg_of(st), &q, NULL, ref_row, &w, err);
+}
+
+/* As pgr_play_names (report.c), by the track id's dictionary id. */
+int pgt_ref_play_names(struct store *st, int64_t ref, char **artist, char **album)
+{
+	static struct pg_q q = PG_Q("WITH i AS MATERIALIZED (SELECT * FROM items"
+		" WHERE track_id = $1 AND artist_name != 0)"
+		" SELECT (SELECT s FROM texts WHERE id = i.artist_name),"
+		" (SELECT s FROM texts WHERE id = i.album_name) FROM i"
+		" JOIN LATERAL (SELECT p.played_ms, p.id FROM play_rows p"
+		"  WHERE p.item = i.id ORDER BY p.played_ms, p.id LIMIT 1) f ON true"
+		" ORDER BY f.played_ms, f.id LIMIT 1");
+	struct pg_params p;
+	PGresult *r;
+	int found;
+
+	pg_params_init(&p);
+	pg_int(&p, ref);
+	r = pg_exec(pg_of(st), &q, &p, NULL);
+	found = r && PQntuples(r);
+	*artist = *album = NULL;
+	if (found) {
+		*artist = pg_get_dup(r, 0, 0);
+		*album = pg_get_dup(r, 0, 1);
+	}
+	PQclear(r);
+	return found;
+}
