@@ -11,6 +11,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/dict.h"
 #include "store/sqlite/import.h"
+#include "store/sqlite/namekeyed.h"
 #include "core/banned.h"
 
 /*
@@ -627,8 +628,9 @@ int sq_import_finish(struct store_import *base,
 	sqlite3_bind_int64(st, 8, c->ignored);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	/* the plays just added may give a name-keyed track its id track */
 	if (rc == SQLITE_DONE)
-		return 0;
+		return sqn_fill_canon(im->db, err);
 	strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(im->db));
 	return -1;
 }
