@@ -11,6 +11,7 @@ static const struct source_format *const formats[] = {
 	[FMT_SCROBBLER_LOG] = &format_scrobbler_log,
 	[FMT_LISTENBRAINZ] = &format_listenbrainz,
 	[FMT_LASTFM_CSV] = &format_lastfm_csv,
+	[FMT_MALOJA] = &format_maloja,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))

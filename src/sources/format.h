@@ -36,6 +36,7 @@ enum format_id {
 	FMT_SCROBBLER_LOG, /* scrobbler_log.c */
 	FMT_LISTENBRAINZ,  /* listenbrainz.c */
 	FMT_LASTFM_CSV,    /* lastfm_csv.c */
+	FMT_MALOJA,        /* maloja.c */
 	FMT_COUNT          /* (not a format) */
 };
 
@@ -108,6 +109,7 @@ extern const struct source_format format_spotify_account_data;
 extern const struct source_format format_scrobbler_log;
 extern const struct source_format format_listenbrainz;
 extern const struct source_format format_lastfm_csv;
+extern const struct source_format format_maloja;
 
 /* ---- for format files: fingerprints and times ---- */
 
