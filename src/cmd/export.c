@@ -10,18 +10,22 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/export_lb.h"
 #include "core/timeutil.h"
 #include "pipeline/record.h"
 #include "pipeline/songs.h"
 #include "core/banned.h"
 
 const char cmd_export_usage[] =
-	"usage: spinlog export [--format jsonl|csv] [--from DATE] [--to DATE]\n"
+	"usage: spinlog export [--format jsonl|csv|listenbrainz] [--from DATE] [--to DATE]\n"
 	"                      [--utc] [--extended] [--with-provenance] [-o FILE]\n"
 	"\n"
 	"Writes one song record per music play, oldest first.\n"
 	"\n"
-	"  --format F          jsonl (default) or csv (header row, RFC 4180)\n"
+	"  --format F          jsonl (default), csv (header row, RFC 4180), or\n"
+	"                      listenbrainz: every music play as a ListenBrainz\n"
+	"                      listen, one a line, newest first (JSONL that\n"
+	"                      ListenBrainz and 'spinlog import' read)\n"
 	"  --from, --to DATE   local dates YYYY-MM-DD, both inclusive\n"
 	"  --utc               played_at as ISO 8601 UTC with milliseconds\n"
 	"                      (default: local \"YYYY-MM-DD HH:MM\", setting 'timezone')\n"
@@ -31,7 +35,7 @@ const char cmd_export_usage[] =
 
 struct out {
 	FILE *f;
-	int csv, flags;
+	int csv, lb, flags;
 	struct strbuf buf;
 };
 
@@ -70,6 +74,27 @@ static int parse_date(const char *s, int next_day, int64_t *ms)
 	return time_parse_local_date(buf, ms);
 }
 
+/* --format listenbrainz, with a summary on stderr */
+static int lb_write(struct ctx *ctx, const struct songs_query *q, struct out *o,
+		    struct strbuf *err)
+{
+	struct export_lb_stats st;
+
+	if (export_lb_write(ctx->store, NULL, q->from_ms, q->to_ms, o->f, &st, err))
+		return -1;
+	fprintf(stderr, "export: %zu listens written", st.written);
+	if (st.not_music)
+		fprintf(stderr, "; %zu plays that are not music left out", st.not_music);
+	if (st.unnamed)
+		fprintf(stderr, "; %zu music plays without an artist or title left out",
+			st.unnamed);
+	if (st.too_old)
+		fprintf(stderr, "; %zu plays before 2002-10-01 left out "
+			"(ListenBrainz refuses them)", st.too_old);
+	fputc('\n', stderr);
+	return 0;
+}
+
 static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 	       const char *path)
 {
@@ -90,7 +115,8 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 	strbuf_init(&o->buf, 1 << 17);
 	if (o->csv)
 		record_csv_header(o->flags, &o->buf);
-	if (songs_each(ctx->store, q, emit, o, &err) ||
+	if ((o->lb ? lb_write(ctx, q, o, &err)
+		   : songs_each(ctx->store, q, emit, o, &err)) ||
 	    fwrite(o->buf.buf, 1, o->buf.len, o->f) != o->buf.len ||
 	    fflush(o->f) || (path && fsync(fileno(o->f)))) {
 		fprintf(stderr, "spinlog: export: %s\n",
@@ -167,9 +193,12 @@ int cmd_export(int argc, char **argv, struct ctx *ctx)
 	}
 	if (!strcmp(format, "csv"))
 		o.csv = 1;
+	else if (!strcmp(format, "listenbrainz"))
+		o.lb = 1;
 	else if (strcmp(format, "jsonl"))
 		return cmd_usage_error(cmd_export_usage,
-				       "'--format %s': use jsonl or csv", format);
+				       "'--format %s': use jsonl, csv or listenbrainz",
+				       format);
 	q.flags = o.flags;
 	return run(ctx, &q, &o, path);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/ids.h"
 #include "sources/listenbrainz.h"
 #include "core/banned.h"
 
@@ -92,6 +93,44 @@ static int duration(const cJSON *ai, int64_t *ms, struct strbuf *err)
 	return 0;
 }
 
+/* The 22-character id of "https://open.spotify.com/track/ID[?...]", or NULL. */
+static const char *spotify_track(const cJSON *v)
+{
+	static const char pre[] = "https://open.spotify.com/track/";
+	const char *id;
+
+	if (!cJSON_IsString(v) || strncmp(v->valuestring, pre, sizeof(pre) - 1))
+		return NULL;
+	id = v->valuestring + sizeof(pre) - 1;
+	if (strlen(id) < 22 || (id[22] && id[22] != '?') ||
+	    !spotify_id_valid(id, 22))
+		return NULL;
+	return id;
+}
+
+/*
+ * What spinlog's own export adds (cmd/export_lb.c): "listened_at_ms", the
+ * start to the millisecond (used only when it is within listened_at's
+ * second), "ms_played" (0 to 24 days), and the play's Spotify id in
+ * ListenBrainz's own "spotify_id" (a track URL). Anything else there is
+ * ignored, as ListenBrainz accepts any additional_info.
+ */
+static void exact_fields(const cJSON *ai, struct scrobble *s)
+{
+	int64_t v;
+
+	s->track_id = spotify_track(cJSON_GetObjectItemCaseSensitive(ai, "spotify_id"));
+	if (!whole(cJSON_GetObjectItemCaseSensitive(ai, "ms_played"), 0,
+		   MAX_DURATION_S * 1000, &v) &&
+	    cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(ai, "ms_played"))) {
+		s->ms_played = v;
+		s->has_ms_played = 1;
+	}
+	if (!whole(cJSON_GetObjectItemCaseSensitive(ai, "listened_at_ms"),
+		   s->start_s * 1000, s->start_s * 1000 + 999, &v))
+		s->start_extra_ms = v - s->start_s * 1000;
+}
+
 int lb_listen_scrobble(const cJSON *listen, int64_t now_s, struct scrobble *s,
 		       struct strbuf *err)
 {
@@ -113,7 +152,10 @@ int lb_listen_scrobble(const cJSON *listen, int64_t now_s, struct scrobble *s,
 		return -1;
 	ai = cJSON_GetObjectItemCaseSensitive(tm, "additional_info");
 	s->duration_ms = -1;
-	return cJSON_IsObject(ai) ? duration(ai, &s->duration_ms, err) : 0;
+	if (!cJSON_IsObject(ai))
+		return 0;
+	exact_fields(ai, s);
+	return duration(ai, &s->duration_ms, err);
 }
 
 /* ---- the export ---- */

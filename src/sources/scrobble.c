@@ -45,8 +45,15 @@ int scrobble_add(const struct scrobble *s, int source,
 	memset(e, 0, sizeof(*e));
 	e->kind = KIND_MUSIC;
 	e->shuffle = e->offline = e->incognito = TRI_NULL;
-	e->played_ms = s->start_s * 1000 + (s->duration_ms > 0 ? s->duration_ms : 0);
-	e->ms_played = s->duration_ms > 0 ? (int32_t)s->duration_ms : -1;
+	if (s->has_ms_played) {
+		e->played_ms = s->start_s * 1000 + s->start_extra_ms + s->ms_played;
+		e->ms_played = (int32_t)s->ms_played;
+	} else {
+		e->played_ms = s->start_s * 1000 + (s->duration_ms > 0 ? s->duration_ms : 0);
+		e->ms_played = s->duration_ms > 0 ? (int32_t)s->duration_ms : -1;
+	}
+	if (s->track_id)
+		e->str[IS_TRACK_ID] = import_pool_intern(in->pool, s->track_id, 22);
 	e->str[IS_ARTIST] = text(in, out, where, "artist", s->artist, s->alen);
 	e->str[IS_TRACK] = text(in, out, where, "track", s->track, s->tlen);
 	e->str[IS_ALBUM] = text(in, out, where, "album", s->album, s->blen);
@@ -58,6 +65,10 @@ int scrobble_add(const struct scrobble *s, int source,
 	h = hash_words_mix(HASH_WORDS_SEED, SOURCE_BIT(source));
 	h = hash_words_mix(h, (uint64_t)s->start_s);
 	h = hash_words_mix(h, e->namekey);
+	if (s->has_ms_played) {
+		h = hash_words_mix(h, (uint64_t)s->start_extra_ms);
+		h = hash_words_mix(h, (uint64_t)s->ms_played);
+	}
 	e->fp = h ? h : 1;
 	e->rec = (uint32_t)out->n;
 	e->source = (uint8_t)SOURCE_BIT(source);

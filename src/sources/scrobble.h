@@ -23,6 +23,17 @@ struct scrobble {
 	int64_t duration_ms;     /* -1: unknown */
 	const char *artist, *track, *album; /* album may be NULL */
 	size_t alen, tlen, blen;
+	/*
+	 * Exact values a spinlog export carries (cmd/export_lb.c), so its
+	 * plays come back as they were; zero-filled: none. start_extra_ms
+	 * 0..999 is added to start_s; has_ms_played says ms_played (which may
+	 * be 0) is known and gives the end; track_id is a Spotify id (22
+	 * characters) or NULL. When has_ms_played, the fingerprint also takes
+	 * start_extra_ms and ms_played (two plays of one second stay two).
+	 */
+	int64_t start_extra_ms, ms_played;
+	int has_ms_played;
+	const char *track_id;
 };
 
 /*
