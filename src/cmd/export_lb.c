@@ -30,6 +30,13 @@ struct walk {
 	struct export_lb_stats *st;
 	struct strbuf buf;
 	int failed;
+	/*
+	 * Plays ending in the same millisecond come newest id first; they are
+	 * written in id order, which an import keeps, so the store a file
+	 * was imported into exports the same bytes.
+	 */
+	struct strvec tie;
+	int64_t tie_ms;
 };
 
 static void add_info(cJSON *ai, const struct store_log_play *p, int64_t start_ms)
@@ -57,6 +64,16 @@ static int flush(struct walk *w)
 	}
 	strbuf_reset(&w->buf);
 	return 0;
+}
+
+static int flush_tie(struct walk *w)
+{
+	for (size_t i = w->tie.n; i-- > 0;) {
+		strbuf_addstr(&w->buf, w->tie.v[i]);
+		strbuf_addch(&w->buf, '\n');
+	}
+	strvec_clear(&w->tie);
+	return w->buf.len >= 1 << 16 ? flush(w) : 0;
 }
 
 static int one(void *arg, const struct store_log_play *p)
@@ -95,25 +112,29 @@ static int one(void *arg, const struct store_log_play *p)
 		w->failed = 1;
 		return -1;
 	}
-	strbuf_addstr(&w->buf, s);
-	strbuf_addch(&w->buf, '\n');
-	free(s);
+	if (w->tie.n && p->played_ms != w->tie_ms && flush_tie(w)) {
+		free(s);
+		return -1;
+	}
+	w->tie_ms = p->played_ms;
+	strvec_push_nodup(&w->tie, s);
 	w->st->written++;
-	return w->buf.len >= 1 << 16 ? flush(w) : 0;
+	return 0;
 }
 
 int export_lb_write(struct store *s, const char *account, int64_t from_ms,
 		    int64_t to_ms, FILE *f, struct export_lb_stats *st,
 		    struct strbuf *err)
 {
-	struct walk w = { f, from_ms, to_ms, st, STRBUF_INIT, 0 };
+	struct walk w = { f, from_ms, to_ms, st, STRBUF_INIT, 0, STRVEC_INIT, 0 };
 	int r;
 
 	memset(st, 0, sizeof(*st));
 	strbuf_init(&w.buf, 1 << 17);
 	r = store_recent_plays(s, account, INT64_MAX, one, &w, err);
-	if (!r && flush(&w))
+	if (!r && (flush_tie(&w) || flush(&w)))
 		r = -1;
+	strvec_clear(&w.tie);
 	if (r && w.failed && !err->len)
 		strbuf_addstr(err, "cannot write the listens");
 	strbuf_release(&w.buf);

@@ -127,8 +127,10 @@ static void exact_fields(const cJSON *ai, struct scrobble *s)
 		s->has_ms_played = 1;
 	}
 	if (!whole(cJSON_GetObjectItemCaseSensitive(ai, "listened_at_ms"),
-		   s->start_s * 1000, s->start_s * 1000 + 999, &v))
+		   s->start_s * 1000, s->start_s * 1000 + 999, &v)) {
 		s->start_extra_ms = v - s->start_s * 1000;
+		s->exact = 1;
+	}
 }
 
 int lb_listen_scrobble(const cJSON *listen, int64_t now_s, struct scrobble *s,

@@ -45,11 +45,12 @@ int scrobble_add(const struct scrobble *s, int source,
 	memset(e, 0, sizeof(*e));
 	e->kind = KIND_MUSIC;
 	e->shuffle = e->offline = e->incognito = TRI_NULL;
+	e->played_ms = s->start_s * 1000 + s->start_extra_ms;
 	if (s->has_ms_played) {
-		e->played_ms = s->start_s * 1000 + s->start_extra_ms + s->ms_played;
+		e->played_ms += s->ms_played;
 		e->ms_played = (int32_t)s->ms_played;
 	} else {
-		e->played_ms = s->start_s * 1000 + (s->duration_ms > 0 ? s->duration_ms : 0);
+		e->played_ms += s->duration_ms > 0 ? s->duration_ms : 0;
 		e->ms_played = s->duration_ms > 0 ? (int32_t)s->duration_ms : -1;
 	}
 	if (s->track_id)
@@ -65,9 +66,10 @@ int scrobble_add(const struct scrobble *s, int source,
 	h = hash_words_mix(HASH_WORDS_SEED, SOURCE_BIT(source));
 	h = hash_words_mix(h, (uint64_t)s->start_s);
 	h = hash_words_mix(h, e->namekey);
-	if (s->has_ms_played) {
+	if (s->exact) {
 		h = hash_words_mix(h, (uint64_t)s->start_extra_ms);
-		h = hash_words_mix(h, (uint64_t)s->ms_played);
+		h = hash_words_mix(h, s->has_ms_played ? (uint64_t)s->ms_played
+						       : UINT64_MAX);
 	}
 	e->fp = h ? h : 1;
 	e->rec = (uint32_t)out->n;

@@ -28,11 +28,12 @@ struct scrobble {
 	 * plays come back as they were; zero-filled: none. start_extra_ms
 	 * 0..999 is added to start_s; has_ms_played says ms_played (which may
 	 * be 0) is known and gives the end; track_id is a Spotify id (22
-	 * characters) or NULL. When has_ms_played, the fingerprint also takes
-	 * start_extra_ms and ms_played (two plays of one second stay two).
+	 * characters) or NULL. When exact (the start was given to the ms), the
+	 * fingerprint also takes start_extra_ms and ms_played, so two plays of
+	 * one second stay two.
 	 */
 	int64_t start_extra_ms, ms_played;
-	int has_ms_played;
+	int has_ms_played, exact;
 	const char *track_id;
 };
 
