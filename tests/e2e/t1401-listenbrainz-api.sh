@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # serve's ListenBrainz-compatible API (web/listenbrainz.c, doc/listenbrainz.md):
-# a token from 'spinlog token create', submissions with curl and with a small
-# client of the test's own (Python, urllib), every kind of invalid payload
+# a token from 'spinlog token create', every payload submitted both with curl
+# and with a small client of the test's own (Python, urllib), every kind of invalid payload
 # answered with ListenBrainz's status and exact error body (strings from
 # listenbrainz-server's webserver/views/api.py and api_tools.py), the limits
 # at their boundaries (1000 listens, 10240 bytes a listen), read-backs with
@@ -25,11 +25,41 @@ check "token list shows both, by account" test "$(sl token list | cut -f2 | tr '
 start_serve --no-covers --threads 2
 post() { curl -s -o "$T/body" -w '%{http_code}' -X POST -H "Authorization: Token $TOK" \
 	--data-binary "@$1" "$URL/1/submit-listens"; }
-# expect NAME JSONFILE STATUS BODY
+# the test's own client: "file F" posts F's bytes as they are; "bulk N T0"
+# N listens in one import; "size N T0" one listen padded to a request of N bytes
+cat >"$T/client.py" <<'PY'
+import json, sys, urllib.request, urllib.error
+url, token, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode != "file":
+    n, t0 = int(sys.argv[4]), int(sys.argv[5])
+def listen(i, pad=0):
+    l = {"listened_at": t0 + 400 * i, "track_metadata": {"artist_name": "Client %d" % i,
+         "track_name": "Song %d" % i, "additional_info": {"duration_ms": 180000}}}
+    if pad:
+        l["track_metadata"]["additional_info"]["note"] = "x" * pad
+    return l
+if mode == "file":
+    body = open(sys.argv[4], "rb").read().decode("utf-8", "surrogateescape")
+elif mode == "bulk":
+    body = json.dumps({"listen_type": "import", "payload": [listen(i) for i in range(n)]})
+else:  # one listen padded so that the whole request is n bytes
+    base = json.dumps({"listen_type": "single", "payload": [listen(0, 1)]})
+    body = json.dumps({"listen_type": "single", "payload": [listen(0, 1 + n - len(base))]})
+    assert len(body) == n, len(body)
+req = urllib.request.Request(url + "/1/submit-listens", data=body.encode("utf-8", "surrogateescape"),
+      headers={"Authorization": "Token " + token, "Content-Type": "application/json"})
+try:
+    r = urllib.request.urlopen(req); print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+client() { python3 "$T/client.py" "$URL" "$TOK" "$@"; }
+# expect NAME JSONFILE STATUS BODY: curl, then the client, post the same bytes
 expect() {
 	local st; st=$(post "$2")
 	is "$1: status" "$st" "$3"
 	is "$1: body" "$(cat "$T/body")" "$4"
+	is "$1: the client's answer" "$(client file "$2")" "$3 $4"
 }
 j() { printf '%s' "$1" >"$T/req.json"; }
 L1='{"listened_at":'$T0',"track_metadata":{"artist_name":"Kate Bush","track_name":"Running Up That Hill","release_name":"Hounds of Love","additional_info":{"duration_ms":298000,"tags":["art pop"],"recording_mbid":"8a5e2b48-5ad1-4b7e-8d3a-6a3b2f3d4e10","submission_client":"t1401"}}}'
@@ -125,29 +155,6 @@ is "min_ts excludes the listen at it" "$(curl -s "$URL/1/user/alice/listens?min_
 is "min_ts just before" "$(curl -s "$URL/1/user/alice/listens?min_ts=$((T0 - 1))" | python3 -c 'import json,sys; print(json.load(sys.stdin)["payload"]["count"])')" 2
 
 # ---- limits, with the test's own client ----
-cat >"$T/client.py" <<'PY'
-import json, sys, urllib.request, urllib.error
-url, token, mode, n, t0 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-def listen(i, pad=0):
-    l = {"listened_at": t0 + 400 * i, "track_metadata": {"artist_name": "Client %d" % i,
-         "track_name": "Song %d" % i, "additional_info": {"duration_ms": 180000}}}
-    if pad:
-        l["track_metadata"]["additional_info"]["note"] = "x" * pad
-    return l
-if mode == "bulk":
-    body = json.dumps({"listen_type": "import", "payload": [listen(i) for i in range(n)]})
-else:  # one listen padded so that the whole request is n bytes
-    base = json.dumps({"listen_type": "single", "payload": [listen(0, 1)]})
-    body = json.dumps({"listen_type": "single", "payload": [listen(0, 1 + n - len(base))]})
-    assert len(body) == n, len(body)
-req = urllib.request.Request(url + "/1/submit-listens", data=body.encode(),
-      headers={"Authorization": "Token " + token, "Content-Type": "application/json"})
-try:
-    r = urllib.request.urlopen(req); print(r.status, r.read().decode())
-except urllib.error.HTTPError as e:
-    print(e.code, e.read().decode())
-PY
-client() { python3 "$T/client.py" "$URL" "$TOK" "$@"; }
 is "1001 listens: refused" "$(client bulk 1001 $((T0 - 900000)))" \
 	'400 {"code": 400, "error": "Too many listens. You may not submit more than 1000 listens at once."}'
 is "1000 listens: accepted" "$(client bulk 1000 $((T0 - 900000)))" '200 {"status": "ok"}'
