@@ -12,9 +12,11 @@ static int mem_pool_ready;
 struct import_pool *import_mem_begin(void)
 {
 	pthread_mutex_lock(&mem_lock);
+	/* kept between requests: a new 1 MB chunk each was an mmap and munmap */
 	if (mem_pool_ready)
-		import_pool_release(&mem_pool);
-	import_pool_init(&mem_pool, IMPORT_POOLS - 1);
+		import_pool_reset(&mem_pool);
+	else
+		import_pool_init(&mem_pool, IMPORT_POOLS - 1);
 	mem_pool_ready = 1;
 	import_pools[IMPORT_POOLS - 1] = &mem_pool;
 	return &mem_pool;
@@ -22,8 +24,8 @@ struct import_pool *import_mem_begin(void)
 
 void import_mem_end(void)
 {
-	import_pool_release(&mem_pool);
-	mem_pool_ready = 0;
+	if (mem_pool.len > 1u << IMPORT_CHUNK_SHIFT)
+		import_pool_reset(&mem_pool); /* a big batch's chunks go back now */
 	pthread_mutex_unlock(&mem_lock);
 }
 

@@ -9,7 +9,8 @@
  * the last of import_pools[]; one caller at a time (a mutex).
  *
  * Ownership: import_mem_begin locks and resets the pool;
- * import_mem_end releases it and unlocks. The file is the caller's.
+ * import_mem_end unlocks (the pool is kept for the next request, emptied
+ * of all but its first chunk). The file is the caller's.
  */
 #ifndef PIPELINE_IMPORT_MEM_H
 #define PIPELINE_IMPORT_MEM_H

@@ -34,6 +34,24 @@ void import_pool_init(struct import_pool *p, unsigned index)
 	p->tab = xcalloc(p->tabsize, sizeof(*p->tab));
 }
 
+void import_pool_reset(struct import_pool *p)
+{
+	for (size_t i = 1; i < IMPORT_CHUNKS; i++) {
+		free(p->chunk[i]);
+		p->chunk[i] = NULL;
+	}
+	if (p->tabsize > 1024) {
+		free(p->tab);
+		p->tabsize = 1024;
+		p->tab = xcalloc(p->tabsize, sizeof(*p->tab));
+	} else {
+		memset(p->tab, 0, p->tabsize * sizeof(*p->tab));
+	}
+	p->len = 1;
+	p->count = 0;
+	p->full = 0;
+}
+
 void import_pool_release(struct import_pool *p)
 {
 	for (size_t i = 0; i < IMPORT_CHUNKS; i++)

@@ -67,6 +67,8 @@ struct import_pool {
 
 void import_pool_init(struct import_pool *p, unsigned index);
 void import_pool_release(struct import_pool *p);
+/* Empties p for reuse, keeping its first chunk (no 1 MB allocation). */
+void import_pool_reset(struct import_pool *p);
 /*
  * Interns s[0..len); returns its id, or 0 (and sets p->full) when the pool
  * has no room left. Never aborts: the caller says which limit was hit.

@@ -3,9 +3,10 @@
  * (one string), track_keys (a Spotify id, or a name key), play_names (the
  * names a play carried) and play_ctx (platform, country, network, reasons),
  * each looked up or made through an in-memory map, so a bulk import asks
- * the database nothing per distinct value. The map is loaded whole on first
- * use; rows other statements make meanwhile (the plays view's triggers) are
- * found by a lookup once sq_dict_dirty says so. One sq_dict per connection
+ * the database nothing per distinct value. The map is loaded whole once an
+ * import has looked up SQ_DICT_LAZY values one by one (small imports never
+ * do); rows other statements make meanwhile (the plays view's triggers)
+ * are found by a lookup once sq_dict_dirty says so. One sq_dict per connection
  * and writer; the caller owns it and frees it with sq_dict_free.
  * Private to the SQLite engine.
  */
@@ -40,6 +41,8 @@ struct sq_dict {
 	sqlite3_stmt *ins[SQD_COUNT], *get[SQD_COUNT];
 	struct strbuf k; /* scratch key */
 	int loaded, dirty;
+	size_t lookups;  /* made before the maps were loaded (dict.c: SQ_DICT_LAZY) */
+	size_t made[SQD_COUNT]; /* rows this dictionary inserted, per table */
 };
 
 void sq_dict_init(struct sq_dict *d, sqlite3 *db);
