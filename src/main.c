@@ -50,7 +50,7 @@ static const struct command commands[] = {
 	  "turn landed pages into song records, enriching new tracks",
 	  "what was stored before is kept" },
 	{ "export", cmd_export, cmd_export_usage, NEED_DB,
-	  "write song records as JSON lines or CSV", NULL },
+	  "write song records (JSON lines, CSV) or ListenBrainz listens", NULL },
 	{ "import", cmd_import, cmd_import_usage, NEED_DB | NEED_LANDING,
 	  "import Spotify's privacy export (ZIP, folder or JSON files)", "nothing was imported" },
 	{ "serve", cmd_serve, cmd_serve_usage, NEED_DB,
