@@ -75,8 +75,10 @@ static int seconds(const cJSON *v, int64_t lo, int64_t hi, int64_t *out)
 	*out = -1;
 	if (!v || cJSON_IsNull(v))
 		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble < (double)lo || v->valuedouble > (double)hi)
+	/* the range first: a cast of a double out of int64_t's range is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= (double)lo) ||
+	    !(v->valuedouble <= (double)hi) ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
 		return -1;
 	*out = (int64_t)v->valuedouble;
 	return 0;
@@ -148,7 +150,7 @@ static int scrobble(const struct format_input *in, struct import_file *out,
 	if (!cJSON_IsObject(o))
 		return bad(err, where, "scrobble", "is not an object");
 	if (seconds(cJSON_GetObjectItemCaseSensitive(o, "time"), SCROBBLE_MIN_TS,
-		    now_s + 86400, &s.start_s) || s.start_s < 0)
+		    now_s + 86400, &s.start_s) || s.start_s < 0) /* or missing */
 		return bad(err, where, "time", "is not a unix time in seconds "
 			   "from 2002-10-01 to now");
 	if (track(cJSON_GetObjectItemCaseSensitive(o, "track"), where, &s, err))

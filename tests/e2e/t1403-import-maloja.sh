@@ -57,9 +57,11 @@ json.dump({"scrobbles": [good, bad]}, open(sys.argv[1], "w"), indent=3)' "$T/bad
 	sl import --account a "$T/bad.json" >/dev/null 2>"$T/err"
 	is "$1" "$(cat "$T/err")" "import: $T/bad.json: record 1: $3; nothing was imported"
 }
+bad "no time" 'del bad["time"]' '"time" is not a unix time in seconds from 2002-10-01 to now'
 bad "time a string" 'bad["time"] = "yesterday"' '"time" is not a unix time in seconds from 2002-10-01 to now'
 bad "time in 1970" 'bad["time"] = 0' '"time" is not a unix time in seconds from 2002-10-01 to now'
 bad "time a fraction" 'bad["time"] = 1612300000.5' '"time" is not a unix time in seconds from 2002-10-01 to now'
+bad "time out of any range" 'bad["time"] = 1e300' '"time" is not a unix time in seconds from 2002-10-01 to now'
 bad "no track" 'del bad["track"]' '"track" is not an object'
 bad "no artists" 'bad["track"]["artists"] = []' '"artists" is not a list of artist names'
 bad "artists a string" 'bad["track"]["artists"] = "A"' '"artists" is not a list of artist names'
