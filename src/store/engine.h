@@ -272,6 +272,10 @@ struct store_ops {
 	int (*ref_names)(struct store *s, int64_t ref, char **name, char **artist,
 			 char **album);
 	/* (end of tracks known by names) */
+	/* ---- account summary ---- */
+	int (*account_summary)(struct store *s, int64_t account_id,
+			       struct store_account_summary *out, struct strbuf *err);
+	/* (end of account summary) */
 };
 
 struct store {

@@ -991,4 +991,24 @@ int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **alb
 int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, char **album);
 /* (end of tracks known by names) */
 
+/* ---- account summary ---- */
+/*
+ * What 'spinlog status' says of an account from the store alone (it may
+ * have no Spotify app authorised: an import made it): its plays, how many
+ * of them each source brought (a merged play counts for each of its
+ * sources), and its imports.
+ */
+struct store_account_summary {
+	int64_t plays;
+	int64_t by_source[8];        /* indexed by enum source_id */
+	int64_t imports;             /* rows of imports */
+	int64_t last_import_ms;      /* when the newest finished, 0: none */
+	int64_t last_import_added;   /* the plays it added */
+	char *last_import_paths;     /* what it read (new string), NULL: none */
+};
+int store_account_summary(struct store *s, int64_t account_id,
+			  struct store_account_summary *out, struct strbuf *err);
+void store_account_summary_release(struct store_account_summary *a);
+/* (end of account summary) */
+
 #endif

@@ -1,0 +1,10 @@
+/* The account summary section of store.h (store/sqlite/summary.c). */
+#ifndef STORE_SQLITE_SUMMARY_H
+#define STORE_SQLITE_SUMMARY_H
+
+#include "store/store.h"
+
+int sqa_account_summary(struct store *s, int64_t account_id,
+			struct store_account_summary *out, struct strbuf *err);
+
+#endif
