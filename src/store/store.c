@@ -922,3 +922,15 @@ void store_account_summary_release(struct store_account_summary *a)
 	memset(a, 0, sizeof(*a));
 }
 /* (end of account summary) */
+
+/* ---- name-keyed track pages ---- */
+int store_name_key_plays(struct store *s, uint64_t name_key, int64_t *ref,
+			 int64_t **v, int *n, struct strbuf *err)
+{
+	*ref = 0;
+	*v = NULL;
+	*n = 0;
+	OP_NEEDED(s, name_key_plays, "name-keyed track pages", err, -1);
+	return s->ops->name_key_plays(s, name_key, ref, v, n, err);
+}
+/* (end of name-keyed track pages) */

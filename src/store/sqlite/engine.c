@@ -237,6 +237,9 @@ const struct store_ops store_sqlite_ops = {
 	/* ---- account summary ---- */
 	.account_summary = sqa_account_summary,
 	/* (end of account summary) */
+	/* ---- name-keyed track pages ---- */
+	.name_key_plays = sqa_name_key_plays,
+	/* (end of name-keyed track pages) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
