@@ -23,6 +23,7 @@
 #include "pipeline/poll.h"
 #include "spotify/account.h"
 #include "spotify/client.h"
+#include "spotify/token_age.h"
 #include "core/banned.h"
 
 const char cmd_collect_usage[] =
@@ -62,6 +63,23 @@ void collect_clean_temps(struct ctx *ctx)
 	if (a > 0 || l > 0)
 		log_info("collect: removed %d temporary file%s a crash left",
 			 a + l, a + l == 1 ? "" : "s");
+}
+
+int collect_warn_token_age(struct ctx *ctx, const char *name, int64_t now_ms)
+{
+	struct account_state st = ACCOUNT_STATE_INIT;
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	int warned = 0;
+
+	if (!account_load(ctx->data_dir, name, &st, &err) &&
+	    token_age_warning(&st, now_ms, name, &warn)) {
+		log_warn("collect: %s", warn.buf);
+		warned = 1;
+	}
+	account_state_release(&st);
+	strbuf_release(&err);
+	strbuf_release(&warn);
+	return warned;
 }
 
 int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
@@ -133,6 +151,7 @@ int cmd_collect(int argc, char **argv, struct ctx *ctx)
 		 * A busy account is being collected by the other process: when
 		 * polling every account it is skipped, not a failure.
 		 */
+		collect_warn_token_age(ctx, names.v[i], time_now_ms());
 		if (collect_one(ctx, names.v[i], NULL, &res, stdout) &&
 		    (!res.busy || only))
 			failed++;

@@ -22,5 +22,10 @@ void collect_clean_temps(struct ctx *ctx);
  */
 int collect_one(struct ctx *ctx, const char *name, volatile sig_atomic_t *stop,
 		struct poll_result *res, FILE *out);
+/*
+ * Logs a warning when the account's refresh token is a month or less from
+ * its 6 months (or past them; spotify/token_age.h): 1 when it warned.
+ */
+int collect_warn_token_age(struct ctx *ctx, const char *name, int64_t now_ms);
 
 #endif

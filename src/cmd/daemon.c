@@ -58,7 +58,12 @@ static void on_signal(int sig)
 struct due {
 	char *name;
 	int64_t next_ms;
+	int64_t token_checked_ms; /* the refresh token's age, once a day */
 };
+
+/* The daemon runs for months: it says a refresh token is about to expire
+ * (collect_warn_token_age) on its first round and then once a day. */
+#define TOKEN_CHECK_MS (86400000LL)
 
 /* The pause after a poll that saw `items` plays (see the comment on top). */
 int64_t daemon_next_interval_ms(int items, int64_t min_ms, int64_t max_ms)
@@ -119,12 +124,15 @@ static void sync_accounts(struct ctx *ctx, struct due **d, size_t *n, size_t *al
 	if (collect_accounts(ctx, NULL, &names))
 		log_warn("daemon: no accounts to poll; run 'spinlog auth'");
 	for (size_t i = 0; i < names.n; i++) {
-		int64_t next = 0;
+		int64_t next = 0, checked = 0;
 		for (size_t j = 0; j < *n; j++)
-			if (!strcmp((*d)[j].name, names.v[i]))
+			if (!strcmp((*d)[j].name, names.v[i])) {
 				next = (*d)[j].next_ms;
+				checked = (*d)[j].token_checked_ms;
+			}
 		ALLOC_GROW(nd, nn + 1, nalloc);
 		nd[nn].name = xstrdup(names.v[i]);
+		nd[nn].token_checked_ms = checked;
 		nd[nn++].next_ms = next;
 	}
 	for (size_t j = 0; j < *n; j++)
@@ -341,8 +349,14 @@ int cmd_daemon(int argc, char **argv, struct ctx *ctx)
 
 		sync_accounts(ctx, &d, &n, &alloc);
 		now = time_now_ms();
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			due += d[i].next_ms <= now;
+			if (!d[i].token_checked_ms ||
+			    now - d[i].token_checked_ms >= TOKEN_CHECK_MS) {
+				collect_warn_token_age(ctx, d[i].name, now);
+				d[i].token_checked_ms = now;
+			}
+		}
 		if ((due || once) && round_in_child(ctx, d, n, now))
 			failed = 1;
 		if (once) {

@@ -3,19 +3,23 @@
  * and writing are pipeline/import.h's; this file reads the arguments, prints
  * the summary and picks the exit code.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/strbuf.h"
 #include "core/timeutil.h"
+#include "core/fsutil.h"
 #include "pipeline/import.h"
+#include "pipeline/import_reject.h"
 #include "core/banned.h"
 
 const char cmd_import_usage[] =
 	"usage: spinlog import [--account NAME] [--keep-network-fields] [--dry-run]\n"
-	"                      PATH...\n"
+	"                      [--skip-invalid] PATH...\n"
 	"\n"
 	"Imports Spotify's privacy export (\"Download your data\"): the ZIP as\n"
 	"downloaded, a folder (searched recursively) or single JSON files. Reads\n"
@@ -30,6 +34,9 @@ const char cmd_import_usage[] =
 	"   --keep-network-fields  also keep ip_addr and the user agent (dropped by\n"
 	"                          default)\n"
 	"   --dry-run              parse, validate and merge, then write nothing\n"
+	"   --skip-invalid         import the valid records; list each record that\n"
+	"                          is refused (file, record, reason) in\n"
+	"                          rejected-<import>.jsonl in the data directory\n"
 	"\n"
 	"Every stream is kept, short and skipped ones too, with its kind (music,\n"
 	"podcast, audiobook, video). A play counts in statistics from\n"
@@ -44,10 +51,53 @@ const char cmd_import_usage[] =
 	"\n"
 	"The import is atomic: on bad input (truncated JSON, wrong types, times not\n"
 	"as Spotify writes them, ids that are not Spotify ids, unsafe or oversized\n"
-	"ZIP entries) it names the file, record and field, and writes nothing; so\n"
+	"ZIP entries) it names the file, record and field, and writes nothing\n"
+	"(unless --skip-invalid, for bad records that leave the file readable); so\n"
 	"does an import that finds no streaming history. Text that is not valid\n"
 	"UTF-8 is kept with U+FFFD in place of each bad sequence, and each field is\n"
 	"named in a warning. Gaps the imported files cover are marked healed.\n";
+
+/* Records shown on stderr; the file has them all. */
+#define REJECTED_SHOWN 20
+
+/* --skip-invalid: lists the skipped records and writes their file. */
+static int report_rejected(struct ctx *ctx, const struct import_opts *o,
+			   const struct import_result *res)
+{
+	struct strbuf sb = STRBUF_INIT, name = STRBUF_INIT;
+	char *path = NULL;
+	int ret = 0;
+
+	for (size_t i = 0; i < res->nrejected && i < REJECTED_SHOWN; i++)
+		fprintf(stderr, "import: skipped %s: record %zu: %s\n",
+			res->rejected[i].file, res->rejected[i].rec,
+			res->rejected[i].reason);
+	if (o->dry_run) {
+		fprintf(stderr, "import: %zu invalid records would be skipped "
+			"(dry run: no list written)\n", res->nrejected);
+		goto out;
+	}
+	if (res->import_id > 0)
+		strbuf_addf(&name, "rejected-%lld.jsonl", (long long)res->import_id);
+	else
+		strbuf_addf(&name, "rejected-%lld.jsonl", (long long)time_now_ms());
+	path = fs_join(ctx->data_dir, name.buf);
+	import_reject_jsonl(res, &sb);
+	if (fs_write_atomic(path, sb.buf, sb.len, 0600)) {
+		fprintf(stderr, "import: cannot write \"%s\": %s (the import was "
+			"committed)\n", path, strerror(errno));
+		ret = -1;
+		goto out;
+	}
+	fprintf(stderr, "import: %zu invalid record%s skipped, listed with "
+		"file, record and reason in \"%s\"\n", res->nrejected,
+		res->nrejected == 1 ? "" : "s", path);
+out:
+	free(path);
+	strbuf_release(&sb);
+	strbuf_release(&name);
+	return ret;
+}
 
 int cmd_import(int argc, char **argv, struct ctx *ctx)
 {
@@ -70,6 +120,8 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 			o.keep_network = 1;
 		else if (!strcmp(a, "--dry-run"))
 			o.dry_run = 1;
+		else if (!strcmp(a, "--skip-invalid"))
+			o.skip_invalid = 1;
 		else if (!strcmp(a, "--")) {
 			for (i++; i < argc; i++)
 				paths[npaths++] = argv[i];
@@ -91,9 +143,13 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 	o.limits.max_ratio = 200;
 
 	if (import_run(ctx->store, &o, paths, npaths, &res, &err)) {
-		fprintf(stderr, "import: %s; nothing was imported\n", err.buf);
+		fprintf(stderr, "import: %s; nothing was imported%s\n", err.buf,
+			res.refusable ? " (with --skip-invalid the other records "
+			"are imported and the refused ones listed)" : "");
 		goto out;
 	}
+	if (res.nrejected && report_rejected(ctx, &o, &res))
+		goto out;
 	for (size_t i = 0; i < res.ignored.n; i++)
 		fprintf(stderr, "import: ignored \"%s\" (not a streaming history)\n",
 			res.ignored.v[i]);
@@ -113,6 +169,8 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 	if (res.replaced)
 		printf(", %zu fields with invalid text replaced with U+FFFD",
 		       res.replaced);
+	if (res.nrejected)
+		printf(", %zu invalid records skipped", res.nrejected);
 	printf(" (account \"%s\"%s, %.1f s)\n", res.account,
 	       o.dry_run ? ", nothing written" : "",
 	       (double)(time_mono_ms() - t0) / 1000.0);

@@ -1,9 +1,12 @@
 /*
- * spinlog status: per account, the last poll, what is stored, the token's
- * state and age, the rate-limit penalty and open gaps; then the ids the
- * ETL set aside.
+ * spinlog status: per account (every account with a token file and every
+ * account of the store, such as one an import made), the last poll, what
+ * is stored (plays by source, the last import), the token's state and age,
+ * the rate-limit penalty and open gaps; then the ids the ETL set aside.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -11,18 +14,20 @@
 #include "core/strvec.h"
 #include "core/timeutil.h"
 #include "spotify/account.h"
+#include "spotify/token_age.h"
+#include "store/sources.h"
 #include "store/store.h"
 #include "core/banned.h"
 
 const char cmd_status_usage[] =
 	"usage: spinlog status [--account NAME]\n"
 	"\n"
-	"Shows each account's last poll, stored plays, token and rate-limit state\n"
-	"and open gaps.\n";
+	"Shows every account (authorised ones and those only imports made): its\n"
+	"last poll, stored plays by source, the last import, token and rate-limit\n"
+	"state and open gaps. Warns a month before the refresh token's 6 months\n"
+	"run out.\n";
 
-#define DAY_MS (86400000LL)
-#define WARN_AGE_MS (150 * DAY_MS) /* about 5 months */
-#define EXPIRY_MS (182 * DAY_MS)   /* refresh tokens die 6 months after auth */
+#define DAY_MS TOKEN_AGE_DAY_MS
 
 static void fmt(int64_t ms, char *buf, size_t n)
 {
@@ -47,6 +52,42 @@ static void show_in_flight(const struct account_state *st, const char *name)
 	       "run 'spinlog auth --account %s'\n", a, name);
 }
 
+/* Plays by source and the last import. */
+static void show_summary(struct store *store, int64_t id)
+{
+	struct store_account_summary sum;
+	struct strbuf err = STRBUF_INIT;
+	char a[64];
+	int any = 0;
+
+	if (store_account_summary(store, id, &sum, &err)) {
+		printf("  sources:     unknown (%s)\n", err.buf);
+		strbuf_release(&err);
+		return;
+	}
+	printf("  sources:     ");
+	for (int b = 0; b < SOURCE_COUNT; b++) {
+		const struct source *src = source_by_id(b);
+		if (!sum.by_source[b] || !src)
+			continue;
+		printf("%s%s %lld", any ? ", " : "", src->label,
+		       (long long)sum.by_source[b]);
+		any = 1;
+	}
+	printf("%s\n", any ? "" : "none");
+	if (sum.imports) {
+		fmt(sum.last_import_ms, a, sizeof(a));
+		printf("  last import: %s, %lld new plays from %s (%lld import%s)\n",
+		       a, (long long)sum.last_import_added,
+		       sum.last_import_paths ? sum.last_import_paths : "-",
+		       (long long)sum.imports, sum.imports == 1 ? "" : "s");
+	} else {
+		printf("  last import: never\n");
+	}
+	store_account_summary_release(&sum);
+	strbuf_release(&err);
+}
+
 /* The account's polls, plays and gaps as the store has them. */
 static void show_stored(struct store *store, int64_t id)
 {
@@ -54,7 +95,9 @@ static void show_stored(struct store *store, int64_t id)
 	int64_t open_gaps;
 	char a[64], b[64];
 
-	if (store_accounts_poll_info(store, id, &pi) == 1) {
+	if (store_accounts_poll_info(store, id, &pi) == 1 && !pi.polls) {
+		printf("  last poll:   never\n");
+	} else if (pi.polls) {
 		fmt(pi.last_poll_ms, a, sizeof(a));
 		fmt(pi.last_success_ms, b, sizeof(b));
 		printf("  last poll:   %s (%s); last success %s; %lld polls\n",
@@ -63,8 +106,9 @@ static void show_stored(struct store *store, int64_t id)
 	}
 	store_poll_info_release(&pi);
 	fmt(store_plays_newest_api_ms(store, id), a, sizeof(a));
-	printf("  plays:       %lld stored, newest %s\n",
+	printf("  plays:       %lld stored, newest collected %s\n",
 	       (long long)store_plays_count(store, id), a);
+	show_summary(store, id);
 	open_gaps = store_gaps_open_count(store, id);
 	printf("  gaps:        %lld open%s\n", (long long)open_gaps,
 	       open_gaps ? " (see 'spinlog gaps'; 'spinlog import' of "
@@ -81,15 +125,21 @@ static int show(struct ctx *ctx, const char *name)
 
 	printf("account %s\n", name);
 	if (account_load(ctx->data_dir, name, &st, &err)) {
-		printf("  token:       %s\n", err.buf);
-		ret = 1;
+		int none = errno == ENOENT && id; /* an account imports made */
+		if (none)
+			printf("  app:         no Spotify app authorised (plays "
+			       "from imports only; 'spinlog auth --account %s' "
+			       "to collect)\n", name);
+		else
+			printf("  token:       %s\n", err.buf);
+		ret = none ? 2 : 1;
 	}
 	if (id)
 		show_stored(ctx->store, id);
 	else
 		printf("  last poll:   never\n");
 	if (!ret) {
-		int64_t age = now - st.authorized_ms;
+		struct strbuf warn = STRBUF_INIT;
 		if (st.needs_reauth)
 			printf("  token:       needs re-authorisation: %s; run "
 			       "'spinlog auth --account %s'\n", st.reauth_reason ?
@@ -104,17 +154,11 @@ static int show(struct ctx *ctx, const char *name)
 		if (st.authorized_ms) {
 			fmt(st.authorized_ms, a, sizeof(a));
 			printf("  authorised:  %s (%lld days ago)\n", a,
-			       (long long)(age / DAY_MS));
-			if (age >= EXPIRY_MS && !st.needs_reauth)
-				printf("  warning:     the refresh token has most likely "
-				       "expired (6 months after authorisation); run "
-				       "'spinlog auth --account %s'\n", name);
-			else if (age >= WARN_AGE_MS && !st.needs_reauth)
-				printf("  warning:     the refresh token expires about "
-				       "6 months after authorisation (in %lld days); "
-				       "run 'spinlog auth --account %s' soon\n",
-				       (long long)((EXPIRY_MS - age) / DAY_MS), name);
+			       (long long)((now - st.authorized_ms) / DAY_MS));
+			if (token_age_warning(&st, now, name, &warn))
+				printf("  warning:     %s\n", warn.buf);
 		}
+		strbuf_release(&warn);
 		if (account_app_not_before(ctx->data_dir) > st.not_before_ms)
 			st.not_before_ms = account_app_not_before(ctx->data_dir);
 		if (st.not_before_ms > now) {
@@ -126,7 +170,7 @@ static int show(struct ctx *ctx, const char *name)
 	}
 	account_state_release(&st);
 	strbuf_release(&err);
-	return ret;
+	return ret == 2 ? 0 : ret;
 }
 
 /* Ids 'status' lists by name; the rest are counted. */
@@ -165,6 +209,39 @@ static int show_set_aside(struct ctx *ctx)
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Every account: those with a token file and those of the store (an
+ * import makes "main" without one), sorted, each once.
+ */
+static int all_accounts(struct ctx *ctx, struct strvec *out)
+{
+	struct strvec v = STRVEC_INIT;
+	size_t k = 0;
+
+	if (account_list(ctx->data_dir, &v) || store_accounts_names(ctx->store, &v)) {
+		fprintf(stderr, "spinlog: status: cannot list the accounts\n");
+		strvec_clear(&v);
+		return -1;
+	}
+	if (!v.n) {
+		fputs("spinlog: no accounts yet; run 'spinlog auth' to collect, or "
+		      "'spinlog import' to import a history\n", stderr);
+		strvec_clear(&v);
+		return -1;
+	}
+	qsort(v.v, v.n, sizeof(*v.v), cmp_str);
+	for (size_t i = 0; i < v.n; i++)
+		if (!k++ || strcmp(v.v[i], out->v[out->n - 1]))
+			strvec_push(out, v.v[i]);
+	strvec_clear(&v);
+	return 0;
+}
+
 int cmd_status(int argc, char **argv, struct ctx *ctx)
 {
 	struct strvec names = STRVEC_INIT;
@@ -178,7 +255,7 @@ int cmd_status(int argc, char **argv, struct ctx *ctx)
 			return cmd_usage_error(cmd_status_usage,
 					       "unknown argument '%s'", argv[i]);
 	}
-	if (collect_accounts(ctx, only, &names)) {
+	if (only ? collect_accounts(ctx, only, &names) : all_accounts(ctx, &names)) {
 		strvec_clear(&names);
 		return 1;
 	}

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "pipeline/import.h"
+#include "pipeline/import_reject.h"
 #include "pipeline/import_threads.h"
 #include "pipeline/import_write.h"
 #include "core/banned.h"
@@ -85,6 +86,7 @@ void import_result_release(struct import_result *r)
 	strvec_clear(&r->ignored);
 	strvec_clear(&r->skipped);
 	strvec_clear(&r->warnings);
+	import_reject_release(r);
 	free(r->account);
 	memset(r, 0, sizeof(*r));
 }
@@ -179,6 +181,8 @@ int import_run(struct store *s, const struct import_opts *o, char **paths,
 		goto out;
 	ret = import_write_merging(s, &src, o, res, err);
 out:
+	import_threads_stop(&j, &th);
+	import_reject_collect(&j, res);
 	job_release(&j, &th);
 	return ret;
 }

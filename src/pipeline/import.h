@@ -47,6 +47,7 @@ struct import_opts {
 	int keep_network;
 	int dry_run;
 	int progress;               /* draw a progress bar on stderr */
+	int skip_invalid;           /* skip bad records (import_reject.h) */
 	struct import_limits limits;
 };
 
@@ -61,6 +62,10 @@ struct import_result {
 	size_t replaced;             /* fields whose invalid text became U+FFFD */
 	struct strvec warnings;      /* the first IMPORT_WARNINGS, "NAME: record N: ..." */
 	char *account;               /* the account imported into */
+	/* --skip-invalid: the records skipped (import_reject.h) */
+	struct import_rejected { char *file; size_t rec; char *reason; } *rejected;
+	size_t nrejected;
+	int refusable;               /* failed on a record --skip-invalid skips */
 };
 
 void import_result_release(struct import_result *r);

@@ -133,6 +133,7 @@ static void *worker_main(void *arg)
 		r = t->entry < 0 ? read_plain(w, t, &len) : read_entry(w, t, &len);
 		if (!r) {
 			t->f.keep_network = j->o->keep_network;
+			t->f.skip_invalid = j->o->skip_invalid;
 			t->f.own_name = t->entry < 0 ? NULL : t->name + t->own;
 			r = import_parse_buffer(t->name, w->buf, len, t->strict,
 						w->pool, &t->f, &t->err);

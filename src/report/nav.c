@@ -181,12 +181,14 @@ static int64_t name_ref(const char *id)
 	return id[0] == 'n' && id[1] == '/' ? strtoll(id + 2, NULL, 10) : 0;
 }
 
-/* The names of a track: the play's (by id), or the stored ones of a "n/" key. */
-static int names_of(struct store *st, const char *id, char **ar, char **al)
+/* The names of a track: the play's (by id), or the stored ones of a track
+ * known by its names (ref, or a "n/" key). */
+static int names_of(struct store *st, const char *id, int64_t ref, char **ar, char **al)
 {
-	int64_t ref = name_ref(id);
 	char *name = NULL;
 
+	if (!ref)
+		ref = name_ref(id);
 	if (!ref)
 		return store_play_names(st, id, ar, al);
 	int found = store_ref_names(st, ref, &name, ar, al);
@@ -199,14 +201,16 @@ static int names_of(struct store *st, const char *id, char **ar, char **al)
  * album. A track known by names only (no Spotify id) is keyed "n/<ref>",
  * as report.c keys it.
  */
-static int played_track(struct nav_index *x, struct store *st, const char *id)
+static int played_track(struct nav_index *x, struct store *st, const char *id,
+			int64_t ref)
 {
 	int i = nav_track_of(x, id);
 	if (i >= 0)
 		return i;
 	i = new_track(x, id);
+	x->t[i].ref = ref;
 	char *ar = NULL, *al = NULL;
-	if (names_of(st, id, &ar, &al) > 0) {
+	if (names_of(st, id, ref, &ar, &al) > 0) {
 		struct strbuf k = STRBUF_INIT;
 		if (ar) {
 			strbuf_addf(&k, "name:%s", ar);
@@ -225,13 +229,38 @@ static int played_track(struct nav_index *x, struct store *st, const char *id)
 	return i;
 }
 
-/* A play's track key: its Spotify id, or "n/<ref>" written into buf. */
-static const char *play_key(const struct store_music_play *p, char *buf, size_t len)
+/* A play's track key: its Spotify id, or report_name_id of its name key
+ * ("n/<ref>" when the engine gave none) written into buf. */
+static const char *play_key(const struct nav_index *x, const struct store_music_play *p,
+			    char *buf, size_t len)
 {
 	if (p->track_id)
 		return p->track_id;
-	snprintf(buf, len, "n/%lld", (long long)p->ref);
+	if (p->ref > 0 && p->ref < x->nref_key && x->ref_key[p->ref] && len >= REPORT_NAME_ID_LEN)
+		report_name_id(x->ref_key[p->ref], buf);
+	else
+		snprintf(buf, len, "n/%lld", (long long)p->ref);
 	return buf;
+}
+
+/* store_track_refs: the name key of each name-keyed reference. */
+static int ref_key_of(void *arg, const struct store_track_ref *r)
+{
+	struct nav_index *x = arg;
+
+	if (r->spotify_id || !r->name_key || r->ref <= 0)
+		return 0;
+	if (r->ref >= x->nref_key) {
+		int64_t n = x->nref_key ? x->nref_key : 1024;
+		while (n <= r->ref)
+			n *= 2;
+		x->ref_key = xrealloc(x->ref_key, (size_t)n * sizeof(*x->ref_key));
+		memset(x->ref_key + x->nref_key, 0,
+		       (size_t)(n - x->nref_key) * sizeof(*x->ref_key));
+		x->nref_key = n;
+	}
+	x->ref_key[r->ref] = r->name_key;
+	return 0;
 }
 
 /* Local day of ms, with localtime_r once per quarter hour (report.c's reason). */
@@ -301,7 +330,8 @@ static int build_play(void *arg, const struct store_music_play *p)
 		return 0;
 	if (!p->track_id && p->ref <= 0)
 		return 0;
-	int ti = played_track(x, b->st, play_key(p, key, sizeof(key)));
+	int ti = played_track(x, b->st, play_key(x, p, key, sizeof(key)),
+			      p->track_id ? 0 : p->ref);
 	struct nav_track *t = &x->t[ti];
 	int64_t ms = play_ms(t, p->ms_played);
 	t->plays++;
@@ -389,6 +419,7 @@ int nav_index_build(struct store *st, const struct report_options *opt,
 	if (store_read_begin(st, &e))
 		goto out;
 	ret = store_catalog_scan(st, &fns, &e) ||
+	      store_track_refs(st, ref_key_of, x, &e) ||
 	      store_scan_music(st, INT64_MIN, INT64_MAX, build_play, &b, &e) ? -1 : 0;
 	store_read_end(st);
 	if (!ret)
@@ -419,6 +450,7 @@ void nav_index_release(struct nav_index *x)
 		free(x->t[i].artists);
 	}
 	free(x->t);
+	free(x->ref_key);
 	group_free(x->a, x->na);
 	group_free(x->b, x->nb);
 	free(x->tmap.e);
@@ -565,12 +597,15 @@ static char *artist_label(struct store *st, const char *key)
 	return r ? r : xstrdup(key);
 }
 
-static void track_label(struct store *st, const char *id, char **name, char **artists,
-			char **album)
+static void track_label(const struct nav_index *x, struct store *st, const char *id,
+			char **name, char **artists, char **album)
 {
 	struct store_track_names n = { .duration_ms = -1 };
 	int64_t ref = name_ref(id);
+	int ti = ref || !x ? -1 : nav_track_of(x, id);
 
+	if (ti >= 0)
+		ref = x->t[ti].ref;
 	if (ref) {
 		char *ar = NULL, *al = NULL;
 		store_ref_names(st, ref, &n.name, &ar, &al);
@@ -627,7 +662,8 @@ static int range_play(void *arg, const struct store_music_play *p)
 		return 0;
 	if (!p->track_id && p->ref <= 0)
 		return 0;
-	int ti = played_track(s->x, s->st, play_key(p, key, sizeof(key)));
+	int ti = played_track(s->x, s->st, play_key(s->x, p, key, sizeof(key)),
+			      p->track_id ? 0 : p->ref);
 	struct nav_track *t = &s->x->t[ti];
 	int64_t ms = play_ms(t, p->ms_played);
 	t->rplays++;
@@ -663,7 +699,7 @@ static int range_groups(struct nav_index *x, int albums, struct kv *v)
 static void range_labels(struct nav_index *x, struct store *st, struct nav_range *r)
 {
 	for (int k = 0; k < r->ntop_tracks; k++)
-		track_label(st, r->top_tracks[k].key, &r->top_tracks[k].label,
+		track_label(x, st, r->top_tracks[k].key, &r->top_tracks[k].label,
 			    &r->top_tracks[k].sub, NULL);
 	for (int k = 0; k < r->ntop_artists; k++) {
 		r->top_artists[k].label = artist_label(st, r->top_artists[k].key);
@@ -679,7 +715,7 @@ static void range_labels(struct nav_index *x, struct store *st, struct nav_range
 				best = g->tracks[j];
 		}
 		char *name, *album;
-		track_label(st, x->t[best].id, &name, &a->sub, &album);
+		track_label(x, st, x->t[best].id, &name, &a->sub, &album);
 		free(name);
 		a->label = album[0] ? album : xstrdup(!strncmp(a->key, "name:", 5) ?
 						       a->key + 5 : a->key);
@@ -860,7 +896,7 @@ static int group_page(struct nav_index *x, struct store *st, int albums, const c
 	p->ntracks_played = k;
 	p->ntop_tracks = top_of(v, k, p->top_tracks);
 	for (int j = 0; j < p->ntop_tracks; j++)
-		track_label(st, p->top_tracks[j].key, &p->top_tracks[j].label,
+		track_label(x, st, p->top_tracks[j].key, &p->top_tracks[j].label,
 			    &p->top_tracks[j].sub, NULL);
 	free(v);
 	if (store_read_begin(st, &e) == 0) {
@@ -901,7 +937,7 @@ static int album_names(struct store *st, struct nav_group_page *p,
 		return -1;
 	if (!rc || !ids.n) { /* the most played track's names */
 		char *tn, *al;
-		track_label(st, p->top_tracks[0].key, &tn, &p->sub, &al);
+		track_label(NULL, st, p->top_tracks[0].key, &tn, &p->sub, &al);
 		free(tn);
 		if (!name && al[0]) {
 			name = al;

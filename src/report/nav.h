@@ -40,6 +40,7 @@ struct nav_track {
 	int64_t first_ms, last_ms;
 	int rplays;         /* nav_range's scratch */
 	int64_t rms;
+	int64_t ref;        /* a track known by its names: its reference, else 0 */
 };
 
 /* An artist or an album. */
@@ -77,6 +78,10 @@ struct nav_index {
 	int plays;
 	int64_t ms;
 	int64_t min_ms_played;
+	/* name keys of the name-keyed track references, by reference (0:
+	 * none), so their tracks are keyed report_name_id as report.c's */
+	uint64_t *ref_key;
+	int64_t nref_key;
 };
 
 int nav_index_build(struct store *st, const struct report_options *opt,

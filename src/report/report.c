@@ -436,7 +436,10 @@ static int name_track(struct scan *s, const struct store_track_ref *r)
 	size_t slot;
 	struct strbuf k = STRBUF_INIT;
 
-	snprintf(key, sizeof(key), "n/%lld", (long long)r->ref);
+	if (r->name_key)
+		report_name_id(r->name_key, key);
+	else
+		snprintf(key, sizeof(key), "n/%lld", (long long)r->ref);
 	int i = strmap_get(&s->k.tmap, key, &slot);
 	if (i >= 0)
 		return i;
@@ -1240,6 +1243,9 @@ static int day_play(void *arg, const struct store_play_row *r)
 	p->counted = !strcmp(p->kind, "music") &&
 		     (p->track_id[0] || (r->name && r->name[0])) &&
 		     (p->ms_played < 0 || p->ms_played >= f->opt->min_ms_played);
+	p->name_id[0] = '\0';
+	if (!p->track_id[0] && r->name_key && !strcmp(p->kind, "music"))
+		report_name_id(r->name_key, p->name_id);
 	return 0;
 }
 
@@ -1274,8 +1280,76 @@ void report_plays_release(struct report_plays *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void report_name_id(uint64_t name_key, char out[REPORT_NAME_ID_LEN])
+{
+	snprintf(out, REPORT_NAME_ID_LEN, "n%016llx", (unsigned long long)name_key);
+}
+
+int report_name_id_parse(const char *id, uint64_t *name_key)
+{
+	uint64_t k = 0;
+
+	if (id[0] != 'n' || strlen(id) != REPORT_NAME_ID_LEN - 1)
+		return 0;
+	for (const char *p = id + 1; *p; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' :
+			*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+		if (d < 0)
+			return 0;
+		k = k << 4 | (uint64_t)d;
+	}
+	*name_key = k;
+	return 1;
+}
+
+static int report_track_by_id(struct report_cache *c, const char *track_id,
+			      struct report_track_page *out, struct strbuf *err);
+
+/* The page of a track known by its names (report_name_id). */
+static int name_track_page(struct report_cache *c, const char *id, uint64_t key,
+			   struct report_track_page *out, struct strbuf *err)
+{
+	struct strbuf e = STRBUF_INIT;
+	char *name = NULL, *artist = NULL, *album = NULL;
+	int64_t ref;
+
+	if (store_name_key_plays(c->store, key, &ref, &out->plays_ms, &out->nplays, &e)) {
+		strbuf_addf(err, "reading the track '%s': %s", id, e.buf);
+		strbuf_release(&e);
+		return -1;
+	}
+	strbuf_release(&e);
+	if (ref)
+		store_ref_names(c->store, ref, &name, &artist, &album);
+	out->found = ref > 0;
+	out->t.id = xstrdup(id);
+	out->t.name = name ? name : xstrdup(id);
+	out->t.artists = artist ? artist : xstrdup("");
+	out->t.album = album ? album : xstrdup("");
+	out->t.album_id = xstrdup("");
+	out->t.cover_url = xstrdup("");
+	out->t.duration_ms = -1;
+	return 0;
+}
+
 int report_track(struct report_cache *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err)
+{
+	uint64_t key;
+
+	if (report_name_id_parse(track_id, &key)) {
+		memset(out, 0, sizeof(*out));
+		if (name_track_page(c, track_id, key, out, err)) {
+			report_track_page_release(out);
+			return -1;
+		}
+		return 0;
+	}
+	return report_track_by_id(c, track_id, out, err);
+}
+
+static int report_track_by_id(struct report_cache *c, const char *track_id,
+			      struct report_track_page *out, struct strbuf *err)
 {
 	struct store *st = c->store;
 	struct store_page_section *v;
@@ -1408,3 +1482,6 @@ void report_coverage_release(struct report_coverage *c)
 	free(c->days);
 	memset(c, 0, sizeof(*c));
 }
+
+_Static_assert(sizeof(((struct report_play *)0)->name_id) == REPORT_NAME_ID_LEN,
+	       "a day's play holds a name-keyed track's id");

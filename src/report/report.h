@@ -156,6 +156,7 @@ struct report_play {
 	int skipped;       /* -1 when unknown */
 	int sources;       /* enum play_source bits */
 	int counted;       /* counts in music statistics */
+	char name_id[18];  /* no track id: its track page's id (report_name_id), "" none */
 };
 
 struct report_plays {
@@ -184,6 +185,21 @@ struct report_track_page {
 	double valence, energy, danceability, tempo, loudness;
 };
 
+/*
+ * A track known by its names only (no Spotify id) is keyed, and its page
+ * named, "n" and the 16 hex digits of its name key (core/playmatch.h):
+ * base 62 like an id, never 22 characters like a Spotify id, and the same
+ * in every store that has those names (track-n<hex>.html). NAME_ID_LEN
+ * with its NUL.
+ */
+#define REPORT_NAME_ID_LEN 18
+void report_name_id(uint64_t name_key, char out[REPORT_NAME_ID_LEN]);
+/* 1 with *name_key when id is such a key. */
+int report_name_id_parse(const char *id, uint64_t *name_key);
+
+/* A track's page; a name-keyed id (report_name_id) gives the page of a
+ * track known by its names: its plays and names, no album id, cover,
+ * duration, features or sections. */
 int report_track(struct report_cache *c, const char *track_id,
 		 struct report_track_page *out, struct strbuf *err);
 void report_track_page_release(struct report_track_page *p);

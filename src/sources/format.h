@@ -126,6 +126,17 @@ static inline uint32_t format_intern(struct import_pool *pool, const char *s,
 	return s ? import_pool_intern(pool, s, len) : 0;
 }
 
+/*
+ * A record the parser refused, err holding "NAME: record N: why" (or
+ * "NAME:LINE: why"). With out->skip_invalid it is kept in out->rej, err is
+ * reset and 0 returned: the parser drops the record and goes on. Otherwise
+ * (and when the string pool is full, which no skip can cure) -1, and
+ * out->refused says the message may name --skip-invalid. Every format calls
+ * it where one record failed and the next one can still be read.
+ */
+int format_reject(const struct format_input *in, struct import_file *out,
+		  size_t rec, struct strbuf *err);
+
 /* Sets err to "WHERE: the distinct names ... need more than N MB ..." */
 void format_pool_full(struct strbuf *err, const char *where,
 		      const struct import_pool *pool);

@@ -134,6 +134,9 @@ void import_file_release(struct import_file *f)
 	free(f->name);
 	free(f->ev);
 	strvec_clear(&f->warnings);
+	for (size_t i = 0; i < f->nrej; i++)
+		free(f->rej[i].reason);
+	free(f->rej);
 	memset(f, 0, sizeof(*f));
 }
 

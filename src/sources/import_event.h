@@ -96,6 +96,12 @@ static inline size_t import_strlen(uint32_t id)
 /* Messages about replaced text kept per file (the rest are counted). */
 #define IMPORT_FILE_WARNINGS 5
 
+/* A record a parser refused and the import skipped (--skip-invalid). */
+struct import_reject {
+	size_t rec;          /* the parser's record index, or line number */
+	char *reason;        /* the message without its "NAME: record N: " */
+};
+
 /* One parsed file. */
 struct import_file {
 	int keep_network;    /* in: keep ip_addr and user agent */
@@ -111,6 +117,11 @@ struct import_file {
 	int64_t min_ms, max_ms; /* time range covered, max includes precision */
 	size_t replaced;     /* fields whose invalid text became U+FFFD */
 	struct strvec warnings; /* the first IMPORT_FILE_WARNINGS of them */
+	int skip_invalid;    /* in: skip bad records (format_reject) */
+	int refused;         /* out: a bad record failed the file that
+				skip_invalid would have skipped */
+	struct import_reject *rej; /* the records skipped (sources/reject.c) */
+	size_t nrej, rej_alloc;
 };
 
 void import_file_release(struct import_file *f);

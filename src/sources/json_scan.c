@@ -489,10 +489,15 @@ static int scan_record(struct json_scan *s, struct json_rec *r)
 	return 0;
 }
 
+/*
+ * Spotify launched on 2008-10-07; its invitation-only beta ran the year
+ * before, so 2007-10-07 00:00 UTC is the earliest time a Spotify export can
+ * hold (doc/import.md; the bound was 2006-01-01 before issue 10).
+ */
 int json_spotify_plausible(int64_t ms, int64_t now)
 {
-	static const int64_t y2006 = 1136073600000LL;
-	return format_plausible(ms, y2006, now);
+	static const int64_t since = 1191715200000LL; /* 2007-10-07 */
+	return format_plausible(ms, since, now);
 }
 
 /*
@@ -709,6 +714,15 @@ static void scan_pool_full(struct json_scan *s)
 	strbuf_release(&where);
 }
 
+/* A record refused after it was read whole: skipped, or the error (-1). */
+static int skip_record(struct json_scan *s, const struct format_input *in)
+{
+	if (format_reject(in, s->out, s->rec, s->err))
+		return -1;
+	s->rec++;
+	return 0;
+}
+
 /* One record at '{' to one event of out. */
 static int one_record(struct json_scan *s, struct json_rec *r,
 		      const struct format_input *in,
@@ -726,13 +740,13 @@ static int one_record(struct json_scan *s, struct json_rec *r,
 		strbuf_reset(s->err);
 		strbuf_addf(s->err, "%s: record %zu: has a nested value; "
 			    "export records are flat", in->name, s->rec);
-		return -1;
+		return skip_record(s, in);
 	}
 	ALLOC_GROW(out->ev, out->n + 1, out->alloc);
 	e = &out->ev[out->n];
 	memset(e, 0, sizeof(*e));
 	if ((*fmt)->json->event(s, r, e))
-		return -1;
+		return skip_record(s, in);
 	if (s->pool->full) {
 		scan_pool_full(s);
 		return -1;

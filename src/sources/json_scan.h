@@ -109,7 +109,11 @@ int json_check_uri(struct json_scan *s, const struct json_rec *r, int k);
  * "YYYY-MM-DD HH:MM"; 0 or -1.
  */
 int json_spotify_time(const char *s, size_t len, int seconds, int64_t *ms);
-/* Spotify started in 2006: 1 when ms is from then to a day after now. */
+/* 1 when ms is from 2007-10-07 (a year before Spotify's launch on
+ * 2008-10-07) to a day after now. */
+#define JSON_SPOTIFY_IMPLAUSIBLE "is not a plausible time (before 2007-10-07, " \
+	"a year before Spotify's launch, or more than a day in the future)"
+
 int json_spotify_plausible(int64_t ms, int64_t now);
 
 #endif

@@ -288,11 +288,11 @@ static int parse(const struct format_input *in, struct import_file *out,
 	out->format = FMT_LASTFM_CSV;
 	out->kind = KIND_MUSIC;
 	next_record(&c);
-	if (!header(&c))
-		ret = add_record(&c);
+	if (!header(&c) && (ret = add_record(&c)))
+		ret = format_reject(in, out, c.rec_line, err);
 	while (!ret && next_record(&c))
-		if (c.nf > 1 || c.f[0].len)
-			ret = add_record(&c);
+		if ((c.nf > 1 || c.f[0].len) && (ret = add_record(&c)))
+			ret = format_reject(in, out, c.rec_line, err);
 	out->records = out->n;
 	for (int i = 0; i < MAX_FIELDS; i++)
 		strbuf_release(&c.f[i]);

@@ -226,9 +226,11 @@ static int parse_array(const struct format_input *in, struct import_file *out,
 	}
 	cJSON_ArrayForEach(o, a) {
 		strbuf_reset(&where);
-		strbuf_addf(&where, "%s: record %zu", in->name, i++);
-		if ((ret = add_listen(in, out, o, where.buf, now_s, err)))
+		strbuf_addf(&where, "%s: record %zu", in->name, i);
+		if ((ret = add_listen(in, out, o, where.buf, now_s, err)) &&
+		    (ret = format_reject(in, out, i, err)))
 			break;
+		i++;
 	}
 	out->records = i;
 	strbuf_release(&where);
@@ -264,6 +266,8 @@ static int parse_lines(const struct format_input *in, struct import_file *out,
 				ret = add_listen(in, out, o, where.buf, now_s, err);
 				out->records++;
 			}
+			if (ret)
+				ret = format_reject(in, out, line, err);
 			cJSON_Delete(o);
 		}
 		p = nl ? nl + 1 : end;

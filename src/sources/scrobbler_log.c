@@ -283,8 +283,8 @@ static int parse(const struct format_input *in, struct import_file *out,
 			len--;
 		if (len && p[0] == '#')
 			ret = header(&s, p, len);
-		else if (len)
-			ret = add_line(&s, p, len);
+		else if (len && (ret = add_line(&s, p, len)))
+			ret = format_reject(in, out, s.line, err);
 		p = nl ? nl + 1 : end;
 	}
 	out->records = out->n;

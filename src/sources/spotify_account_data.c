@@ -75,10 +75,12 @@ static int event(struct json_scan *s, const struct json_rec *r,
 		return json_fail_field(s, K_END_TIME, "is not a timestamp",
 				       json_val(s, r, K_END_TIME));
 	if (!json_spotify_plausible(e->played_ms, s->fi.now))
-		return json_fail_field(s, K_END_TIME, "is not a plausible time "
-				       "(before 2006 or in the future)",
+		return json_fail_field(s, K_END_TIME, JSON_SPOTIFY_IMPLAUSIBLE,
 				       json_val(s, r, K_END_TIME));
 	e->played_ms -= e->played_ms % 60000;
+	/* account data says nothing of skips, shuffle, offline or incognito:
+	 * unknown, not false (a skip rate of 0.0% would be made up) */
+	e->skipped = e->shuffle = e->offline = e->incognito = TRI_NULL;
 	if (json_get_ms(s, r, K_MS_PLAYED, &e->ms_played))
 		return -1;
 	e->kind = (uint8_t)s->fi.kind;

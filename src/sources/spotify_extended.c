@@ -83,8 +83,7 @@ static int get_times(struct json_scan *s, const struct json_rec *r,
 		return json_fail_field(s, K_TS, "is not a timestamp",
 				       json_val(s, r, K_TS));
 	if (!json_spotify_plausible(e->played_ms, s->fi.now))
-		return json_fail_field(s, K_TS, "is not a plausible time (before "
-				       "2006 or in the future)",
+		return json_fail_field(s, K_TS, JSON_SPOTIFY_IMPLAUSIBLE,
 				       json_val(s, r, K_TS));
 	e->played_ms -= e->played_ms % 1000;
 	if (json_get_ms(s, r, K_MS_PLAYED, &e->ms_played) ||

@@ -272,6 +272,14 @@ struct store_ops {
 	int (*ref_names)(struct store *s, int64_t ref, char **name, char **artist,
 			 char **album);
 	/* (end of tracks known by names) */
+	/* ---- account summary ---- */
+	int (*account_summary)(struct store *s, int64_t account_id,
+			       struct store_account_summary *out, struct strbuf *err);
+	/* (end of account summary) */
+	/* ---- name-keyed track pages ---- */
+	int (*name_key_plays)(struct store *s, uint64_t name_key, int64_t *ref,
+			      int64_t **v, int *n, struct strbuf *err);
+	/* (end of name-keyed track pages) */
 };
 
 struct store {

@@ -906,3 +906,31 @@ int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, ch
 	return s->ops->ref_names ? s->ops->ref_names(s, ref, name, artist, album) : 0;
 }
 /* (end of tracks known by names) */
+
+/* ---- account summary ---- */
+int store_account_summary(struct store *s, int64_t account_id,
+			  struct store_account_summary *out, struct strbuf *err)
+{
+	memset(out, 0, sizeof(*out));
+	OP_NEEDED(s, account_summary, "account summary", err, -1);
+	return s->ops->account_summary(s, account_id, out, err);
+}
+
+void store_account_summary_release(struct store_account_summary *a)
+{
+	free(a->last_import_paths);
+	memset(a, 0, sizeof(*a));
+}
+/* (end of account summary) */
+
+/* ---- name-keyed track pages ---- */
+int store_name_key_plays(struct store *s, uint64_t name_key, int64_t *ref,
+			 int64_t **v, int *n, struct strbuf *err)
+{
+	*ref = 0;
+	*v = NULL;
+	*n = 0;
+	OP_NEEDED(s, name_key_plays, "name-keyed track pages", err, -1);
+	return s->ops->name_key_plays(s, name_key, ref, v, n, err);
+}
+/* (end of name-keyed track pages) */

@@ -545,6 +545,8 @@ struct store_play_row {
 	int64_t ms_played;    /* -1 when unknown */
 	int skipped;          /* -1 when unknown */
 	int sources;          /* enum play_source bits */
+	uint64_t name_key;    /* without a track id: the name key of its names
+				 (its page, report_name_id); 0 none or unknown */
 };
 /* Every play in [from, to), by time, then in the order stored. */
 int store_scan_plays(struct store *s, int64_t from, int64_t to,
@@ -972,6 +974,8 @@ struct store_track_ref {
 	const char *spotify_id; /* NULL: a track known by its names only */
 	int64_t canon;          /* the reference it counts as, 0: itself */
 	const char *name, *artist, *album; /* its display names, NULL unknown */
+	uint64_t name_key;      /* a track known by its names: its name key
+				   (core/playmatch.h); 0 otherwise or unknown */
 };
 /* Every track reference, by reference (ascending). */
 int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_track_ref *t),
@@ -990,5 +994,36 @@ int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **alb
  */
 int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, char **album);
 /* (end of tracks known by names) */
+
+/* ---- account summary ---- */
+/*
+ * What 'spinlog status' says of an account from the store alone (it may
+ * have no Spotify app authorised: an import made it): its plays, how many
+ * of them each source brought (a merged play counts for each of its
+ * sources), and its imports.
+ */
+struct store_account_summary {
+	int64_t plays;
+	int64_t by_source[8];        /* indexed by enum source_id */
+	int64_t imports;             /* rows of imports */
+	int64_t last_import_ms;      /* when the newest finished, 0: none */
+	int64_t last_import_added;   /* the plays it added */
+	char *last_import_paths;     /* what it read (new string), NULL: none */
+};
+int store_account_summary(struct store *s, int64_t account_id,
+			  struct store_account_summary *out, struct strbuf *err);
+void store_account_summary_release(struct store_account_summary *a);
+/* (end of account summary) */
+
+/* ---- name-keyed track pages ---- */
+/*
+ * The page of a track known by its names only (no Spotify id), found by its
+ * name key (core/playmatch.h), which stays the same across stores and
+ * rebuilds: the name-keyed track reference with that key (*ref, 0 when
+ * none) and the end times of its music plays, ascending (*v new, *n).
+ */
+int store_name_key_plays(struct store *s, uint64_t name_key, int64_t *ref,
+			 int64_t **v, int *n, struct strbuf *err);
+/* (end of name-keyed track pages) */
 
 #endif

@@ -711,7 +711,7 @@ void html_day(int64_t day, const struct report_plays *p, const struct nav_index 
 		strbuf_addstr(out, x->counted ? "<tr><td>" : "<tr class=\"note\"><td>");
 		strbuf_add(out, when, 8);
 		strbuf_add(out, "</td><td>", 9);
-		add_track_link(out, x->track_id, x->name);
+		add_track_link(out, x->track_id[0] ? x->track_id : x->name_id, x->name);
 		strbuf_add(out, "</td><td>", 9);
 		links_track_artists(out, x->counted ? nav : NULL, x->track_id, x->artists);
 		strbuf_add(out, "</td><td>", 9);
@@ -837,6 +837,8 @@ static void svg_sections(struct strbuf *sb, const struct report_track_page *t)
 void html_track(const struct report_track_page *t, const struct covers *c,
 		const struct nav_index *nav, struct strbuf *out)
 {
+	uint64_t name_key;
+
 	page_start(out, "Track", t->t.name, NULL, 0);
 	strbuf_addstr(out, "<div class=\"card\">");
 	add_cover(out, c, &t->t, 120, "cover", "bigtile");
@@ -865,6 +867,15 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 		svg_track_plays(out, t);
 	else
 		strbuf_addstr(out, "<p class=\"note\">No plays stored.</p>");
+	if (report_name_id_parse(t->t.id, &name_key)) {
+		/* what needs an id (cover, duration, features, sections) is left out */
+		strbuf_addstr(out, "</div><div class=\"card\"><p class=\"note\">Known by "
+			      "its names only: these plays carry no Spotify id, so there "
+			      "is no cover, duration or audio analysis ('spinlog resolve' "
+			      "looks for the id).</p></div>");
+		page_end(out);
+		return;
+	}
 	strbuf_addstr(out, "</div><div class=\"card\"><h2>Sections</h2>");
 	if (t->nsections)
 		svg_sections(out, t);

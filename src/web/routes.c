@@ -88,7 +88,8 @@ static enum page_status day(struct pages *p, const struct route_args *a, int jso
 		api_day(a->day, &pl, out);
 	} else {
 		for (int k = 0; k < pl.n; k++)
-			link_track(p, pl.v[k].track_id);
+			link_track(p, pl.v[k].track_id[0] ? pl.v[k].track_id
+							   : pl.v[k].name_id);
 		html_day(a->day, &pl, nav, out);
 	}
 	report_plays_release(&pl);

@@ -40,7 +40,7 @@ bad "truncated JSON" '^import: .*Streaming_History_Audio_2019_0\.json: record [0
 	"$EXT" "$B/Streaming_History_Audio_2019_0.json"
 
 mutate "$B/Streaming_History_Audio_2019_1.json" 2512 ms_played '"12"'
-bad "wrong type" 'Streaming_History_Audio_2019_1\.json: record 2512: "ms_played" is not a whole number of milliseconds \("12"\); nothing was imported$' \
+bad "wrong type" 'Streaming_History_Audio_2019_1\.json: record 2512: "ms_played" is not a whole number of milliseconds \("12"\); nothing was imported \(with --skip-invalid the other records are imported and the refused ones listed\)$' \
 	"$B/Streaming_History_Audio_2019_1.json"
 
 mutate "$B/Streaming_History_Audio_2019_2.json" 17 ts '"2019-13-45T10:00:00Z"'

@@ -41,11 +41,11 @@ bad_file() { # NAME RECORD
 	printf '[%s,\n%s]\n' "$(rec "$OK_TS" 1000 "$OK_URI" '"a"' '"b"' '"c"')" "$2" >"$W/$1"
 }
 bad_file Streaming_History_Audio_2023_1.json "$(rec "$OK_TS" 1000 '"spotify:track:<script>alert(1)</script>"' '"a"' '"b"' '"c"')"
-rejected "a track id with markup" 'Streaming_History_Audio_2023_1\.json: record 1: "spotify_track_uri" does not end in a Spotify id \(22 letters and digits\) \("spotify:track:<script>.*; nothing was imported$' "$W/Streaming_History_Audio_2023_1.json"
+rejected "a track id with markup" 'Streaming_History_Audio_2023_1\.json: record 1: "spotify_track_uri" does not end in a Spotify id \(22 letters and digits\) \("spotify:track:<script>.*; nothing was imported \(with --skip-invalid the other records are imported and the refused ones listed\)$' "$W/Streaming_History_Audio_2023_1.json"
 bad_file Streaming_History_Audio_2023_2.json "$(rec "$OK_TS" 1000 '"spotify:track:../../etc/passwd"' '"a"' '"b"' '"c"')"
 rejected "a track id with a path" 'record 1: "spotify_track_uri" does not end in a Spotify id' "$W/Streaming_History_Audio_2023_2.json"
 bad_file Streaming_History_Audio_2023_3.json "$(rec '"2023-06-01 10:00:00"' 1000 "$OK_URI" '"a"' '"b"' '"c"')"
-rejected "a timestamp with a space" 'Streaming_History_Audio_2023_3\.json: record 1: "ts" is not a timestamp \("2023-06-01 10:00:00"\); nothing was imported$' "$W/Streaming_History_Audio_2023_3.json"
+rejected "a timestamp with a space" 'Streaming_History_Audio_2023_3\.json: record 1: "ts" is not a timestamp \("2023-06-01 10:00:00"\); nothing was imported \(with --skip-invalid the other records are imported and the refused ones listed\)$' "$W/Streaming_History_Audio_2023_3.json"
 bad_file Streaming_History_Audio_2023_4.json "$(rec '"2023-06-01T10:00:60Z"' 1000 "$OK_URI" '"a"' '"b"' '"c"')"
 rejected "a leap second" 'record 1: "ts" is not a timestamp \("2023-06-01T10:00:60Z"\)' "$W/Streaming_History_Audio_2023_4.json"
 bad_file Streaming_History_Audio_2023_5.json "$(rec '"2023-06-01T10:00:00Z\u0000junk"' 1000 "$OK_URI" '"a"' '"b"' '"c"')"

@@ -238,4 +238,7 @@ const struct store_ops store_postgres_ops = {
 	.scan_music_refs = pgt_scan_music_refs,
 	.track_refs = pgt_track_refs,
 	.ref_play_names = pgt_ref_play_names,
+	/* ---- account summary ---- */
+	.account_summary = pga_account_summary,
+	/* (end of account summary) */
 };

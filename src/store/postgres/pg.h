@@ -255,4 +255,8 @@ int pgv_resolve_catalog(struct store *s,
 			int (*fn)(void *, const struct store_resolve_track *),
 			void *arg, struct strbuf *err);
 
+/* summary.c (the account summary section) */
+int pga_account_summary(struct store *s, int64_t account_id,
+			struct store_account_summary *out, struct strbuf *err);
+
 #endif

@@ -20,6 +20,7 @@
 #include "store/sqlite/similar.h"
 #include "store/sqlite/trackref.h"
 #include "store/sqlite/namekeyed.h"
+#include "store/sqlite/summary.h"
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -233,6 +234,12 @@ const struct store_ops store_sqlite_ops = {
 	.ref_play_names = sqt_ref_play_names,
 	/* tracks known by names */
 	.ref_names = sqn_ref_names,
+	/* ---- account summary ---- */
+	.account_summary = sqa_account_summary,
+	/* (end of account summary) */
+	/* ---- name-keyed track pages ---- */
+	.name_key_plays = sqa_name_key_plays,
+	/* (end of name-keyed track pages) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -31,7 +31,7 @@ static const char *const sql[Q_COUNT] = {
 		" ORDER BY p.played_ms",
 	[Q_PLAYS] = "SELECT played_ms, kind, COALESCE(track_id, ''),"
 		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
-		" COALESCE(album_name, ''), ms_played, skipped, sources"
+		" COALESCE(album_name, ''), ms_played, skipped, sources, name_key"
 		" FROM plays WHERE played_ms >= ?1 AND played_ms < ?2 ORDER BY played_ms, id",
 	[Q_SOURCES] = "SELECT played_ms, sources FROM play_rows"
 		" WHERE played_ms >= ?1 AND played_ms < ?2",
@@ -206,6 +206,7 @@ int sqr_scan_plays(struct store *s, int64_t from, int64_t to,
 		p.ms_played = int_or(q, 6, -1);
 		p.skipped = (int)int_or(q, 7, -1);
 		p.sources = sqlite3_column_int(q, 8);
+		p.name_key = p.track_id[0] ? 0 : (uint64_t)sqlite3_column_int64(q, 9);
 		stop = fn(arg, &p);
 	}
 	return finish(s, q, rc, stop, err);

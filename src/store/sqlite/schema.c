@@ -575,6 +575,15 @@ const char *const schema_migrations[] = {
 	"  trained_ms INTEGER NOT NULL,"
 	"  auc REAL, auc_sd REAL, accuracy REAL, accuracy_sd REAL, baseline_auc REAL"
 	");",
+	/*
+	 * 11 (issue 10): account data (StreamingHistory*.json) has no skipped,
+	 * shuffle, offline or incognito fields, but its plays were stored with
+	 * them false; a play that only account data brought (sources = 4,
+	 * SRC_ACCOUNT_DATA) gets them unknown (flags' low 8 bits 0), so
+	 * 'wrapped' does not print a 0.0% skip rate for them. Changes no
+	 * column; a play merged with another source keeps that source's flags.
+	 */
+	"UPDATE play_rows SET flags = flags & ~255 WHERE sources = 4;",
 };
 
 const int schema_migrations_len =

@@ -60,7 +60,8 @@ int sqt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_
 {
 	sqlite3_stmt *q = db_prepare(sqlite_of(st)->db,
 		"SELECT t.id, t.spotify_id, t.canon, n.track_name, n.artist_name,"
-		" n.album_name FROM track_keys t LEFT JOIN play_names n ON n.id = t.names"
+		" n.album_name, t.name_key FROM track_keys t"
+		" LEFT JOIN play_names n ON n.id = t.names"
 		" ORDER BY t.id");
 	struct store_track_ref t;
 	int rc = SQLITE_DONE, stop = 0;
@@ -72,6 +73,7 @@ int sqt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_
 		t.name = text(q, 3);
 		t.artist = text(q, 4);
 		t.album = text(q, 5);
+		t.name_key = t.spotify_id ? 0 : (uint64_t)sqlite3_column_int64(q, 6);
 		stop = fn(arg, &t);
 	}
 	return done(st, q, rc, stop, err);
