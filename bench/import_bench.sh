@@ -34,11 +34,11 @@ for r in $(seq 1 "$RUNS"); do
 done
 echo
 echo "$RUNS runs each, interleaved; $(nproc) cores; load average at the end: $(loadavg)"
-printf '%-15s %9s %9s %9s %9s %12s\n' importer best_s median_s rss_mb db_mb mb_per_1M
+printf '%-15s %9s %9s %9s %9s %9s %12s\n' importer best_s median_s cpu_s rss_mb db_mb mb_per_1M
 for n in $names; do
-	read -r best med rss < <(stats "$W/$n.runs")
+	read -r best med rss cpu < <(stats "$W/$n.runs")
 	size=$(cat "$W/$n.size")
-	printf '%-15s %9.2f %9.2f %9d %9.1f %12.1f\n' "$n" "$best" "$med" "$rss" "$size" \
+	printf '%-15s %9.2f %9.2f %9.2f %9d %9.1f %12.1f\n' "$n" "$best" "$med" "$cpu" "$rss" "$size" \
 		"$(awk -v s="$size" -v n="$nrec" 'BEGIN { print s * 1000000 / n }')"
 	eval "${n}_best=$best ${n}_med=$med"
 done

@@ -2,10 +2,10 @@
  * Finding an import's files (import.h has the whole import): the paths
  * given become a list of tasks, one per JSON or log file or ZIP entry, in
  * the order they will be written. A ZIP entry is classified by its own
- * name (after its last '/'); a folder is walked in natural name order ("_2"
- * before "_10"), and a
- * symlink loop or a dangling link inside it is skipped with a note in
- * *skipped. Nothing is read but ZIP directories and stat data.
+ * name (after its last '/'); a folder is walked in natural name order
+ * ("_2" before "_10"), and a symlink loop or a dangling link inside it is
+ * skipped with a note in *skipped. Nothing is read but ZIP directories and
+ * stat data.
  *
  * Ownership: the job owns its tasks, their strings and parsed files, and
  * the string pools; ignored and skipped are the caller's (the result's).

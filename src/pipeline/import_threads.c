@@ -133,7 +133,7 @@ static void wait_for_writer(struct import_job *j, size_t i)
 {
 	while (atomic_load(&j->bounded) && !atomic_load(&j->failed) &&
 	       i >= atomic_load(&j->taken) + IMPORT_LEAD)
-		usleep(200);
+		usleep(1000); /* a file takes the writer 100 ms or more */
 }
 
 static void *worker_main(void *arg)
