@@ -7,7 +7,8 @@
 # time best/median, peak RSS, the database size on disk after the import
 # (spinlog's data directory after its own checkpoint, DuckDB's file after
 # CHECKPOINT) and the ratios issue 9 asks for. Asserts nothing.
-# Environment: see bench/lib.bash (BUILD_DIR, BENCH_DATA, PLAYS, RUNS).
+# Environment: see bench/lib.bash (BUILD_DIR, BENCH_DATA, PLAYS, RUNS), and
+# SKIP_PYTHON=1 (below).
 set -euo pipefail
 . "$(dirname "$0")/lib.bash"
 duckdb_setup
@@ -17,6 +18,8 @@ echo "spinlog: $SPINLOG ($("$SPINLOG" --version))"
 cat "$DATA"/*.json >/dev/null # warm the page cache for every importer
 names="spinlog python"
 [ "$HAVE_DUCKDB" = 1 ] && names="spinlog duckdb python"
+# SKIP_PYTHON=1: leave the Python importer out (about 4x spinlog's CPU time)
+[ -n "${SKIP_PYTHON:-}" ] && names=${names% python}
 for r in $(seq 1 "$RUNS"); do
 	for n in $names; do
 		rm -rf "$W/data" "$W/ref.db" "$W/duck.db" "$W/duck.db.wal"
@@ -34,16 +37,16 @@ for r in $(seq 1 "$RUNS"); do
 done
 echo
 echo "$RUNS runs each, interleaved; $(nproc) cores; load average at the end: $(loadavg)"
-printf '%-15s %9s %9s %9s %9s %12s\n' importer best_s median_s rss_mb db_mb mb_per_1M
+printf '%-15s %9s %9s %9s %9s %9s %12s\n' importer best_s median_s cpu_s rss_mb db_mb mb_per_1M
 for n in $names; do
-	read -r best med rss < <(stats "$W/$n.runs")
+	read -r best med rss cpu < <(stats "$W/$n.runs")
 	size=$(cat "$W/$n.size")
-	printf '%-15s %9.2f %9.2f %9d %9.1f %12.1f\n' "$n" "$best" "$med" "$rss" "$size" \
+	printf '%-15s %9.2f %9.2f %9.2f %9d %9.1f %12.1f\n' "$n" "$best" "$med" "$cpu" "$rss" "$size" \
 		"$(awk -v s="$size" -v n="$nrec" 'BEGIN { print s * 1000000 / n }')"
 	eval "${n}_best=$best ${n}_med=$med"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "python/spinlog time: best $(ratio "$python_best" "$spinlog_best")x, median" \
+[ -z "${SKIP_PYTHON:-}" ] && echo "python/spinlog time: best $(ratio "$python_best" "$spinlog_best")x, median" \
 	"$(ratio "$python_med" "$spinlog_med")x (issue 9 goal: at least 12x)"
 if [ "$HAVE_DUCKDB" = 1 ]; then
 	echo "spinlog/duckdb time: best $(ratio "$spinlog_best" "$duckdb_best")x, median" \

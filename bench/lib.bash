@@ -38,10 +38,13 @@ measure() {
 		END { printf "%.4f %d %.1f %.2f\n", ns / 1e9, rss, rd, cpu }' "$W/$label.time"
 }
 
-# stats FILE: "best median max_rss" of the lines measure printed
+# stats FILE: "best median max_rss median_cpu" of the lines measure printed
+# (the CPU time means more than the wall time on a busy machine)
 stats() {
-	sort -n "$1" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
-		END { printf "%s %s %d\n", t[1], t[int((NR + 1) / 2)], m }'
+	local cpu
+	cpu=$(awk '{ print $4 }' "$1" | sort -n | awk '{ c[NR] = $1 } END { print c[int((NR + 1) / 2)] }')
+	sort -n "$1" | awk -v cpu="$cpu" '{ t[NR] = $1; if ($2 > m) m = $2 }
+		END { printf "%s %s %d %s\n", t[1], t[int((NR + 1) / 2)], m, cpu }'
 }
 
 # mb PATH...: their size on disk in MiB (allocated blocks, as du counts;

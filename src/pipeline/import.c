@@ -29,6 +29,7 @@ static int src_file(void *arg, size_t i, struct import_file **f)
 	struct import_job *j = arg;
 	struct import_task *t = &j->tasks[i];
 
+	atomic_store(&j->taken, i + 1);
 	while (!atomic_load(&t->ready)) {
 		if (atomic_load(&j->failed))
 			return -1;
@@ -58,6 +59,16 @@ static void src_release(void *arg)
 	for (int i = 0; i < IMPORT_THREADS; i++)
 		import_pool_release(&j->pools[i]);
 	malloc_trim(0);
+}
+
+/* The events of a file the streaming path wrote (its counts stay). */
+static void src_written(void *arg, size_t i)
+{
+	struct import_job *j = arg;
+
+	free(j->tasks[i].f.ev);
+	j->tasks[i].f.ev = NULL;
+	j->tasks[i].f.alloc = 0;
 }
 
 static void src_count(void *arg, struct import_result *res)
@@ -122,6 +133,7 @@ static int run_streaming(struct store *s, struct import_job *j, struct import_th
 {
 	int r = import_write_streaming(s, src, j->o, res, err);
 
+	atomic_store(&j->bounded, 0); /* the parsers may run to the end */
 	if (r <= 0) {
 		struct strbuf perr = STRBUF_INIT;
 		int pr = import_threads_finish(j, th, &perr);
@@ -146,7 +158,7 @@ int import_run(struct store *s, const struct import_opts *o, char **paths,
 	struct import_job j;
 	struct import_threads th;
 	struct import_src src = { 0, 0, paths, npaths, src_file, src_progress,
-				  src_release, src_count, &j };
+				  src_release, src_count, &j, src_written };
 	int ret = -1;
 	int64_t t0 = time_mono_ms();
 
@@ -164,6 +176,7 @@ int import_run(struct store *s, const struct import_opts *o, char **paths,
 			goto out;
 	src.n = j.ntasks;
 	src.total = j.total;
+	atomic_store(&j.bounded, j.total >= IMPORT_STREAM_MIN_BYTES);
 	if (import_threads_start(&j, &th, err))
 		goto out;
 	if (j.total >= IMPORT_STREAM_MIN_BYTES) {
@@ -173,7 +186,7 @@ int import_run(struct store *s, const struct import_opts *o, char **paths,
 		log_debug("import: taking the merging path");
 	}
 	ret = -1;
-	if (import_threads_finish(&j, &th, err))
+	if (import_threads_finish(&j, &th, err) || import_threads_reparse(&j, err))
 		goto out;
 	log_debug("import: parsed in %lld ms", (long long)(time_mono_ms() - t0));
 	src_count(&j, res);

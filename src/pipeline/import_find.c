@@ -1,6 +1,6 @@
 /*
  * Finding an import's files: ZIPs (entries classified by their own name),
- * folders (walked in name order, symlink loops skipped with a note) and
+ * folders (walked in natural name order, symlink loops skipped with a note) and
  * single files, each checked against the size limits before a byte is read.
  */
 #include <dirent.h>
@@ -166,16 +166,22 @@ static int is_zip_file(const char *path)
 	return n == 4 && !memcmp(magic, "PK\3\4", 4);
 }
 
+/*
+ * Natural order ("_2" before "_10"): an export's numbered files are then
+ * written in time order, so the time index only grows at its end. In
+ * strcmp order (_0, _1, _10, .. _19, _2) each file landed in the middle of
+ * it: 2.2 MB of its 16.4 were empty space at 1M plays (67 files).
+ */
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
 
 /*
- * Walks a folder in name order. A folder already being walked further up
- * (a symlink loop such as "sub/up -> ..") is skipped with a note, not
- * walked again until the path is too long.
+ * Walks a folder in name order (natural, see cmp_str). A folder already
+ * being walked further up (a symlink loop such as "sub/up -> ..") is
+ * skipped with a note, not walked again until the path is too long.
  */
 static int add_dir(struct import_job *j, const char *path, const struct stat *st,
 		   struct strbuf *err)

@@ -2,9 +2,10 @@
  * Finding an import's files (import.h has the whole import): the paths
  * given become a list of tasks, one per JSON or log file or ZIP entry, in
  * the order they will be written. A ZIP entry is classified by its own
- * name (after its last '/'); a folder is walked in name order, and a
- * symlink loop or a dangling link inside it is skipped with a note in
- * *skipped. Nothing is read but ZIP directories and stat data.
+ * name (after its last '/'); a folder is walked in natural name order
+ * ("_2" before "_10"), and a symlink loop or a dangling link inside it is
+ * skipped with a note in *skipped. Nothing is read but ZIP directories and
+ * stat data.
  *
  * Ownership: the job owns its tasks, their strings and parsed files, and
  * the string pools; ignored and skipped are the caller's (the result's).
@@ -23,6 +24,8 @@
 #define IMPORT_THREADS 2
 /* From this size on, the first import of an account streams (store_streaming) */
 #define IMPORT_STREAM_MIN_BYTES ((uint64_t)64 << 20)
+/* Files parsed ahead of the streaming writer (about 2 MB of events each) */
+#define IMPORT_LEAD 4
 
 struct import_task {
 	char *path;          /* the file, or the ZIP holding it */
@@ -48,6 +51,14 @@ struct import_job {
 	size_t ndirs, adirs;
 	atomic_size_t next, done, records;
 	atomic_int failed;
+	/*
+	 * While bounded (the streaming writer runs), parsers start a file only
+	 * when it is fewer than IMPORT_LEAD after the one the writer took
+	 * (taken: its index + 1), and the writer frees each file's events once
+	 * written, so parsed events do not pile up (import_threads.c).
+	 */
+	atomic_int bounded;
+	atomic_size_t taken;
 	struct import_pool pools[IMPORT_THREADS];
 };
 

@@ -65,7 +65,7 @@ int import_mem_run(struct store *s, const struct import_opts *o,
 	struct mem_src m = { f };
 	char *paths[1] = { (char *)what };
 	struct import_src src = { 1, 0, paths, 1, mem_file, mem_progress,
-				  mem_release, mem_count, &m };
+				  mem_release, mem_count, &m, NULL };
 
 	res->files = 1;
 	return import_write_merging(s, &src, o, res, err);

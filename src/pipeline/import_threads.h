@@ -37,6 +37,8 @@ int import_threads_start(struct import_job *j, struct import_threads *t,
 /* Waits for the parsers; the first failing file (in order) is the error. */
 int import_threads_finish(struct import_job *j, struct import_threads *t,
 			  struct strbuf *err);
+/* Parses again the files whose events were freed (after the threads). */
+int import_threads_reparse(struct import_job *j, struct strbuf *err);
 /* Stops the parsers early (after a failure) and waits for them. */
 void import_threads_stop(struct import_job *j, struct import_threads *t);
 /* Draws the progress line on stderr (last: end it). */

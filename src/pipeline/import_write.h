@@ -28,6 +28,8 @@ struct import_src {
 	/* Fills res->files and res->ignored (every file is parsed). */
 	void (*count)(void *arg, struct import_result *res);
 	void *arg;
+	/* The streaming path wrote file i: its events may go (NULL: kept). */
+	void (*written)(void *arg, size_t i);
 };
 
 /* Merges every parsed file with the store and writes the outcome. */

@@ -32,7 +32,7 @@ struct sq_fp {
 struct sq_import {
 	struct store_import base;
 	sqlite3 *db;
-	sqlite3_stmt *one, *many, *upe, *upa, *heal;
+	sqlite3_stmt *one, *many, *cur, *upd, *heal;
 	sqlite3_stmt *fp_one, *fp_many, *fp_put;
 	struct sq_fp fps[FP_BATCH]; /* fingerprint rows not written yet */
 	int nfps;
@@ -63,37 +63,26 @@ static int64_t fp_key(int64_t play_id, int source)
 	return play_id * 16 + source;
 }
 
-/* An export event merged into a stored play: the export's fields win. */
-static const char update_export_sql[] =
-	"UPDATE plays SET"
-	" played_ms = CASE WHEN precision_ms > ?2 THEN ?1 ELSE played_ms END,"
-	" precision_ms = min(precision_ms, ?2), kind = ?3,"
-	" track_id = coalesce(track_id, ?4), episode_id = coalesce(episode_id, ?5),"
-	" track_name = coalesce(track_name, ?6),"
-	" artist_name = coalesce(artist_name, ?7),"
-	" album_name = coalesce(album_name, ?8), ms_played = ?9,"
-	" reason_start = ?10, reason_end = ?11, skipped = ?12, shuffle = ?13,"
-	" offline = ?14, offline_ms = ?15, incognito = ?16, platform = ?17,"
-	" country = ?18, ip_addr = coalesce(?19, ip_addr),"
-	" user_agent = coalesce(?20, user_agent),"
-	" name_key = coalesce(name_key, ?21), sources = sources | ?23,"
-	" import_id = coalesce(import_id, ?24)"
-	" WHERE id = ?22";
-
 /*
- * An event of a source matched by names (account data)
- * merged into a stored play: it fills gaps only, and its end time when it
- * is the finer one (?6, its precision).
+ * A merge reads the stored play's row with its strings (cur_sql), makes the
+ * merged fields in C and writes play_rows itself (merged_sql), the strings
+ * through the import's maps (dict.h). Through the plays view's INSTEAD OF
+ * UPDATE trigger it ran 12 lookups and 5 inserts-if-missing per merged play.
  */
-static const char update_account_sql[] =
-	"UPDATE plays SET"
-	" played_ms = CASE WHEN precision_ms > ?6 THEN ?1 ELSE played_ms END,"
-	" precision_ms = min(precision_ms, ?6),"
-	" track_name = coalesce(track_name, ?2),"
-	" artist_name = coalesce(artist_name, ?3),"
-	" ms_played = coalesce(ms_played, ?4), name_key = coalesce(name_key, ?5),"
-	" sources = sources | ?9,"
-	" import_id = coalesce(import_id, ?7) WHERE id = ?8";
+static const char cur_sql[] =
+	"SELECT r.played_ms, r.precision_ms, r.kind, t.spotify_id, r.episode,"
+	" e.s, n.track_name, n.artist_name, n.album_name, n.name_key,"
+	" r.ms_played, r.flags, r.offline_d, r.ctx, c.platform, c.country,"
+	" c.ip_addr, c.user_agent, c.reason_start, c.reason_end, r.sources,"
+	" r.import_id FROM play_rows r LEFT JOIN track_keys t ON t.id = r.track"
+	" LEFT JOIN strs e ON e.id = r.episode"
+	" LEFT JOIN play_names n ON n.id = r.names"
+	" LEFT JOIN play_ctx c ON c.id = r.ctx WHERE r.id = ?1";
+
+static const char merged_sql[] =
+	"UPDATE play_rows SET played_ms = ?1, precision_ms = ?2, kind = ?3,"
+	" track = ?4, ms_played = ?5, flags = ?6, sources = ?7, names = ?8,"
+	" episode = ?9, offline_d = ?10, ctx = ?11, import_id = ?12 WHERE id = ?13";
 
 /* The one-row insert sql made an insert of rows rows of cols columns. */
 static sqlite3_stmt *many_statement(sqlite3 *db, const char *sql, int rows,
@@ -154,8 +143,8 @@ void sq_import_free(struct store_import *base)
 		return;
 	sqlite3_finalize(im->one);
 	sqlite3_finalize(im->many);
-	sqlite3_finalize(im->upe);
-	sqlite3_finalize(im->upa);
+	sqlite3_finalize(im->cur);
+	sqlite3_finalize(im->upd);
 	sqlite3_finalize(im->heal);
 	sqlite3_finalize(im->fp_one);
 	sqlite3_finalize(im->fp_many);
@@ -276,54 +265,12 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 	return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const struct store_text *t)
-{
-	if (t->s)
-		sqlite3_bind_text(st, i, t->s, (int)t->len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_tri(sqlite3_stmt *st, int i, uint8_t v)
-{
-	if (v == STORE_TRI_NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int(st, i, v);
-}
-
 static void bind_opt(sqlite3_stmt *st, int i, int64_t v, int present)
 {
 	if (present)
 		sqlite3_bind_int64(st, i, v);
 	else
 		sqlite3_bind_null(st, i);
-}
-
-/* A play's own fields: parameters o+1..o+21 of the inserts and the export merge. */
-static void bind_fields(sqlite3_stmt *st, int o, const struct store_import_play *p)
-{
-	sqlite3_bind_int64(st, o + 1, p->played_ms);
-	sqlite3_bind_int64(st, o + 2, p->precision_ms);
-	sqlite3_bind_text(st, o + 3, p->kind, -1, SQLITE_STATIC);
-	bind_text(st, o + 4, &p->track_id);
-	bind_text(st, o + 5, &p->episode_id);
-	bind_text(st, o + 6, &p->track_name);
-	bind_text(st, o + 7, &p->artist_name);
-	bind_text(st, o + 8, &p->album_name);
-	bind_opt(st, o + 9, p->ms_played, p->ms_played >= 0);
-	bind_text(st, o + 10, &p->reason_start);
-	bind_text(st, o + 11, &p->reason_end);
-	bind_tri(st, o + 12, p->skipped);
-	bind_tri(st, o + 13, p->shuffle);
-	bind_tri(st, o + 14, p->offline);
-	bind_opt(st, o + 15, p->offline_ms, p->offline_ms != 0);
-	bind_tri(st, o + 16, p->incognito);
-	bind_text(st, o + 17, &p->platform);
-	bind_text(st, o + 18, &p->country);
-	bind_text(st, o + 19, &p->ip_addr);
-	bind_text(st, o + 20, &p->user_agent);
-	bind_opt(st, o + 21, (int64_t)p->name_key, p->name_key != 0);
 }
 
 static struct sq_dv dv_text(const struct store_text *t)
@@ -515,18 +462,6 @@ int sq_import_add(struct store_import *base, const struct store_import_play *p,
 	return flush_fps(im, err);
 }
 
-static int merge_export(struct sq_import *im, int64_t play_id,
-			const struct store_import_play *p, struct strbuf *err)
-{
-	if (!im->upe)
-		im->upe = db_prepare(im->db, update_export_sql);
-	bind_fields(im->upe, 0, p);
-	sqlite3_bind_int64(im->upe, 22, play_id);
-	sqlite3_bind_int(im->upe, 23, p->sources);
-	sqlite3_bind_int64(im->upe, 24, im->base.id);
-	return step(im->db, im->upe, err);
-}
-
 /* Sets the play's fingerprints of the sources p has one of. */
 static int put_fps(struct sq_import *im, int64_t play_id,
 		   const struct store_import_play *p, struct strbuf *err)
@@ -545,43 +480,179 @@ static int put_fps(struct sq_import *im, int64_t play_id,
 	return 0;
 }
 
-static int merge_account(struct sq_import *im, int64_t play_id,
-			 const struct store_import_play *p, struct strbuf *err)
+/* The stored play a merge changes (cur_sql), its strings copied. */
+struct cur_play {
+	int64_t v[22];            /* integer columns; see cur_sql */
+	int null[22];
+	struct strbuf text;
+	int off[22];              /* text columns: offset in text, -1 NULL */
+};
+
+/* Column k of cur_sql as a dictionary field. */
+static struct sq_dv cur_text(const struct cur_play *c, int k)
+{
+	if (c->off[k] < 0)
+		return (struct sq_dv){ 0 };
+	return (struct sq_dv){ .s = c->text.buf + c->off[k],
+			       .len = strlen(c->text.buf + c->off[k]) };
+}
+
+static int read_cur(struct sq_import *im, int64_t play_id, struct cur_play *c)
 {
 	sqlite3_stmt *st;
+	int rc;
 
-	if (!im->upa)
-		im->upa = db_prepare(im->db, update_account_sql);
-	st = im->upa;
-	sqlite3_bind_int64(st, 1, p->played_ms);
-	bind_text(st, 2, &p->track_name);
-	bind_text(st, 3, &p->artist_name);
-	bind_opt(st, 4, p->ms_played, p->ms_played >= 0);
-	bind_opt(st, 5, (int64_t)p->name_key, p->name_key != 0);
-	sqlite3_bind_int64(st, 6, p->precision_ms);
-	sqlite3_bind_int64(st, 7, im->base.id);
-	sqlite3_bind_int64(st, 8, play_id);
-	sqlite3_bind_int(st, 9, p->sources);
+	if (!im->cur)
+		im->cur = db_prepare(im->db, cur_sql);
+	st = im->cur;
+	sqlite3_bind_int64(st, 1, play_id);
+	rc = sqlite3_step(st);
+	for (int k = 0; rc == SQLITE_ROW && k < 22; k++) {
+		int is_text = k == 3 || (k >= 5 && k <= 8) || (k >= 14 && k <= 19);
+		const unsigned char *t = is_text ? sqlite3_column_text(st, k) : NULL;
+		c->null[k] = sqlite3_column_type(st, k) == SQLITE_NULL;
+		c->v[k] = is_text ? 0 : sqlite3_column_int64(st, k);
+		c->off[k] = t ? (int)c->text.len : -1;
+		if (t)
+			strbuf_add(&c->text, t, (size_t)sqlite3_column_bytes(st, k) + 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The old text unless NULL, else the new one (SQL's coalesce(old, new)). */
+static struct sq_dv old_or(const struct cur_play *c, int k, const struct store_text *t)
+{
+	return c->off[k] >= 0 ? cur_text(c, k) : dv_text(t);
+}
+
+static struct sq_dv new_or(const struct store_text *t, const struct cur_play *c, int k)
+{
+	return t->s ? dv_text(t) : cur_text(c, k);
+}
+
+/* The merged play's references and columns, bound to upd. */
+struct merged {
+	struct sq_dv tid, names[4], ctx[6];
+	int64_t kind, episode, ctx_id, flags, ms_played, offline_d;
+	int ms_null, off_null;
+};
+
+static int write_merged(struct sq_import *im, int64_t play_id,
+			const struct store_import_play *p,
+			const struct cur_play *c, struct merged *m,
+			struct strbuf *err)
+{
+	struct sq_dict *d = &im->dict;
+	int64_t names = sq_dict_id(d, SQD_NAMES, m->names), track = 0;
+	int64_t played = c->v[1] > p->precision_ms ? p->played_ms : c->v[0];
+	sqlite3_stmt *st;
+
+	if (m->ctx_id < 0)
+		m->ctx_id = sq_dict_id(d, SQD_CTX, m->ctx);
+	if (m->tid.s) {
+		track = sq_dict_id(d, SQD_TRACK_ID, &m->tid);
+	} else if (m->names[3].is_int) {
+		struct sq_dv f[2] = { m->names[3], { .i = names, .is_int = 1 } };
+		track = sq_dict_id(d, SQD_TRACK_NAME, f);
+	}
+	if (names < 0 || track < 0 || m->ctx_id < 0 || m->kind < 0 || m->episode < 0)
+		return add_fail(im, err);
+	if (!im->upd)
+		im->upd = db_prepare(im->db, merged_sql);
+	st = im->upd;
+	sqlite3_bind_int64(st, 1, played);
+	sqlite3_bind_int64(st, 2, c->v[1] < p->precision_ms ? c->v[1] : p->precision_ms);
+	sqlite3_bind_int64(st, 3, m->kind);
+	bind_opt(st, 4, track, track > 0);
+	bind_opt(st, 5, m->ms_played, !m->ms_null);
+	sqlite3_bind_int64(st, 6, m->flags);
+	sqlite3_bind_int64(st, 7, c->v[20] | p->sources);
+	bind_opt(st, 8, names, names > 0);
+	bind_opt(st, 9, m->episode, m->episode > 0);
+	/* offline_d is kept by the account merge, made from the export's */
+	bind_opt(st, 10, m->off_null ? 0 : m->offline_d, !m->off_null);
+	bind_opt(st, 11, m->ctx_id, m->ctx_id > 0);
+	sqlite3_bind_int64(st, 12, c->null[21] ? im->base.id : c->v[21]);
+	sqlite3_bind_int64(st, 13, play_id);
 	return step(im->db, st, err);
+}
+
+/* An export event merged into a stored play: the export's fields win. */
+static int merge_export(struct sq_import *im, int64_t play_id,
+			const struct store_import_play *p,
+			const struct cur_play *c, struct strbuf *err)
+{
+	struct sq_dv kind = { .s = p->kind, .len = p->kind ? strlen(p->kind) : 0 };
+	struct sq_dv ep = old_or(c, 5, &p->episode_id);
+	int64_t played = c->v[1] > p->precision_ms ? p->played_ms : c->v[0];
+	struct merged m = {
+		.tid = old_or(c, 3, &p->track_id),
+		.names = { old_or(c, 6, &p->track_name), old_or(c, 7, &p->artist_name),
+			   old_or(c, 8, &p->album_name),
+			   { .i = c->null[9] ? (int64_t)p->name_key : c->v[9],
+			     .is_int = !c->null[9] || p->name_key != 0 } },
+		.ctx = { dv_text(&p->platform), dv_text(&p->country),
+			 new_or(&p->ip_addr, c, 16), new_or(&p->user_agent, c, 17),
+			 dv_text(&p->reason_start), dv_text(&p->reason_end) },
+		.kind = sq_dict_id(&im->dict, SQD_STR, &kind),
+		.episode = sq_dict_id(&im->dict, SQD_STR, &ep),
+		.ctx_id = -1,
+		.flags = tri_code(p->skipped) | tri_code(p->shuffle) << 2 |
+			 tri_code(p->offline) << 4 | tri_code(p->incognito) << 6,
+		.ms_played = p->ms_played, .ms_null = p->ms_played < 0,
+		.offline_d = played - p->offline_ms, .off_null = p->offline_ms == 0,
+	};
+	return write_merged(im, play_id, p, c, &m, err);
+}
+
+/*
+ * An event of a source matched by names (account data) merged into a
+ * stored play: it fills gaps only (names, name key, ms_played), and its end
+ * time when it is the finer one.
+ */
+static int merge_account(struct sq_import *im, int64_t play_id,
+			 const struct store_import_play *p,
+			 const struct cur_play *c, struct strbuf *err)
+{
+	struct merged m = {
+		.tid = cur_text(c, 3),
+		.names = { old_or(c, 6, &p->track_name), old_or(c, 7, &p->artist_name),
+			   cur_text(c, 8),
+			   { .i = c->null[9] ? (int64_t)p->name_key : c->v[9],
+			     .is_int = !c->null[9] || p->name_key != 0 } },
+		.kind = c->v[2], .episode = c->null[4] ? 0 : c->v[4],
+		.ctx_id = c->null[13] ? 0 : c->v[13], .flags = c->v[11],
+		.ms_played = c->null[10] ? p->ms_played : c->v[10],
+		.ms_null = c->null[10] && p->ms_played < 0,
+		.offline_d = c->v[12], .off_null = c->null[12],
+	};
+	return write_merged(im, play_id, p, c, &m, err);
 }
 
 int sq_import_merge(struct store_import *base, int64_t play_id,
 		    const struct store_import_play *p, struct strbuf *err)
 {
 	struct sq_import *im = sq_import_of(base);
+	struct cur_play c = { .text = STRBUF_INIT };
+	int ret = -1;
 
-	/* the view's triggers may make rows of the dictionaries */
-	sq_dict_dirty(&im->dict);
-	im->id_plays = 1;
-	if (p->sources == SRC_EXPORT)
-		return merge_export(im, play_id, p, err) ||
-		       put_fps(im, play_id, p, err) ? -1 : 0;
-	/* one source but the API's: matched by names */
-	if (p->sources && !(p->sources & (p->sources - 1)) && p->sources != SRC_API)
-		return merge_account(im, play_id, p, err) ||
-		       put_fps(im, play_id, p, err) ? -1 : 0;
-	strbuf_addf(err, "cannot merge a play of sources %d", p->sources);
-	return -1;
+	im->id_plays = 1; /* a merge may join a no-id play to a track: canon */
+	if (read_cur(im, play_id, &c)) {
+		add_fail(im, err);
+	} else if (p->sources == SRC_EXPORT) {
+		ret = merge_export(im, play_id, p, &c, err) ||
+		      put_fps(im, play_id, p, err) ? -1 : 0;
+	} else if (p->sources && !(p->sources & (p->sources - 1)) &&
+		   p->sources != SRC_API) {
+		/* one source but the API's: matched by names */
+		ret = merge_account(im, play_id, p, &c, err) ||
+		      put_fps(im, play_id, p, err) ? -1 : 0;
+	} else {
+		strbuf_addf(err, "cannot merge a play of sources %d", p->sources);
+	}
+	strbuf_release(&c.text);
+	return ret;
 }
 
 int sq_import_heal_gaps(struct store_import *base, int64_t lo, int64_t hi,
