@@ -48,13 +48,23 @@ if on_postgres; then
 	# SQL") go to the database: the engine's view plays has SQLite's
 	# columns, so plain SQL reads the same. Output as sqlite3's list mode.
 	sqlite3() {
+		local sep='|'
+		[ "${1:-}" = -separator ] && { sep=$2; shift 2; }
 		case "${1:-}" in *spinlog.db) shift ;; *) command sqlite3 "$@"; return ;; esac
 		if [ $# -gt 0 ]; then
-			psql "$SPINLOG_STORE_URL" -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$*"
+			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1 -c "$*"
 		else
-			psql "$SPINLOG_STORE_URL" -XAtq -F '|' -v ON_ERROR_STOP=1
+			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1
 		fi
 	}
+	# SQLite's group_concat, for the scripts' SQL (in the test's database
+	# only; the engine does not use it)
+	psql "$SPINLOG_STORE_URL" -XAtq -v ON_ERROR_STOP=1 -c "
+	  CREATE FUNCTION _gc(a text, b anyelement) RETURNS text LANGUAGE sql
+	    IMMUTABLE AS \$\$ SELECT CASE WHEN b IS NULL THEN a WHEN a IS NULL
+	    THEN b::text ELSE a || ',' || b::text END \$\$;
+	  CREATE AGGREGATE group_concat(anyelement) (SFUNC = _gc, STYPE = text);" \
+		>/dev/null || { echo "not ok 1 - cannot add group_concat"; exit 1; }
 fi
 # sqlite_only: ends a script that only means something on SQLite (it reads
 # the database file itself) with one skipped check when on PostgreSQL.
