@@ -51,7 +51,9 @@ if on_postgres; then
 		local sep='|'
 		[ "${1:-}" = -separator ] && { sep=$2; shift 2; }
 		case "${1:-}" in *spinlog.db) shift ;; *) command sqlite3 "$@"; return ;; esac
-		if [ $# -gt 0 ]; then
+		if [ "${1%% *}" = .read ]; then
+			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1 -f "${1#.read }"
+		elif [ $# -gt 0 ]; then
 			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1 -c "$*"
 		else
 			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1
@@ -63,7 +65,11 @@ if on_postgres; then
 	  CREATE FUNCTION _gc(a text, b anyelement) RETURNS text LANGUAGE sql
 	    IMMUTABLE AS \$\$ SELECT CASE WHEN b IS NULL THEN a WHEN a IS NULL
 	    THEN b::text ELSE a || ',' || b::text END \$\$;
-	  CREATE AGGREGATE group_concat(anyelement) (SFUNC = _gc, STYPE = text);" \
+	  CREATE AGGREGATE group_concat(anyelement) (SFUNC = _gc, STYPE = text);
+	  CREATE FUNCTION _gc2(a text, b anyelement, sep text) RETURNS text
+	    LANGUAGE sql IMMUTABLE AS \$\$ SELECT CASE WHEN b IS NULL THEN a
+	    WHEN a IS NULL THEN b::text ELSE a || sep || b::text END \$\$;
+	  CREATE AGGREGATE group_concat(anyelement, text) (SFUNC = _gc2, STYPE = text);" \
 		>/dev/null || { echo "not ok 1 - cannot add group_concat"; exit 1; }
 fi
 # sqlite_only: ends a script that only means something on SQLite (it reads

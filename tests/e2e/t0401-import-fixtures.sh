@@ -60,5 +60,5 @@ db .dump >"$T/dump4"
 check "--dry-run leaves the database unchanged" cmp -s "$T/dump3" "$T/dump4"
 rm -rf "$DATA"
 sl import --keep-network-fields "$EXT" >/dev/null 2>&1
-is "--keep-network-fields keeps ip_addr" "$(db 'SELECT count(*) FROM plays WHERE ip_addr = "192.0.2.1"')" 2570
+is "--keep-network-fields keeps ip_addr" "$(db "SELECT count(*) FROM plays WHERE ip_addr = '192.0.2.1'")" 2570
 done_testing

@@ -44,6 +44,7 @@ static void pq_close(struct store *st)
 {
 	struct pg_store *s = pg_of(st);
 
+	pgt_refnames_drop(s);
 	PQfinish(s->conn);
 	free(s->prepared);
 	free(s->masked);

@@ -46,6 +46,7 @@ struct pg_store {
 	int64_t seen_counter, version;
 	struct pg_import *active; /* an import with rows not written yet */
 	int bulk;              /* between bulk_begin and bulk_end */
+	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
 };
 
 static inline struct pg_store *pg_of(struct store *s)
@@ -229,6 +230,8 @@ int pgt_scan_music_refs(struct store *s, int64_t from, int64_t to,
 int pgt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_ref *),
 		   void *arg, struct strbuf *err);
 int pgt_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
+/* Forgets what pgt_ref_play_names read at once (the read transaction ended). */
+void pgt_refnames_drop(struct pg_store *s);
 
 /* fill.c */
 int pgf_track_fill(struct store *s, const char *id,
