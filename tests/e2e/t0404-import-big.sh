@@ -48,7 +48,7 @@ check "importing again changes nothing" cmp -s "$T/d1" "$T/d2"
 
 # account data in a big import takes the merging path: each account-data
 # record written from the same plays merges into its extended record
-rm -rf "$DATA"
+store_reset
 python3 - "$G" <<'PY'
 import json, os, sys
 d = sys.argv[1]
