@@ -117,7 +117,10 @@ fi
 serve_on() { # ENGINE DIR: starts serve, sets URL
 	local url=$1 dir=$2
 	rm -f "$T/serve.port"
-	sl_on "$url" "$dir" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
+	# spinlog itself in the background (not a subshell), so kill stops it
+	if [ "$url" = sqlite ]; then set -- --data-dir "$dir"; else
+		set -- --data-dir "$dir" --set "store.url=$url"; fi
+	"$SPINLOG" "$@" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
 		--no-covers >"$T/serve.out" 2>"$T/serve.err" &
 	SERVE_PID=$!
 	_pids="$_pids $SERVE_PID"
