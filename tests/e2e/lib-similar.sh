@@ -11,11 +11,13 @@ similar_library() {
 # truth_labels N SEED >FILE: N labels (half similar) of played tracks with
 # features, each asked of the simulator's truth (/_sim/similar).
 truth_labels() {
-	python3 - "$DATA/spinlog.db" "$SIM_URL" "$1" "$2" <<'PY'
-import json, random, sqlite3, sys, urllib.request
-db, base, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-ids = [r[0] for r in sqlite3.connect(db).execute(
-    "SELECT DISTINCT p.track_id FROM plays p JOIN audio_features f ON f.track_id = p.track_id ORDER BY 1")]
+	# through lib.sh's sqlite3, so it reads the store on either engine
+	sqlite3 "$DATA/spinlog.db" "SELECT DISTINCT p.track_id FROM plays p JOIN audio_features f
+	  ON f.track_id = p.track_id ORDER BY 1" >"$T/label-ids.txt"
+	python3 - "$T/label-ids.txt" "$SIM_URL" "$1" "$2" <<'PY'
+import json, random, sys, urllib.request
+ids_file, base, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+ids = [l.strip() for l in open(ids_file) if l.strip()]
 rnd = random.Random(seed)
 want = {True: n // 2, False: n - n // 2}
 seen, out = set(), []

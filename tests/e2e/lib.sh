@@ -48,14 +48,47 @@ if on_postgres; then
 	# SQL") go to the database: the engine's view plays has SQLite's
 	# columns, so plain SQL reads the same. Output as sqlite3's list mode.
 	sqlite3() {
+		local sep='|' a
+		[ "${1:-}" = -separator ] && { sep=$2; shift 2; }
 		case "${1:-}" in *spinlog.db) shift ;; *) command sqlite3 "$@"; return ;; esac
-		if [ $# -gt 0 ]; then
-			psql "$SPINLOG_STORE_URL" -XAtq -F '|' -v ON_ERROR_STOP=1 -c "$*"
+		if [ "${1:-}" = .dump ]; then
+			# the rows of every table, sorted (an UPDATE moves a row), as
+			# the "store unchanged" checks need; not the change counter or
+			# sequence positions, which SQLite's .dump has no word for
+			pg_dump --data-only --no-owner --exclude-table-data=changes \
+				-d "$SPINLOG_STORE_URL" | grep -v -e '^--' -e 'pg_catalog.setval' -e '^.restrict ' -e '^.unrestrict ' | LC_ALL=C sort
+		elif a=${1:-} && [ "${a#.read }" != "$a" ]; then
+			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1 -f "${a#.read }"
+		elif [ $# -gt 0 ]; then
+			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1 -c "$*"
 		else
-			psql "$SPINLOG_STORE_URL" -XAtq -F '|' -v ON_ERROR_STOP=1
+			psql "$SPINLOG_STORE_URL" -XAtq -F "$sep" -v ON_ERROR_STOP=1
 		fi
 	}
+	# SQLite's group_concat, for the scripts' SQL (in the test's database
+	# only; the engine does not use it)
+	_pg_compat="
+	  CREATE FUNCTION _gc(a text, b anyelement) RETURNS text LANGUAGE sql
+	    IMMUTABLE AS \$\$ SELECT CASE WHEN b IS NULL THEN a WHEN a IS NULL
+	    THEN b::text ELSE a || ',' || b::text END \$\$;
+	  CREATE AGGREGATE group_concat(anyelement) (SFUNC = _gc, STYPE = text);
+	  CREATE FUNCTION _gc2(a text, b anyelement, sep text) RETURNS text
+	    LANGUAGE sql IMMUTABLE AS \$\$ SELECT CASE WHEN b IS NULL THEN a
+	    WHEN a IS NULL THEN b::text ELSE a || sep || b::text END \$\$;
+	  CREATE AGGREGATE group_concat(anyelement, text) (SFUNC = _gc2, STYPE = text);"
+	psql "$SPINLOG_STORE_URL" -XAtq -v ON_ERROR_STOP=1 -c "$_pg_compat" \
+		>/dev/null || { echo "not ok 1 - cannot add group_concat"; exit 1; }
 fi
+# store_reset: an empty store and data directory (rm -rf "$DATA" on SQLite;
+# on PostgreSQL a new database, since the store is not in the directory).
+store_reset() {
+	rm -rf "$DATA"
+	on_postgres || return 0
+	SPINLOG_STORE_URL=$(pg_createdb "t_$$_$RANDOM") || {
+		echo "not ok - cannot create a database"; exit 1; }
+	export SPINLOG_STORE_URL
+	psql "$SPINLOG_STORE_URL" -XAtq -v ON_ERROR_STOP=1 -c "$_pg_compat" >/dev/null
+}
 # sqlite_only: ends a script that only means something on SQLite (it reads
 # the database file itself) with one skipped check when on PostgreSQL.
 sqlite_only() {

@@ -44,5 +44,9 @@ check "a named config file must exist" grep -q "missing.ini: cannot read" "$T/er
 
 sl log >/dev/null 2>&1
 check "the data directory is private (0700)" test "$(stat -c %a "$DATA")" = 700
-check "the database is created" test -f "$DATA/spinlog.db"
+if on_postgres; then
+	check "the database is created (its schema)" test "$(sqlite3 "$DATA/spinlog.db" "SELECT count(*) FROM schema_version")" -gt 0
+else
+	check "the database is created" test -f "$DATA/spinlog.db"
+fi
 done_testing

@@ -37,7 +37,7 @@ is "audio-analysis not asked again" "$(requests 'GET /v1/audio-analysis/{id}')" 
 is "batch artists not asked again" "$(requests 'GET /v1/artists')" 1
 is "nothing logged as 403 again" "$(grep -c "answered 403" "$T/etl2.err")" 0
 is "provider blocks stored for the account" \
-	"$(sqlite3 "$DATA/spinlog.db" "SELECT group_concat(provider, ' ') FROM (SELECT provider FROM provider_blocks ORDER BY provider)")" \
+	"$(sqlite3 "$DATA/spinlog.db" "SELECT group_concat(provider, ' ') FROM (SELECT provider FROM provider_blocks ORDER BY provider) sub")" \
 	"spotify:audio-analysis spotify:audio-features spotify:batch"
 
 sl export --format jsonl --utc --with-provenance >"$T/out.jsonl"

@@ -6,6 +6,7 @@
 # then succeed. Mounting needs root: without it the test says so and skips.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-etl.sh"
+sqlite_only "the store is on the server, not in the data directory a full tmpfs fills"
 
 MNT="$T/mnt"
 mkdir -p "$MNT"

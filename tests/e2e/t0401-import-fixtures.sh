@@ -58,7 +58,7 @@ db .dump >"$T/dump3"
 sl import --dry-run "$EXT" >/dev/null 2>&1
 db .dump >"$T/dump4"
 check "--dry-run leaves the database unchanged" cmp -s "$T/dump3" "$T/dump4"
-rm -rf "$DATA"
+store_reset
 sl import --keep-network-fields "$EXT" >/dev/null 2>&1
-is "--keep-network-fields keeps ip_addr" "$(db 'SELECT count(*) FROM plays WHERE ip_addr = "192.0.2.1"')" 2570
+is "--keep-network-fields keeps ip_addr" "$(db "SELECT count(*) FROM plays WHERE ip_addr = '192.0.2.1'")" 2570
 done_testing

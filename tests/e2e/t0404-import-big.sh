@@ -35,10 +35,17 @@ is "summary" "$(sed 's/ (account.*//' "$T/out")" \
 is "plays" "$(db 'SELECT count(*) FROM plays')" "$want"
 is "plays of 30 s or more" "$(db 'SELECT count(*) FROM plays WHERE ms_played >= 30000')" "$want30"
 is "podcast plays" "$(db "SELECT count(*) FROM plays WHERE kind = 'podcast'")" "$wantpod"
-is "the indexes are back" "$(db "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'play_rows' ORDER BY name)")" \
-	"play_rows_track,plays_api_key,plays_time"
-is "the database is in WAL mode again" "$(db 'PRAGMA journal_mode')" wal
-check "integrity check" test "$(db 'PRAGMA integrity_check')" = ok
+if on_postgres; then
+	is "the indexes are there" "$(db "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'play_rows'")" \
+		"play_rows_account_time,play_rows_item,play_rows_pkey,play_rows_time"
+	skip "the database is in WAL mode again" "SQLite's journal; the server keeps its own"
+	skip "integrity check" "PRAGMA integrity_check is SQLite's"
+else
+	is "the indexes are back" "$(db "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'play_rows' ORDER BY name)")" \
+		"play_rows_track,plays_api_key,plays_time"
+	is "the database is in WAL mode again" "$(db 'PRAGMA journal_mode')" wal
+	check "integrity check" test "$(db 'PRAGMA integrity_check')" = ok
+fi
 
 db .dump >"$T/d1"
 sl import "$G" >"$T/out" 2>&1
@@ -48,7 +55,7 @@ check "importing again changes nothing" cmp -s "$T/d1" "$T/d2"
 
 # account data in a big import takes the merging path: each account-data
 # record written from the same plays merges into its extended record
-rm -rf "$DATA"
+store_reset
 python3 - "$G" <<'PY'
 import json, os, sys
 d = sys.argv[1]

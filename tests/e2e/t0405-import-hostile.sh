@@ -116,11 +116,18 @@ done
 names() { db "SELECT track_name || '|' || artist_name || '|' || album_name FROM plays WHERE track_id = '$1'"; }
 is "three escaped names keep their values" "$(names 0wgOhYnqZKjOHr6bmdz0aN)" 'T "1"|A "2"|B "3"'
 is '"Weird Al" Yankovic' "$(names 3Umj02ZNl4d356pS1D38mn)" "Amish Paradise (Parody of \"Gangsta's Paradise\")|\"Weird Al\" Yankovic|Bad Hair Day"
-hexes() { db "SELECT hex(track_name) || ' ' || hex(artist_name) FROM plays WHERE track_id = '$1'"; }
+if on_postgres; then
+	hexes() { db "SELECT upper(encode(convert_to(track_name, 'UTF8'), 'hex')) || ' ' || upper(encode(convert_to(artist_name, 'UTF8'), 'hex')) FROM plays WHERE track_id = '$1'"; }
+else
+	hexes() { db "SELECT hex(track_name) || ' ' || hex(artist_name) FROM plays WHERE track_id = '$1'"; }
+fi
 is "a lone surrogate and U+0000 become U+FFFD" "$(hexes 1Umj02ZNl4d356pS1D38mn)" \
 	"$(printf 'lone \357\277\275 surrogate' | xxd -p -u | tr -d '\n') $(printf 'nul\357\277\275cut' | xxd -p -u | tr -d '\n')"
 is "an invalid byte becomes U+FFFD" "$(hexes 2Umj02ZNl4d356pS1D38mn | cut -d' ' -f1)" \
 	"$(printf 'bad \357\277\275 byte' | xxd -p -u | tr -d '\n')"
+if on_postgres; then
+	skip "every stored name is valid UTF-8" "the server (encoding UTF8) refuses any other text"
+else
 is "every stored name is valid UTF-8" "$(python3 - "$DATA/spinlog.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
@@ -135,4 +142,5 @@ for row in c.execute("SELECT track_name, artist_name, album_name FROM plays"):
 print(bad)
 PY
 )" 0
+fi
 done_testing

@@ -16,6 +16,7 @@
 # close). The output says how many of how many were walked.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-fault.sh"
+sqlite_only "the walk restores the store by copying the data directory; a server database is not in it"
 fault_skip_asan "fault injection walks the allocations of an import" \
 	"fault injection walks the allocations of a collect"
 export FAULT_MODE=alloc WALK_EVERY=${WALK_EVERY:-100} WALK_SAMPLES=${WALK_SAMPLES:-100}

@@ -12,6 +12,7 @@
 # of t0801: before or complete, integrity_check ok, a rerun completes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-fault.sh"
+sqlite_only "the walk restores the store by copying the data directory; a server database is not in it"
 fault_skip_asan "fault injection walks every write of a collect that refreshes"
 
 start_sim --seed 5 --token-ttl 60

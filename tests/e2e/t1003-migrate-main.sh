@@ -7,6 +7,7 @@
 # build did not count). The data is made by tests/tools/make-main-store.sh with the old
 # build (tests/e2e/data/t1003-*).
 . "$(dirname "$0")/lib.sh"
+sqlite_only "the old store is an SQLite file an old build made; a postgresql store starts at its own migration 1"
 D="$ROOT/tests/e2e/data"
 mkdir -p "$DATA"
 sqlite3 "$DATA/spinlog.db" <"$D/t1003-store.sql"

@@ -26,9 +26,9 @@ ART="SELECT c.*, ta.artist_id AS artist FROM ($COUNTED) c JOIN track_artists ta 
   UNION ALL SELECT c.*, 'name:' || p.artist_name FROM ($COUNTED) c JOIN plays p ON p.id = c.id
   WHERE NOT EXISTS (SELECT 1 FROM track_artists ta WHERE ta.track_id = c.track_id)"
 RANKED="SELECT artist, count(*) AS n, sum(ms) AS ms, min(played_ms) AS f, max(played_ms) AS l,
-  row_number() OVER (ORDER BY count(*) DESC, sum(ms) DESC, artist) AS rk FROM ($ART) GROUP BY artist"
+  row_number() OVER (ORDER BY count(*) DESC, sum(ms) DESC, artist) AS rk FROM ($ART) sub GROUP BY artist"
 q() { sqlite3 -separator ' ' "$DB" "$1"; }
-NARTISTS=$(q "SELECT count(*) FROM ($RANKED)")
+NARTISTS=$(q "SELECT count(*) FROM ($RANKED) sub")
 
 start_serve --no-covers
 get() { curl -s -o "$T/body" -w '%{http_code}' "$URL$1"; }
@@ -37,7 +37,7 @@ when() { date -u -d "@$(($1 / 1000))" '+%Y-%m-%d %H:%M'; }
 
 # Artist pages: every catalogued artist, against the truth.
 for a in ar1 ar2 ar3 ar4; do
-	read -r n ms f l rk <<<"$(q "SELECT n, ms, f, l, rk FROM ($RANKED) WHERE artist = '$a'")"
+	read -r n ms f l rk <<<"$(q "SELECT n, ms, f, l, rk FROM ($RANKED) sub WHERE artist = '$a'")"
 	is "artist $a page" "$(get "/artist-$a.html")" 200
 	cat "$T/body" >>"$T/all.html"
 	is "artist $a: rank among $NARTISTS" "$(num rank) of $NARTISTS" \
@@ -73,11 +73,11 @@ check "day page: its week and month" grep -q 'href="week-2024-12-30.html">week</
 
 # A range: the API's top tracks against the truth, and the year answer unchanged.
 FROM=$(date -u -d 2025-01-01 +%s)000 TO=$(date -u -d 2025-01-03 +%s)000
-want=$(q "SELECT track_id || ':' || count(*) FROM ($COUNTED) WHERE played_ms >= $FROM AND played_ms < $TO
+want=$(q "SELECT track_id || ':' || count(*) FROM ($COUNTED) sub WHERE played_ms >= $FROM AND played_ms < $TO
   GROUP BY track_id ORDER BY count(*) DESC, sum(ms) DESC, track_id" | tr '\n' ' ')
 is "range API" "$(get '/api/summary?from=2025-01-01&to=2025-01-02')" 200
 is "range: top tracks" "$(jq -r '[.top_tracks[] | "\(.key):\(.plays)"] | join(" ")' "$T/body") " "$want"
-is "range: plays" "$(jq .plays "$T/body")" "$(q "SELECT count(*) FROM ($COUNTED) WHERE played_ms >= $FROM AND played_ms < $TO")"
+is "range: plays" "$(jq .plays "$T/body")" "$(q "SELECT count(*) FROM ($COUNTED) sub WHERE played_ms >= $FROM AND played_ms < $TO")"
 is "range: from only runs to the end" "$(get '/api/summary?from=2025-03-01' >/dev/null; jq -r '.top_tracks[0].key' "$T/body")" t9
 is "year API still answers" "$(get '/api/summary?year=2025' >/dev/null; jq .year "$T/body")" 2025
 is "range page" "$(get '/alltime.html?from=2025-01-01&to=2025-01-02')" 200
@@ -94,21 +94,21 @@ check "... naming it" grep -q "'2025-1-1' is not a date" "$T/err"
 # All time.
 is "all-time page" "$(get /alltime.html)" 200
 cat "$T/body" >>"$T/all.html"
-is "all time: plays" "$(num plays)" "$(q "SELECT count(*) FROM ($COUNTED)")"
+is "all time: plays" "$(num plays)" "$(q "SELECT count(*) FROM ($COUNTED) sub")"
 
 # A week: its plays and the neighbours.
 W0=$(date -u -d 2024-12-30 +%s)000 W1=$(date -u -d 2025-01-06 +%s)000
 is "week page" "$(get /week-2024-12-30.html)" 200
-is "week: plays" "$(num plays)" "$(q "SELECT count(*) FROM ($COUNTED) WHERE played_ms >= $W0 AND played_ms < $W1")"
+is "week: plays" "$(num plays)" "$(q "SELECT count(*) FROM ($COUNTED) sub WHERE played_ms >= $W0 AND played_ms < $W1")"
 check "week: previous week with plays" grep -q 'rel="prev" href="week-2024-01-01.html"' "$T/body"
 check "week: next week with plays" grep -q 'rel="next" href="week-2025-03-10.html"' "$T/body"
 is "month page" "$(get /month-2025-01.html)" 200
 M1=$(date -u -d 2025-02-01 +%s)000
-is "month: plays" "$(num plays)" "$(q "SELECT count(*) FROM ($COUNTED) WHERE played_ms >= $FROM AND played_ms < $M1")"
+is "month: plays" "$(num plays)" "$(q "SELECT count(*) FROM ($COUNTED) sub WHERE played_ms >= $FROM AND played_ms < $M1")"
 is "a month that does not exist" "$(get /month-2025-13.html)" 404
 
 # Streaks: the longest run of consecutive days with counted plays.
-longest=$(q "SELECT DISTINCT played_ms / 86400000 FROM ($COUNTED) ORDER BY 1" |
+longest=$(q "SELECT DISTINCT played_ms / 86400000 FROM ($COUNTED) sub ORDER BY 1" |
 	awk 'NR > 1 && $1 == p + 1 { r++ } NR == 1 || $1 != p + 1 { r = 1 } { if (r > m) m = r; p = $1 } END { print m }')
 get / >/dev/null
 is "home: longest streak" "$(sed -n 's/.*id="longest-streak">\([0-9]*\)<.*/\1/p' "$T/body")" "$longest"

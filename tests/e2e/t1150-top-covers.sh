@@ -37,16 +37,18 @@ PY
 
 # Top tracks: each entry's cover is the album of that track in the store.
 card "Top tracks" "$T/year.html" >"$T/tracks.html"
-python3 - "$T/tracks.html" "$DATA/spinlog.db" >"$T/tracks.out" 2>&1 <<'PY'
-import re, sqlite3, sys
+# the tracks' albums through lib.sh's sqlite3, so it reads either engine's store
+sqlite3 "$DATA/spinlog.db" "SELECT id, album_id FROM tracks" >"$T/albums.txt"
+python3 - "$T/tracks.html" "$T/albums.txt" >"$T/tracks.out" 2>&1 <<'PY'
+import re, sys
 html = open(sys.argv[1]).read()
-db = sqlite3.connect(sys.argv[2])
+album = dict(l.rstrip("\n").split("|", 1) for l in open(sys.argv[2]) if "|" in l)
 items = re.findall(r'<li>(.*?)</li>', html, re.S)
 bad = 0
 for it in items:
     t = re.search(r'href="track-([A-Za-z0-9]+)\.html"', it)
     img = re.search(r'<img class="thumb" src="covers/([A-Za-z0-9]+)\.png" width="48" height="48" alt="[^"]*" loading="lazy"', it)
-    want = db.execute("SELECT album_id FROM tracks WHERE id = ?", (t.group(1),)).fetchone()[0] if t else None
+    want = album.get(t.group(1)) if t else None
     if not t or not img or img.group(1) != want:
         bad += 1
         print("entry", it[:200], "want album", want)

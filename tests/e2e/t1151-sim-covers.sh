@@ -14,7 +14,7 @@ check "etl runs" sl etl
 mapfile -t albums < <(sqlite3 "$DATA/spinlog.db" "SELECT id FROM albums ORDER BY id LIMIT 8")
 check "the store has albums" test "${#albums[@]}" -ge 4
 is "the catalog lists 640, 300 and 64 px images" \
-	"$(sqlite3 "$DATA/spinlog.db" "SELECT group_concat(width || 'x' || height, ' ') FROM (SELECT width, height FROM album_images WHERE album_id = '${albums[0]}' ORDER BY position)")" \
+	"$(sqlite3 "$DATA/spinlog.db" "SELECT group_concat(width || 'x' || height, ' ') FROM (SELECT width, height FROM album_images WHERE album_id = '${albums[0]}' ORDER BY position) sub")" \
 	"640x640 300x300 64x64"
 url=$(sqlite3 "$DATA/spinlog.db" "SELECT url FROM album_images WHERE album_id = '${albums[0]}' AND width = 300")
 check "the image URL is the simulator's CDN" test "${url#"$SIM_URL"/_sim/img/}" != "$url"

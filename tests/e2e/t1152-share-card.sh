@@ -91,7 +91,7 @@ art=$(jq -r '.top_artists[0].key' "$T/sum.json")
 trk=$(jq -r '.top_tracks[0].key' "$T/sum.json")
 long=$(python3 -c 'print(("<b>שלום עולם</b> " * 1200)[:20000])')
 sqlite3 "$DATA/spinlog.db" "UPDATE artists SET name = '$long' WHERE id = '$art';
-	UPDATE tracks SET name = 'حبيبي يا نور العين ' || char(8238) || 'ABC <script>x</script>' WHERE id = '$trk'"
+	UPDATE tracks SET name = 'حبيبي يا نور العين ' || $(on_postgres && echo chr || echo char)(8238) || 'ABC <script>x</script>' WHERE id = '$trk'"
 sleep 0.3
 curl -s -o "$T/hostile.png" -w '%{http_code}' "$URL/card-$YEAR.png" >"$T/hostile.st"
 is "a hostile name: the card is still drawn" "$(cat "$T/hostile.st")" 200

@@ -100,7 +100,7 @@ an "$A/two.wav" >"$T/again.txt"
 check "a second run analyses nothing" grep -q "analysed before" "$T/again.txt"
 db "UPDATE audio_analysis SET provider = 'spotify', tempo = 1 WHERE track_id = '4uLU6hMCjMI75M1A2tKUQC'; DELETE FROM local_analyses;"
 an "$A/two.wav" >/dev/null
-is "a Spotify analysis wins" "$(db "SELECT provider, tempo FROM audio_analysis WHERE track_id = '4uLU6hMCjMI75M1A2tKUQC'")" "spotify|1.0"
+is "a Spotify analysis wins" "$(db "SELECT provider, CAST(tempo * 10 AS INTEGER) FROM audio_analysis WHERE track_id = '4uLU6hMCjMI75M1A2tKUQC'")" "spotify|10"
 an --match-only --format jsonl "$A/two.wav" >"$T/mo.jsonl"
 is "--match-only says what would match" "$(jq -r .matched_track_id "$T/mo.jsonl")" 4uLU6hMCjMI75M1A2tKUQC
 done_testing

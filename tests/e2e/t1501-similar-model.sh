@@ -47,7 +47,7 @@ check "cross-validated AUC >= 0.85" jqe '.auc >= 0.85' "$T/train.json"
 check "better than the genre-only baseline" jqe '.auc > .baseline_auc' "$T/train.json"
 check "the spread is said" jqe '.auc_sd > 0 and .accuracy_sd > 0' "$T/train.json"
 is "the model is stored with its feature list and version" \
-	"$(sqlite3 "$db" "SELECT version, features LIKE 'd_acousticness,%genre_jaccard,missing_genres' FROM similar_models ORDER BY id DESC LIMIT 1")" "1|1"
+	"$(sqlite3 "$db" "SELECT version, CASE WHEN features LIKE 'd_acousticness,%genre_jaccard,missing_genres' THEN 1 ELSE 0 END FROM similar_models ORDER BY id DESC LIMIT 1")" "1|1"
 
 # Held-out pairs the model never saw: it ranks them better than chance.
 truth_labels 80 99 | tail -n +2 >"$T/held.csv"

@@ -32,7 +32,7 @@ press() {
 	for _ in $(seq 1 100); do [ "$(screen)" != "$before" ] && return 0; sleep 0.05; done
 	return 1
 }
-labels() { sqlite3 "$db" "SELECT track_a || ' ' || track_b || ' ' || similar FROM similar_labels ORDER BY id"; }
+labels() { sqlite3 "$db" "SELECT track_a || ' ' || track_b || ' ' || \"similar\" FROM similar_labels ORDER BY id"; }
 
 tm new-session -d -s lab -x 160 -y 40 \
 	"'$SPINLOG' --data-dir '$DATA' similar label --seed 7; echo EXITED \$?; sleep 60"

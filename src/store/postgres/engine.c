@@ -44,6 +44,7 @@ static void pq_close(struct store *st)
 {
 	struct pg_store *s = pg_of(st);
 
+	pgt_refnames_drop(s);
 	PQfinish(s->conn);
 	free(s->prepared);
 	free(s->masked);
@@ -219,10 +220,6 @@ const struct store_ops store_postgres_ops = {
 	.gaps_list = pgr_gaps_list,
 	.recent_plays = pgr_recent_plays,
 	/* (end of reports) */
-	/*
-	 * Not yet on PostgreSQL (NULL: store.c's trampolines say so):
-	 * listenbrainz, analysis, navigation, similarity.
-	 */
 	/* ---- record fill ---- */
 	.track_fill = pgf_track_fill,
 	.album_covers = pgf_album_covers,
@@ -241,4 +238,29 @@ const struct store_ops store_postgres_ops = {
 	/* ---- account summary ---- */
 	.account_summary = pga_account_summary,
 	/* (end of account summary) */
+	/* ---- listenbrainz, analysis, navigation, similarity ---- */
+	.lb_token_add = pgl_token_add,
+	.lb_token_find = pgl_token_find,
+	.lb_token_list = pgl_token_list,
+	.lb_token_revoke = pgl_token_revoke,
+	.lb_playing_set = pgl_playing_set,
+	.lb_playing_get = pgl_playing_get,
+	.lb_keep = pgl_keep,
+	.lb_listens = pgl_listens,
+	.lb_listen_stats = pgl_listen_stats,
+	.analysis_by_isrc = pga_by_isrc,
+	.analysis_tracks = pga_tracks,
+	.analysis_cached = pga_cached,
+	.analysis_cache_put = pga_cache_put,
+	.analysis_put_local = pga_put_local,
+	.nav_track_plays = pgn_track_plays,
+	.nav_album = pgn_album,
+	.nav_names = pgn_names,
+	.similar_tracks = pgs_similar_tracks,
+	.similar_label_add = pgs_label_add,
+	.similar_label_delete = pgs_label_delete,
+	.similar_labels = pgs_labels,
+	.similar_model_put = pgs_model_put,
+	.similar_model_get = pgs_model_get,
+	/* (end of listenbrainz, analysis, navigation, similarity) */
 };

@@ -46,6 +46,7 @@ struct pg_store {
 	int64_t seen_counter, version;
 	struct pg_import *active; /* an import with rows not written yet */
 	int bulk;              /* between bulk_begin and bulk_end */
+	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
 };
 
 static inline struct pg_store *pg_of(struct store *s)
@@ -229,6 +230,8 @@ int pgt_scan_music_refs(struct store *s, int64_t from, int64_t to,
 int pgt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_ref *),
 		   void *arg, struct strbuf *err);
 int pgt_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
+/* Forgets what pgt_ref_play_names read at once (the read transaction ended). */
+void pgt_refnames_drop(struct pg_store *s);
 
 /* fill.c */
 int pgf_track_fill(struct store *s, const char *id,
@@ -258,5 +261,64 @@ int pgv_resolve_catalog(struct store *s,
 /* summary.c (the account summary section) */
 int pga_account_summary(struct store *s, int64_t account_id,
 			struct store_account_summary *out, struct strbuf *err);
+/* ---- listenbrainz, analysis, navigation, similarity (round 5) ---- */
+/* listenbrainz.c */
+int pgl_token_add(struct store *s, int64_t account_id, const char *hash,
+		  const char *prefix, int64_t now_ms, int64_t *id, struct strbuf *err);
+int pgl_token_find(struct store *s, const char *hash, int64_t now_ms,
+		   int64_t *account_id, char **account, struct strbuf *err);
+int pgl_token_list(struct store *s, const char *account,
+		   int (*fn)(void *, const struct store_lb_token *), void *arg,
+		   struct strbuf *err);
+int pgl_token_revoke(struct store *s, int64_t id, const char *account,
+		     struct strbuf *err);
+int pgl_playing_set(struct store *s, int64_t account_id, const char *json,
+		    int64_t expires_ms, struct strbuf *err);
+int pgl_playing_get(struct store *s, int64_t account_id, int64_t now_ms,
+		    char **json, struct strbuf *err);
+int pgl_keep(struct store *s, int64_t account_id, const struct store_lb_kept *v,
+	     size_t n, int64_t now_ms, struct strbuf *err);
+int pgl_listens(struct store *s, int64_t account_id, int64_t min_ts,
+		int64_t max_ts, int64_t count,
+		int (*fn)(void *, const struct store_lb_listen *), void *arg,
+		struct strbuf *err);
+int pgl_listen_stats(struct store *s, int64_t account_id, int64_t *count,
+		     int64_t *oldest, int64_t *latest, struct strbuf *err);
+/* analysis.c */
+int pga_by_isrc(struct store *s, const char *isrc, struct strvec *ids,
+		struct strbuf *err);
+int pga_tracks(struct store *s, int (*fn)(void *, const struct store_named_track *),
+	       void *arg, struct strbuf *err);
+char *pga_cached(struct store *s, const char *hash, char **track_id);
+int pga_cache_put(struct store *s, const char *hash, const char *path,
+		  const char *track_id, const char *json, int64_t now_ms,
+		  struct strbuf *err);
+int pga_put_local(struct store *s, const struct store_analysis *a,
+		  int64_t now_ms, struct strbuf *err);
+/* nav.c */
+int pgn_track_plays(struct store *s, const char *track_id,
+		    int (*fn)(void *, const struct store_nav_play *), void *arg,
+		    struct strbuf *err);
+int pgn_album(struct store *s, const char *album_id, char **name,
+	      struct strvec *artist_ids, struct strbuf *err);
+int pgn_names(struct store *s, enum store_nav_kind kind,
+	      int (*fn)(void *, const char *, const char *), void *arg,
+	      struct strbuf *err);
+/* similar.c */
+int pgs_similar_tracks(struct store *s, int64_t account_id,
+		       int (*fn)(void *, const struct store_sim_track *), void *arg,
+		       struct strbuf *err);
+int64_t pgs_label_add(struct store *s, int64_t account_id,
+		      const struct store_sim_label *l, struct strbuf *err);
+int pgs_label_delete(struct store *s, int64_t account_id, int64_t id,
+		     struct strbuf *err);
+int pgs_labels(struct store *s, int64_t account_id,
+	       int (*fn)(void *, const struct store_sim_label *), void *arg,
+	       struct strbuf *err);
+int pgs_model_put(struct store *s, const struct store_sim_model *m,
+		  struct strbuf *err);
+int pgs_model_get(struct store *s, int64_t account_id,
+		  struct store_sim_model *out, struct strbuf *err);
+/* (end of listenbrainz, analysis, navigation, similarity) */
 
 #endif

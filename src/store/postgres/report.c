@@ -60,6 +60,7 @@ void pgr_read_end(struct store *st)
 	if (s->in_read)
 		pg_sql(s, "COMMIT", NULL);
 	s->in_read = 0;
+	pgt_refnames_drop(s);
 }
 
 void pgr_tune_for_reads(struct store *st)
