@@ -13,6 +13,7 @@
 
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
+#include "store/postgres/copy.h"   /* issue 12: store copy */
 #include "core/banned.h"
 
 #define WRITE_LOCK "2020121"
@@ -27,6 +28,7 @@ static int pq_open(const char *where, struct store **out, struct strbuf *err)
 	if (pg_connect(url.buf, s, err) || pg_migrate(s, err)) {
 		strbuf_release(&url);
 		PQfinish(s->conn);
+	pgc_release(s->copy);
 		free(s->masked);
 		strbuf_release(&s->errmsg);
 		free(s);
@@ -238,4 +240,10 @@ const struct store_ops store_postgres_ops = {
 	.scan_music_refs = pgt_scan_music_refs,
 	.track_refs = pgt_track_refs,
 	.ref_play_names = pgt_ref_play_names,
+	/* ---- store copy ---- */
+	.copy_count = pgc_copy_count,
+	.copy_read = pgc_copy_read,
+	.copy_write = pgc_copy_write,
+	.copy_finish = pgc_copy_finish,
+	/* (end of store copy) */
 };
