@@ -269,6 +269,9 @@ static const char *const move_plays[] = {
 	" (artist_name), (album_name), (context_uri), (reason_start),"
 	" (reason_end), (platform), (country), (ip_addr), (user_agent)) x(v)"
 	" WHERE v IS NOT NULL ON CONFLICT (md5(s)) DO NOTHING",
+	/* without it the planner takes the new texts for empty and joins 13
+	 * times by nested loops: 9.7 s instead of 0.2 s at 8,000 plays */
+	"ANALYZE texts",
 	"CREATE TEMP TABLE copy_ids ON COMMIT DROP AS SELECT st.id,"
 	" coalesce(a.id, 0) a, coalesce(b.id, 0) b, coalesce(c.id, 0) c,"
 	" coalesce(d.id, 0) d, coalesce(e.id, 0) e, k.id k, coalesce(cx.id, 0) cx,"
@@ -287,6 +290,7 @@ static const char *const move_plays[] = {
 	" LEFT JOIN texts co ON co.s = st.country"
 	" LEFT JOIN texts ip ON ip.s = st.ip_addr"
 	" LEFT JOIN texts ua ON ua.s = st.user_agent",
+	"ANALYZE copy_ids",
 	"INSERT INTO items (track_id, episode_id, track_name, artist_name,"
 	" album_name) SELECT DISTINCT a, b, c, d, e FROM copy_ids"
 	" ON CONFLICT DO NOTHING",
@@ -302,6 +306,7 @@ static const char *const move_plays[] = {
 	" JOIN items i ON i.track_id = x.a AND i.episode_id = x.b"
 	" AND i.track_name = x.c AND i.artist_name = x.d AND i.album_name = x.e"
 	" ORDER BY st.id",
+	"ANALYZE items",
 	"DROP TABLE copy_ids",
 	"DROP TABLE copy_plays",
 };
