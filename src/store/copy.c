@@ -163,7 +163,7 @@ static int pass_row(void *arg, const struct store_copy_value *row)
 	p->sum->rows++;
 	if (p->to && store_copy_write(p->to, p->t, row, p->err))
 		return -1;
-	if (p->progress && p->sum->rows % 2000 == 0)
+	if (p->progress && p->sum->rows % 2000 == 0 && p->sum->rows < p->total)
 		p->progress(p->arg, p->t->name, p->sum->rows, p->total);
 	return 0;
 }
@@ -181,7 +181,7 @@ static int pass_table(struct store *s, struct pass *p)
 		strbuf_addstr(p->err, "cannot start a SHA-256 digest");
 		return -1;
 	}
-	if (p->progress)
+	if (p->progress && p->total > 0)
 		p->progress(p->arg, p->t->name, 0, p->total);
 	r = store_copy_read(s, p->t, pass_row, p, p->err);
 	if (!r && p->to)

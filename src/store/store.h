@@ -1024,7 +1024,10 @@ struct store_copy_sum {
 	unsigned char digest[32];
 };
 
-/* Called every few thousand rows: table, rows done, rows in the source. */
+/*
+ * Called as a table starts (when it has rows), every few thousand rows and
+ * once as it ends (done >= total): table, rows done, rows in the source.
+ */
 typedef void store_copy_progress_fn(void *arg, const char *table, int64_t done,
 				    int64_t total);
 

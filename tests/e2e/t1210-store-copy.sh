@@ -19,7 +19,8 @@ if ! pg_available; then
 fi
 unset SPINLOG_STORE_URL
 check "a private cluster starts" pg_start
-P1=$(pg_createdb copy1)
+DB1=copy1_$$
+P1=$(pg_createdb "$DB1")
 
 # The source: everything spinlog keeps, on SQLite.
 start_sim --seed 11
@@ -47,7 +48,7 @@ lb() { curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Token $
 is "a listen submitted" "$(lb '{"listen_type":"single","payload":[{"listened_at":'$((NOW - 600))',"track_metadata":{"artist_name":"Björk","track_name":"Hyperballad","release_name":"Post"}}]}')" 200
 is "a playing-now submitted" "$(lb '{"listen_type":"playing_now","payload":[{"track_metadata":{"artist_name":"Portishead","track_name":"Roads"}}]}')" 200
 kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null
-sqlite3 "$DATA/spinlog.db" "SELECT DISTINCT track_id FROM plays WHERE track_id IS NOT NULL ORDER BY 1 LIMIT 4" >"$T/ids"
+command sqlite3 "$DATA/spinlog.db" "SELECT DISTINCT track_id FROM plays WHERE track_id IS NOT NULL ORDER BY 1 LIMIT 4" >"$T/ids"
 paste -d, <(sed -n 1,2p "$T/ids") <(sed -n 3,4p "$T/ids") | sed 's/$/,similar/' >"$T/labels.csv"
 check "similarity labels" sl similar label --import "$T/labels.csv"
 "$BUILD_DIR/tests/audiogen" "$T/click.wav" click:20:120:4
@@ -76,9 +77,9 @@ for _ in 1 2 3 4 5 6 7; do
 	t=$(sed -n "s/.*cannot copy '\([a-z_]*\)': the postgresql engine has no such table yet.*/\1/p" "$T/c1.err")
 	[ -n "$t" ] || break
 	[ -n "$missing" ] || is "a refused copy leaves the database empty" \
-		"$(pg_psql copy1 'SELECT (SELECT count(*) FROM play_rows) + (SELECT count(*) FROM accounts)')" 0
+		"$(pg_psql "$DB1" 'SELECT (SELECT count(*) FROM play_rows) + (SELECT count(*) FROM accounts)')" 0
 	missing="$missing $t"
-	sqlite3 "$T/s1.db" "DELETE FROM $t"
+	command sqlite3 "$T/s1.db" "DELETE FROM $t"
 done
 if [ -n "$missing" ]; then
 	skip "the postgresql engine keeps every table" "it has none yet for:$missing"

@@ -20,6 +20,7 @@ fi
 unset SPINLOG_STORE_URL
 check "a private cluster starts" pg_start
 KILLS=${KILLS:-20}
+X=_$$  # database names of this run (the cluster may be shared)
 RANDOM=${KILL_SEED:-1211}
 python3 "$ROOT/bench/import_gen.py" "$T/old" 2000 1 >/dev/null
 python3 "$ROOT/bench/import_gen.py" "$T/new" 6000 2 >/dev/null
@@ -32,7 +33,7 @@ Q="SELECT $COLS FROM plays WHERE account_id = (SELECT id FROM accounts WHERE nam
 # plays_of ENGINE WHERE: "COUNT DIGEST" of the account's plays.
 plays_of() {
 	if [ "$1" = sqlite ]; then
-		sqlite3 -cmd '.timeout 10000' "$2" "$Q" >"$T/rows"
+		command sqlite3 -cmd '.timeout 10000' "$2" "$Q" >"$T/rows"
 	else
 		pg_psql "$2" "$Q" >"$T/rows"
 	fi
@@ -45,25 +46,25 @@ fresh() {
 	if [ "$1" = sqlite ]; then
 		cp "$T/old.db" "$T/$2"
 	else
-		"$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T old "$2"
+		"$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T "old$X" "$2"
 	fi
 }
 
 for e in postgresql sqlite; do
-	if [ $e = sqlite ]; then base=$T/old.db; else "$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 old; base=old; fi
+	if [ $e = sqlite ]; then base=$T/old.db; else "$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 "old$X"; base=old$X; fi
 	check "$e: the old set imports" imp $e "$base" "$T/old" >/dev/null
-	[ $e = sqlite ] && sqlite3 "$T/old.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	[ $e = sqlite ] && command sqlite3 "$T/old.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 	OLD=$(plays_of $e "$base")
-	fresh $e ref
+	fresh $e "$([ $e = sqlite ] && echo ref || echo "ref$X")"
 	t0=$(date +%s%N)
-	check "$e: the new set imports whole" imp $e "$([ $e = sqlite ] && echo "$T/ref" || echo ref)" "$T/new" >/dev/null
+	check "$e: the new set imports whole" imp $e "$([ $e = sqlite ] && echo "$T/ref" || echo "ref$X")" "$T/new" >/dev/null
 	ms=$((($(date +%s%N) - t0) / 1000000))
-	NEW=$(plays_of $e "$([ $e = sqlite ] && echo "$T/ref" || echo ref)")
+	NEW=$(plays_of $e "$([ $e = sqlite ] && echo "$T/ref" || echo "ref$X")")
 	echo "# $e: old set $OLD, new set $NEW; a whole import took $ms ms"
 	check "$e: the two sets differ" test "${OLD%% *}" -lt "${NEW%% *}"
 	seen_old=0 seen_new=0 bad=0
 	for k in $(seq 1 "$KILLS"); do
-		db=k$k
+		db=k$k$X
 		fresh $e "$db"
 		where=$([ $e = sqlite ] && echo "$T/$db" || echo "$db")
 		at=$((RANDOM % (ms + ms / 10 + 1)))
@@ -90,6 +91,10 @@ for e in postgresql sqlite; do
 	echo "# $e: $seen_old kills left the old set, $seen_new the new set, $bad a part"
 	check "$e: some kills landed inside the import" test "$seen_old" -gt 0
 	is "$e: no kill left a part" "$bad" 0
+	if [ $e = postgresql ]; then
+		"$PG_BIN/dropdb" -h "$PG_SOCK" -U postgres "old$X"
+		"$PG_BIN/dropdb" -h "$PG_SOCK" -U postgres "ref$X"
+	fi
 done
 
 # store copy is one transaction on the destination too: a copy killed
@@ -97,21 +102,21 @@ done
 # and the copy run again lands whole.
 SRC=sqlite:$T/ref
 t0=$(date +%s%N)
-"$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 cref
+"$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 "cref$X"
 check "store copy into postgresql" "$SPINLOG" --data-dir "$T/d" --set "store.url=$SRC" \
-	store copy --to "$(pg_url cref)" >/dev/null 2>&1
+	store copy --to "$(pg_url "cref$X")" >/dev/null 2>&1
 ms=$((($(date +%s%N) - t0) / 1000000))
-WHOLE=$(pg_psql cref "SELECT (SELECT count(*) FROM play_rows) + (SELECT count(*) FROM accounts)")
+WHOLE=$(pg_psql "cref$X" "SELECT (SELECT count(*) FROM play_rows) + (SELECT count(*) FROM accounts)")
 for k in 1 2 3 4 5; do
-	"$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 "c$k"
+	"$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 "c$k$X"
 	at=$((RANDOM % (ms * 9 / 10 + 1)))
 	(exec "$SPINLOG" --data-dir "$T/d" --set "store.url=$SRC" store copy \
-		--to "$(pg_url "c$k")" >/dev/null 2>&1) &
+		--to "$(pg_url "c$k$X")" >/dev/null 2>&1) &
 	pid=$!
 	sleep "$(printf '%d.%03d' $((at / 1000)) $((at % 1000)))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	n=$(pg_psql "c$k" "SELECT CASE WHEN to_regclass('play_rows') IS NULL THEN 0 ELSE
+	n=$(pg_psql "c$k$X" "SELECT CASE WHEN to_regclass('play_rows') IS NULL THEN 0 ELSE
 		(SELECT count(*) FROM play_rows) + (SELECT count(*) FROM accounts) END")
 	case $n in
 	0) what=empty ;;
@@ -122,8 +127,9 @@ for k in 1 2 3 4 5; do
 		test "$what" = empty -o "$what" = whole
 	if [ "$what" = empty ]; then
 		check "and the copy again lands whole" "$SPINLOG" --data-dir "$T/d" \
-			--set "store.url=$SRC" store copy --to "$(pg_url "c$k")" >/dev/null 2>&1
+			--set "store.url=$SRC" store copy --to "$(pg_url "c$k$X")" >/dev/null 2>&1
 	fi
-	"$PG_BIN/dropdb" -h "$PG_SOCK" -U postgres "c$k"
+	"$PG_BIN/dropdb" -h "$PG_SOCK" -U postgres "c$k$X"
 done
+"$PG_BIN/dropdb" -h "$PG_SOCK" -U postgres "cref$X"
 done_testing

@@ -253,6 +253,8 @@ static int send_rows(struct pg_store *s, const struct store_copy_table *t,
 	if (ok)
 		return 0;
 fail:
+	c->rows = 0; /* the transaction is lost: the next copy starts afresh */
+	strbuf_reset(&c->buf);
 	strbuf_addf(err, "cannot write '%s': ", t->name);
 	pg_error(s, err);
 	return -1;
