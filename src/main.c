@@ -74,6 +74,8 @@ static const struct command commands[] = {
 	{ "resolve", cmd_resolve, cmd_resolve_usage, NEED_DB,
 	  "find Spotify ids for plays with names but no id",
 	  "what was resolved before is kept" },
+	{ "store", cmd_store, cmd_store_usage, NEED_DB,
+	  "copy the whole store to another engine or file (issue 12)", NULL },
 };
 
 static const char global_usage[] =

@@ -50,6 +50,7 @@ CMD(config);
 CMD(token);
 CMD(analyze);
 CMD(resolve);
+CMD(store); /* issue 12: store copy */
 
 struct resolve_stats;
 /* The one line 'resolve' and 'etl' print about name resolution. */

@@ -280,6 +280,20 @@ struct store_ops {
 	int (*name_key_plays)(struct store *s, uint64_t name_key, int64_t *ref,
 			      int64_t **v, int *n, struct strbuf *err);
 	/* (end of name-keyed track pages) */
+	/* ---- store copy ---- */
+	/* Rows in the engine's table t (0 when it has no such table). */
+	int64_t (*copy_count)(struct store *s, const struct store_copy_table *t,
+			      struct strbuf *err);
+	/* Each row of t in t's order (none when the engine lacks t). */
+	int (*copy_read)(struct store *s, const struct store_copy_table *t,
+			 int (*fn)(void *, const struct store_copy_value *),
+			 void *arg, struct strbuf *err);
+	/* Writes one row of t, in a transaction; row NULL: t is complete. */
+	int (*copy_write)(struct store *s, const struct store_copy_table *t,
+			  const struct store_copy_value *row, struct strbuf *err);
+	/* After the last table, before the commit (counters, derived data). */
+	int (*copy_finish)(struct store *s, struct strbuf *err);
+	/* (end of store copy) */
 };
 
 struct store {

@@ -934,3 +934,32 @@ int store_name_key_plays(struct store *s, uint64_t name_key, int64_t *ref,
 	return s->ops->name_key_plays(s, name_key, ref, v, n, err);
 }
 /* (end of name-keyed track pages) */
+/* ---- store copy ---- */
+int64_t store_copy_count(struct store *s, const struct store_copy_table *t,
+			 struct strbuf *err)
+{
+	OP_NEEDED(s, copy_count, "store copy", err, -1);
+	return s->ops->copy_count(s, t, err);
+}
+
+int store_copy_read(struct store *s, const struct store_copy_table *t,
+		    int (*fn)(void *arg, const struct store_copy_value *row),
+		    void *arg, struct strbuf *err)
+{
+	OP_NEEDED(s, copy_read, "store copy", err, -1);
+	return s->ops->copy_read(s, t, fn, arg, err);
+}
+
+int store_copy_write(struct store *s, const struct store_copy_table *t,
+		     const struct store_copy_value *row, struct strbuf *err)
+{
+	OP_NEEDED(s, copy_write, "store copy", err, -1);
+	return s->ops->copy_write(s, t, row, err);
+}
+
+int store_copy_finish(struct store *s, struct strbuf *err)
+{
+	OP_NEEDED(s, copy_finish, "store copy", err, -1);
+	return s->ops->copy_finish(s, err);
+}
+/* (end of store copy) */

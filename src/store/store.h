@@ -1025,5 +1025,76 @@ void store_account_summary_release(struct store_account_summary *a);
 int store_name_key_plays(struct store *s, uint64_t name_key, int64_t *ref,
 			 int64_t **v, int *n, struct strbuf *err);
 /* (end of name-keyed track pages) */
+/* ---- store copy ---- */
+/*
+ * A whole store as logical tables (issue 12, doc/store.md "store copy"):
+ * the same rows whatever the engine keeps physically (SQLite's play_rows
+ * and track_keys, PostgreSQL's items and texts). Every table's first nkey
+ * columns are its order; types[i] is 'i' (64-bit integer), 'r' (double) or
+ * 't' (text, UTF-8) for cols[i].
+ */
+struct store_copy_table {
+	const char *name;
+	const char *const *cols;
+	const char *types;
+	int ncols, nkey;
+};
+extern const struct store_copy_table store_copy_tables[];
+extern const size_t store_copy_ntables;
+
+/* One value of a logical row; s (len bytes, not NUL-terminated) is borrowed. */
+struct store_copy_value {
+	int null;
+	int64_t i;
+	double r;
+	const char *s;
+	size_t len;
+};
+
+/* A table's row count and SHA-256 over its canonical rows, in its order. */
+struct store_copy_sum {
+	const char *table;
+	int64_t rows;
+	unsigned char digest[32];
+};
+
+/*
+ * Called as a table starts (when it has rows), every few thousand rows and
+ * once as it ends (done >= total): table, rows done, rows in the source.
+ */
+typedef void store_copy_progress_fn(void *arg, const char *table, int64_t done,
+				    int64_t total);
+
+/*
+ * The count and digest of every table of s (store_copy_ntables entries in
+ * *out, freed by the caller), read in one snapshot.
+ */
+int store_copy_digest(struct store *s, struct store_copy_sum **out,
+		      struct strbuf *err);
+/*
+ * Copies every table of from into to, which must be empty (-1 saying what it
+ * holds otherwise), in one transaction of to; then reads to back inside it
+ * and compares counts and digests with what was read from from. 0: the same,
+ * committed; 1: a table differs, rolled back; -1: failed, rolled back, err
+ * says why. *from_sums and *to_sums (NULL on -1) are freed by the caller.
+ */
+int store_copy(struct store *from, struct store *to,
+	       store_copy_progress_fn *progress, void *arg,
+	       struct store_copy_sum **from_sums, struct store_copy_sum **to_sums,
+	       struct strbuf *err);
+/*
+ * The engine's parts of a copy, for store/copy.c: rows in t (0 when the
+ * engine has no such table); each row of t in its order; one row written
+ * (row NULL: t is complete), in a transaction; after the last table.
+ */
+int64_t store_copy_count(struct store *s, const struct store_copy_table *t,
+			 struct strbuf *err);
+int store_copy_read(struct store *s, const struct store_copy_table *t,
+		    int (*fn)(void *arg, const struct store_copy_value *row),
+		    void *arg, struct strbuf *err);
+int store_copy_write(struct store *s, const struct store_copy_table *t,
+		     const struct store_copy_value *row, struct strbuf *err);
+int store_copy_finish(struct store *s, struct strbuf *err);
+/* (end of store copy) */
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
+#include "store/postgres/copy.h"   /* issue 12: store copy */
 #include "core/banned.h"
 
 #define WRITE_LOCK "2020121"
@@ -27,6 +28,7 @@ static int pq_open(const char *where, struct store **out, struct strbuf *err)
 	if (pg_connect(url.buf, s, err) || pg_migrate(s, err)) {
 		strbuf_release(&url);
 		PQfinish(s->conn);
+	pgc_release(s->copy);
 		free(s->masked);
 		strbuf_release(&s->errmsg);
 		free(s);
@@ -263,4 +265,10 @@ const struct store_ops store_postgres_ops = {
 	.similar_model_put = pgs_model_put,
 	.similar_model_get = pgs_model_get,
 	/* (end of listenbrainz, analysis, navigation, similarity) */
+	/* ---- store copy ---- */
+	.copy_count = pgc_copy_count,
+	.copy_read = pgc_copy_read,
+	.copy_write = pgc_copy_write,
+	.copy_finish = pgc_copy_finish,
+	/* (end of store copy) */
 };

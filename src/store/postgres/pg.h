@@ -47,6 +47,7 @@ struct pg_store {
 	struct pg_import *active; /* an import with rows not written yet */
 	int bulk;              /* between bulk_begin and bulk_end */
 	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
+	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
 };
 
 static inline struct pg_store *pg_of(struct store *s)

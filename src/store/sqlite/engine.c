@@ -21,6 +21,7 @@
 #include "store/sqlite/trackref.h"
 #include "store/sqlite/namekeyed.h"
 #include "store/sqlite/summary.h"
+#include "store/sqlite/copy.h"        /* issue 12: store copy */
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -44,6 +45,7 @@ static void sq_close(struct store *st)
 	sqr_release(s->report);
 	sqn_release(s->nav);
 	sqlite3_finalize(s->q_ref_names);
+	sqlite3_finalize(s->q_copy);
 	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);
 	free(s->base.where);
@@ -240,6 +242,12 @@ const struct store_ops store_sqlite_ops = {
 	/* ---- name-keyed track pages ---- */
 	.name_key_plays = sqa_name_key_plays,
 	/* (end of name-keyed track pages) */
+	/* ---- store copy ---- */
+	.copy_count = sqc_copy_count,
+	.copy_read = sqc_copy_read,
+	.copy_write = sqc_copy_write,
+	.copy_finish = sqc_copy_finish,
+	/* (end of store copy) */
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

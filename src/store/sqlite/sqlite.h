@@ -18,6 +18,7 @@ struct sqlite_store {
 	struct sqlite_report *report; /* prepared report queries (report.c) */
 	struct sqlite_nav *nav; /* prepared navigation queries (nav.c) */
 	sqlite3_stmt *q_ref_names; /* kept: trackref.c asks once per track */
+	sqlite3_stmt *q_copy; /* copy.c: the insert of the table being copied in */
 };
 
 static inline struct sqlite_store *sqlite_of(struct store *s)
