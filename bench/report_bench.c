@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 {
 	struct store *db;
 	struct strbuf err = STRBUF_INIT;
-	struct report_options opt = { 30000 };
+	struct report_options opt = { 30000, 0 };
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: report-bench DB YEAR...\n");
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 			goto fail;
 		if (!getenv("BENCH_NO_TUNE"))
 			store_tune_for_reads(db);
-		if (report_years(db, &years, &n, &err) ||
+		if (report_years(db, 0, &years, &n, &err) ||
 		    report_year(db, (int)strtol(argv[2], NULL, 10), &opt, &y, &err)) {
 fail:
 			fprintf(stderr, "report-bench: %s\n", err.buf);

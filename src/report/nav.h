@@ -77,6 +77,10 @@ struct nav_index {
 	int plays;
 	int64_t ms;
 	int64_t min_ms_played;
+	int64_t account_id; /* whose plays (report_options.account_id), for nav_range
+			       and the pages */
+	int only_played;    /* search finds only what the account played (set by
+			       the caller: one listener among several) */
 };
 
 int nav_index_build(struct store *st, const struct report_options *opt,

@@ -467,7 +467,8 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 		goto out;
 	/* A second handle for the second thread; without it, one thread. */
 	if (o->db_path && ndays > 1 && !store_open(o->db_path, &st2, &tmp)) {
-		if (!pages_init(&p2, st2, o->data_dir, p->opt.min_ms_played, &tmp))
+		if (!pages_init_for(&p2, st2, o->data_dir, p->opt.min_ms_played,
+				    p->opt.account_id, p->cache.strict, &tmp))
 			pp2 = &p2;
 		else
 			pages_release(&p2);
