@@ -47,6 +47,7 @@ struct server {
 	pthread_mutex_t lock;
 	struct pages pages;        /* every account's: an empty store, the store */
 	struct wacc_set accts;     /* each account's pages (web/accounts.h) */
+	int accts_failed;          /* they could not be read: answer nothing */
 	int64_t version;           /* data version * 2^20 + cover generation */
 	atomic_int cover_gen;
 	struct lru cache;          /* key -> struct MHD_Response * */
@@ -111,8 +112,9 @@ static void check_version(struct server *s)
 	/* made again: an import may have added an account (or its first years) */
 	wacc_release(&s->accts);
 	strbuf_reset(&err);
-	if (wacc_load(&s->accts, s->pages.store, s->opt->data_dir, s->opt->min_ms_played,
-		      &err))
+	s->accts_failed = wacc_load(&s->accts, s->pages.store, s->opt->data_dir,
+				    s->opt->min_ms_played, &err) != 0;
+	if (s->accts_failed)
 		log_warn("serve: %s", err.buf);
 	strbuf_release(&err);
 	s->version = v;
@@ -270,6 +272,8 @@ static struct pages *pages_for(struct server *s, const char *name, size_t n, int
 	struct wacc *a;
 
 	*several = 0;
+	if (s->accts_failed) /* never every account's pages instead */
+		return NULL;
 	if (name)
 		return (a = wacc_find(&s->accts, name, n)) ? &a->pages : NULL;
 	if (s->accts.n > 1) {
@@ -290,6 +294,8 @@ static enum MHD_Result answer_no_pages(struct server *s, struct MHD_Connection *
 	if (several && rt->fn && (!strcmp(rt->pattern, "/") ||
 				  !strcmp(rt->pattern, "/index.html")))
 		wacc_picker(&s->accts, 0, &out);
+	else if (s->accts_failed)
+		st = route_fail(PAGE_ERROR, rt->json, "cannot read the accounts", &out, &ctype);
 	else
 		st = route_fail(PAGE_NOT_FOUND, rt->json, several ?
 				"several listeners share this dashboard: pick one at /" :

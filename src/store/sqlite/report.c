@@ -265,7 +265,7 @@ static int scalar(struct store *s, enum q i, int64_t *out, struct strbuf *err)
 	if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
 		*out = sqlite3_column_int64(q, 0);
 		ret = 1;
-	} else if (rc != SQLITE_ROW) {
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) { /* DONE: no such row */
 		strbuf_addf(err, "database: %s", sqlite3_errmsg(sqlite_of(s)->db));
 		ret = -1;
 	}
