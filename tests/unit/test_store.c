@@ -485,6 +485,83 @@ static void reports_catalog(void **state)
 	store_close(st);
 }
 
+/* Each account's plays only (issue 12), before and after the second account's
+ * index exists (it is made when a store with two accounts is opened). */
+static int on_nav(void *arg, const struct store_nav_play *p)
+{
+	struct rows *r = arg;
+	strbuf_addf(&r->buf, "%lld ", (long long)p->played_ms);
+	return 0;
+}
+
+static void by_account_checks(struct store *st)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct rows r = { 0, 0, STRBUF_INIT };
+	int64_t first, last, *times;
+	int n;
+
+	assert_int_equal(store_scan_music(st, 2, 0, 10000, on_music, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "2500:t2:60000:-1 ");
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_scan_music(st, 1, 0, 10000, on_music, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "1000:t1:150000:0 2000:tx:-1:-1 3000:t1:-1:1 ");
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_scan_plays(st, 2, 0, 10000, on_play, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "2000:podcast::ep1:::5000:1:6 2500:music:t2::::60000:-1:2 ");
+	assert_int_equal(store_play_span(st, 2, &first, &last, &err), 1);
+	assert_int_equal(first, 2000);
+	assert_int_equal(last, 2500);
+	assert_int_equal(store_play_span(st, 1, &first, &last, &err), 1);
+	assert_int_equal(last, 9000);
+	assert_int_equal(store_play_span(st, 3, &first, &last, &err), 0);
+	r.n = r.stop_at = 0;
+	assert_int_equal(store_scan_sources(st, 2, 0, 10000, on_source, &r, &err), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(store_track_play_times(st, 2, "t1", &times, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(times);
+	assert_int_equal(store_track_play_times(st, 1, "t1", &times, &n, &err), 0);
+	assert_int_equal(n, 2);
+	free(times);
+	assert_int_equal(store_any_play_before(st, 2, 2000), 0);
+	assert_int_equal(store_any_play_before(st, 2, 2001), 1);
+	assert_int_equal(store_artist_played_before(st, 2, "Z", INT64_MAX), 1);
+	assert_int_equal(store_artist_played_before(st, 1, "Z", INT64_MAX), 0);
+	assert_int_equal(store_artist_played_before(st, 2, "A", INT64_MAX), 0);
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_gaps_overlapping(st, 2, 0, 10000, on_gap, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "other:2500-4000:5000:import ");
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_nav_track_plays(st, 1, "t2", on_nav, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "");
+	assert_int_equal(store_nav_track_plays(st, 2, "t2", on_nav, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "2500 ");
+	assert_string_equal(err.buf, "");
+	strbuf_release(&r.buf);
+	strbuf_release(&err);
+}
+
+static void reports_by_account(void **state)
+{
+	struct store *st = report_store(few_plays);
+	struct strbuf err = STRBUF_INIT;
+	char path[128];
+	(void)state;
+
+	if (db_exec(store_sqlite_db(st), "INSERT INTO plays (id, account_id, played_ms, kind,"
+		    " track_id, ms_played, sources) VALUES (6, 2, 2500, 'music', 't2', 60000, 2)",
+		    &err))
+		fail_msg("%s", err.buf);
+	by_account_checks(st);
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/t.db", report_dir);
+	assert_int_equal(store_open(path, &st, &err), 0);
+	by_account_checks(st);
+	store_close(st);
+	strbuf_release(&err);
+}
+
 /*
  * A read snapshot holds still while another handle writes; the data version
  * moves after it; read snapshots do not nest.
@@ -569,6 +646,7 @@ int main(void)
 		cmocka_unit_test(reports_tracks),
 		cmocka_unit_test(reports_catalog),
 		cmocka_unit_test(reports_snapshot),
+		cmocka_unit_test(reports_by_account),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
