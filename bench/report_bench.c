@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 {
 	struct store *db;
 	struct strbuf err = STRBUF_INIT;
-	struct report_options opt = { 30000 };
+	struct report_options opt = { 30000, 0 };
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: report-bench DB YEAR...\n");
@@ -55,7 +55,13 @@ int main(int argc, char **argv)
 			goto fail;
 		if (!getenv("BENCH_NO_TUNE"))
 			store_tune_for_reads(db);
-		if (report_years(db, &years, &n, &err) ||
+		/* BENCH_ACCOUNT=NAME: that account's reports only (issue 12) */
+		if (getenv("BENCH_ACCOUNT") &&
+		    (opt.account_id = store_accounts_find(db, getenv("BENCH_ACCOUNT"))) <= 0) {
+			strbuf_addf(&err, "no account '%s'", getenv("BENCH_ACCOUNT"));
+			goto fail;
+		}
+		if (report_years(db, opt.account_id, &years, &n, &err) ||
 		    report_year(db, (int)strtol(argv[2], NULL, 10), &opt, &y, &err)) {
 fail:
 			fprintf(stderr, "report-bench: %s\n", err.buf);
@@ -69,7 +75,7 @@ fail:
 	printf("%-6s %-5s %12s %12s %12s %12s %12s %8s\n", "year", "cat", "report_first",
 	       "report_best", "cpu_best", "calendar", "summary", "html_kb");
 	struct report_cache c;
-	report_cache_init(&c, db);
+	report_cache_init_for(&c, db, opt.account_id, 0);
 	for (int a = 2; a < argc; a++)
 	for (int keep = 0; keep < 2; keep++) {
 		int year = (int)strtol(argv[a], NULL, 10);

@@ -12,10 +12,12 @@
 #include "core/banned.h"
 
 const char cmd_card_usage[] =
-	"usage: spinlog card [--year YYYY] [-o FILE] [--no-covers]\n"
+	"usage: spinlog card [--year YYYY] [-o FILE] [--no-covers] [--account NAME]\n"
 	"  --year       the year (default: the latest with plays)\n"
 	"  -o FILE      where to write the PNG (default: card-YYYY.png here)\n"
 	"  --no-covers  do not download the year's missing covers first\n"
+	"  --account    whose year (default: the store's only account; required\n"
+	"               when it has several)\n"
 	"The year in review as one 1080x1350 PNG made to be shared: the top covers,\n"
 	"minutes, plays, the top artist and track, and the year's days.\n";
 
@@ -35,9 +37,11 @@ int cmd_card(int argc, char **argv, struct ctx *ctx)
 {
 	const char *out = NULL;
 	char name[32];
-	int year = 0, fetch = 1, ret = 1;
+	int year = 0, fetch = 1, ret = 1, several = 0;
 	struct strbuf err = STRBUF_INIT, png = STRBUF_INIT;
 	struct pages p;
+	const char *account = NULL;
+	int64_t account_id = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--year") && i + 1 < argc) {
@@ -47,12 +51,18 @@ int cmd_card(int argc, char **argv, struct ctx *ctx)
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--no-covers")) {
 			fetch = 0;
+		} else if (!strcmp(argv[i], "--account") && i + 1 < argc) {
+			account = argv[++i];
 		} else {
 			return cmd_usage_error(cmd_card_usage, "unknown argument '%s'", argv[i]);
 		}
 	}
-	if (pages_init(&p, ctx->store, ctx->data_dir,
-		       config_get_int(&ctx->cfg, "stats.min_ms_played"), &err)) {
+	if ((ret = cmd_account_pick(ctx, "card", account, 0, &account_id, &several)))
+		return ret;
+	ret = 1;
+	if (pages_init_for(&p, ctx->store, ctx->data_dir,
+			   config_get_int(&ctx->cfg, "stats.min_ms_played"), account_id,
+			   several, &err)) {
 		fprintf(stderr, "spinlog: card: %s\n", err.buf);
 		strbuf_release(&err);
 		return 1;

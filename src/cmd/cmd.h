@@ -7,6 +7,8 @@
 #ifndef CMD_CMD_H
 #define CMD_CMD_H
 
+#include <stdint.h>
+
 #include "core/config.h"
 
 struct landing;
@@ -65,6 +67,16 @@ int ctx_open_store(struct ctx *ctx, struct strbuf *err);
  * directory. A new string. */
 char *ctx_store_url(const struct ctx *ctx);
 void ctx_close_store(struct ctx *ctx);
+
+/*
+ * Whose plays a reading command shows: the account named (NULL: the store's
+ * only one, or 0 for every account when there are none, or several and
+ * all_ok). 0 with *id set, else the exit code after a message on stderr:
+ * 1 for an unknown name, 2 when several accounts need --account.
+ * *several (may be NULL): whether the store has more than one account.
+ */
+int cmd_account_pick(struct ctx *ctx, const char *cmd, const char *name, int all_ok,
+		     int64_t *id, int *several);
 
 /* Prints "usage: ..." of the command to stderr and returns 2. */
 int cmd_usage_error(const char *usage, const char *fmt, ...)

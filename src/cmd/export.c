@@ -19,6 +19,7 @@
 const char cmd_export_usage[] =
 	"usage: spinlog export [--format jsonl|csv|listenbrainz] [--from DATE] [--to DATE]\n"
 	"                      [--utc] [--extended] [--with-provenance] [-o FILE]\n"
+	"                      [--account NAME]\n"
 	"\n"
 	"Writes one song record per music play, oldest first.\n"
 	"\n"
@@ -31,7 +32,9 @@ const char cmd_export_usage[] =
 	"                      (default: local \"YYYY-MM-DD HH:MM\", setting 'timezone')\n"
 	"  --extended          add genres, segment summaries and play fields\n"
 	"  --with-provenance   add features_source and analysis_source\n"
-	"  -o FILE             write FILE atomically instead of stdout\n";
+	"  -o FILE             write FILE atomically instead of stdout\n"
+	"  --account NAME      whose plays (default: the store's only account;\n"
+	"                      required when it has several)\n";
 
 struct out {
 	FILE *f;
@@ -155,9 +158,10 @@ out:
 
 int cmd_export(int argc, char **argv, struct ctx *ctx)
 {
-	struct songs_query q = { INT64_MIN, INT64_MAX, 0 };
+	struct songs_query q = { INT64_MIN, INT64_MAX, 0, 0 };
 	struct out o;
-	const char *path = NULL, *format = "jsonl";
+	const char *path = NULL, *format = "jsonl", *account = NULL;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	for (int i = 1; i < argc; i++) {
@@ -186,6 +190,9 @@ int cmd_export(int argc, char **argv, struct ctx *ctx)
 		} else if (!strcmp(a, "-o") && v) {
 			path = v;
 			i++;
+		} else if (!strcmp(a, "--account") && v) {
+			account = v;
+			i++;
 		} else {
 			return cmd_usage_error(cmd_export_usage,
 					       "unknown argument '%s'", a);
@@ -200,5 +207,7 @@ int cmd_export(int argc, char **argv, struct ctx *ctx)
 				       "'--format %s': use jsonl, csv or listenbrainz",
 				       format);
 	q.flags = o.flags;
+	if ((rc = cmd_account_pick(ctx, "export", account, 0, &q.account_id, NULL)))
+		return rc;
 	return run(ctx, &q, &o, path);
 }

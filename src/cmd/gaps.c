@@ -15,7 +15,8 @@
 const char cmd_gaps_usage[] =
 	"usage: spinlog gaps [--account NAME] [--format text|jsonl]\n"
 	"\n"
-	"Lists spans whose plays could not be collected, open or healed.\n";
+	"Lists spans whose plays could not be collected, open or healed, of every\n"
+	"account unless --account names one (an unknown name is an error).\n";
 
 static void duration(int64_t ms, char *buf, size_t n)
 {
@@ -103,6 +104,9 @@ int cmd_gaps(int argc, char **argv, struct ctx *ctx)
 		return cmd_usage_error(cmd_gaps_usage, "unknown format '%s' (text or "
 				       "jsonl)", format);
 	o.jsonl = !strcmp(format, "jsonl");
+	int64_t id; /* an unknown name is an error, not an empty list */
+	if ((ret = cmd_account_pick(ctx, "gaps", account, 1, &id, NULL)))
+		return ret;
 	if (store_gaps_list(ctx->store, account, print_gap, &o, &err)) {
 		fprintf(stderr, "spinlog: gaps: %s\n", err.buf);
 		ret = 1;

@@ -16,7 +16,8 @@
 const char cmd_log_usage[] =
 	"usage: spinlog log [-n N] [--account NAME] [--format text|jsonl]\n"
 	"\n"
-	"Shows stored plays, newest first (default the last 20).\n"
+	"Shows stored plays, newest first (default the last 20), of every account\n"
+	"unless --account names one (an unknown name is an error).\n"
 	"jsonl fields: played_at, track_id, track_name, artists, album_name,\n"
 	"ms_played (null when unknown), kind, sources, account.\n";
 
@@ -117,6 +118,9 @@ int cmd_log(int argc, char **argv, struct ctx *ctx)
 					       argv[i]);
 		}
 	}
+	int64_t id; /* an unknown name is an error, not an empty list */
+	if ((ret = cmd_account_pick(ctx, "log", account, 1, &id, NULL)))
+		return ret;
 	if (store_recent_plays(ctx->store, account, n,
 			       !strcmp(format, "jsonl") ? print_jsonl : print_text, NULL,
 			       &err)) {

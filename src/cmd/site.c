@@ -12,11 +12,13 @@
 #include "core/banned.h"
 
 const char cmd_site_usage[] =
-	"usage: spinlog site --out DIR [--year YYYY] [--no-covers]\n"
+	"usage: spinlog site --out DIR [--year YYYY] [--no-covers] [--account NAME]\n"
 	"  --out        folder to write (created; an earlier site there is replaced,\n"
 	"               a folder holding other files is refused)\n"
 	"  --year       only that year (default: every year with plays)\n"
-	"  --no-covers  do not download missing album covers first\n";
+	"  --no-covers  do not download missing album covers first\n"
+	"  --account    whose site (default: the store's only account; required\n"
+	"               when it has several)\n";
 
 int cmd_site(int argc, char **argv, struct ctx *ctx)
 {
@@ -24,8 +26,9 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 	struct site_stats st;
 	struct pages p;
 	struct strbuf err = STRBUF_INIT;
-	int fetch = 1, ret = 1;
-	int64_t t0 = time_mono_ms();
+	int fetch = 1, ret = 1, several = 0;
+	int64_t t0 = time_mono_ms(), account_id = 0;
+	const char *account = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--out") && i + 1 < argc)
@@ -36,15 +39,22 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 					"'%s' is not a year", argv[i]);
 		} else if (!strcmp(argv[i], "--no-covers"))
 			fetch = 0;
+		else if (!strcmp(argv[i], "--account") && i + 1 < argc)
+			account = argv[++i];
 		else
 			return cmd_usage_error(cmd_site_usage, "unknown argument '%s'", argv[i]);
 	}
 	if (!o.out_dir)
 		return cmd_usage_error(cmd_site_usage, "'--out DIR' is required");
+	if ((ret = cmd_account_pick(ctx, "site", account, 0, &account_id, &several)))
+		return ret;
+	ret = 1;
 	o.db_path = ctx->db_path;
 	o.data_dir = ctx->data_dir;
-	if (pages_init(&p, ctx->store, ctx->data_dir,
-		       config_get_int(&ctx->cfg, "stats.min_ms_played"), &err)) {
+	/* one listener among several: no page shows what only others played */
+	if (pages_init_for(&p, ctx->store, ctx->data_dir,
+			   config_get_int(&ctx->cfg, "stats.min_ms_played"), account_id,
+			   several, &err)) {
 		fprintf(stderr, "spinlog: site: %s\n", err.buf);
 		goto out_noinit;
 	}

@@ -12,6 +12,9 @@
 
 const char cmd_wrapped_usage[] =
 	"usage: spinlog wrapped [--year YYYY | --from YYYY-MM-DD --to YYYY-MM-DD | --all]\n"
+	"                       [--account NAME]\n"
+	"  --account  whose plays (default: the store's only account; required\n"
+	"             when it has several)\n"
 	"  --year  the year (default: the latest year with plays)\n"
 	"  --from  top tracks, artists and albums from this local day on\n"
 	"  --to    ... up to and including this day (either may be left out)\n"
@@ -146,7 +149,8 @@ static int print_range(struct store *st, const struct report_options *opt, int64
 
 int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 {
-	struct report_options opt = { config_get_int(&ctx->cfg, "stats.min_ms_played") };
+	struct report_options opt = { config_get_int(&ctx->cfg, "stats.min_ms_played"), 0 };
+	const char *account = NULL;
 	struct report_year y;
 	struct strbuf err = STRBUF_INIT;
 	int year = 0, ret = 1, range = 0;
@@ -168,6 +172,8 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 				to++; /* the last day included */
 		} else if (!strcmp(argv[i], "--all")) {
 			range = 1;
+		} else if (!strcmp(argv[i], "--account") && i + 1 < argc) {
+			account = argv[++i];
 		} else {
 			return cmd_usage_error(cmd_wrapped_usage, "unknown argument '%s'",
 					       argv[i]);
@@ -178,6 +184,9 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 				       " each other");
 	if (range && from >= to)
 		return cmd_usage_error(cmd_wrapped_usage, "--from must not be after --to");
+	if ((ret = cmd_account_pick(ctx, "wrapped", account, 0, &opt.account_id, NULL)))
+		return ret;
+	ret = 1;
 	store_tune_for_reads(ctx->store);
 	if (range) {
 		if (print_range(ctx->store, &opt, from, to, &err)) {
@@ -189,7 +198,7 @@ int cmd_wrapped(int argc, char **argv, struct ctx *ctx)
 	}
 	if (!year) {
 		int *years, n;
-		if (report_years(ctx->store, &years, &n, &err)) {
+		if (report_years(ctx->store, opt.account_id, &years, &n, &err)) {
 			fprintf(stderr, "spinlog: wrapped: %s\n", err.buf);
 			goto out;
 		}

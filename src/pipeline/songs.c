@@ -270,7 +270,7 @@ int songs_each(struct store *s, const struct songs_query *q,
 	       struct strbuf *err)
 {
 	struct walk w = { s, { NULL, 0, 0 }, q->flags, fn, arg, STRBUF_INIT, 0 };
-	int r = store_song_plays(s, q->from_ms, q->to_ms, each_play, &w,
+	int r = store_song_plays(s, q->account_id, q->from_ms, q->to_ms, each_play, &w,
 				 &w.dberr);
 
 	if (r == -1 && (w.failed || w.dberr.len))

@@ -19,6 +19,7 @@ struct songs_query {
 	int64_t from_ms; /* inclusive; INT64_MIN for none */
 	int64_t to_ms;   /* exclusive; INT64_MAX for none */
 	int flags;       /* record_flags: what the records must carry */
+	int64_t account_id; /* whose plays: an account's id, 0 every account's */
 };
 
 /* Calls fn for every record (borrowed for the call); a non-zero return

@@ -416,11 +416,13 @@ int nav_index_build(struct store *st, const struct report_options *opt,
 
 	memset(x, 0, sizeof(*x));
 	x->min_ms_played = opt->min_ms_played;
+	x->account_id = opt->account_id;
 	if (store_read_begin(st, &e))
 		goto out;
 	ret = store_catalog_scan(st, &fns, &e) ||
 	      store_track_refs(st, ref_key_of, x, &e) ||
-	      store_scan_music(st, INT64_MIN, INT64_MAX, build_play, &b, &e) ? -1 : 0;
+	      store_scan_music(st, x->account_id, INT64_MIN, INT64_MAX, build_play, &b,
+			       &e) ? -1 : 0;
 	store_read_end(st);
 	if (!ret)
 		build_groups(x);
@@ -778,7 +780,8 @@ int nav_range(struct nav_index *x, struct store *st, int64_t from_day, int64_t t
 		x->t[i].rplays = 0, x->t[i].rms = 0;
 	range_days(x, r);
 	if (!range_all(x, r) && x->ndays &&
-	    store_scan_music(st, from_day == INT64_MIN ? INT64_MIN : nav_midnight(from_day),
+	    store_scan_music(st, x->account_id,
+			     from_day == INT64_MIN ? INT64_MIN : nav_midnight(from_day),
 			     to_day == INT64_MAX ? INT64_MAX : nav_midnight(to_day),
 			     range_play, &s, &e)) {
 		strbuf_addf(err, "reading the plays: %s", e.buf);
@@ -863,7 +866,7 @@ static int group_months(struct nav_index *x, struct store *st, const struct nav_
 					{ INT64_MIN, 0, 0 } };
 		if (!f.t->plays)
 			continue;
-		if (store_nav_track_plays(st, f.t->id, month_play, &f, err))
+		if (store_nav_track_plays(st, x->account_id, f.t->id, month_play, &f, err))
 			return -1;
 	}
 	return 0;

@@ -82,6 +82,10 @@ struct nav_index {
 	 * none), so their tracks are keyed report_name_id as report.c's */
 	uint64_t *ref_key;
 	int64_t nref_key;
+	int64_t account_id; /* whose plays (report_options.account_id), for nav_range
+			       and the pages */
+	int only_played;    /* search finds only what the account played (set by
+			       the caller: one listener among several) */
 };
 
 int nav_index_build(struct store *st, const struct report_options *opt,

@@ -299,6 +299,7 @@ struct scan {
 	const struct report_options *opt;
 	struct slot_cache sc;
 	struct report_cache *fill;
+	int64_t account;    /* whose plays (report_cache.account) */
 	int *touched;       /* tracks played on the current day */
 	int ntouched, atouched;
 	int64_t cur_day;
@@ -661,7 +662,7 @@ static int scan_plays(struct scan *s, int64_t from, int64_t to, struct strbuf *e
 	int rc;
 
 	s->sc.bucket = INT64_MIN;
-	rc = store_scan_music_refs(s->st, from, to, scan_one, s, err);
+	rc = store_scan_music_refs(s->st, s->account, from, to, scan_one, s, err);
 	close_day(s);
 	return rc;
 }
@@ -672,6 +673,14 @@ void report_cache_init(struct report_cache *c, struct store *st)
 {
 	memset(c, 0, sizeof(*c));
 	c->store = st;
+}
+
+void report_cache_init_for(struct report_cache *c, struct store *st, int64_t account_id,
+			   int strict)
+{
+	report_cache_init(c, st);
+	c->account = account_id;
+	c->strict = strict;
 }
 
 struct memo {
@@ -895,7 +904,7 @@ static int played_before(struct scan *s, struct aagg *a, int64_t year_from)
 		return 1;
 	if (year_from <= a->unplayed_to)
 		return 0;
-	int yes = store_artist_played_before(s->st, a->key, year_from) > 0;
+	int yes = store_artist_played_before(s->st, s->account, a->key, year_from) > 0;
 	if (yes)
 		a->played_by = year_from;
 	else
@@ -920,7 +929,7 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	int nnew = 0;
 	int nv_all = 0;
 	/* Nothing played before the year: every artist is new, no probing. */
-	int any_before = store_any_play_before(s->st, year_from) > 0;
+	int any_before = store_any_play_before(s->st, s->account, year_from) > 0;
 	for (int i = 0; i < s->k.na; i++) {
 		struct aagg *a = &s->k.a[i];
 		if (!a->plays)
@@ -1081,7 +1090,7 @@ int report_year(struct store *st, int year, const struct report_options *opt,
 		struct report_year *out, struct strbuf *err)
 {
 	struct report_cache c;
-	report_cache_init(&c, st);
+	report_cache_init_for(&c, st, opt->account_id, 0);
 	int ret = report_year_with(&c, year, opt, out, err);
 	report_cache_release(&c);
 	return ret;
@@ -1098,6 +1107,12 @@ int report_year_with(struct report_cache *c, int year, const struct report_optio
 
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
+	if (opt->account_id != c->account) { /* a cache holds one account's */
+		strbuf_addf(err, "reading the plays of %d: options of account %lld with"
+			    " the cache of account %lld", year, (long long)opt->account_id,
+			    (long long)c->account);
+		return -1;
+	}
 	out->year = year;
 	out->first_day = time_days_from_civil(year, 1, 1);
 	out->ndays = (int)(time_days_from_civil(year + 1, 1, 1) - out->first_day);
@@ -1116,6 +1131,7 @@ int report_year_with(struct report_cache *c, int year, const struct report_optio
 	s.opt = opt;
 	s.cur_day = INT64_MIN;
 	s.fill = c;
+	s.account = c->account;
 
 	if (store_read_begin(st, &e))
 		goto out;
@@ -1181,11 +1197,12 @@ void report_year_release(struct report_year *y)
 	memset(y, 0, sizeof(*y));
 }
 
-int report_years(struct store *st, int **years, int *n, struct strbuf *err)
+int report_years(struct store *st, int64_t account_id, int **years, int *n,
+		 struct strbuf *err)
 {
 	struct strbuf e = STRBUF_INIT;
 	int64_t first, last;
-	int rc = store_play_span(st, &first, &last, &e);
+	int rc = store_play_span(st, account_id, &first, &last, &e);
 
 	*years = NULL;
 	*n = 0;
@@ -1256,7 +1273,7 @@ int report_day_plays(struct report_cache *c, int64_t day, const struct report_op
 	struct strbuf e = STRBUF_INIT;
 
 	memset(out, 0, sizeof(*out));
-	if (store_scan_plays(c->store, local_midnight(day), local_midnight(day + 1),
+	if (store_scan_plays(c->store, c->account, local_midnight(day), local_midnight(day + 1),
 			     day_play, &f, &e)) {
 		strbuf_addf(err, "reading plays: %s", e.buf);
 		strbuf_release(&e);
@@ -1358,7 +1375,8 @@ static int report_track_by_id(struct report_cache *c, const char *track_id,
 	int in_catalog = 0, n;
 
 	memset(out, 0, sizeof(*out));
-	if (store_track_play_times(st, track_id, &out->plays_ms, &out->nplays, &e) ||
+	if (store_track_play_times(st, c->account, track_id, &out->plays_ms, &out->nplays,
+				   &e) ||
 	    store_track_sections(st, track_id, &v, &n, &e)) {
 		strbuf_addf(err, "reading the track '%s': %s", track_id, e.buf);
 		strbuf_release(&e);
@@ -1375,7 +1393,8 @@ static int report_track_by_id(struct report_cache *c, const char *track_id,
 		copy_track(&out->t, memo_track(c, track_id, &in_catalog));
 	else
 		in_catalog = fill_track(st, track_id, &out->t);
-	out->found = out->nplays > 0 || in_catalog;
+	/* one listener among several: only a track of their own plays */
+	out->found = out->nplays > 0 || (in_catalog && !c->strict);
 	out->sections = n ? xcalloc((size_t)n, sizeof(*out->sections)) : NULL;
 	for (int i = 0; i < n; i++) {
 		struct report_section *x = &out->sections[i];
@@ -1447,8 +1466,8 @@ static int coverage_gap(void *arg, const struct store_gap *sg)
 	return 0;
 }
 
-int report_coverage(struct store *st, int year, struct report_coverage *out,
-		    struct strbuf *err)
+int report_coverage(struct store *st, int64_t account_id, int year,
+		    struct report_coverage *out, struct strbuf *err)
 {
 	struct coverage_fill f = { .out = out, .sc = { .bucket = INT64_MIN } };
 	struct strbuf e = STRBUF_INIT;
@@ -1461,8 +1480,8 @@ int report_coverage(struct store *st, int year, struct report_coverage *out,
 	out->days = xcalloc((size_t)out->ndays, sizeof(*out->days));
 	report_year_bounds(year, &from, &to);
 
-	if (store_scan_sources(st, from, to, coverage_play, &f, &e) ||
-	    store_gaps_overlapping(st, from, to, coverage_gap, &f, &e)) {
+	if (store_scan_sources(st, account_id, from, to, coverage_play, &f, &e) ||
+	    store_gaps_overlapping(st, account_id, from, to, coverage_gap, &f, &e)) {
 		strbuf_addf(err, "reading plays: %s", e.buf);
 		strbuf_release(&e);
 		report_coverage_release(out);

@@ -108,6 +108,8 @@ struct report_year {
 
 struct report_options {
 	int64_t min_ms_played; /* stats.min_ms_played */
+	int64_t account_id;    /* whose plays: an account's id, 0 every account's
+				  (report_year_with checks it against its cache's) */
 };
 
 int report_year(struct store *st, int year, const struct report_options *opt,
@@ -123,8 +125,10 @@ struct report_cache;
 int report_year_with(struct report_cache *c, int year, const struct report_options *opt,
 		     struct report_year *out, struct strbuf *err);
 
-/* Years from the first play's to the last play's, ascending. Returns a new array. */
-int report_years(struct store *st, int **years, int *n, struct strbuf *err);
+/* Years from the first play's to the last play's (of the account, 0: of any),
+ * ascending. Returns a new array. */
+int report_years(struct store *st, int64_t account_id, int **years, int *n,
+		 struct strbuf *err);
 
 /*
  * What reports remember for one store handle between calls, so a renderer
@@ -137,9 +141,18 @@ struct report_cache {
 	void *memo;  /* display names of tracks in the store (bounded by it: ids
 			that are not in the store are never kept) */
 	void *catalog; /* what report_year_with read of the catalog */
+	int64_t account; /* whose plays every report through the cache reads:
+			    an account's id, 0 every account's. Fixed at init, so
+			    two listeners' requests never share a cache */
+	int strict;    /* one listener among several: report_track finds only
+			  tracks with the account's plays (no id guessing) */
 };
 
+/* A cache of every account's plays (account 0). */
 void report_cache_init(struct report_cache *c, struct store *st);
+/* A cache of one account's plays (0: every account's). */
+void report_cache_init_for(struct report_cache *c, struct store *st, int64_t account_id,
+			   int strict);
 void report_cache_release(struct report_cache *c);
 /* Forgets remembered names and catalog (call when the store changed). */
 void report_cache_forget(struct report_cache *c);
@@ -226,8 +239,9 @@ struct report_coverage {
 	int ngaps;
 };
 
-int report_coverage(struct store *st, int year, struct report_coverage *out,
-		    struct strbuf *err);
+/* Of the account's plays and gaps (0: every account's). */
+int report_coverage(struct store *st, int64_t account_id, int year,
+		    struct report_coverage *out, struct strbuf *err);
 void report_coverage_release(struct report_coverage *c);
 
 /*

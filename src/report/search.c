@@ -77,8 +77,11 @@ static int one(void *arg, const char *id, const char *name)
 		if (!strstr(f, w->words.v[i]))
 			break;
 	free(f);
-	if (i == w->words.n)
-		keep(w->out, (int)w->kind, id, name, plays_of(w->x, w->kind, id));
+	if (i == w->words.n) {
+		int plays = plays_of(w->x, w->kind, id);
+		if (plays || !w->x->only_played)
+			keep(w->out, (int)w->kind, id, name, plays);
+	}
 	return 0;
 }
 

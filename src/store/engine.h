@@ -66,7 +66,7 @@ struct store_ops {
 	int (*catalog_track_view)(struct store *s, const char *id, int extended,
 				  struct store_track_view *out,
 				  struct strbuf *err);
-	int (*song_plays)(struct store *s, int64_t from_ms, int64_t to_ms,
+	int (*song_plays)(struct store *s, int64_t account_id, int64_t from_ms, int64_t to_ms,
 			  int (*fn)(void *arg, const struct store_song_play *p),
 			  void *arg, struct strbuf *err);
 	int (*pending)(struct store *s, enum store_pending what,
@@ -129,20 +129,20 @@ struct store_ops {
 	int (*read_begin)(struct store *s, struct strbuf *err);
 	void (*read_end)(struct store *s);
 	void (*tune_for_reads)(struct store *s);
-	int (*scan_music)(struct store *s, int64_t from, int64_t to,
+	int (*scan_music)(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			  int (*fn)(void *, const struct store_music_play *), void *arg,
 			  struct strbuf *err);
-	int (*scan_plays)(struct store *s, int64_t from, int64_t to,
+	int (*scan_plays)(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			  int (*fn)(void *, const struct store_play_row *), void *arg,
 			  struct strbuf *err);
-	int (*scan_sources)(struct store *s, int64_t from, int64_t to,
+	int (*scan_sources)(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			    int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err);
-	int (*play_span)(struct store *s, int64_t *first_ms, int64_t *last_ms,
+	int (*play_span)(struct store *s, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
 			 struct strbuf *err);
-	int (*track_play_times)(struct store *s, const char *track_id, int64_t **v, int *n,
+	int (*track_play_times)(struct store *s, int64_t account_id, const char *track_id, int64_t **v, int *n,
 				struct strbuf *err);
-	int (*any_play_before)(struct store *s, int64_t ms);
-	int (*artist_played_before)(struct store *s, const char *artist_id, int64_t ms);
+	int (*any_play_before)(struct store *s, int64_t account_id, int64_t ms);
+	int (*artist_played_before)(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
 	int (*track_names)(struct store *s, const char *track_id,
 			   struct store_track_names *out);
 	int (*play_names)(struct store *s, const char *track_id, char **artist, char **album);
@@ -154,7 +154,7 @@ struct store_ops {
 			      struct store_page_section **v, int *n, struct strbuf *err);
 	int (*track_features)(struct store *s, const char *track_id,
 			      struct store_page_features *f);
-	int (*gaps_overlapping)(struct store *s, int64_t from, int64_t to,
+	int (*gaps_overlapping)(struct store *s, int64_t account_id, int64_t from, int64_t to,
 				int (*fn)(void *, const struct store_gap *), void *arg,
 				struct strbuf *err);
 	int (*gaps_list)(struct store *s, const char *account,
@@ -206,7 +206,7 @@ struct store_ops {
 	/* (end of analysis) */
 
 	/* ---- navigation ---- */
-	int (*nav_track_plays)(struct store *s, const char *track_id,
+	int (*nav_track_plays)(struct store *s, int64_t account_id, const char *track_id,
 			       int (*fn)(void *, const struct store_nav_play *), void *arg,
 			       struct strbuf *err);
 	int (*nav_album)(struct store *s, const char *album_id, char **name,
@@ -261,7 +261,7 @@ struct store_ops {
 	/* (end of similarity) */
 
 	/* ---- plays by track reference ---- */
-	int (*scan_music_refs)(struct store *s, int64_t from, int64_t to,
+	int (*scan_music_refs)(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			       int (*fn)(void *, const struct store_music_ref *), void *arg,
 			       struct strbuf *err);
 	int (*track_refs)(struct store *s, int (*fn)(void *, const struct store_track_ref *),

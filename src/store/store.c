@@ -271,11 +271,11 @@ void store_track_view_release(struct store_track_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
-int store_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+int store_song_plays(struct store *s, int64_t account_id, int64_t from_ms, int64_t to_ms,
 		     int (*fn)(void *arg, const struct store_song_play *p),
 		     void *arg, struct strbuf *err)
 {
-	return s->ops->song_plays(s, from_ms, to_ms, fn, arg, err);
+	return s->ops->song_plays(s, account_id, from_ms, to_ms, fn, arg, err);
 }
 
 int store_pending(struct store *s, enum store_pending what,
@@ -503,47 +503,47 @@ void store_tune_for_reads(struct store *s)
 	s->ops->tune_for_reads(s);
 }
 
-int store_scan_music(struct store *s, int64_t from, int64_t to,
+int store_scan_music(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *arg, const struct store_music_play *p), void *arg,
 		     struct strbuf *err)
 {
-	return s->ops->scan_music(s, from, to, fn, arg, err);
+	return s->ops->scan_music(s, account_id, from, to, fn, arg, err);
 }
 
-int store_scan_plays(struct store *s, int64_t from, int64_t to,
+int store_scan_plays(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *arg, const struct store_play_row *p), void *arg,
 		     struct strbuf *err)
 {
-	return s->ops->scan_plays(s, from, to, fn, arg, err);
+	return s->ops->scan_plays(s, account_id, from, to, fn, arg, err);
 }
 
-int store_scan_sources(struct store *s, int64_t from, int64_t to,
+int store_scan_sources(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		       int (*fn)(void *arg, int64_t played_ms, int sources), void *arg,
 		       struct strbuf *err)
 {
-	return s->ops->scan_sources(s, from, to, fn, arg, err);
+	return s->ops->scan_sources(s, account_id, from, to, fn, arg, err);
 }
 
-int store_play_span(struct store *s, int64_t *first_ms, int64_t *last_ms,
+int store_play_span(struct store *s, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
 		    struct strbuf *err)
 {
-	return s->ops->play_span(s, first_ms, last_ms, err);
+	return s->ops->play_span(s, account_id, first_ms, last_ms, err);
 }
 
-int store_track_play_times(struct store *s, const char *track_id, int64_t **v, int *n,
+int store_track_play_times(struct store *s, int64_t account_id, const char *track_id, int64_t **v, int *n,
 			   struct strbuf *err)
 {
-	return s->ops->track_play_times(s, track_id, v, n, err);
+	return s->ops->track_play_times(s, account_id, track_id, v, n, err);
 }
 
-int store_any_play_before(struct store *s, int64_t ms)
+int store_any_play_before(struct store *s, int64_t account_id, int64_t ms)
 {
-	return s->ops->any_play_before(s, ms);
+	return s->ops->any_play_before(s, account_id, ms);
 }
 
-int store_artist_played_before(struct store *s, const char *artist_id, int64_t ms)
+int store_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms)
 {
-	return s->ops->artist_played_before(s, artist_id, ms);
+	return s->ops->artist_played_before(s, account_id, artist_id, ms);
 }
 
 int store_track_names(struct store *s, const char *track_id,
@@ -593,11 +593,11 @@ int store_track_features(struct store *s, const char *track_id, struct store_pag
 	return s->ops->track_features(s, track_id, f);
 }
 
-int store_gaps_overlapping(struct store *s, int64_t from, int64_t to,
+int store_gaps_overlapping(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			   int (*fn)(void *arg, const struct store_gap *g), void *arg,
 			   struct strbuf *err)
 {
-	return s->ops->gaps_overlapping(s, from, to, fn, arg, err);
+	return s->ops->gaps_overlapping(s, account_id, from, to, fn, arg, err);
 }
 
 int store_gaps_list(struct store *s, const char *account,
@@ -725,12 +725,12 @@ int store_analysis_put_local(struct store *s, const struct store_analysis *a,
 }
 /* (end of analysis) */
 /* ---- navigation ---- */
-int store_nav_track_plays(struct store *s, const char *track_id,
+int store_nav_track_plays(struct store *s, int64_t account_id, const char *track_id,
 			  int (*fn)(void *arg, const struct store_nav_play *p), void *arg,
 			  struct strbuf *err)
 {
 	OP_NEEDED(s, nav_track_plays, "navigation", err, -1);
-	return s->ops->nav_track_plays(s, track_id, fn, arg, err);
+	return s->ops->nav_track_plays(s, account_id, track_id, fn, arg, err);
 }
 
 int store_nav_album(struct store *s, const char *album_id, char **name,
@@ -878,12 +878,12 @@ void store_similar_model_release(struct store_sim_model *m)
 }
 /* (end of similarity) */
 /* ---- plays by track reference ---- */
-int store_scan_music_refs(struct store *s, int64_t from, int64_t to,
+int store_scan_music_refs(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			  int (*fn)(void *arg, const struct store_music_ref *p), void *arg,
 			  struct strbuf *err)
 {
 	OP_NEEDED(s, scan_music_refs, "reading plays by track reference", err, -1);
-	return s->ops->scan_music_refs(s, from, to, fn, arg, err);
+	return s->ops->scan_music_refs(s, account_id, from, to, fn, arg, err);
 }
 
 int store_track_refs(struct store *s, int (*fn)(void *arg, const struct store_track_ref *t),

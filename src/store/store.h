@@ -267,7 +267,7 @@ struct store_song_play {
  * to_ms, oldest first (then in the order stored). fn's first non-zero
  * return stops the walk and is returned; -1 with err on failure.
  */
-int store_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+int store_song_plays(struct store *s, int64_t account_id, int64_t from_ms, int64_t to_ms,
 		     int (*fn)(void *arg, const struct store_song_play *p),
 		     void *arg, struct strbuf *err);
 
@@ -530,7 +530,7 @@ struct store_music_play {
  * or known by names (track_id NULL; one that counts as an id track, its
  * canon, comes with that track's id).
  */
-int store_scan_music(struct store *s, int64_t from, int64_t to,
+int store_scan_music(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *arg, const struct store_music_play *p), void *arg,
 		     struct strbuf *err);
 
@@ -549,23 +549,23 @@ struct store_play_row {
 				 (its page, report_name_id); 0 none or unknown */
 };
 /* Every play in [from, to), by time, then in the order stored. */
-int store_scan_plays(struct store *s, int64_t from, int64_t to,
+int store_scan_plays(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *arg, const struct store_play_row *p), void *arg,
 		     struct strbuf *err);
 /* The time and sources of every play in [from, to), in no set order. */
-int store_scan_sources(struct store *s, int64_t from, int64_t to,
+int store_scan_sources(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		       int (*fn)(void *arg, int64_t played_ms, int sources), void *arg,
 		       struct strbuf *err);
 
 /* The first and last play time of any play: 1, 0 when there are none, -1. */
-int store_play_span(struct store *s, int64_t *first_ms, int64_t *last_ms,
+int store_play_span(struct store *s, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
 		    struct strbuf *err);
 /* The end times of every play of a track, ascending, into a new *v. */
-int store_track_play_times(struct store *s, const char *track_id, int64_t **v, int *n,
+int store_track_play_times(struct store *s, int64_t account_id, const char *track_id, int64_t **v, int *n,
 			   struct strbuf *err);
 /* Did any play (1 yes, 0 no) end before ms? Of a track by the artist? */
-int store_any_play_before(struct store *s, int64_t ms);
-int store_artist_played_before(struct store *s, const char *artist_id, int64_t ms);
+int store_any_play_before(struct store *s, int64_t account_id, int64_t ms);
+int store_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
 
 /*
  * A track as reports show it: the catalog's names, else the names stored
@@ -631,7 +631,7 @@ struct store_gap {
 	const char *healed_by; /* NULL when not healed or not said */
 };
 /* Gaps overlapping [from, to), by start. */
-int store_gaps_overlapping(struct store *s, int64_t from, int64_t to,
+int store_gaps_overlapping(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			   int (*fn)(void *arg, const struct store_gap *g), void *arg,
 			   struct strbuf *err);
 /* Every gap of the account (NULL: of every account), by start and account. */
@@ -780,7 +780,7 @@ struct store_nav_play {
 	int64_t ms_played; /* -1 when unknown */
 };
 /* The music plays of a track, by time (then in the order stored). */
-int store_nav_track_plays(struct store *s, const char *track_id,
+int store_nav_track_plays(struct store *s, int64_t account_id, const char *track_id,
 			  int (*fn)(void *arg, const struct store_nav_play *p), void *arg,
 			  struct strbuf *err);
 /*
@@ -965,7 +965,7 @@ struct store_music_ref {
 	int skipped;       /* -1 when unknown */
 };
 /* Music plays with a track (with or without a Spotify id) in [from, to), by time. */
-int store_scan_music_refs(struct store *s, int64_t from, int64_t to,
+int store_scan_music_refs(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			  int (*fn)(void *arg, const struct store_music_ref *p), void *arg,
 			  struct strbuf *err);
 /* A track as a reference names it; strings borrowed for the call. */

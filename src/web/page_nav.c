@@ -20,6 +20,7 @@ struct nav_index *pages_nav(struct pages *p, struct strbuf *err)
 		free(x);
 		return NULL;
 	}
+	x->only_played = p->cache.strict;
 	p->nav = x;
 	return x;
 }

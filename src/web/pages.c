@@ -9,13 +9,21 @@
 int pages_init(struct pages *p, struct store *st, const char *data_dir,
 	       long long min_ms_played, struct strbuf *err)
 {
+	return pages_init_for(p, st, data_dir, min_ms_played, 0, 0, err);
+}
+
+int pages_init_for(struct pages *p, struct store *st, const char *data_dir,
+		   long long min_ms_played, int64_t account_id, int strict,
+		   struct strbuf *err)
+{
 	memset(p, 0, sizeof(*p));
 	p->store = st;
 	p->opt.min_ms_played = min_ms_played;
+	p->opt.account_id = account_id;
 	covers_init(&p->covers, data_dir);
-	report_cache_init(&p->cache, st);
+	report_cache_init_for(&p->cache, st, account_id, strict);
 	store_tune_for_reads(st);
-	return report_years(st, &p->years, &p->nyears, err);
+	return report_years(st, account_id, &p->years, &p->nyears, err);
 }
 
 void pages_release(struct pages *p)
@@ -37,7 +45,7 @@ int pages_invalidate(struct pages *p, struct strbuf *err)
 	report_cache_forget(&p->cache);
 	pages_nav_forget(p);
 	free(p->years);
-	return report_years(p->store, &p->years, &p->nyears, err);
+	return report_years(p->store, p->opt.account_id, &p->years, &p->nyears, err);
 }
 
 const struct report_year *pages_year(struct pages *p, int year, struct strbuf *err)

@@ -34,8 +34,14 @@ struct pages {
 enum page_status { PAGE_OK = 200, PAGE_BAD_REQUEST = 400, PAGE_NOT_FOUND = 404,
 		   PAGE_ERROR = 500 };
 
+/* The pages of every account's plays. */
 int pages_init(struct pages *p, struct store *st, const char *data_dir,
 	       long long min_ms_played, struct strbuf *err);
+/* The pages of one account's plays (0: every account's); strict: one
+ * listener among several, so no page shows what only others played. */
+int pages_init_for(struct pages *p, struct store *st, const char *data_dir,
+		   long long min_ms_played, int64_t account_id, int strict,
+		   struct strbuf *err);
 void pages_release(struct pages *p);
 /* Forgets cached reports and rereads the years (after the data changed). */
 int pages_invalidate(struct pages *p, struct strbuf *err);

@@ -66,7 +66,8 @@ static enum page_status coverage(struct pages *p, const struct route_args *a, in
 				 struct strbuf *out, struct strbuf *err)
 {
 	struct report_coverage cv;
-	if (report_coverage(p->store, a->year ? a->year : latest_year(p), &cv, err))
+	if (report_coverage(p->store, p->opt.account_id, a->year ? a->year : latest_year(p),
+			    &cv, err))
 		return PAGE_ERROR;
 	if (json)
 		api_coverage(&cv, out);

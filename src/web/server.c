@@ -24,6 +24,7 @@
 #include "core/lru.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "web/accounts.h"
 #include "web/covers.h"
 #include "web/guard.h"
 #include "web/listenbrainz.h"
@@ -44,7 +45,9 @@
 
 struct server {
 	pthread_mutex_t lock;
-	struct pages pages;
+	struct pages pages;        /* every account's: an empty store, the store */
+	struct wacc_set accts;     /* each account's pages (web/accounts.h) */
+	int accts_failed;          /* they could not be read: answer nothing */
 	int64_t version;           /* data version * 2^20 + cover generation */
 	atomic_int cover_gen;
 	struct lru cache;          /* key -> struct MHD_Response * */
@@ -105,6 +108,13 @@ static void check_version(struct server *s)
 	struct strbuf err = STRBUF_INIT;
 	lru_clear(&s->cache);
 	if (pages_invalidate(&s->pages, &err))
+		log_warn("serve: %s", err.buf);
+	/* made again: an import may have added an account (or its first years) */
+	wacc_release(&s->accts);
+	strbuf_reset(&err);
+	s->accts_failed = wacc_load(&s->accts, s->pages.store, s->opt->data_dir,
+				    s->opt->min_ms_played, &err) != 0;
+	if (s->accts_failed)
 		log_warn("serve: %s", err.buf);
 	strbuf_release(&err);
 	s->version = v;
@@ -252,29 +262,93 @@ static enum MHD_Result queue_page(struct MHD_Connection *c, enum page_status st,
 }
 
 /*
+ * The pages a request is for (the caller holds the lock): account name's
+ * (n bytes) under /u/NAME/, else the one account's, else every account's
+ * (an empty store). NULL: no such account, or (*several set) an unprefixed
+ * path while several listeners share the store.
+ */
+static struct pages *pages_for(struct server *s, const char *name, size_t n, int *several)
+{
+	struct wacc *a;
+
+	*several = 0;
+	if (s->accts_failed) /* never every account's pages instead */
+		return NULL;
+	if (name)
+		return (a = wacc_find(&s->accts, name, n)) ? &a->pages : NULL;
+	if (s->accts.n > 1) {
+		*several = 1;
+		return NULL;
+	}
+	return s->accts.n == 1 ? &s->accts.v[0].pages : &s->pages;
+}
+
+/* The answer when pages_for found none: the picker at "/", else a 404. */
+static enum MHD_Result answer_no_pages(struct server *s, struct MHD_Connection *c,
+				       const struct route *rt, int several)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *ctype = "text/html; charset=utf-8";
+	enum page_status st = PAGE_OK;
+
+	if (several && rt->fn && (!strcmp(rt->pattern, "/") ||
+				  !strcmp(rt->pattern, "/index.html")))
+		wacc_picker(&s->accts, 0, &out);
+	else if (s->accts_failed)
+		st = route_fail(PAGE_ERROR, rt->json, "cannot read the accounts", &out, &ctype);
+	else
+		st = route_fail(PAGE_NOT_FOUND, rt->json, several ?
+				"several listeners share this dashboard: pick one at /" :
+				"no such listener", &out, &ctype);
+	pthread_mutex_unlock(&s->lock);
+	enum MHD_Result ret = queue_page(c, st, &out, ctype);
+	strbuf_release(&out);
+	return ret;
+}
+
+/* The cache key of a route under an account's prefix ("/u/NAME/..."). */
+static int prefixed_key(const struct route *rt, const struct route_args *a, const char *name,
+			size_t n, char *key, size_t len)
+{
+	if (!name)
+		return route_path(rt, a, key, len);
+	if (n + 3 >= len)
+		return -1;
+	memcpy(key, "/u/", 3);
+	memcpy(key + 3, name, n);
+	return route_path(rt, a, key + 3 + n, len - 3 - n);
+}
+
+/*
  * A page or API answer of the route table, from the cache when it is there.
  * The key is the instance's own path, so "?year=2025&x=1" and "?year=2025"
  * share one entry. Only pages that exist (200) are kept: what a client
  * makes up is not ours to keep.
  */
 static enum MHD_Result answer_route(struct server *s, struct MHD_Connection *c,
-				    const struct route *rt, const struct route_args *a)
+				    const struct route *rt, const struct route_args *a,
+				    const char *name, size_t nlen)
 {
 	char key[CACHE_KEY_MAX];
-	int cacheable = rt->cache == ROUTE_KEEP && !route_path(rt, a, key, sizeof(key));
+	int cacheable = rt->cache == ROUTE_KEEP &&
+			!prefixed_key(rt, a, name, nlen, key, sizeof(key));
 	struct strbuf out = STRBUF_INIT;
 	const char *ctype;
 	enum MHD_Result ret;
+	int several;
 
 	pthread_mutex_lock(&s->lock);
 	check_version(s);
+	struct pages *pg = pages_for(s, name, nlen, &several);
+	if (!pg)
+		return answer_no_pages(s, c, rt, several);
 	struct MHD_Response *r = cacheable ? lru_get(&s->cache, key) : NULL;
 	if (r) {
 		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
 		pthread_mutex_unlock(&s->lock);
 		return ret;
 	}
-	enum page_status st = route_render(&s->pages, rt, a, &out, &ctype);
+	enum page_status st = route_render(pg, rt, a, &out, &ctype);
 	size_t size = out.len + sizeof(key) + 512; /* body, key, headers */
 	r = MHD_create_response_from_buffer(out.len, out.buf, MHD_RESPMEM_MUST_COPY);
 	strbuf_release(&out);
@@ -317,6 +391,20 @@ static enum MHD_Result answer_lb(struct server *s, struct MHD_Connection *c,
 	return ret;
 }
 
+/* GET /api/accounts: every account, with its pages and API prefix. */
+static enum MHD_Result answer_accounts(struct server *s, struct MHD_Connection *c)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	pthread_mutex_lock(&s->lock);
+	check_version(s);
+	wacc_picker(&s->accts, 1, &out);
+	pthread_mutex_unlock(&s->lock);
+	enum MHD_Result ret = queue_page(c, PAGE_OK, &out, "application/json");
+	strbuf_release(&out);
+	return ret;
+}
+
 /* 1 while a POST's body is still arriving (the call is answered MHD_YES). */
 static int reading_body(struct upload **up, const char *upload_data,
 			size_t *upload_size)
@@ -333,7 +421,7 @@ static int reading_body(struct upload **up, const char *upload_data,
 }
 
 /* Renders path into the cache when it is not there (the caller holds the lock). */
-static void warm_one(struct server *s, const char *path)
+static void warm_one(struct server *s, struct pages *pg, const char *path)
 {
 	const struct route *rt;
 	struct route_args a;
@@ -345,7 +433,7 @@ static void warm_one(struct server *s, const char *path)
 	    rt->cache != ROUTE_KEEP || route_path(rt, &a, key, sizeof(key)) ||
 	    lru_get(&s->cache, key))
 		return;
-	if (route_render(&s->pages, rt, &a, &out, &ctype) == PAGE_OK) {
+	if (route_render(pg, rt, &a, &out, &ctype) == PAGE_OK) {
 		struct MHD_Response *r = MHD_create_response_from_buffer(out.len, out.buf,
 			MHD_RESPMEM_MUST_COPY);
 		add_headers(r, ctype);
@@ -367,16 +455,19 @@ static void *warm_thread(void *arg)
 	int64_t warmed = -2;
 
 	while (!atomic_load(&s->stop)) {
+		int several;
 		pthread_mutex_lock(&s->lock);
 		check_version(s);
-		if (s->version != warmed && s->pages.nyears) {
+		/* one listener's short URLs; several: each opens their own */
+		struct pages *pg = pages_for(s, NULL, 0, &several);
+		if (s->version != warmed && pg && pg->nyears) {
 			char path[64];
-			int y = s->pages.years[s->pages.nyears - 1];
+			int y = pg->years[pg->nyears - 1];
 			static const char *const pages[] = { "/calendar-%d.html", "/year-%d.html" };
-			warm_one(s, "/");
+			warm_one(s, pg, "/");
 			for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 				snprintf(path, sizeof(path), pages[i], y);
-				warm_one(s, path);
+				warm_one(s, pg, path);
 			}
 		}
 		warmed = s->version;
@@ -396,7 +487,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	enum MHD_Result ret;
 	const struct route *rt;
 	struct route_args a;
-	const char *why;
+	const char *why, *name = NULL;
+	char rest[1024];
+	size_t nlen = 0;
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
@@ -416,15 +509,23 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	*upload_size = 0;
-	enum page_status st = route_match(url, query_arg, c, &rt, &a, &why);
-	if (st == PAGE_OK && rt->cache == ROUTE_LISTENBRAINZ)
+	/* /u/NAME/... and /api/u/NAME/...: the same routes, one account's pages */
+	int prefixed = wacc_split(url, &name, &nlen, rest, sizeof(rest));
+	if (prefixed < 0)
+		return answer_text(c, MHD_HTTP_NOT_FOUND, "no such listener\n");
+	if (!prefixed && !strcmp(url, "/api/accounts"))
+		return answer_accounts(s, c);
+	enum page_status st = route_match(prefixed ? rest : url, query_arg, c, &rt, &a, &why);
+	if (st == PAGE_OK && rt->cache == ROUTE_LISTENBRAINZ && !prefixed)
 		return answer_lb(s, c, rt, &a, method, *con_cls);
+	if (st == PAGE_OK && rt->cache == ROUTE_LISTENBRAINZ)
+		st = PAGE_NOT_FOUND, why = "the ListenBrainz API is not under /u/";
 	if (*con_cls)
 		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
 	if (st == PAGE_OK && rt->cache == ROUTE_FILE)
 		return serve_cover(s, c, a.file);
 	if (st == PAGE_OK)
-		return answer_route(s, c, rt, &a);
+		return answer_route(s, c, rt, &a, name, nlen);
 	struct strbuf out = STRBUF_INIT;
 	const char *ctype;
 	route_fail(st, rt ? rt->json : !strncmp(url, "/api/", 5), why, &out, &ctype);
@@ -493,10 +594,10 @@ static void *cover_thread(void *arg)
 		int64_t v = store_data_version(db);
 		if (v != seen) {
 			int *years = NULL, n = 0, added = 0, failed = 0;
-			struct report_options ro = { s->opt->min_ms_played };
+			struct report_options ro = { s->opt->min_ms_played, 0 };
 			seen = v;
 			strbuf_reset(&err);
-			if (!report_years(db, &years, &n, &err))
+			if (!report_years(db, 0, &years, &n, &err)) /* everyone's covers */
 				for (int i = n - 1; i >= 0 && !atomic_load(&s->stop); i--) {
 					struct report_year y;
 					if (report_year_with(&rs, years[i], &ro, &y, &err))
@@ -691,6 +792,7 @@ out:
 	guard_rate_free(s->rate);
 	if (s->pages.store)
 		pages_release(&s->pages);
+	wacc_release(&s->accts);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	return ret;

@@ -18,7 +18,7 @@
 #include "web/api.h"
 #include "web/html.h"
 
-static const struct report_options opt = { 30000 };
+static const struct report_options opt = { 30000, 0 };
 
 /* Fixtures are written in SQL on the store's own connection. */
 static void exec_sql(struct store *st, const char *sql)

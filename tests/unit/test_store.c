@@ -276,20 +276,20 @@ static void reports_empty_store(void **state)
 	int n;
 	(void)state;
 
-	assert_int_equal(store_play_span(st, &first, &last, &err), 0);
+	assert_int_equal(store_play_span(st, 0, &first, &last, &err), 0);
 	assert_int_equal(first, 42);
-	assert_int_equal(store_scan_music(st, INT64_MIN, INT64_MAX, on_music, &r, &err), 0);
-	assert_int_equal(store_scan_plays(st, INT64_MIN, INT64_MAX, on_play, &r, &err), 0);
-	assert_int_equal(store_scan_sources(st, INT64_MIN, INT64_MAX, on_source, &r, &err), 0);
-	assert_int_equal(store_gaps_overlapping(st, INT64_MIN, INT64_MAX, on_gap, &r, &err), 0);
+	assert_int_equal(store_scan_music(st, 0, INT64_MIN, INT64_MAX, on_music, &r, &err), 0);
+	assert_int_equal(store_scan_plays(st, 0, INT64_MIN, INT64_MAX, on_play, &r, &err), 0);
+	assert_int_equal(store_scan_sources(st, 0, INT64_MIN, INT64_MAX, on_source, &r, &err), 0);
+	assert_int_equal(store_gaps_overlapping(st, 0, INT64_MIN, INT64_MAX, on_gap, &r, &err), 0);
 	assert_int_equal(store_gaps_list(st, NULL, on_gap, &r, &err), 0);
 	assert_int_equal(store_recent_plays(st, NULL, 10, on_log, &r, &err), 0);
 	assert_int_equal(r.n, 0);
-	assert_int_equal(store_track_play_times(st, "t1", &times, &n, &err), 0);
+	assert_int_equal(store_track_play_times(st, 0, "t1", &times, &n, &err), 0);
 	assert_int_equal(n, 0);
 	free(times);
-	assert_int_equal(store_any_play_before(st, INT64_MAX), 0);
-	assert_int_equal(store_artist_played_before(st, "A", INT64_MAX), 0);
+	assert_int_equal(store_any_play_before(st, 0, INT64_MAX), 0);
+	assert_int_equal(store_artist_played_before(st, 0, "A", INT64_MAX), 0);
 	assert_int_equal(store_track_names(st, "t1", &tn), 0);
 	assert_null(tn.name);
 	assert_string_equal(tn.artists, "");
@@ -325,40 +325,40 @@ static void reports_scans(void **state)
 	int64_t first, last;
 	(void)state;
 
-	assert_int_equal(store_play_span(st, &first, &last, &err), 1);
+	assert_int_equal(store_play_span(st, 0, &first, &last, &err), 1);
 	assert_int_equal(first, 1000);
 	assert_int_equal(last, 9000);
 	/* music with a track id, [from, to), by time */
-	assert_int_equal(store_scan_music(st, 1000, 9000, on_music, &r, &err), 0);
+	assert_int_equal(store_scan_music(st, 0, 1000, 9000, on_music, &r, &err), 0);
 	assert_string_equal(r.buf.buf, "1000:t1:150000:0 2000:tx:-1:-1 3000:t1:-1:1 ");
 	strbuf_reset(&r.buf);
-	assert_int_equal(store_scan_music(st, 1001, 3000, on_music, &r, &err), 0);
+	assert_int_equal(store_scan_music(st, 0, 1001, 3000, on_music, &r, &err), 0);
 	assert_string_equal(r.buf.buf, "2000:tx:-1:-1 ");
 	/* every kind, by time then id; the episode id stands in for a name */
 	strbuf_reset(&r.buf);
-	assert_int_equal(store_scan_plays(st, 2000, 9001, on_play, &r, &err), 0);
+	assert_int_equal(store_scan_plays(st, 0, 2000, 9001, on_play, &r, &err), 0);
 	assert_string_equal(r.buf.buf,
 		"2000:music:tx:Ex:Xavier::-1:-1:1 2000:podcast::ep1:::5000:1:6 "
 		"3000:music:t1::::-1:1:3 9000:music::Local:Someone::1000:-1:4 ");
 	r.n = r.stop_at = 0;
-	assert_int_equal(store_scan_sources(st, 0, 10000, on_source, &r, &err), 0);
+	assert_int_equal(store_scan_sources(st, 0, 0, 10000, on_source, &r, &err), 0);
 	assert_int_equal(r.n, 5);
 	assert_int_equal(r.stop_at, 2000 + 3000); /* plays with the API bit */
 	/* a scan stops when fn says so and hands its value back */
 	strbuf_reset(&r.buf);
 	r.n = 0;
 	r.stop_at = 2;
-	assert_int_equal(store_scan_music(st, 0, 10000, on_music, &r, &err), 7);
+	assert_int_equal(store_scan_music(st, 0, 0, 10000, on_music, &r, &err), 7);
 	assert_int_equal(r.n, 2);
 	/* and the statement is ready again after stopping */
 	r.n = 0;
 	r.stop_at = 0;
 	strbuf_reset(&r.buf);
-	assert_int_equal(store_scan_music(st, 0, 10000, on_music, &r, &err), 0);
+	assert_int_equal(store_scan_music(st, 0, 0, 10000, on_music, &r, &err), 0);
 	assert_int_equal(r.n, 3);
 	/* gaps overlapping [from, to) (touching the start counts), and per account */
 	strbuf_reset(&r.buf);
-	assert_int_equal(store_gaps_overlapping(st, 900, 7000, on_gap, &r, &err), 0);
+	assert_int_equal(store_gaps_overlapping(st, 0, 900, 7000, on_gap, &r, &err), 0);
 	assert_string_equal(r.buf.buf, "main:500-900:-1:- other:2500-4000:5000:import ");
 	strbuf_reset(&r.buf);
 	assert_int_equal(store_gaps_list(st, "main", on_gap, &r, &err), 0);
@@ -392,17 +392,17 @@ static void reports_tracks(void **state)
 	int n;
 	(void)state;
 
-	assert_int_equal(store_track_play_times(st, "t1", &times, &n, &err), 0);
+	assert_int_equal(store_track_play_times(st, 0, "t1", &times, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(times[0], 1000);
 	assert_int_equal(times[1], 3000);
 	free(times);
 	/* before ms: any play; a play of a track by the artist */
-	assert_int_equal(store_any_play_before(st, 1000), 0);
-	assert_int_equal(store_any_play_before(st, 1001), 1);
-	assert_int_equal(store_artist_played_before(st, "B", 1000), 0);
-	assert_int_equal(store_artist_played_before(st, "B", 1001), 1);
-	assert_int_equal(store_artist_played_before(st, "Z", INT64_MAX), 0);
+	assert_int_equal(store_any_play_before(st, 0, 1000), 0);
+	assert_int_equal(store_any_play_before(st, 0, 1001), 1);
+	assert_int_equal(store_artist_played_before(st, 0, "B", 1000), 0);
+	assert_int_equal(store_artist_played_before(st, 0, "B", 1001), 1);
+	assert_int_equal(store_artist_played_before(st, 0, "Z", INT64_MAX), 0);
 	/* the catalog's names, artists by position */
 	assert_int_equal(store_track_names(st, "t1", &tn), 0);
 	assert_string_equal(tn.name, "One");
@@ -485,6 +485,83 @@ static void reports_catalog(void **state)
 	store_close(st);
 }
 
+/* Each account's plays only (issue 12), before and after the second account's
+ * index exists (it is made when a store with two accounts is opened). */
+static int on_nav(void *arg, const struct store_nav_play *p)
+{
+	struct rows *r = arg;
+	strbuf_addf(&r->buf, "%lld ", (long long)p->played_ms);
+	return 0;
+}
+
+static void by_account_checks(struct store *st)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct rows r = { 0, 0, STRBUF_INIT };
+	int64_t first, last, *times;
+	int n;
+
+	assert_int_equal(store_scan_music(st, 2, 0, 10000, on_music, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "2500:t2:60000:-1 ");
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_scan_music(st, 1, 0, 10000, on_music, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "1000:t1:150000:0 2000:tx:-1:-1 3000:t1:-1:1 ");
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_scan_plays(st, 2, 0, 10000, on_play, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "2000:podcast::ep1:::5000:1:6 2500:music:t2::::60000:-1:2 ");
+	assert_int_equal(store_play_span(st, 2, &first, &last, &err), 1);
+	assert_int_equal(first, 2000);
+	assert_int_equal(last, 2500);
+	assert_int_equal(store_play_span(st, 1, &first, &last, &err), 1);
+	assert_int_equal(last, 9000);
+	assert_int_equal(store_play_span(st, 3, &first, &last, &err), 0);
+	r.n = r.stop_at = 0;
+	assert_int_equal(store_scan_sources(st, 2, 0, 10000, on_source, &r, &err), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(store_track_play_times(st, 2, "t1", &times, &n, &err), 0);
+	assert_int_equal(n, 0);
+	free(times);
+	assert_int_equal(store_track_play_times(st, 1, "t1", &times, &n, &err), 0);
+	assert_int_equal(n, 2);
+	free(times);
+	assert_int_equal(store_any_play_before(st, 2, 2000), 0);
+	assert_int_equal(store_any_play_before(st, 2, 2001), 1);
+	assert_int_equal(store_artist_played_before(st, 2, "Z", INT64_MAX), 1);
+	assert_int_equal(store_artist_played_before(st, 1, "Z", INT64_MAX), 0);
+	assert_int_equal(store_artist_played_before(st, 2, "A", INT64_MAX), 0);
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_gaps_overlapping(st, 2, 0, 10000, on_gap, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "other:2500-4000:5000:import ");
+	strbuf_reset(&r.buf);
+	assert_int_equal(store_nav_track_plays(st, 1, "t2", on_nav, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "");
+	assert_int_equal(store_nav_track_plays(st, 2, "t2", on_nav, &r, &err), 0);
+	assert_string_equal(r.buf.buf, "2500 ");
+	assert_string_equal(err.buf, "");
+	strbuf_release(&r.buf);
+	strbuf_release(&err);
+}
+
+static void reports_by_account(void **state)
+{
+	struct store *st = report_store(few_plays);
+	struct strbuf err = STRBUF_INIT;
+	char path[128];
+	(void)state;
+
+	if (db_exec(store_sqlite_db(st), "INSERT INTO plays (id, account_id, played_ms, kind,"
+		    " track_id, ms_played, sources) VALUES (6, 2, 2500, 'music', 't2', 60000, 2)",
+		    &err))
+		fail_msg("%s", err.buf);
+	by_account_checks(st);
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/t.db", report_dir);
+	assert_int_equal(store_open(path, &st, &err), 0);
+	by_account_checks(st);
+	store_close(st);
+	strbuf_release(&err);
+}
+
 /*
  * A read snapshot holds still while another handle writes; the data version
  * moves after it; read snapshots do not nest.
@@ -499,24 +576,24 @@ static void reports_snapshot(void **state)
 	assert_int_equal(store_open(store_where(st), &other, &err), 0);
 	v = store_data_version(st);
 	assert_int_equal(store_read_begin(st, &err), 0);
-	assert_int_equal(store_play_span(st, &first, &last, &err), 1);
+	assert_int_equal(store_play_span(st, 0, &first, &last, &err), 1);
 	assert_int_equal(db_exec(store_sqlite_db(other), "INSERT INTO plays (account_id,"
 				 " played_ms, track_id, sources) VALUES (1, 99000, 't2', 1)",
 				 &err), 0);
-	assert_int_equal(store_play_span(st, &first, &last, &err), 1);
+	assert_int_equal(store_play_span(st, 0, &first, &last, &err), 1);
 	assert_int_equal(last, 9000);
 	assert_int_equal(store_read_begin(st, &err), -1);
 	assert_non_null(strstr(err.buf, "transaction"));
 	strbuf_reset(&err);
 	store_read_end(st);
-	assert_int_equal(store_play_span(st, &first, &last, &err), 1);
+	assert_int_equal(store_play_span(st, 0, &first, &last, &err), 1);
 	assert_int_equal(last, 99000);
 	assert_true(store_data_version(st) != v);
 	v = store_data_version(st);
 	assert_int_equal(store_data_version(st), v);
 	store_read_end(st); /* harmless without a snapshot */
 	store_tune_for_reads(st);
-	assert_int_equal(store_play_span(st, &first, &last, &err), 1);
+	assert_int_equal(store_play_span(st, 0, &first, &last, &err), 1);
 	store_close(other);
 	store_close(st);
 	strbuf_release(&err);
@@ -569,6 +646,7 @@ int main(void)
 		cmocka_unit_test(reports_tracks),
 		cmocka_unit_test(reports_catalog),
 		cmocka_unit_test(reports_snapshot),
+		cmocka_unit_test(reports_by_account),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

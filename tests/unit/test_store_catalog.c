@@ -121,7 +121,7 @@ static void empty_store(void **state)
 		assert_int_equal(store_pending(f->s, w, &ids, &f->err), 0);
 		assert_int_equal(ids.n, 0);
 	}
-	assert_int_equal(store_song_plays(f->s, INT64_MIN, INT64_MAX, count_play,
+	assert_int_equal(store_song_plays(f->s, 0, INT64_MIN, INT64_MAX, count_play,
 					  &calls, &f->err), 0);
 	assert_int_equal(calls, 0);
 	assert_int_equal(store_blocks_until(f->s, "reccobeats", 0, 0), 0);
@@ -296,7 +296,7 @@ static void pending_work(void **state)
 	assert_int_equal(store_pending(f->s, PENDING_ARTISTS, &ids, &f->err), 0);
 	assert_int_equal(ids.n, 0);
 	/* the song plays: music with a track id, [from, to), oldest first */
-	assert_int_equal(store_song_plays(f->s, 0, 3000, see_play, &seen,
+	assert_int_equal(store_song_plays(f->s, 0, 0, 3000, see_play, &seen,
 					  &f->err), 0);
 	assert_int_equal(seen.n, 2);
 	assert_true(seen.first_ms == 1000 && seen.last_ms == 2000);
@@ -304,7 +304,7 @@ static void pending_work(void **state)
 	assert_true(isnan(seen.ms_played));
 	memset(&seen, 0, sizeof(seen));
 	seen.n = 97; /* the callback stops at the 99th: its value comes back */
-	assert_int_equal(store_song_plays(f->s, INT64_MIN, INT64_MAX, see_play,
+	assert_int_equal(store_song_plays(f->s, 0, INT64_MIN, INT64_MAX, see_play,
 					  &seen, &f->err), 7);
 }
 

@@ -57,7 +57,7 @@ static void refs_empty_store(void **state)
 	struct seen s = { STRBUF_INIT, 0, 0 };
 	char *a, *b;
 
-	assert_int_equal(store_scan_music_refs(f->s, 0, INT64_MAX, on_ref_play, &s, &f->err), 0);
+	assert_int_equal(store_scan_music_refs(f->s, 0, 0, INT64_MAX, on_ref_play, &s, &f->err), 0);
 	assert_int_equal(store_track_refs(f->s, on_ref, &s, &f->err), 0);
 	assert_int_equal(s.buf.len, 0);
 	assert_int_equal(store_ref_play_names(f->s, 1, &a, &b), 0);
@@ -78,16 +78,16 @@ static void refs_few_plays(void **state)
 	if (db_exec(store_sqlite_db(f->s), plays_sql, &f->err))
 		fail_msg("%s", f->err.buf);
 	/* music with a track, id or names, by time; no podcast, no trackless play */
-	assert_int_equal(store_scan_music_refs(f->s, 0, 10000, on_ref_play, &s, &f->err), 0);
+	assert_int_equal(store_scan_music_refs(f->s, 0, 0, 10000, on_ref_play, &s, &f->err), 0);
 	assert_string_equal(s.buf.buf, "500:1:20:-1 1000:1:-1:-1 3000:1:150000:0 4000:2:1000:1 ");
 	strbuf_reset(&s.buf);
-	assert_int_equal(store_scan_music_refs(f->s, 1001, 4000, on_ref_play, &s, &f->err), 0);
+	assert_int_equal(store_scan_music_refs(f->s, 0, 1001, 4000, on_ref_play, &s, &f->err), 0);
 	assert_string_equal(s.buf.buf, "3000:1:150000:0 ");
 	/* stops when fn says so, and runs again after */
 	strbuf_reset(&s.buf);
 	s.n = 0;
 	s.stop_at = 1;
-	assert_int_equal(store_scan_music_refs(f->s, 0, 10000, on_ref_play, &s, &f->err), 9);
+	assert_int_equal(store_scan_music_refs(f->s, 0, 0, 10000, on_ref_play, &s, &f->err), 9);
 	s.n = s.stop_at = 0;
 	strbuf_reset(&s.buf);
 	assert_int_equal(store_track_refs(f->s, on_ref, &s, &f->err), 0);

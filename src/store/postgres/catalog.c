@@ -527,7 +527,7 @@ static int song_row(void *arg, const PGresult *r, int i)
 	return w->fn(w->arg, &p);
 }
 
-int pg_song_plays(struct store *st, int64_t from_ms, int64_t to_ms,
+int pg_song_plays(struct store *st, int64_t account_id, int64_t from_ms, int64_t to_ms,
 		  int (*fn)(void *arg, const struct store_song_play *p),
 		  void *arg, struct strbuf *err)
 {
@@ -535,13 +535,14 @@ int pg_song_plays(struct store *st, int64_t from_ms, int64_t to_ms,
 		" artist_name, album_name, ms_played, context_uri, reason_start,"
 		" reason_end, skipped, shuffle, platform, sources FROM plays WHERE"
 		" kind = 'music' AND (track_id IS NOT NULL OR track_name IS NOT NULL)"
-		" AND played_ms >= $1"
-		" AND played_ms < $2 ORDER BY played_ms, id");
+		" AND played_ms >= $1 AND played_ms < $2"
+		" AND ($3::bigint = 0 OR account_id = $3::bigint) ORDER BY played_ms, id");
 	struct song_walk w = { fn, arg };
 	struct pg_params p;
 
 	pg_params_init(&p);
 	pg_int(&p, from_ms);
 	pg_int(&p, to_ms);
+	pg_int(&p, account_id);
 	return pg_each(pg_of(st), &q, &p, song_row, &w, err);
 }

@@ -130,7 +130,7 @@ int64_t pg_catalog_count_tracks(struct store *s);
 char *pg_catalog_track_isrc(struct store *s, const char *id);
 int pg_catalog_track_view(struct store *s, const char *id, int extended,
 			  struct store_track_view *out, struct strbuf *err);
-int pg_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+int pg_song_plays(struct store *s, int64_t account_id, int64_t from_ms, int64_t to_ms,
 		  int (*fn)(void *arg, const struct store_song_play *p),
 		  void *arg, struct strbuf *err);
 
@@ -188,20 +188,20 @@ void pg_bulk_end(struct store *s);
 int pgr_read_begin(struct store *s, struct strbuf *err);
 void pgr_read_end(struct store *s);
 void pgr_tune_for_reads(struct store *s);
-int pgr_scan_music(struct store *s, int64_t from, int64_t to,
+int pgr_scan_music(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_music_play *), void *arg,
 		   struct strbuf *err);
-int pgr_scan_plays(struct store *s, int64_t from, int64_t to,
+int pgr_scan_plays(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_play_row *), void *arg,
 		   struct strbuf *err);
-int pgr_scan_sources(struct store *s, int64_t from, int64_t to,
+int pgr_scan_sources(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err);
-int pgr_play_span(struct store *s, int64_t *first_ms, int64_t *last_ms,
+int pgr_play_span(struct store *s, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
 		  struct strbuf *err);
-int pgr_track_play_times(struct store *s, const char *track_id, int64_t **v,
+int pgr_track_play_times(struct store *s, int64_t account_id, const char *track_id, int64_t **v,
 			 int *n, struct strbuf *err);
-int pgr_any_play_before(struct store *s, int64_t ms);
-int pgr_artist_played_before(struct store *s, const char *artist_id, int64_t ms);
+int pgr_any_play_before(struct store *s, int64_t account_id, int64_t ms);
+int pgr_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
 int pgr_track_names(struct store *s, const char *track_id,
 		    struct store_track_names *t);
 int pgr_play_names(struct store *s, const char *track_id, char **artist,
@@ -214,7 +214,7 @@ int pgr_track_sections(struct store *s, const char *track_id,
 		       struct store_page_section **v, int *n, struct strbuf *err);
 int pgr_track_features(struct store *s, const char *track_id,
 		       struct store_page_features *f);
-int pgr_gaps_overlapping(struct store *s, int64_t from, int64_t to,
+int pgr_gaps_overlapping(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			 int (*fn)(void *, const struct store_gap *), void *arg,
 			 struct strbuf *err);
 int pgr_gaps_list(struct store *s, const char *account,
@@ -225,7 +225,7 @@ int pgr_recent_plays(struct store *s, const char *account, int64_t n,
 		     struct strbuf *err);
 
 /* trackref.c */
-int pgt_scan_music_refs(struct store *s, int64_t from, int64_t to,
+int pgt_scan_music_refs(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			int (*fn)(void *, const struct store_music_ref *), void *arg,
 			struct strbuf *err);
 int pgt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_ref *),

@@ -84,7 +84,7 @@ static int music_row(void *arg, const PGresult *r, int i)
 	return ((int (*)(void *, const struct store_music_play *))w->fn)(w->arg, &p);
 }
 
-int pgr_scan_music(struct store *st, int64_t from, int64_t to,
+int pgr_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_music_play *), void *arg,
 		   struct strbuf *err)
 {
@@ -93,10 +93,18 @@ int pgr_scan_music(struct store *st, int64_t from, int64_t to,
 		" JOIN texts t ON t.id = i.track_id WHERE p.played_ms >= $1"
 		" AND p.played_ms < $2 AND p.kind = (SELECT text_id('music'))"
 		" ORDER BY p.played_ms");
+	/* one account's, over play_rows_account_time */
+	static struct pg_q qa = PG_Q("SELECT p.played_ms, t.s, p.ms_played,"
+		" p.skipped FROM play_rows p JOIN items i ON i.id = p.item"
+		" JOIN texts t ON t.id = i.track_id WHERE p.account_id = $3"
+		" AND p.played_ms >= $1 AND p.played_ms < $2"
+		" AND p.kind = (SELECT text_id('music')) ORDER BY p.played_ms");
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p = range(from, to);
 
-	return pg_each(pg_of(st), &q, &p, music_row, &w, err);
+	if (account_id)
+		pg_int(&p, account_id);
+	return pg_each(pg_of(st), account_id ? &qa : &q, &p, music_row, &w, err);
 }
 
 static int play_row(void *arg, const PGresult *r, int i)
@@ -116,7 +124,7 @@ static int play_row(void *arg, const PGresult *r, int i)
 	return ((int (*)(void *, const struct store_play_row *))w->fn)(w->arg, &p);
 }
 
-int pgr_scan_plays(struct store *st, int64_t from, int64_t to,
+int pgr_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_play_row *), void *arg,
 		   struct strbuf *err)
 {
@@ -124,10 +132,17 @@ int pgr_scan_plays(struct store *st, int64_t from, int64_t to,
 		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
 		" COALESCE(album_name, ''), ms_played, skipped, sources FROM plays"
 		" WHERE played_ms >= $1 AND played_ms < $2 ORDER BY played_ms, id");
+	static struct pg_q qa = PG_Q("SELECT played_ms, kind, COALESCE(track_id, ''),"
+		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
+		" COALESCE(album_name, ''), ms_played, skipped, sources FROM plays"
+		" WHERE account_id = $3 AND played_ms >= $1 AND played_ms < $2"
+		" ORDER BY played_ms, id");
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p = range(from, to);
 
-	return pg_each(pg_of(st), &q, &p, play_row, &w, err);
+	if (account_id)
+		pg_int(&p, account_id);
+	return pg_each(pg_of(st), account_id ? &qa : &q, &p, play_row, &w, err);
 }
 
 static int source_row(void *arg, const PGresult *r, int i)
@@ -138,23 +153,34 @@ static int source_row(void *arg, const PGresult *r, int i)
 						      (int)pg_get_int(r, i, 1, 0));
 }
 
-int pgr_scan_sources(struct store *st, int64_t from, int64_t to,
+int pgr_scan_sources(struct store *st, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err)
 {
 	static struct pg_q q = PG_Q("SELECT played_ms, sources FROM play_rows"
 		" WHERE played_ms >= $1 AND played_ms < $2");
+	static struct pg_q qa = PG_Q("SELECT played_ms, sources FROM play_rows"
+		" WHERE account_id = $3 AND played_ms >= $1 AND played_ms < $2");
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p = range(from, to);
 
-	return pg_each(pg_of(st), &q, &p, source_row, &w, err);
+	if (account_id)
+		pg_int(&p, account_id);
+	return pg_each(pg_of(st), account_id ? &qa : &q, &p, source_row, &w, err);
 }
 
-int pgr_play_span(struct store *st, int64_t *first_ms, int64_t *last_ms,
+int pgr_play_span(struct store *st, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
 		  struct strbuf *err)
 {
 	static struct pg_q q = PG_Q("SELECT min(played_ms), max(played_ms)"
 		" FROM play_rows");
-	PGresult *r = pg_exec(pg_of(st), &q, NULL, err);
+	static struct pg_q qa = PG_Q("SELECT min(played_ms), max(played_ms)"
+		" FROM play_rows WHERE account_id = $1");
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_int(&p, account_id);
+	PGresult *r = account_id ? pg_exec(pg_of(st), &qa, &p, err)
+				 : pg_exec(pg_of(st), &q, NULL, err);
 	int found;
 
 	if (!r)
@@ -168,12 +194,15 @@ int pgr_play_span(struct store *st, int64_t *first_ms, int64_t *last_ms,
 	return found;
 }
 
-int pgr_track_play_times(struct store *st, const char *track_id, int64_t **v,
+int pgr_track_play_times(struct store *st, int64_t account_id, const char *track_id, int64_t **v,
 			 int *n, struct strbuf *err)
 {
 	static struct pg_q q = PG_Q(TRACK_ITEMS("") " SELECT p.played_ms FROM i"
-		" JOIN play_rows p ON p.item = i.id ORDER BY p.played_ms");
+		" JOIN play_rows p ON p.item = i.id"
+		" WHERE ($2::bigint = 0 OR p.account_id = $2::bigint) ORDER BY p.played_ms");
 	struct pg_params p = one_text(track_id);
+
+	pg_int(&p, account_id);
 	PGresult *r = pg_exec(pg_of(st), &q, &p, err);
 
 	*v = NULL;
@@ -188,27 +217,33 @@ int pgr_track_play_times(struct store *st, const char *track_id, int64_t **v,
 	return 0;
 }
 
-int pgr_any_play_before(struct store *st, int64_t ms)
+int pgr_any_play_before(struct store *st, int64_t account_id, int64_t ms)
 {
 	static struct pg_q q = PG_Q("SELECT EXISTS (SELECT 1 FROM play_rows"
 		" WHERE played_ms < $1)");
+	static struct pg_q qa = PG_Q("SELECT EXISTS (SELECT 1 FROM play_rows"
+		" WHERE account_id = $2 AND played_ms < $1)");
 	struct pg_params p;
 
 	pg_params_init(&p);
 	pg_int(&p, ms);
-	return pg_scalar(pg_of(st), &q, &p, 0) == 1;
+	if (account_id)
+		pg_int(&p, account_id);
+	return pg_scalar(pg_of(st), account_id ? &qa : &q, &p, 0) == 1;
 }
 
-int pgr_artist_played_before(struct store *st, const char *artist_id, int64_t ms)
+int pgr_artist_played_before(struct store *st, int64_t account_id, const char *artist_id, int64_t ms)
 {
 	static struct pg_q q = PG_Q("SELECT EXISTS (SELECT 1 FROM track_artists ta"
 		" JOIN texts t ON md5(t.s) = md5(ta.track_id)"
 		" JOIN items i ON i.track_id = t.id"
 		" JOIN play_rows p ON p.item = i.id AND p.played_ms < $2"
+		" AND ($3::bigint = 0 OR p.account_id = $3::bigint)"
 		" WHERE ta.artist_id = $1)");
 	struct pg_params p = one_text(artist_id);
 
 	pg_int(&p, ms);
+	pg_int(&p, account_id);
 	return pg_scalar(pg_of(st), &q, &p, 0) == 1;
 }
 
@@ -436,17 +471,19 @@ static int gap_row(void *arg, const PGresult *r, int i)
 	return ((int (*)(void *, const struct store_gap *))w->fn)(w->arg, &g);
 }
 
-int pgr_gaps_overlapping(struct store *st, int64_t from, int64_t to,
+int pgr_gaps_overlapping(struct store *st, int64_t account_id, int64_t from, int64_t to,
 			 int (*fn)(void *, const struct store_gap *), void *arg,
 			 struct strbuf *err)
 {
 	static struct pg_q q = PG_Q("SELECT a.name, g.from_ms, g.to_ms,"
 		" g.detected_ms, g.healed_ms, g.healed_by FROM gaps g JOIN accounts a"
 		" ON a.id = g.account_id WHERE g.to_ms >= $1 AND g.from_ms < $2"
+		" AND ($3::bigint = 0 OR g.account_id = $3::bigint)"
 		" ORDER BY g.from_ms, g.id");
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p = range(from, to);
 
+	pg_int(&p, account_id);
 	return pg_each(pg_of(st), &q, &p, gap_row, &w, err);
 }
 

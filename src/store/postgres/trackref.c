@@ -28,7 +28,7 @@ static int ref_play(void *arg, const PGresult *r, int i)
 	return ((int (*)(void *, const struct store_music_ref *))w->fn)(w->arg, &p);
 }
 
-int pgt_scan_music_refs(struct store *st, int64_t from, int64_t to,
+int pgt_scan_music_refs(struct store *st, int64_t account_id, int64_t from, int64_t to,
 			int (*fn)(void *, const struct store_music_ref *), void *arg,
 			struct strbuf *err)
 {
@@ -37,13 +37,21 @@ int pgt_scan_music_refs(struct store *st, int64_t from, int64_t to,
 		" WHERE p.played_ms >= $1 AND p.played_ms < $2"
 		" AND p.kind = (SELECT text_id('music')) AND i.track_id != 0"
 		" ORDER BY p.played_ms");
+	/* one account's, over play_rows_account_time */
+	static struct pg_q qa = PG_Q("SELECT p.played_ms, i.track_id, p.ms_played,"
+		" p.skipped FROM play_rows p JOIN items i ON i.id = p.item"
+		" WHERE p.account_id = $3 AND p.played_ms >= $1 AND p.played_ms < $2"
+		" AND p.kind = (SELECT text_id('music')) AND i.track_id != 0"
+		" ORDER BY p.played_ms");
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
 	pg_params_init(&p);
 	pg_int(&p, from);
 	pg_int(&p, to);
-	return pg_each(pg_of(st), &q, &p, ref_play, &w, err);
+	if (account_id)
+		pg_int(&p, account_id);
+	return pg_each(pg_of(st), account_id ? &qa : &q, &p, ref_play, &w, err);
 }
 
 static int ref_row(void *arg, const PGresult *r, int i)

@@ -27,7 +27,19 @@ int64_t accounts_ensure(sqlite3 *db, const char *name)
 	sqlite3_bind_int64(st, 2, time_now_ms());
 	id = sqlite3_step(st) == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
 	sqlite3_finalize(st);
+	if (id > 0 && accounts_index(db, NULL))
+		return -1;
 	return id;
+}
+
+int accounts_index(sqlite3 *db, struct strbuf *err)
+{
+	if (db_scalar(db, "SELECT count(*) FROM accounts") < 2 ||
+	    db_scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+		      " AND name = 'play_rows_account_time'") > 0)
+		return 0;
+	return db_exec(db, "CREATE INDEX play_rows_account_time"
+		       " ON play_rows(account_id, played_ms)", err);
 }
 
 int accounts_record_poll(sqlite3 *db, int64_t id, int64_t when_ms,

@@ -600,7 +600,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-int sq_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+int sq_song_plays(struct store *s, int64_t account_id, int64_t from_ms, int64_t to_ms,
 		  int (*fn)(void *arg, const struct store_song_play *p),
 		  void *arg, struct strbuf *err)
 {
@@ -610,12 +610,13 @@ int sq_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
 		"album_name, ms_played, context_uri, reason_start, reason_end, "
 		"skipped, shuffle, platform, sources FROM plays WHERE "
 		"kind = 'music' AND (track_id IS NOT NULL OR track_name IS NOT NULL) "
-		"AND played_ms >= ? "
-		"AND played_ms < ? ORDER BY played_ms, id");
+		"AND played_ms >= ?1 AND played_ms < ?2 "
+		"AND (?3 = 0 OR account_id = ?3) ORDER BY played_ms, id");
 	int rc, r = 0;
 
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
+	sqlite3_bind_int64(st, 3, account_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_song_play p = {
 			.played_ms = sqlite3_column_int64(st, 0),

@@ -24,7 +24,7 @@ int64_t sq_catalog_count_tracks(struct store *s);
 char *sq_catalog_track_isrc(struct store *s, const char *id);
 int sq_catalog_track_view(struct store *s, const char *id, int extended,
 			  struct store_track_view *out, struct strbuf *err);
-int sq_song_plays(struct store *s, int64_t from_ms, int64_t to_ms,
+int sq_song_plays(struct store *s, int64_t account_id, int64_t from_ms, int64_t to_ms,
 		  int (*fn)(void *arg, const struct store_song_play *p),
 		  void *arg, struct strbuf *err);
 

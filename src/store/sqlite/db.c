@@ -6,6 +6,7 @@
 #include "core/fsutil.h"
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/accounts.h"
 #include "store/sqlite/schema.h"
 #include "store/sources.h"
 #include "core/banned.h"
@@ -230,7 +231,7 @@ int db_open(const char *path, sqlite3 **out, struct strbuf *err)
 		    "PRAGMA foreign_keys = ON;",
 		    err))
 		goto fail;
-	if (migrate(db, err) || seed_sources(db, err))
+	if (migrate(db, err) || seed_sources(db, err) || accounts_index(db, err))
 		goto fail;
 	*out = db;
 	return 0;

@@ -19,7 +19,7 @@ enum q { Q_TRACK_PLAYS, Q_ALBUM, Q_ALBUM_ARTISTS, Q_TRACKS, Q_ARTISTS, Q_ALBUMS,
 static const char *const sql[Q_COUNT] = {
 	/* over the plays_track index (track_id, played_ms) */
 	[Q_TRACK_PLAYS] = "SELECT played_ms, ms_played FROM plays WHERE track_id = ?1"
-		" AND kind = 'music' ORDER BY played_ms, id",
+		" AND kind = 'music' AND (?2 = 0 OR account_id = ?2) ORDER BY played_ms, id",
 	[Q_ALBUM] = "SELECT name FROM albums WHERE id = ?1",
 	[Q_ALBUM_ARTISTS] = "SELECT artist_id FROM album_artists WHERE album_id = ?1"
 		" ORDER BY position",
@@ -64,7 +64,7 @@ static int finish(struct store *st, sqlite3_stmt *q, int rc, int stop, struct st
 	return 0;
 }
 
-int sqn_track_plays(struct store *s, const char *track_id,
+int sqn_track_plays(struct store *s, int64_t account_id, const char *track_id,
 		    int (*fn)(void *, const struct store_nav_play *), void *arg,
 		    struct strbuf *err)
 {
@@ -73,6 +73,7 @@ int sqn_track_plays(struct store *s, const char *track_id,
 	int rc = SQLITE_DONE, stop = 0;
 
 	sqlite3_bind_text(q, 1, track_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, account_id);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		p.played_ms = sqlite3_column_int64(q, 0);
 		p.ms_played = sqlite3_column_type(q, 1) == SQLITE_NULL ? -1 :

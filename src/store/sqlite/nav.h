@@ -11,7 +11,7 @@
 struct sqlite_nav;
 void sqn_release(struct sqlite_nav *n);
 
-int sqn_track_plays(struct store *s, const char *track_id,
+int sqn_track_plays(struct store *s, int64_t account_id, const char *track_id,
 		    int (*fn)(void *, const struct store_nav_play *), void *arg,
 		    struct strbuf *err);
 int sqn_album(struct store *s, const char *album_id, char **name,

@@ -17,7 +17,12 @@ enum q {
 	Q_MUSIC, Q_PLAYS, Q_SOURCES, Q_FIRST, Q_LAST, Q_TRACK_TIMES, Q_ANY_BEFORE,
 	Q_ARTIST_BEFORE, Q_TRACK, Q_TRACK_ARTISTS, Q_TRACK_FALLBACK, Q_PLAY_NAMES,
 	Q_ARTIST_NAME, Q_COVER, Q_SECTIONS, Q_FEATURES, Q_GAPS_RANGE, Q_GAPS_LIST,
-	Q_RECENT, Q_COUNT
+	Q_RECENT,
+	/* One account's (store.h: account_id not 0): with several accounts over
+	 * play_rows_account_time, made when the second account is (accounts.c);
+	 * with one, over plays_time with a compare per row. */
+	Q_MUSIC_ACC, Q_PLAYS_ACC, Q_SOURCES_ACC, Q_FIRST_ACC, Q_LAST_ACC, Q_ANY_BEFORE_ACC,
+	Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -40,12 +45,13 @@ static const char *const sql[Q_COUNT] = {
 	[Q_FIRST] = "SELECT min(played_ms) FROM play_rows",
 	[Q_LAST] = "SELECT max(played_ms) FROM play_rows",
 	[Q_TRACK_TIMES] = "SELECT p.played_ms FROM track_keys t JOIN play_rows p"
-		" ON p.track = t.id WHERE t.spotify_id = ?1 ORDER BY p.played_ms",
+		" ON p.track = t.id WHERE t.spotify_id = ?1 AND (?2 = 0 OR p.account_id = ?2)"
+		" ORDER BY p.played_ms",
 	[Q_ANY_BEFORE] = "SELECT EXISTS (SELECT 1 FROM play_rows WHERE played_ms < ?1)",
 	[Q_ARTIST_BEFORE] = "SELECT EXISTS (SELECT 1 FROM track_artists ta"
 		" JOIN track_keys t ON t.spotify_id = ta.track_id"
 		" JOIN play_rows p ON p.track = t.id AND p.played_ms < ?2"
-		" WHERE ta.artist_id = ?1)",
+		" AND (?3 = 0 OR p.account_id = ?3) WHERE ta.artist_id = ?1)",
 	[Q_TRACK] = "SELECT t.name, t.album_id, al.name, t.duration_ms FROM tracks t"
 		" LEFT JOIN albums al ON al.id = t.album_id WHERE t.id = ?1",
 	[Q_TRACK_ARTISTS] = "SELECT COALESCE(ar.name, ta.artist_id) FROM track_artists ta"
@@ -74,6 +80,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_GAPS_RANGE] = "SELECT a.name, g.from_ms, g.to_ms, g.detected_ms, g.healed_ms,"
 		" g.healed_by FROM gaps g JOIN accounts a"
 		" ON a.id = g.account_id WHERE g.to_ms >= ?1 AND g.from_ms < ?2"
+		" AND (?3 = 0 OR g.account_id = ?3)"
 		" ORDER BY g.from_ms, g.id",
 	[Q_GAPS_LIST] = "SELECT a.name, g.from_ms, g.to_ms, g.detected_ms, g.healed_ms,"
 		" g.healed_by FROM gaps g JOIN accounts a ON a.id = g.account_id"
@@ -86,6 +93,25 @@ static const char *const sql[Q_COUNT] = {
 		" FROM plays p JOIN accounts a ON a.id = p.account_id"
 		" WHERE ?1 IS NULL OR a.name = ?1"
 		" ORDER BY p.played_ms DESC, p.id DESC LIMIT ?2",
+	[Q_MUSIC_ACC] = "SELECT p.played_ms, coalesce(t.spotify_id, c.spotify_id),"
+		" p.ms_played, p.flags & 3, p.track"
+		" FROM play_rows p JOIN track_keys t ON t.id = p.track"
+		" LEFT JOIN track_keys c ON c.id = t.canon"
+		" WHERE p.account_id = ?3 AND p.played_ms >= ?1 AND p.played_ms < ?2"
+		" AND p.kind = 1 ORDER BY p.played_ms",
+	[Q_PLAYS_ACC] = "SELECT played_ms, kind, COALESCE(track_id, ''),"
+		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
+		" COALESCE(album_name, ''), ms_played, skipped, sources"
+		" FROM plays WHERE account_id = ?3 AND played_ms >= ?1 AND played_ms < ?2"
+		" ORDER BY played_ms, id",
+	[Q_SOURCES_ACC] = "SELECT played_ms, sources FROM play_rows"
+		" WHERE account_id = ?3 AND played_ms >= ?1 AND played_ms < ?2",
+	[Q_FIRST_ACC] = "SELECT played_ms FROM play_rows WHERE account_id = ?1"
+		" ORDER BY played_ms LIMIT 1",
+	[Q_LAST_ACC] = "SELECT played_ms FROM play_rows WHERE account_id = ?1"
+		" ORDER BY played_ms DESC LIMIT 1",
+	[Q_ANY_BEFORE_ACC] = "SELECT EXISTS (SELECT 1 FROM play_rows"
+		" WHERE account_id = ?2 AND played_ms < ?1)",
 };
 
 struct sqlite_report {
@@ -165,16 +191,18 @@ void sqr_tune_for_reads(struct store *s)
 		NULL);
 }
 
-int sqr_scan_music(struct store *s, int64_t from, int64_t to,
+int sqr_scan_music(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_music_play *), void *arg,
 		   struct strbuf *err)
 {
-	sqlite3_stmt *q = stmt(s, Q_MUSIC);
+	sqlite3_stmt *q = stmt(s, account_id ? Q_MUSIC_ACC : Q_MUSIC);
 	struct store_music_play p;
 	int rc = SQLITE_DONE, stop = 0;
 
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
+	if (account_id)
+		sqlite3_bind_int64(q, 3, account_id);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		p.played_ms = sqlite3_column_int64(q, 0);
 		p.track_id = text(q, 1);
@@ -186,16 +214,18 @@ int sqr_scan_music(struct store *s, int64_t from, int64_t to,
 	return finish(s, q, rc, stop, err);
 }
 
-int sqr_scan_plays(struct store *s, int64_t from, int64_t to,
+int sqr_scan_plays(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_play_row *), void *arg,
 		   struct strbuf *err)
 {
-	sqlite3_stmt *q = stmt(s, Q_PLAYS);
+	sqlite3_stmt *q = stmt(s, account_id ? Q_PLAYS_ACC : Q_PLAYS);
 	struct store_play_row p;
 	int rc = SQLITE_DONE, stop = 0;
 
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
+	if (account_id)
+		sqlite3_bind_int64(q, 3, account_id);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		p.played_ms = sqlite3_column_int64(q, 0);
 		p.kind = text(q, 1);
@@ -212,14 +242,16 @@ int sqr_scan_plays(struct store *s, int64_t from, int64_t to,
 	return finish(s, q, rc, stop, err);
 }
 
-int sqr_scan_sources(struct store *s, int64_t from, int64_t to,
+int sqr_scan_sources(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err)
 {
-	sqlite3_stmt *q = stmt(s, Q_SOURCES);
+	sqlite3_stmt *q = stmt(s, account_id ? Q_SOURCES_ACC : Q_SOURCES);
 	int rc = SQLITE_DONE, stop = 0;
 
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
+	if (account_id)
+		sqlite3_bind_int64(q, 3, account_id);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
 		stop = fn(arg, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
 	return finish(s, q, rc, stop, err);
@@ -234,7 +266,7 @@ static int scalar(struct store *s, enum q i, int64_t *out, struct strbuf *err)
 	if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
 		*out = sqlite3_column_int64(q, 0);
 		ret = 1;
-	} else if (rc != SQLITE_ROW) {
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) { /* DONE: no such row */
 		strbuf_addf(err, "database: %s", sqlite3_errmsg(sqlite_of(s)->db));
 		ret = -1;
 	}
@@ -242,17 +274,22 @@ static int scalar(struct store *s, enum q i, int64_t *out, struct strbuf *err)
 	return ret;
 }
 
-int sqr_play_span(struct store *s, int64_t *first_ms, int64_t *last_ms,
+int sqr_play_span(struct store *s, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
 		  struct strbuf *err)
 {
-	int r = scalar(s, Q_FIRST, first_ms, err);
+	int r;
 
+	if (account_id) {
+		sqlite3_bind_int64(stmt(s, Q_FIRST_ACC), 1, account_id);
+		sqlite3_bind_int64(stmt(s, Q_LAST_ACC), 1, account_id);
+	}
+	r = scalar(s, account_id ? Q_FIRST_ACC : Q_FIRST, first_ms, err);
 	if (r <= 0)
 		return r;
-	return scalar(s, Q_LAST, last_ms, err);
+	return scalar(s, account_id ? Q_LAST_ACC : Q_LAST, last_ms, err);
 }
 
-int sqr_track_play_times(struct store *s, const char *track_id, int64_t **v, int *n,
+int sqr_track_play_times(struct store *s, int64_t account_id, const char *track_id, int64_t **v, int *n,
 			 struct strbuf *err)
 {
 	sqlite3_stmt *q = stmt(s, Q_TRACK_TIMES);
@@ -261,6 +298,8 @@ int sqr_track_play_times(struct store *s, const char *track_id, int64_t **v, int
 	*v = NULL;
 	*n = 0;
 	sqlite3_bind_text(q, 1, track_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, account_id);
+	sqlite3_bind_int64(q, 2, account_id);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (*n == alloc) {
 			alloc = alloc ? alloc * 2 : 64;
@@ -285,20 +324,23 @@ static int exists(sqlite3_stmt *q)
 	return yes;
 }
 
-int sqr_any_play_before(struct store *s, int64_t ms)
+int sqr_any_play_before(struct store *s, int64_t account_id, int64_t ms)
 {
-	sqlite3_stmt *q = stmt(s, Q_ANY_BEFORE);
+	sqlite3_stmt *q = stmt(s, account_id ? Q_ANY_BEFORE_ACC : Q_ANY_BEFORE);
 
 	sqlite3_bind_int64(q, 1, ms);
+	if (account_id)
+		sqlite3_bind_int64(q, 2, account_id);
 	return exists(q);
 }
 
-int sqr_artist_played_before(struct store *s, const char *artist_id, int64_t ms)
+int sqr_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms)
 {
 	sqlite3_stmt *q = stmt(s, Q_ARTIST_BEFORE);
 
 	sqlite3_bind_text(q, 1, artist_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, ms);
+	sqlite3_bind_int64(q, 3, account_id);
 	return exists(q);
 }
 
@@ -532,7 +574,7 @@ static int each_gap(struct store *s, sqlite3_stmt *q,
 	return finish(s, q, rc, stop, err);
 }
 
-int sqr_gaps_overlapping(struct store *s, int64_t from, int64_t to,
+int sqr_gaps_overlapping(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			 int (*fn)(void *, const struct store_gap *), void *arg,
 			 struct strbuf *err)
 {
@@ -540,6 +582,7 @@ int sqr_gaps_overlapping(struct store *s, int64_t from, int64_t to,
 
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
+	sqlite3_bind_int64(q, 3, account_id);
 	return each_gap(s, q, fn, arg, err);
 }
 

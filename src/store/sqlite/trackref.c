@@ -28,12 +28,17 @@ static int done(struct store *st, sqlite3_stmt *q, int rc, int stop, struct strb
 	return stop;
 }
 
-int sqt_scan_music_refs(struct store *st, int64_t from, int64_t to,
+int sqt_scan_music_refs(struct store *st, int64_t account_id, int64_t from, int64_t to,
 			int (*fn)(void *, const struct store_music_ref *), void *arg,
 			struct strbuf *err)
 {
 	/* Prepared per pass: once per year, nothing against the scan. */
-	sqlite3_stmt *q = db_prepare(sqlite_of(st)->db,
+	/* One account's plays: with several accounts, over play_rows_account_time
+	 * (sq_accounts_index); with one, plays_time and a compare per row. */
+	sqlite3_stmt *q = db_prepare(sqlite_of(st)->db, account_id ?
+		"SELECT played_ms, track, ms_played, flags FROM play_rows"
+		" WHERE account_id = ?3 AND played_ms >= ?1 AND played_ms < ?2"
+		" AND kind = 1 ORDER BY played_ms" :
 		"SELECT played_ms, track, ms_played, flags FROM play_rows"
 		" WHERE played_ms >= ?1 AND played_ms < ?2 AND kind = 1"
 		" ORDER BY played_ms");
@@ -42,6 +47,8 @@ int sqt_scan_music_refs(struct store *st, int64_t from, int64_t to,
 
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
+	if (account_id)
+		sqlite3_bind_int64(q, 3, account_id);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		p.track = sqlite3_column_int64(q, 1); /* 0 when NULL: no track */
 		if (p.track <= 0)

@@ -7,7 +7,7 @@
 
 #include "store/sqlite/sqlite.h"
 
-int sqt_scan_music_refs(struct store *s, int64_t from, int64_t to,
+int sqt_scan_music_refs(struct store *s, int64_t account_id, int64_t from, int64_t to,
 			int (*fn)(void *, const struct store_music_ref *), void *arg,
 			struct strbuf *err);
 int sqt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_ref *),
