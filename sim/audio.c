@@ -368,8 +368,24 @@ static cJSON *truth_json(const struct catalog *c, int t, const struct section *s
 	 * track's by construction of the catalog (gen_sections) */
 	cJSON_AddNumberToObject(o, "loudness", round(1000 * 10 * log10(e / ((double)samples / R))) / 1000);
 	cJSON_AddNumberToObject(o, "tempo", tr->tempo);
-	cJSON_AddNumberToObject(o, "key", tr->key);
-	cJSON_AddNumberToObject(o, "mode", tr->mode);
+	/* the key and mode holding most of the rendered time: the catalog's
+	 * own when the whole track is rendered, unless its sections in other
+	 * keys (30% of them) outweigh it */
+	double best = 0;
+	int bk = tr->key, bm = tr->mode;
+	for (int i = 0; i < n; i++) {
+		double d = 0;
+		for (int j = 0; j < n; j++)
+			d += s[j].key == s[i].key && s[j].mode == s[i].mode ? s[j].dur : 0;
+		if (d > best + 1e-9 || (fabs(d - best) < 1e-9 && s[i].key == tr->key)) {
+			best = d;
+			bk = s[i].key;
+			bm = s[i].mode;
+		}
+	}
+	cJSON_AddNumberToObject(o, "key", bk);
+	cJSON_AddNumberToObject(o, "mode", bm);
+	cJSON_AddNumberToObject(o, "catalog_key", tr->key);
 	cJSON_AddNumberToObject(o, "time_signature", tr->time_signature);
 	arr = cJSON_AddArrayToObject(o, "sections");
 	for (int i = 0; i < n; i++)
