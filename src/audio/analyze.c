@@ -41,6 +41,7 @@ static size_t frame_at(double t, size_t n)
 struct guard {
 	struct feat *feat;
 	int too_long;
+	double frames; /* decoded so far: a file may declare no length, or lie */
 };
 
 static int guarded(void *arg, const struct audio_format *fmt,
@@ -48,7 +49,8 @@ static int guarded(void *arg, const struct audio_format *fmt,
 {
 	struct guard *g = arg;
 
-	if (fmt->seconds > AUDIO_MAX_SECONDS) {
+	g->frames += (double)frames;
+	if (fmt->seconds > AUDIO_MAX_SECONDS || g->frames / fmt->rate > AUDIO_MAX_SECONDS) {
 		g->too_long = 1;
 		return -1;
 	}
@@ -448,7 +450,7 @@ static void track(const struct audio_frames *a, struct audio_result *r)
 int audio_analyze(const char *path, struct audio_result *out,
 		  struct strbuf *err)
 {
-	struct guard g = { feat_new(), 0 };
+	struct guard g = { feat_new(), 0, 0 };
 	struct audio_frames a;
 	int r;
 
