@@ -36,7 +36,8 @@ static const char usage[] =
 	"Control endpoints: GET /_sim/clock, POST /_sim/advance?minutes=M, POST /_sim/binge?user=U&plays=N,\n"
 	"GET /_sim/truth?user=U, GET /_sim/requests, POST /_sim/requests/reset,\n"
 	"GET /_sim/export?user=U[&package=extended|account|both][&quirks=1][&schema=endsong],\n"
-	"GET /_sim/audio/<track id>.flac|.wav[?seconds=S] (the track rendered from its analysis),\n"
+	"GET /_sim/audio/<track id>.flac|.wav|.json[?seconds=S] (the track rendered from its analysis; .json:\n"
+	"what it renders),\n"
 	"GET|POST /_sim/faults?... (token endpoint: token_hold_ms=MS holds each refresh and drops it\n"
 	"unprocessed if the client hangs up; lose_token_answers=N rotates the next N refresh tokens and\n"
 	"drops the connection instead of answering)\n";

@@ -396,7 +396,7 @@ static void fix_half_time(struct audio_frames *a)
 			break;
 		double m = (a->beats[i] + a->beats[i + 1]) / 2, rnext = rise_at(a, a->beats[i + 1]);
 		if (a->beats[i + 1] - a->beats[i] >= 0.6 && has_onset(a, m, 0.04) &&
-		    rise_at(a, m) >= fmax(2.0, 0.6 * fmin(rprev, rnext)))
+		    rise_at(a, m) >= fmax(2.0, 0.7 * fmin(rprev, rnext)))
 			nb[k++] = m;
 		rprev = rnext;
 	}
