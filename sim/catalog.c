@@ -645,6 +645,26 @@ static void gen_rhythm(cJSON *root, const struct cat_track *t, struct rng *r, lo
 	}
 }
 
+/* Shifts the sections' loudness so that their duration-weighted power mean
+ * is the track's: the loudness of the whole is then what its parts add up
+ * to, and audio rendered from the sections (audio.c) reads the track's
+ * loudness. The shift is about +0.7 dB on average (the draws are -4..+2). */
+static void level_sections(cJSON *arr, double track)
+{
+	double e = 0, d = 0, shift;
+	cJSON *o;
+	cJSON_ArrayForEach(o, arr) {
+		double du = cJSON_GetObjectItem(o, "duration")->valuedouble;
+		e += du * pow(10, cJSON_GetObjectItem(o, "loudness")->valuedouble / 10);
+		d += du;
+	}
+	shift = track - 10 * log10(e / d);
+	cJSON_ArrayForEach(o, arr) {
+		cJSON *l = cJSON_GetObjectItem(o, "loudness");
+		cJSON_SetNumberValue(l, r3(l->valuedouble + shift));
+	}
+}
+
 static void gen_sections(cJSON *root, const struct cat_track *t, struct rng *r)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "sections");
@@ -673,6 +693,7 @@ static void gen_sections(cJSON *root, const struct cat_track *t, struct rng *r)
 		cJSON_AddNumberToObject(o, "time_signature_confidence", r3(rng_unit(r)));
 		cJSON_AddItemToArray(arr, o);
 	}
+	level_sections(arr, t->loudness);
 }
 
 static void add_vec12(cJSON *o, const char *key, struct rng *r, double lo, double hi, int pitch)

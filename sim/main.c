@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "server.h"
+#include "audio.h"
+#include "catalog.h"
 #include "core/timeutil.h"
 #include "core/banned.h"
 
@@ -24,11 +26,18 @@ static const char usage[] =
 	"  --bind ADDR             address to listen on (default 127.0.0.1)\n"
 	"  --faults QUERY          initial faults, e.g. 'rate_5xx=0.05&rate_429=0.02&retry_after=1'\n"
 	"  --verbose               print one line per request to stderr\n"
+	"  --write-audio DIR       render catalog tracks to DIR/<id>.flac (with DIR/<id>.json, what was\n"
+	"                          rendered) and exit; --port is not needed\n"
+	"  --audio-tracks N        with --write-audio: the first N catalog tracks (default all)\n"
+	"  --audio-seconds S       with --write-audio: whole sections until at least S s (default the\n"
+	"                          whole track)\n"
 	"  --help                  show this help\n"
 	"\n"
 	"Control endpoints: GET /_sim/clock, POST /_sim/advance?minutes=M, POST /_sim/binge?user=U&plays=N,\n"
 	"GET /_sim/truth?user=U, GET /_sim/requests, POST /_sim/requests/reset,\n"
 	"GET /_sim/export?user=U[&package=extended|account|both][&quirks=1][&schema=endsong],\n"
+	"GET /_sim/audio/<track id>.flac|.wav|.json[?seconds=S] (the track rendered from its analysis; .json:\n"
+	"what it renders),\n"
 	"GET|POST /_sim/faults?... (token endpoint: token_hold_ms=MS holds each refresh and drops it\n"
 	"unprocessed if the client hangs up; lose_token_answers=N rotates the next N refresh tokens and\n"
 	"drops the connection instead of answering)\n";
@@ -46,11 +55,21 @@ static int parse_num(const char *opt, const char *s, long long lo, long long hi,
 	return 0;
 }
 
+static int write_audio(uint64_t seed, const char *dir, int ntracks, double seconds)
+{
+	struct catalog c;
+	catalog_init(&c, seed);
+	int rc = sim_audio_write_dir(&c, dir, ntracks, seconds);
+	catalog_release(&c);
+	return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sim_config cfg = { .port = -1, .users = 1, .token_ttl_s = 3600, .bind = "127.0.0.1" };
 	int have_seed = 0;
-	long long v;
+	long long v, audio_tracks = 0, audio_seconds = 0;
+	const char *audio_dir = NULL;
 	int64_t t;
 
 	time_parse_iso("2026-03-02T00:00:00Z", &t);
@@ -105,6 +124,14 @@ int main(int argc, char **argv)
 			cfg.token_ttl_s = v;
 		} else if (!strcmp(o, "--bind")) {
 			cfg.bind = val;
+		} else if (!strcmp(o, "--write-audio")) {
+			audio_dir = val;
+		} else if (!strcmp(o, "--audio-tracks")) {
+			if (parse_num(o, val, 1, 1000000, &audio_tracks))
+				return 2;
+		} else if (!strcmp(o, "--audio-seconds")) {
+			if (parse_num(o, val, 1, 100000, &audio_seconds))
+				return 2;
 		} else if (!strcmp(o, "--faults")) {
 			cfg.faults = val;
 		} else {
@@ -112,6 +139,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (audio_dir && have_seed)
+		return write_audio(cfg.seed, audio_dir, (int)audio_tracks, (double)audio_seconds);
 	if (cfg.port < 0 || !have_seed) {
 		fprintf(stderr, "spotify-sim: --port and --seed are required\n%s", usage);
 		return 2;

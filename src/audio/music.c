@@ -55,6 +55,11 @@ int music_key(const double chroma[12], int *key, int *mode, double *confidence)
 	*key = bk;
 	*mode = bm;
 	*confidence = best - second;
+	if (best < MUSIC_KEY_MIN_R) {
+		*key = -1;
+		*confidence = 0;
+		return 1;
+	}
 	return 0;
 }
 
@@ -79,20 +84,18 @@ static double median_ibi(const double *beats, size_t n)
 
 double music_tempo(const double *beats, size_t n)
 {
-	double m, k = 0, sk = 0, st = 0, skk = 0, skt = 0, slope;
+	double m, sum = 0, beats_in = 0;
 
 	if (n < 4 || (m = median_ibi(beats, n)) <= 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			k += fmax(1.0, floor((beats[i] - beats[i - 1]) / m + 0.5));
-		sk += k;
-		st += beats[i];
-		skk += k * k;
-		skt += k * beats[i];
+	for (size_t i = 1; i < n; i++) {
+		double d = beats[i] - beats[i - 1], k = floor(d / m + 0.5);
+		if (k >= 1 && k <= 4 && fabs(d / m - k) < 0.12) {
+			sum += d;
+			beats_in += k;
+		}
 	}
-	slope = (n * skt - sk * st) / (n * skk - sk * sk);
-	return slope > 0 ? 60.0 / slope : 0;
+	return sum > 0 ? 60.0 * beats_in / sum : 0;
 }
 
 void music_beat_numbers(const double *beats, size_t n, long *out)

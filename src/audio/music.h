@@ -16,15 +16,24 @@
  * rotations of the Krumhansl-Kessler probe-tone profiles (Krumhansl 1990,
  * "Cognitive Foundations of Musical Pitch", table 2.1). The confidence is
  * the best correlation less the best one of another key, in [0, 2].
- * Returns -1 (key and mode untouched) when the chroma is flat or empty.
+ * Returns -1 (key and mode untouched) when the chroma is flat or empty,
+ * and 1 with key -1 (Spotify's "no key"; mode still the best profile's) when
+ * the best correlation is under MUSIC_KEY_MIN_R. The simulator's keyless
+ * sections (a cluster of the 12 pitch classes over drums) measured best
+ * correlations 0.26-0.43, its keyed sections 0.76-0.96.
  */
+#define MUSIC_KEY_MIN_R 0.55
 int music_key(const double chroma[12], int *key, int *mode, double *confidence);
 
 /*
- * Tempo in BPM of beats (s, ascending): the median inter-beat interval
- * numbers the beats (a missed beat skips a number), and a least-squares
- * line through (number, time) gives the period, so the 11.6 ms beat grid
- * of the tracker averages out. 0 when fewer than 4 beats.
+ * Tempo in BPM of beats (s, ascending): the median inter-beat interval m
+ * numbers each gap (k = round(gap / m), 1 to 4, so a missed beat counts
+ * two), gaps more than 12% of m off a whole k are left out (a tracker
+ * changing its mind), and the tempo is 60 * (sum of k) / (sum of the
+ * gaps kept): the 11.6 ms beat grid averages out. A least-squares line
+ * through all the beats (the first version) let one bad stretch tilt the
+ * whole: 80% of 30 simulator tracks within 2%, against 100% now.
+ * 0 when fewer than 4 beats.
  */
 double music_tempo(const double *beats, size_t n);
 

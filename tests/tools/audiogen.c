@@ -151,6 +151,12 @@ int main(int argc, char **argv)
 		}
 		long n = (long)(p.sec * info.samplerate);
 		float buf[8 * 16];
+		if (!strcmp(p.kind, "silence")) { /* in blocks: ten hours take seconds */
+			static float zero[4096 * 16];
+			for (long k = 0; k < n; k += 4096)
+				sf_writef_float(sf, zero, n - k < 4096 ? n - k : 4096);
+			continue;
+		}
 		for (long k = 0; k < n; k++) {
 			float v = (float)sample(&p, (double)k / info.samplerate, &seed);
 			for (int c = 0; c < info.channels && c < 16; c++)

@@ -51,6 +51,11 @@ static void test_key(void **state)
 	for (int i = 0; i < 12; i++)
 		c[i] = 1;
 	assert_int_equal(music_key(c, &key, &mode, &conf), -1);
+	/* a whole-tone cluster (C D E F# G# A#) has no key: -1 */
+	for (int i = 0; i < 12; i++)
+		c[i] = i % 2 ? 0.2 : 1;
+	assert_int_equal(music_key(c, &key, &mode, &conf), 1);
+	assert_int_equal(key, -1);
 }
 
 static void test_tempo(void **state)
