@@ -26,19 +26,21 @@ static int play_row(void *arg, const PGresult *r, int i)
 	return ((int (*)(void *, const struct store_nav_play *))w->fn)(w->arg, &p);
 }
 
-int pgn_track_plays(struct store *st, const char *track_id,
+int pgn_track_plays(struct store *st, int64_t account_id, const char *track_id,
 		    int (*fn)(void *, const struct store_nav_play *), void *arg,
 		    struct strbuf *err)
 {
 	static struct pg_q q = PG_Q("SELECT p.played_ms, p.ms_played"
 		" FROM items i JOIN play_rows p ON p.item = i.id"
 		" WHERE i.track_id = (SELECT text_id($1)) AND i.track_id != 0"
+		" AND ($2 = 0 OR p.account_id = $2)"
 		" AND p.kind = (SELECT text_id('music')) ORDER BY p.played_ms, p.id");
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
 	pg_params_init(&p);
 	pg_text(&p, track_id);
+	pg_int(&p, account_id);
 	return pg_each(pg_of(st), &q, &p, play_row, &w, err);
 }
 

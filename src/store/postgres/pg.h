@@ -297,7 +297,7 @@ int pga_cache_put(struct store *s, const char *hash, const char *path,
 int pga_put_local(struct store *s, const struct store_analysis *a,
 		  int64_t now_ms, struct strbuf *err);
 /* nav.c */
-int pgn_track_plays(struct store *s, const char *track_id,
+int pgn_track_plays(struct store *s, int64_t account_id, const char *track_id,
 		    int (*fn)(void *, const struct store_nav_play *), void *arg,
 		    struct strbuf *err);
 int pgn_album(struct store *s, const char *album_id, char **name,
