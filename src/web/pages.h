@@ -28,6 +28,7 @@ struct pages {
 	/* The history as a whole (report/nav.h), built on first use by
 	 * pages_nav and forgotten with the rest (web/page_nav.c). */
 	struct nav_index *nav;
+	int nav_borrowed; /* nav is another pages' (the site's second thread): not freed */
 	int static_site;  /* the pages are files of a site: no search form */
 };
 

@@ -469,6 +469,9 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 	if (o->db_path && ndays > 1 && !store_open(o->db_path, &st2, &tmp)) {
 		if (!pages_init(&p2, st2, o->data_dir, p->opt.min_ms_played, &tmp))
 			pp2 = &p2;
+		/* One history for both threads (read-only: report/nav.h), not two. */
+		if (pp2 && (p2.nav = pages_nav(p, &tmp)))
+			p2.nav_borrowed = 1;
 		else
 			pages_release(&p2);
 	}
