@@ -71,8 +71,10 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 		fprintf(stderr, "spinlog: site: %s\n", err.buf);
 		goto out;
 	}
-	printf("wrote %d files and %d covers to %s in %.2f s (years and days %.2f s,"
-	       " track pages %.2f s)\n", st.files, st.covers, o.out_dir,
+	printf("wrote %d %s (%d changed, %d as they were) and %d %s to %s in %.2f s"
+	       " (years and days %.2f s, track pages %.2f s)\n", st.files,
+	       st.files == 1 ? "file" : "files", st.written, st.files - st.written,
+	       st.covers, st.covers == 1 ? "cover" : "covers", o.out_dir,
 	       (double)(time_mono_ms() - t0) / 1000.0, (double)st.ms_years / 1000.0,
 	       (double)st.ms_tracks / 1000.0);
 	ret = 0;

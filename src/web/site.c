@@ -20,6 +20,9 @@
 #include "web/routes.h"
 #include "core/banned.h"
 
+/* The new site's folder is DIR + ".tmp-XXXXXX" (make_folders). */
+#define SITE_TMP_SUFFIX 11
+
 /*
  * Writes a file of the site with one fclose, whatever happens. No fsync:
  * the site is a derived artefact, made in a temporary folder that is only
@@ -38,16 +41,58 @@ static int write_whole(const char *path, const void *data, size_t len)
 	return ok ? 0 : -1;
 }
 
+/*
+ * 1 when the file at path holds exactly data, mode 0644: the page did not
+ * change since the last site. Reading the old page costs less than writing
+ * it again (no new inode, no dirty pages), and it keeps its mtime.
+ */
+static int same_file(const char *path, const char *data, size_t len)
+{
+	char buf[65536];
+	struct stat st;
+	size_t off = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644 &&
+	    (uint64_t)st.st_size == len) {
+		while (off < len) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+			if (n <= 0 || (size_t)n > len - off || memcmp(buf, data + off, (size_t)n))
+				break;
+			off += (size_t)n;
+		}
+		same = off == len;
+	}
+	close(fd);
+	return same;
+}
+
+/*
+ * Writes name into dir, the new site's folder: DIR.tmp-XXXXXX beside DIR
+ * (make_folders). When DIR (the previous site) has the same bytes under
+ * that name, that file is hard-linked instead, so an unchanged page is not
+ * rewritten: a second 'site' with no change rewrites 0 files, and one new
+ * day rewrites only the pages that show it (rsync, web caches and backups
+ * see only those). stats->written counts the files written.
+ */
 static int write_file(const char *dir, const char *name, const struct strbuf *sb,
 		      struct site_stats *stats, struct strbuf *err)
 {
-	char path[4096];
+	char path[4096], old[4096];
+	size_t dl = strlen(dir);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(old, sizeof(old), "%.*s/%s", (int)(dl > SITE_TMP_SUFFIX ? dl - SITE_TMP_SUFFIX : 0),
+		 dir, name);
+	stats->files++;
+	if (dl > SITE_TMP_SUFFIX && same_file(old, sb->buf, sb->len) && !link(old, path))
+		return 0;
 	if (write_whole(path, sb->buf, sb->len)) {
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	stats->files++;
+	stats->written++;
 	return 0;
 }
 
@@ -240,6 +285,7 @@ static int write_parts(struct pages *p, struct pages *p2, const char *dir,
 		pthread_join(th, NULL);
 	for (int k = 0; k < 1 + two; k++) {
 		stats->files += j[k].stats.files;
+		stats->written += j[k].stats.written;
 		if (j[k].ret && !ret) {
 			strbuf_addstr(err, j[k].err.buf);
 			ret = -1;

@@ -28,6 +28,7 @@ struct site_options {
 
 struct site_stats {
 	int files;
+	int written;    /* of those, written anew (the others are the last site's, unchanged) */
 	int covers;
 	int64_t ms_years;   /* calendars, reviews, coverage and day pages */
 	int64_t ms_tracks;  /* track pages */
