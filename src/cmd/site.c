@@ -6,17 +6,34 @@
 #include "cmd/cmd.h"
 #include "core/http.h"
 #include "core/timeutil.h"
+#include "core/xalloc.h"
 #include "web/covers.h"
 #include "web/pages.h"
 #include "web/site.h"
 #include "core/banned.h"
 
 const char cmd_site_usage[] =
-	"usage: spinlog site --out DIR [--year YYYY] [--no-covers]\n"
+	"usage: spinlog site --out DIR [--year YYYY] [--base-url URL] [--no-covers]\n"
 	"  --out        folder to write (created; an earlier site there is replaced,\n"
 	"               a folder holding other files is refused)\n"
 	"  --year       only that year (default: every year with plays)\n"
+	"  --base-url   where the site will be published (http:// or https://):\n"
+	"               pages get canonical links and the year's card an absolute\n"
+	"               og:image (default: relative links only)\n"
 	"  --no-covers  do not download missing album covers first\n";
+
+/* An http(s) address with nothing an attribute or a URL would need escaped. */
+static int base_url_ok(const char *u)
+{
+	if (strncmp(u, "https://", 8) && strncmp(u, "http://", 7))
+		return 0;
+	if (!u[u[4] == 's' ? 8 : 7])
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)u; *c; c++)
+		if (*c <= ' ' || *c == 0x7f || strchr("\"'<>\\`", *c))
+			return 0;
+	return 1;
+}
 
 int cmd_site(int argc, char **argv, struct ctx *ctx)
 {
@@ -24,6 +41,7 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 	struct site_stats st;
 	struct pages p;
 	struct strbuf err = STRBUF_INIT;
+	char *base = NULL;
 	int fetch = 1, ret = 1;
 	int64_t t0 = time_mono_ms();
 
@@ -34,6 +52,11 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 			if (pages_arg_int(argv[++i], 1970, 9999, &o.year))
 				return cmd_usage_error(cmd_site_usage,
 					"'%s' is not a year", argv[i]);
+		} else if (!strcmp(argv[i], "--base-url") && i + 1 < argc) {
+			o.base_url = argv[++i];
+			if (!base_url_ok(o.base_url))
+				return cmd_usage_error(cmd_site_usage, "'%s' is not an http:// or"
+						       " https:// address", o.base_url);
 		} else if (!strcmp(argv[i], "--no-covers"))
 			fetch = 0;
 		else
@@ -41,6 +64,12 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 	}
 	if (!o.out_dir)
 		return cmd_usage_error(cmd_site_usage, "'--out DIR' is required");
+	if (o.base_url) { /* one '/' between it and the page: none at its end */
+		base = xstrdup(o.base_url);
+		for (size_t n = strlen(base); n > 8 && base[n - 1] == '/'; n--)
+			base[n - 1] = 0;
+		o.base_url = base;
+	}
 	o.db_path = ctx->db_path;
 	o.data_dir = ctx->data_dir;
 	if (pages_init(&p, ctx->store, ctx->data_dir,
@@ -81,6 +110,7 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 out:
 	pages_release(&p);
 out_noinit:
+	free(base);
 	strbuf_release(&err);
 	return ret;
 }

@@ -30,6 +30,7 @@ struct pages {
 	struct nav_index *nav;
 	int nav_borrowed; /* nav is another pages' (the site's second thread): not freed */
 	int static_site;  /* the pages are files of a site: no search form */
+	const char *base_url; /* the site's --base-url (web/site.c), borrowed; NULL none */
 };
 
 enum page_status { PAGE_OK = 200, PAGE_BAD_REQUEST = 400, PAGE_NOT_FOUND = 404,

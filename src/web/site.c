@@ -97,6 +97,49 @@ static int write_file(const char *dir, const char *name, const struct strbuf *sb
 }
 
 /*
+ * With --base-url (p->base_url, checked by the command: http(s), no quote,
+ * angle bracket, backslash, space or control byte, no trailing slash), an
+ * HTML page names its published address, <link rel="canonical"> and
+ * og:url, before </head>, and a relative og:image (the year's card) becomes
+ * absolute, as link previews need. Without it the site stays relative.
+ */
+static void splice_in(struct strbuf *sb, size_t at, const char *s, size_t n)
+{
+	size_t len = sb->len;
+	strbuf_grow(sb, n);
+	memmove(sb->buf + at + n, sb->buf + at, len - at + 1);
+	memcpy(sb->buf + at, s, n);
+	strbuf_setlen(sb, len + n);
+}
+
+static void add_base_url(struct strbuf *buf, const char *base, const char *path)
+{
+	static const char og[] = "<meta property=\"og:image\" content=\"";
+	struct strbuf head = STRBUF_INIT;
+	char *end = strstr(buf->buf, "</head>");
+	if (!end)
+		return;
+	size_t at = (size_t)(end - buf->buf);
+	strbuf_addstr(&head, "<link rel=\"canonical\" href=\"");
+	strbuf_add_html(&head, base);
+	strbuf_add_html(&head, path);
+	strbuf_addstr(&head, "\"><meta property=\"og:url\" content=\"");
+	strbuf_add_html(&head, base);
+	strbuf_add_html(&head, path);
+	strbuf_addstr(&head, "\">");
+	splice_in(buf, at, head.buf, head.len);
+	char *img = strstr(buf->buf, og);
+	if (img && img < buf->buf + at) {
+		size_t pos = (size_t)(img - buf->buf) + sizeof(og) - 1;
+		strbuf_reset(&head);
+		strbuf_add_html(&head, base);
+		strbuf_addch(&head, '/');
+		splice_in(buf, pos, head.buf, head.len);
+	}
+	strbuf_release(&head);
+}
+
+/*
  * Renders one instance of a route into its file. A 404 (a linked track
  * the store does not have) is written as its error page, as the server
  * answers it; any other failure stops the site, with its reason.
@@ -123,6 +166,8 @@ static int put_page(struct pages *p, const char *dir, const struct route *r,
 		strbuf_addf(err, "rendering '%s' failed: %s", path, why.buf);
 		goto out;
 	}
+	if (p->base_url && !r->json)
+		add_base_url(buf, p->base_url, path);
 	ret = write_file(dir, path + 1, buf, stats, err);
 out:
 	strbuf_release(&why);
@@ -515,6 +560,8 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 	if (o->db_path && ndays > 1 && !store_open(o->db_path, &st2, &tmp)) {
 		if (!pages_init(&p2, st2, o->data_dir, p->opt.min_ms_played, &tmp))
 			pp2 = &p2;
+		if (pp2)
+			p2.base_url = p->base_url;
 		/* One history for both threads (read-only: report/nav.h), not two. */
 		if (pp2 && (p2.nav = pages_nav(p, &tmp)))
 			p2.nav_borrowed = 1;
@@ -560,6 +607,7 @@ int site_write(struct pages *p, const struct site_options *o,
 
 	memset(stats, 0, sizeof(*stats));
 	p->static_site = 1;
+	p->base_url = o->base_url;
 	if (o->year) { /* only that year, and links only to it */
 		p->years = &one;
 		p->nyears = 1;
@@ -575,6 +623,7 @@ int site_write(struct pages *p, const struct site_options *o,
 	ret = 0;
 out:
 	p->static_site = 0;
+	p->base_url = NULL;
 	p->years = all_years;
 	p->nyears = nall;
 	strbuf_release(&tdir);

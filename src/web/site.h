@@ -24,6 +24,7 @@ struct site_options {
 	int year;       /* 0 = every year */
 	const char *db_path;  /* the store's url: lets a second thread open its own handle */
 	const char *data_dir; /* for that thread's covers */
+	const char *base_url; /* where the site is published (no trailing '/'), NULL: relative only */
 };
 
 struct site_stats {
