@@ -272,6 +272,9 @@ struct store_ops {
 	int (*ref_names)(struct store *s, int64_t ref, char **name, char **artist,
 			 char **album);
 	/* (end of tracks known by names) */
+	/* a second reader (issue 11); NULL: nothing to tune */
+	void (*tune_second_reader)(struct store *s);
+	/* (end of a second reader) */
 };
 
 struct store {

@@ -906,3 +906,10 @@ int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, ch
 	return s->ops->ref_names ? s->ops->ref_names(s, ref, name, artist, album) : 0;
 }
 /* (end of tracks known by names) */
+/* ---- a second reader (issue 11) ---- */
+void store_tune_second_reader(struct store *s)
+{
+	if (s->ops->tune_second_reader)
+		s->ops->tune_second_reader(s);
+}
+/* (end of a second reader) */

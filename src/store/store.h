@@ -991,4 +991,14 @@ int store_ref_play_names(struct store *s, int64_t ref, char **artist, char **alb
 int store_ref_names(struct store *s, int64_t ref, char **name, char **artist, char **album);
 /* (end of tracks known by names) */
 
+/* ---- a second reader (issue 11) ---- */
+/*
+ * Tunes a handle that reads beside another handle of the same process
+ * ('site''s second thread): no mapping of the file of its own and a small
+ * page cache, so the file's pages are not counted twice in the process's
+ * RSS. Does nothing where the engine has nothing to tune.
+ */
+void store_tune_second_reader(struct store *s);
+/* (end of a second reader) */
+
 #endif

@@ -560,6 +560,7 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 	if (o->db_path && ndays > 1 && !store_open(o->db_path, &st2, &tmp)) {
 		if (!pages_init(&p2, st2, o->data_dir, p->opt.min_ms_played, &tmp))
 			pp2 = &p2;
+		store_tune_second_reader(st2);
 		if (pp2)
 			p2.base_url = p->base_url;
 		/* One history for both threads (read-only: report/nav.h), not two. */

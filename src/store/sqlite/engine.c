@@ -15,6 +15,7 @@
 #include "store/sqlite/listenbrainz.h"
 #include "store/sqlite/analysis.h"
 #include "store/sqlite/nav.h"
+#include "store/sqlite/secondreader.h"
 #include "store/sqlite/fill.h"       /* issue 10 */
 #include "store/sqlite/resolve.h"    /* issue 10 */
 #include "store/sqlite/similar.h"
@@ -233,6 +234,8 @@ const struct store_ops store_sqlite_ops = {
 	.ref_play_names = sqt_ref_play_names,
 	/* tracks known by names */
 	.ref_names = sqn_ref_names,
+	/* a second reader (issue 11) */
+	.tune_second_reader = sqs_tune_second_reader,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
