@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/http.h"
@@ -33,6 +34,13 @@ static int base_url_ok(const char *u)
 		if (*c <= ' ' || *c == 0x7f || strchr("\"'<>\\`", *c))
 			return 0;
 	return 1;
+}
+
+/* "site: day pages 1234/3653" on one terminal line, a line of its own when done. */
+static void progress(void *arg, const char *what, int done, int total)
+{
+	(void)arg;
+	fprintf(stderr, "\rsite: %s %d/%d%s", what, done, total, done == total ? "\n" : "");
 }
 
 int cmd_site(int argc, char **argv, struct ctx *ctx)
@@ -71,6 +79,8 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 		o.base_url = base;
 	}
 	o.db_path = ctx->db_path;
+	if (isatty(2))
+		o.progress = progress;
 	o.data_dir = ctx->data_dir;
 	if (pages_init(&p, ctx->store, ctx->data_dir,
 		       config_get_int(&ctx->cfg, "stats.min_ms_played"), &err)) {

@@ -174,16 +174,31 @@ out:
 	return ret;
 }
 
+/* What site_options.progress is told: which pages (NULL: none is told). */
+struct progress {
+	const struct site_options *o;
+	const char *what;
+};
+
+static void tell(const struct progress *pr, int done, int total)
+{
+	if (pr && pr->o->progress)
+		pr->o->progress(pr->o->progress_arg, pr->what, done, total);
+}
+
 /* Every instance of the rows enumerated by each, one per element of v[n]. */
 static int put_each(struct pages *p, const char *dir, enum route_each each,
 		    const struct route_args *v, int n, int from, int step,
-		    struct site_stats *stats, struct strbuf *err)
+		    const struct progress *pr, struct site_stats *stats, struct strbuf *err)
 {
 	struct strbuf buf = STRBUF_INIT;
 	int ret = 0;
 	for (size_t k = 0; k < routes_count; k++)
-		for (int i = from; !ret && routes[k].each == each && i < n; i += step)
+		for (int i = from; !ret && routes[k].each == each && i < n; i += step) {
+			if ((i - from) % (step * 256) == 0)
+				tell(pr, i, n);
 			ret = put_page(p, dir, &routes[k], &v[i], &buf, stats, err);
+		}
 	strbuf_release(&buf);
 	return ret;
 }
@@ -288,6 +303,7 @@ struct part_job {
 	enum route_each each;   /* the rows written */
 	const struct route_args *v;
 	int n, part, parts;
+	const struct progress *pr; /* told by the first part only */
 	struct idset ids;       /* tracks the pages link to */
 	struct site_stats stats;
 	struct strbuf err;
@@ -300,7 +316,7 @@ static void *part_pages(void *arg)
 	j->p->linked = on_linked;
 	j->p->linked_arg = &j->ids;
 	j->ret = put_each(j->p, j->dir, j->each, j->v, j->n, j->part, j->parts,
-			  &j->stats, &j->err);
+			  j->part ? NULL : j->pr, &j->stats, &j->err);
 	j->p->linked = NULL;
 	return NULL;
 }
@@ -312,14 +328,15 @@ static void *part_pages(void *arg)
  */
 static int write_parts(struct pages *p, struct pages *p2, const char *dir,
 		       enum route_each each, const struct route_args *v, int n,
-		       struct idset *ids, struct site_stats *stats, struct strbuf *err)
+		       const struct progress *pr, struct idset *ids, struct site_stats *stats,
+		       struct strbuf *err)
 {
 	struct part_job j[2];
 	pthread_t th;
 	int two = 0, ret = 0;
 
 	for (int k = 0; k < 2; k++)
-		j[k] = (struct part_job){ k ? p2 : p, dir, each, v, n, k, p2 ? 2 : 1,
+		j[k] = (struct part_job){ k ? p2 : p, dir, each, v, n, k, p2 ? 2 : 1, pr,
 					  { 0 }, { 0 }, STRBUF_INIT, 0 };
 	if (p2)
 		two = !pthread_create(&th, NULL, part_pages, &j[1]);
@@ -341,6 +358,8 @@ static int write_parts(struct pages *p, struct pages *p2, const char *dir,
 		free(j[k].ids.v);
 		strbuf_release(&j[k].err);
 	}
+	if (!ret)
+		tell(pr, n, n);
 	return ret;
 }
 
@@ -514,16 +533,20 @@ static int copy_covers(struct pages *p, const char *dir, struct site_stats *stat
 }
 
 /* The navigation pages (web/page_nav.h): artists, albums, weeks, months. */
-static int write_nav(struct pages *p, struct pages *p2, const char *dir, struct idset *ids,
-		     struct site_stats *stats, struct strbuf *err)
+static int write_nav(struct pages *p, struct pages *p2, const struct site_options *o,
+		     const char *dir, struct idset *ids, struct site_stats *stats,
+		     struct strbuf *err)
 {
 	static const enum route_each kinds[] = { ROUTE_EACH_ARTIST, ROUTE_EACH_ALBUM,
 						 ROUTE_EACH_WEEK, ROUTE_EACH_MONTH };
+	static const char *const what[] = { "artist pages", "album pages", "week pages",
+					    "month pages" };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		struct route_args *v;
 		int n, rc = page_nav_each(p, kinds[k], &v, &n, err);
 		if (!rc)
-			rc = write_parts(p, p2, dir, kinds[k], v, n, ids, stats, err);
+			rc = write_parts(p, p2, dir, kinds[k], v, n,
+					 &(struct progress){ o, what[k] }, ids, stats, err);
 		free(v);
 		if (rc)
 			return -1;
@@ -549,7 +572,7 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 
 	for (size_t k = 0; k < routes_count; k++)
 		strbuf_init(&arrays[k], 0);
-	if (put_each(p, dir, ROUTE_ONCE, &one, 1, 0, 1, stats, err))
+	if (put_each(p, dir, ROUTE_ONCE, &one, 1, 0, 1, NULL, stats, err))
 		goto out;
 	int64_t t0 = time_mono_ms();
 	p->linked = on_linked;
@@ -569,16 +592,18 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 		else
 			pages_release(&p2);
 	}
-	if (write_parts(p, pp2, dir, ROUTE_EACH_DAY, days, ndays, &ids, stats, err))
+	if (write_parts(p, pp2, dir, ROUTE_EACH_DAY, days, ndays,
+			&(struct progress){ o, "day pages" }, &ids, stats, err))
 		goto out;
 	if (pp2)
 		pp2->static_site = 1;
-	if (write_nav(p, pp2, dir, &ids, stats, err)) /* before the tracks they link to */
+	if (write_nav(p, pp2, o, dir, &ids, stats, err)) /* before the tracks they link to */
 		goto out;
 	stats->ms_years = time_mono_ms() - t0;
 	t0 = time_mono_ms();
 	tracks = idset_sorted(&ids, &ntracks);
-	if (write_parts(p, pp2, dir, ROUTE_EACH_TRACK, tracks, ntracks, &ids, stats, err))
+	if (write_parts(p, pp2, dir, ROUTE_EACH_TRACK, tracks, ntracks,
+			&(struct progress){ o, "track pages" }, &ids, stats, err))
 		goto out;
 	stats->ms_tracks = time_mono_ms() - t0;
 	ret = 0;

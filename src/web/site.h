@@ -25,6 +25,10 @@ struct site_options {
 	const char *db_path;  /* the store's url: lets a second thread open its own handle */
 	const char *data_dir; /* for that thread's covers */
 	const char *base_url; /* where the site is published (no trailing '/'), NULL: relative only */
+	/* Told how far the site is, now and then from one thread (NULL: not):
+	 * what ("day pages", "track pages", ...) and done of total. */
+	void (*progress)(void *arg, const char *what, int done, int total);
+	void *progress_arg;
 };
 
 struct site_stats {
