@@ -14,8 +14,13 @@
 /*
  * Design: one pass over every play (store_scan_music, time order) and one
  * over the catalog (store_catalog_scan) build per-track totals; artists and
- * albums are sums over their tracks, so a page of either is a lookup plus
- * one indexed read of each of its tracks' plays (for the months chart).
+ * albums are sums over their tracks. The pass also keeps every counted play
+ * (track, local day, time played) in memory, so a range (a week, a month,
+ * any dates) is a binary search and a walk over its plays, and an artist's
+ * or album's months chart a walk over its tracks' plays. Before, each range
+ * scanned its plays in the store and each artist and album page read every
+ * one of its tracks' plays (an indexed query per track): 30% of the CPU time
+ * of 'site' at 1M plays (perf), 8 of 27 s.
  */
 
 /* ---- a string -> index map (keys live in the index's arrays) ---------- */
@@ -341,8 +346,28 @@ static int build_play(void *arg, const struct store_music_play *p)
 	t->last_ms = p->played_ms;
 	x->plays++;
 	x->ms += ms;
-	count_day(b, local_day(&b->dc, p->played_ms), ms);
+	int64_t day = local_day(&b->dc, p->played_ms);
+	count_day(b, day, ms);
+	GROW(x->log, x->nlog, x->alog);
+	x->log[x->nlog++] = (struct nav_play){ ti, (int32_t)day, ms };
 	return 0;
+}
+
+/* Where each track's plays are in the log (a counting sort by track). */
+static void build_track_plays(struct nav_index *x)
+{
+	int *fill = xcalloc((size_t)x->nt + 1, sizeof(int));
+	x->toff = xcalloc((size_t)x->nt + 1, sizeof(int));
+	x->tplay = xcalloc((size_t)x->nlog + 1, sizeof(int));
+	for (int i = 0; i < x->nlog; i++)
+		x->toff[x->log[i].track + 1]++;
+	for (int i = 0; i < x->nt; i++)
+		x->toff[i + 1] += x->toff[i];
+	for (int i = 0; i < x->nlog; i++) {
+		int t = x->log[i].track;
+		x->tplay[x->toff[t] + fill[t]++] = i;
+	}
+	free(fill);
 }
 
 static void group_add(struct nav_group *g, int ti, const struct nav_track *t)
@@ -424,8 +449,10 @@ int nav_index_build(struct store *st, const struct report_options *opt,
 	      store_scan_music(st, x->account_id, INT64_MIN, INT64_MAX, build_play, &b,
 			       &e) ? -1 : 0;
 	store_read_end(st);
-	if (!ret)
+	if (!ret) {
 		build_groups(x);
+		build_track_plays(x);
+	}
 out:
 	if (ret) {
 		strbuf_addf(err, "reading the history: %s", e.buf);
@@ -460,6 +487,9 @@ void nav_index_release(struct nav_index *x)
 	free(x->bmap.e);
 	free(x->day_plays);
 	free(x->day_ms);
+	free(x->log);
+	free(x->toff);
+	free(x->tplay);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -646,59 +676,66 @@ static int top_of(struct kv *v, int n, struct report_rank *out)
 	return k;
 }
 
-struct range_scan {
-	struct nav_index *x;
-	struct store *st;
-	struct nav_range *r;
-	struct day_cache dc;
+/* A range's counts per track (its scratch, so the index stays read-only). */
+struct range_count {
+	int plays;
+	int64_t ms;
 };
 
-static int range_play(void *arg, const struct store_music_play *p)
+/* The first play of the log on or after local day (nlog when none). */
+static int log_from(const struct nav_index *x, int64_t day)
 {
-	struct range_scan *s = arg;
-	struct nav_range *r = s->r;
-
-	char key[32];
-
-	if (p->ms_played >= 0 && p->ms_played < s->x->min_ms_played)
-		return 0;
-	if (!p->track_id && p->ref <= 0)
-		return 0;
-	int ti = played_track(s->x, s->st, play_key(s->x, p, key, sizeof(key)),
-			      p->track_id ? 0 : p->ref);
-	struct nav_track *t = &s->x->t[ti];
-	int64_t ms = play_ms(t, p->ms_played);
-	t->rplays++;
-	t->rms += ms;
-	r->plays++;
-	r->ms += ms;
-	int64_t di = local_day(&s->dc, p->played_ms) - r->day0;
-	if (di >= 0 && di < r->ndays) {
-		r->day_plays[di]++;
-		r->day_ms[di] += ms;
+	int lo = 0, hi = x->nlog;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (x->log[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return 0;
+	return lo;
 }
 
-/* The totals of the groups (artists or albums) from the tracks' r-fields. */
-static int range_groups(struct nav_index *x, int albums, struct kv *v)
+static void range_count(const struct nav_index *x, struct nav_range *r,
+			struct range_count *c)
 {
-	struct nav_group *g = albums ? x->b : x->a;
+	int i = r->from_day == INT64_MIN ? 0 : log_from(x, r->from_day);
+	int end = r->to_day == INT64_MAX ? x->nlog : log_from(x, r->to_day);
+	for (; i < end; i++) {
+		const struct nav_play *pl = &x->log[i];
+		c[pl->track].plays++;
+		c[pl->track].ms += pl->ms;
+		r->plays++;
+		r->ms += pl->ms;
+		int64_t di = pl->day - r->day0;
+		if (di >= 0 && di < r->ndays) {
+			r->day_plays[di]++;
+			r->day_ms[di] += pl->ms;
+		}
+	}
+}
+
+/* The totals of the groups (artists or albums) from the tracks' counts. */
+static int range_groups(const struct nav_index *x, int albums, const struct range_count *c,
+			struct kv *v)
+{
+	const struct nav_group *g = albums ? x->b : x->a;
 	int n = albums ? x->nb : x->na, k = 0;
 	for (int i = 0; i < n; i++) {
-		g[i].rplays = 0;
-		g[i].rms = 0;
+		int plays = 0;
+		int64_t ms = 0;
 		for (int j = 0; j < g[i].ntracks; j++) {
-			g[i].rplays += x->t[g[i].tracks[j]].rplays;
-			g[i].rms += x->t[g[i].tracks[j]].rms;
+			plays += c[g[i].tracks[j]].plays;
+			ms += c[g[i].tracks[j]].ms;
 		}
-		if (g[i].rplays)
-			v[k++] = (struct kv){ g[i].key, g[i].rplays, g[i].rms, i };
+		if (plays)
+			v[k++] = (struct kv){ g[i].key, plays, ms, i };
 	}
 	return k;
 }
 
-static void range_labels(struct nav_index *x, struct store *st, struct nav_range *r)
+static void range_labels(const struct nav_index *x, struct store *st, struct nav_range *r,
+			 const struct range_count *c)
 {
 	for (int k = 0; k < r->ntop_tracks; k++)
 		track_label(x, st, r->top_tracks[k].key, &r->top_tracks[k].label,
@@ -712,8 +749,7 @@ static void range_labels(struct nav_index *x, struct store *st, struct nav_range
 		const struct nav_group *g = &x->b[a->track];
 		int best = -1;
 		for (int j = 0; j < g->ntracks; j++) { /* the album's most played track names it */
-			const struct nav_track *t = &x->t[g->tracks[j]];
-			if (best < 0 || t->rplays > x->t[best].rplays)
+			if (best < 0 || c[g->tracks[j]].plays > c[best].plays)
 				best = g->tracks[j];
 		}
 		char *name, *album;
@@ -726,7 +762,7 @@ static void range_labels(struct nav_index *x, struct store *st, struct nav_range
 	}
 }
 
-static void range_days(struct nav_index *x, struct nav_range *r)
+static void range_days(const struct nav_index *x, struct nav_range *r)
 {
 	int64_t lo = r->from_day, hi = r->to_day;
 	if (!x->ndays)
@@ -743,66 +779,34 @@ static void range_days(struct nav_index *x, struct nav_range *r)
 	r->day_ms = xcalloc((size_t)r->ndays, sizeof(int64_t));
 }
 
-/* Whole history: the index's totals are the range's. */
-static int range_all(struct nav_index *x, struct nav_range *r)
-{
-	if (r->from_day > x->first_day || r->to_day < x->first_day + x->ndays)
-		return 0;
-	for (int i = 0; i < x->nt; i++) {
-		x->t[i].rplays = x->t[i].plays;
-		x->t[i].rms = x->t[i].ms;
-	}
-	r->plays = x->plays;
-	r->ms = x->ms;
-	if (r->ndays) {
-		memcpy(r->day_plays, x->day_plays + (r->day0 - x->first_day),
-		       (size_t)r->ndays * sizeof(int));
-		memcpy(r->day_ms, x->day_ms + (r->day0 - x->first_day),
-		       (size_t)r->ndays * sizeof(int64_t));
-	}
-	return 1;
-}
-
-int nav_range(struct nav_index *x, struct store *st, int64_t from_day, int64_t to_day,
+int nav_range(const struct nav_index *x, struct store *st, int64_t from_day, int64_t to_day,
 	      struct nav_range *r, struct strbuf *err)
 {
-	struct range_scan s = { x, st, r, { INT64_MIN, 0, 0 } };
-	struct strbuf e = STRBUF_INIT;
 	int n = x->nt > x->na ? x->nt : x->na;
 	if (x->nb > n)
 		n = x->nb;
 	struct kv *v = xcalloc((size_t)n + 1, sizeof(*v));
+	struct range_count *c = xcalloc((size_t)x->nt + 1, sizeof(*c));
 
+	(void)err; /* the plays are in the index; only names are read */
 	memset(r, 0, sizeof(*r));
 	r->from_day = from_day;
 	r->to_day = to_day;
-	for (int i = 0; i < x->nt; i++)
-		x->t[i].rplays = 0, x->t[i].rms = 0;
 	range_days(x, r);
-	if (!range_all(x, r) && x->ndays &&
-	    store_scan_music(st, x->account_id,
-			     from_day == INT64_MIN ? INT64_MIN : nav_midnight(from_day),
-			     to_day == INT64_MAX ? INT64_MAX : nav_midnight(to_day),
-			     range_play, &s, &e)) {
-		strbuf_addf(err, "reading the plays: %s", e.buf);
-		strbuf_release(&e);
-		free(v);
-		nav_range_release(r);
-		return -1;
-	}
+	range_count(x, r, c);
 	int k = 0;
 	for (int i = 0; i < x->nt; i++)
-		if (x->t[i].rplays)
-			v[k++] = (struct kv){ x->t[i].id, x->t[i].rplays, x->t[i].rms, i };
+		if (c[i].plays)
+			v[k++] = (struct kv){ x->t[i].id, c[i].plays, c[i].ms, i };
 	r->distinct_tracks = k;
 	r->ntop_tracks = top_of(v, k, r->top_tracks);
-	r->distinct_artists = k = range_groups(x, 0, v);
+	r->distinct_artists = k = range_groups(x, 0, c, v);
 	r->ntop_artists = top_of(v, k, r->top_artists);
-	r->distinct_albums = k = range_groups(x, 1, v);
+	r->distinct_albums = k = range_groups(x, 1, c, v);
 	r->ntop_albums = top_of(v, k, r->top_albums);
-	range_labels(x, st, r);
+	range_labels(x, st, r, c);
+	free(c);
 	free(v);
-	strbuf_release(&e);
 	return 0;
 }
 
@@ -827,32 +831,9 @@ void nav_range_release(struct nav_range *r)
 
 /* ---- artist and album pages ------------------------------------------- */
 
-struct month_fill {
-	struct nav_group_page *p;
-	const struct nav_track *t;
-	int64_t min_ms;
-	struct day_cache dc;
-};
-
-static int month_play(void *arg, const struct store_nav_play *pl)
-{
-	struct month_fill *f = arg;
-	struct nav_group_page *p = f->p;
-
-	if (pl->ms_played >= 0 && pl->ms_played < f->min_ms)
-		return 0;
-	local_day(&f->dc, pl->played_ms);
-	int k = f->dc.ym - p->month0;
-	if (k >= 0 && k < p->nmonths) {
-		p->month_plays[k]++;
-		p->month_ms[k] += play_ms(f->t, pl->ms_played);
-	}
-	return 0;
-}
-
 /* The months from the first listen to the last, and each track's plays in them. */
-static int group_months(struct nav_index *x, struct store *st, const struct nav_group *g,
-			struct nav_group_page *p, struct strbuf *err)
+static void group_months(const struct nav_index *x, const struct nav_group *g,
+			 struct nav_group_page *p)
 {
 	struct day_cache dc = { INT64_MIN, 0, 0 };
 	local_day(&dc, g->first_ms);
@@ -862,21 +843,24 @@ static int group_months(struct nav_index *x, struct store *st, const struct nav_
 	p->month_plays = xcalloc((size_t)p->nmonths, sizeof(int));
 	p->month_ms = xcalloc((size_t)p->nmonths, sizeof(int64_t));
 	for (int j = 0; j < g->ntracks; j++) {
-		struct month_fill f = { p, &x->t[g->tracks[j]], x->min_ms_played,
-					{ INT64_MIN, 0, 0 } };
-		if (!f.t->plays)
-			continue;
-		if (store_nav_track_plays(st, x->account_id, f.t->id, month_play, &f, err))
-			return -1;
+		int t = g->tracks[j];
+		for (int i = x->toff[t]; i < x->toff[t + 1]; i++) {
+			const struct nav_play *pl = &x->log[x->tplay[i]];
+			int y, m, d;
+			time_civil_from_days(pl->day, &y, &m, &d);
+			int k = y * 12 + m - 1 - p->month0;
+			if (k >= 0 && k < p->nmonths) {
+				p->month_plays[k]++;
+				p->month_ms[k] += pl->ms;
+			}
+		}
 	}
-	return 0;
 }
 
-static int group_page(struct nav_index *x, struct store *st, int albums, const char *key,
-		      struct nav_group_page *p, struct strbuf *err)
+static int group_page(const struct nav_index *x, struct store *st, int albums,
+		      const char *key, struct nav_group_page *p)
 {
 	int i = albums ? nav_album_of(x, key) : nav_artist_of(x, key);
-	struct strbuf e = STRBUF_INIT;
 
 	memset(p, 0, sizeof(*p));
 	if (i < 0 || !(albums ? x->b : x->a)[i].plays)
@@ -902,24 +886,15 @@ static int group_page(struct nav_index *x, struct store *st, int albums, const c
 		track_label(x, st, p->top_tracks[j].key, &p->top_tracks[j].label,
 			    &p->top_tracks[j].sub, NULL);
 	free(v);
-	if (store_read_begin(st, &e) == 0) {
-		int rc = group_months(x, st, g, p, &e);
-		store_read_end(st);
-		if (!rc) {
-			strbuf_release(&e);
-			return 1;
-		}
-	}
-	strbuf_addf(err, "reading the plays of '%s': %s", key, e.buf);
-	strbuf_release(&e);
-	nav_group_page_release(p);
-	return -1;
+	group_months(x, g, p);
+	return 1;
 }
 
-int nav_artist(struct nav_index *x, struct store *st, const char *key,
+int nav_artist(const struct nav_index *x, struct store *st, const char *key,
 	       struct nav_group_page *out, struct strbuf *err)
 {
-	int rc = group_page(x, st, 0, key, out, err);
+	int rc = group_page(x, st, 0, key, out);
+	(void)err;
 	if (rc > 0) {
 		out->name = artist_label(st, key);
 		out->sub = xstrdup("");
@@ -967,10 +942,10 @@ static int album_names(struct store *st, struct nav_group_page *p,
 	return 0;
 }
 
-int nav_album(struct nav_index *x, struct store *st, const char *key,
+int nav_album(const struct nav_index *x, struct store *st, const char *key,
 	      struct nav_group_page *out, struct strbuf *err)
 {
-	int rc = group_page(x, st, 1, key, out, err);
+	int rc = group_page(x, st, 1, key, out);
 	if (rc > 0 && album_names(st, out, err)) {
 		nav_group_page_release(out);
 		return -1;

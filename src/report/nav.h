@@ -8,9 +8,11 @@
  * in review's top lists do, so the two agree.
  *
  * struct nav_index is built once (nav_index_build: one pass over every play
- * and one over the catalog) and then answers many pages; it is read-only
- * afterwards except for nav_range's scratch counters, so one thread at a
- * time per index. Artists and albums are keyed by catalog id; a track the
+ * and one over the catalog) and then answers many pages without reading
+ * the plays again: it keeps every counted play (struct nav_play, 16 bytes:
+ * 16 MB at 1M plays) in time order and, per track, where its plays are.
+ * It is read-only afterwards, so threads may share one index (the site's
+ * two do); the store handle passed to each call must be the thread's own. Artists and albums are keyed by catalog id; a track the
  * catalog does not have yet counts under "name:<the play's artist>" and
  * "name:<album>", as report.c does (such keys have no page).
  *
@@ -38,9 +40,14 @@ struct nav_track {
 	int plays;          /* all time */
 	int64_t ms;
 	int64_t first_ms, last_ms;
-	int rplays;         /* nav_range's scratch */
-	int64_t rms;
 	int64_t ref;        /* a track known by its names: its reference, else 0 */
+};
+
+/* A counted play: its track (index), local day and time played. */
+struct nav_play {
+	int32_t track;
+	int32_t day;
+	int64_t ms;
 };
 
 /* An artist or an album. */
@@ -52,8 +59,6 @@ struct nav_group {
 	int rank;           /* 1-based among the groups with plays, 0 none */
 	int *tracks;        /* track indices */
 	int ntracks, atracks;
-	int rplays;
-	int64_t rms;
 };
 
 struct nav_map {
@@ -86,6 +91,11 @@ struct nav_index {
 			       and the pages */
 	int only_played;    /* search finds only what the account played (set by
 			       the caller: one listener among several) */
+	/* every counted play, time order; those of track i are
+	 * log[tplay[toff[i]]] .. log[tplay[toff[i + 1] - 1]] */
+	struct nav_play *log;
+	int nlog, alog;
+	int *toff, *tplay;
 };
 
 int nav_index_build(struct store *st, const struct report_options *opt,
@@ -119,7 +129,7 @@ struct nav_range {
 	int64_t *day_ms;
 };
 /* from_day INT64_MIN and to_day INT64_MAX: all time. */
-int nav_range(struct nav_index *x, struct store *st, int64_t from_day, int64_t to_day,
+int nav_range(const struct nav_index *x, struct store *st, int64_t from_day, int64_t to_day,
 	      struct nav_range *out, struct strbuf *err);
 void nav_range_release(struct nav_range *r);
 
@@ -143,9 +153,9 @@ struct nav_group_page {
 	int64_t *month_ms;
 };
 /* 1 with *out filled, 0 when the key has no counted plays, -1 with err. */
-int nav_artist(struct nav_index *x, struct store *st, const char *key,
+int nav_artist(const struct nav_index *x, struct store *st, const char *key,
 	       struct nav_group_page *out, struct strbuf *err);
-int nav_album(struct nav_index *x, struct store *st, const char *key,
+int nav_album(const struct nav_index *x, struct store *st, const char *key,
 	      struct nav_group_page *out, struct strbuf *err);
 void nav_group_page_release(struct nav_group_page *p);
 

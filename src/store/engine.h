@@ -294,6 +294,9 @@ struct store_ops {
 	/* After the last table, before the commit (counters, derived data). */
 	int (*copy_finish)(struct store *s, struct strbuf *err);
 	/* (end of store copy) */
+	/* a second reader (issue 11); NULL: nothing to tune */
+	void (*tune_second_reader)(struct store *s);
+	/* (end of a second reader) */
 };
 
 struct store {

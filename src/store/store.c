@@ -963,3 +963,10 @@ int store_copy_finish(struct store *s, struct strbuf *err)
 	return s->ops->copy_finish(s, err);
 }
 /* (end of store copy) */
+/* ---- a second reader (issue 11) ---- */
+void store_tune_second_reader(struct store *s)
+{
+	if (s->ops->tune_second_reader)
+		s->ops->tune_second_reader(s);
+}
+/* (end of a second reader) */

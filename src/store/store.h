@@ -1096,5 +1096,14 @@ int store_copy_write(struct store *s, const struct store_copy_table *t,
 		     const struct store_copy_value *row, struct strbuf *err);
 int store_copy_finish(struct store *s, struct strbuf *err);
 /* (end of store copy) */
+/* ---- a second reader (issue 11) ---- */
+/*
+ * Tunes a handle that reads beside another handle of the same process
+ * ('site''s second thread): no mapping of the file of its own and a small
+ * page cache, so the file's pages are not counted twice in the process's
+ * RSS. Does nothing where the engine has nothing to tune.
+ */
+void store_tune_second_reader(struct store *s);
+/* (end of a second reader) */
 
 #endif

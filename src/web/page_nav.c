@@ -27,11 +27,12 @@ struct nav_index *pages_nav(struct pages *p, struct strbuf *err)
 
 void pages_nav_forget(struct pages *p)
 {
-	if (!p->nav)
-		return;
-	nav_index_release(p->nav);
-	free(p->nav);
+	if (p->nav && !p->nav_borrowed) {
+		nav_index_release(p->nav);
+		free(p->nav);
+	}
 	p->nav = NULL;
+	p->nav_borrowed = 0;
 }
 
 void pages_link_track(struct pages *p, const char *track_id)

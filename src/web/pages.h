@@ -28,7 +28,9 @@ struct pages {
 	/* The history as a whole (report/nav.h), built on first use by
 	 * pages_nav and forgotten with the rest (web/page_nav.c). */
 	struct nav_index *nav;
+	int nav_borrowed; /* nav is another pages' (the site's second thread): not freed */
 	int static_site;  /* the pages are files of a site: no search form */
+	const char *base_url; /* the site's --base-url (web/site.c), borrowed; NULL none */
 };
 
 enum page_status { PAGE_OK = 200, PAGE_BAD_REQUEST = 400, PAGE_NOT_FOUND = 404,

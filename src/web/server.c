@@ -50,6 +50,7 @@ struct server {
 	int accts_failed;          /* they could not be read: answer nothing */
 	int64_t version;           /* data version * 2^20 + cover generation */
 	atomic_int cover_gen;
+	atomic_llong last_page; /* time_mono_ms of the last page asked, 0 none */
 	struct lru cache;          /* key -> struct MHD_Response * */
 	struct guard_rate *rate;
 	struct guard_conns *conns;
@@ -444,11 +445,17 @@ static void warm_one(struct server *s, struct pages *pg, const char *path)
 
 /*
  * The pages a visit starts with, rendered before anyone asks: after the
- * start, and again within a second of any change of the store (an import,
- * an ETL round) or of the covers. At 1M plays the first calendar otherwise
- * costs its year pass (100-130 ms) on the first click; a request that comes
+ * start, and again within a second of a change of the store (an import,
+ * an ETL round) or of the covers while someone is looking (a page asked in
+ * the last WARM_IDLE_MS). At 1M plays the first calendar otherwise costs
+ * its year pass (100-130 ms) on the first click; a request that comes
  * while this runs waits for it as it would have waited for its own render.
+ * A server nobody visits does not re-render after every ETL round of the
+ * night (about 150 ms CPU each at 1M plays); its next visitor's first page
+ * pays the pass, and the warm follows within a second. What is checked
+ * every second is PRAGMA data_version: one step of a prepared statement.
  */
+#define WARM_IDLE_MS (15 * 60 * 1000)
 static void *warm_thread(void *arg)
 {
 	struct server *s = arg;
@@ -460,7 +467,9 @@ static void *warm_thread(void *arg)
 		check_version(s);
 		/* one listener's short URLs; several: each opens their own */
 		struct pages *pg = pages_for(s, NULL, 0, &several);
-		if (s->version != warmed && pg && pg->nyears) {
+		long long seen = atomic_load(&s->last_page);
+		int looking = warmed == -2 || (seen && time_mono_ms() - seen < WARM_IDLE_MS);
+		if (s->version != warmed && pg && pg->nyears && looking) {
 			char path[64];
 			int y = pg->years[pg->nyears - 1];
 			static const char *const pages[] = { "/calendar-%d.html", "/year-%d.html" };
@@ -470,7 +479,8 @@ static void *warm_thread(void *arg)
 				warm_one(s, pg, path);
 			}
 		}
-		warmed = s->version;
+		if (looking)
+			warmed = s->version;
 		pthread_mutex_unlock(&s->lock);
 		for (int i = 0; i < 10 && !atomic_load(&s->stop); i++)
 			usleep(100000);
@@ -524,8 +534,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
 	if (st == PAGE_OK && rt->cache == ROUTE_FILE)
 		return serve_cover(s, c, a.file);
-	if (st == PAGE_OK)
+	if (st == PAGE_OK) {
+		atomic_store(&s->last_page, (long long)time_mono_ms());
 		return answer_route(s, c, rt, &a, name, nlen);
+	}
 	struct strbuf out = STRBUF_INIT;
 	const char *ctype;
 	route_fail(st, rt ? rt->json : !strncmp(url, "/api/", 5), why, &out, &ctype);

@@ -20,6 +20,9 @@
 #include "web/routes.h"
 #include "core/banned.h"
 
+/* The new site's folder is DIR + ".tmp-XXXXXX" (make_folders). */
+#define SITE_TMP_SUFFIX 11
+
 /*
  * Writes a file of the site with one fclose, whatever happens. No fsync:
  * the site is a derived artefact, made in a temporary folder that is only
@@ -38,17 +41,102 @@ static int write_whole(const char *path, const void *data, size_t len)
 	return ok ? 0 : -1;
 }
 
+/*
+ * 1 when the file at path holds exactly data, mode 0644: the page did not
+ * change since the last site. Reading the old page costs less than writing
+ * it again (no new inode, no dirty pages), and it keeps its mtime.
+ */
+static int same_file(const char *path, const char *data, size_t len)
+{
+	char buf[65536];
+	struct stat st;
+	size_t off = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), same = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644 &&
+	    (uint64_t)st.st_size == len) {
+		while (off < len) {
+			ssize_t n = read(fd, buf, sizeof(buf));
+			if (n <= 0 || (size_t)n > len - off || memcmp(buf, data + off, (size_t)n))
+				break;
+			off += (size_t)n;
+		}
+		same = off == len;
+	}
+	close(fd);
+	return same;
+}
+
+/*
+ * Writes name into dir, the new site's folder: DIR.tmp-XXXXXX beside DIR
+ * (make_folders). When DIR (the previous site) has the same bytes under
+ * that name, that file is hard-linked instead, so an unchanged page is not
+ * rewritten: a second 'site' with no change rewrites 0 files, and one new
+ * day rewrites only the pages that show it (rsync, web caches and backups
+ * see only those). stats->written counts the files written.
+ */
 static int write_file(const char *dir, const char *name, const struct strbuf *sb,
 		      struct site_stats *stats, struct strbuf *err)
 {
-	char path[4096];
+	char path[4096], old[4096];
+	size_t dl = strlen(dir);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(old, sizeof(old), "%.*s/%s", (int)(dl > SITE_TMP_SUFFIX ? dl - SITE_TMP_SUFFIX : 0),
+		 dir, name);
+	stats->files++;
+	if (dl > SITE_TMP_SUFFIX && same_file(old, sb->buf, sb->len) && !link(old, path))
+		return 0;
 	if (write_whole(path, sb->buf, sb->len)) {
 		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	stats->files++;
+	stats->written++;
 	return 0;
+}
+
+/*
+ * With --base-url (p->base_url, checked by the command: http(s), no quote,
+ * angle bracket, backslash, space or control byte, no trailing slash), an
+ * HTML page names its published address, <link rel="canonical"> and
+ * og:url, before </head>, and a relative og:image (the year's card) becomes
+ * absolute, as link previews need. Without it the site stays relative.
+ */
+static void splice_in(struct strbuf *sb, size_t at, const char *s, size_t n)
+{
+	size_t len = sb->len;
+	strbuf_grow(sb, n);
+	memmove(sb->buf + at + n, sb->buf + at, len - at + 1);
+	memcpy(sb->buf + at, s, n);
+	strbuf_setlen(sb, len + n);
+}
+
+static void add_base_url(struct strbuf *buf, const char *base, const char *path)
+{
+	static const char og[] = "<meta property=\"og:image\" content=\"";
+	struct strbuf head = STRBUF_INIT;
+	char *end = strstr(buf->buf, "</head>");
+	if (!end)
+		return;
+	size_t at = (size_t)(end - buf->buf);
+	strbuf_addstr(&head, "<link rel=\"canonical\" href=\"");
+	strbuf_add_html(&head, base);
+	strbuf_add_html(&head, path);
+	strbuf_addstr(&head, "\"><meta property=\"og:url\" content=\"");
+	strbuf_add_html(&head, base);
+	strbuf_add_html(&head, path);
+	strbuf_addstr(&head, "\">");
+	splice_in(buf, at, head.buf, head.len);
+	char *img = strstr(buf->buf, og);
+	if (img && img < buf->buf + at) {
+		size_t pos = (size_t)(img - buf->buf) + sizeof(og) - 1;
+		strbuf_reset(&head);
+		strbuf_add_html(&head, base);
+		strbuf_addch(&head, '/');
+		splice_in(buf, pos, head.buf, head.len);
+	}
+	strbuf_release(&head);
 }
 
 /*
@@ -78,22 +166,39 @@ static int put_page(struct pages *p, const char *dir, const struct route *r,
 		strbuf_addf(err, "rendering '%s' failed: %s", path, why.buf);
 		goto out;
 	}
+	if (p->base_url && !r->json)
+		add_base_url(buf, p->base_url, path);
 	ret = write_file(dir, path + 1, buf, stats, err);
 out:
 	strbuf_release(&why);
 	return ret;
 }
 
+/* What site_options.progress is told: which pages (NULL: none is told). */
+struct progress {
+	const struct site_options *o;
+	const char *what;
+};
+
+static void tell(const struct progress *pr, int done, int total)
+{
+	if (pr && pr->o->progress)
+		pr->o->progress(pr->o->progress_arg, pr->what, done, total);
+}
+
 /* Every instance of the rows enumerated by each, one per element of v[n]. */
 static int put_each(struct pages *p, const char *dir, enum route_each each,
 		    const struct route_args *v, int n, int from, int step,
-		    struct site_stats *stats, struct strbuf *err)
+		    const struct progress *pr, struct site_stats *stats, struct strbuf *err)
 {
 	struct strbuf buf = STRBUF_INIT;
 	int ret = 0;
 	for (size_t k = 0; k < routes_count; k++)
-		for (int i = from; !ret && routes[k].each == each && i < n; i += step)
+		for (int i = from; !ret && routes[k].each == each && i < n; i += step) {
+			if ((i - from) % (step * 256) == 0)
+				tell(pr, i, n);
 			ret = put_page(p, dir, &routes[k], &v[i], &buf, stats, err);
+		}
 	strbuf_release(&buf);
 	return ret;
 }
@@ -198,6 +303,7 @@ struct part_job {
 	enum route_each each;   /* the rows written */
 	const struct route_args *v;
 	int n, part, parts;
+	const struct progress *pr; /* told by the first part only */
 	struct idset ids;       /* tracks the pages link to */
 	struct site_stats stats;
 	struct strbuf err;
@@ -210,7 +316,7 @@ static void *part_pages(void *arg)
 	j->p->linked = on_linked;
 	j->p->linked_arg = &j->ids;
 	j->ret = put_each(j->p, j->dir, j->each, j->v, j->n, j->part, j->parts,
-			  &j->stats, &j->err);
+			  j->part ? NULL : j->pr, &j->stats, &j->err);
 	j->p->linked = NULL;
 	return NULL;
 }
@@ -222,14 +328,15 @@ static void *part_pages(void *arg)
  */
 static int write_parts(struct pages *p, struct pages *p2, const char *dir,
 		       enum route_each each, const struct route_args *v, int n,
-		       struct idset *ids, struct site_stats *stats, struct strbuf *err)
+		       const struct progress *pr, struct idset *ids, struct site_stats *stats,
+		       struct strbuf *err)
 {
 	struct part_job j[2];
 	pthread_t th;
 	int two = 0, ret = 0;
 
 	for (int k = 0; k < 2; k++)
-		j[k] = (struct part_job){ k ? p2 : p, dir, each, v, n, k, p2 ? 2 : 1,
+		j[k] = (struct part_job){ k ? p2 : p, dir, each, v, n, k, p2 ? 2 : 1, pr,
 					  { 0 }, { 0 }, STRBUF_INIT, 0 };
 	if (p2)
 		two = !pthread_create(&th, NULL, part_pages, &j[1]);
@@ -240,6 +347,7 @@ static int write_parts(struct pages *p, struct pages *p2, const char *dir,
 		pthread_join(th, NULL);
 	for (int k = 0; k < 1 + two; k++) {
 		stats->files += j[k].stats.files;
+		stats->written += j[k].stats.written;
 		if (j[k].ret && !ret) {
 			strbuf_addstr(err, j[k].err.buf);
 			ret = -1;
@@ -250,6 +358,8 @@ static int write_parts(struct pages *p, struct pages *p2, const char *dir,
 		free(j[k].ids.v);
 		strbuf_release(&j[k].err);
 	}
+	if (!ret)
+		tell(pr, n, n);
 	return ret;
 }
 
@@ -445,16 +555,20 @@ static int copy_covers(struct pages *p, const char *dir, struct site_stats *stat
 }
 
 /* The navigation pages (web/page_nav.h): artists, albums, weeks, months. */
-static int write_nav(struct pages *p, struct pages *p2, const char *dir, struct idset *ids,
-		     struct site_stats *stats, struct strbuf *err)
+static int write_nav(struct pages *p, struct pages *p2, const struct site_options *o,
+		     const char *dir, struct idset *ids, struct site_stats *stats,
+		     struct strbuf *err)
 {
 	static const enum route_each kinds[] = { ROUTE_EACH_ARTIST, ROUTE_EACH_ALBUM,
 						 ROUTE_EACH_WEEK, ROUTE_EACH_MONTH };
+	static const char *const what[] = { "artist pages", "album pages", "week pages",
+					    "month pages" };
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		struct route_args *v;
 		int n, rc = page_nav_each(p, kinds[k], &v, &n, err);
 		if (!rc)
-			rc = write_parts(p, p2, dir, kinds[k], v, n, ids, stats, err);
+			rc = write_parts(p, p2, dir, kinds[k], v, n,
+					 &(struct progress){ o, what[k] }, ids, stats, err);
 		free(v);
 		if (rc)
 			return -1;
@@ -480,7 +594,7 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 
 	for (size_t k = 0; k < routes_count; k++)
 		strbuf_init(&arrays[k], 0);
-	if (put_each(p, dir, ROUTE_ONCE, &one, 1, 0, 1, stats, err))
+	if (put_each(p, dir, ROUTE_ONCE, &one, 1, 0, 1, NULL, stats, err))
 		goto out;
 	int64_t t0 = time_mono_ms();
 	p->linked = on_linked;
@@ -492,19 +606,27 @@ static int write_pages(struct pages *p, const struct site_options *o, const char
 		if (!pages_init_for(&p2, st2, o->data_dir, p->opt.min_ms_played,
 				    p->opt.account_id, p->cache.strict, &tmp))
 			pp2 = &p2;
+		store_tune_second_reader(st2);
+		if (pp2)
+			p2.base_url = p->base_url;
+		/* One history for both threads (read-only: report/nav.h), not two. */
+		if (pp2 && (p2.nav = pages_nav(p, &tmp)))
+			p2.nav_borrowed = 1;
 		else
 			pages_release(&p2);
 	}
-	if (write_parts(p, pp2, dir, ROUTE_EACH_DAY, days, ndays, &ids, stats, err))
+	if (write_parts(p, pp2, dir, ROUTE_EACH_DAY, days, ndays,
+			&(struct progress){ o, "day pages" }, &ids, stats, err))
 		goto out;
 	if (pp2)
 		pp2->static_site = 1;
-	if (write_nav(p, pp2, dir, &ids, stats, err)) /* before the tracks they link to */
+	if (write_nav(p, pp2, o, dir, &ids, stats, err)) /* before the tracks they link to */
 		goto out;
 	stats->ms_years = time_mono_ms() - t0;
 	t0 = time_mono_ms();
 	tracks = idset_sorted(&ids, &ntracks);
-	if (write_parts(p, pp2, dir, ROUTE_EACH_TRACK, tracks, ntracks, &ids, stats, err))
+	if (write_parts(p, pp2, dir, ROUTE_EACH_TRACK, tracks, ntracks,
+			&(struct progress){ o, "track pages" }, &ids, stats, err))
 		goto out;
 	stats->ms_tracks = time_mono_ms() - t0;
 	ret = 0;
@@ -534,6 +656,7 @@ int site_write(struct pages *p, const struct site_options *o,
 
 	memset(stats, 0, sizeof(*stats));
 	p->static_site = 1;
+	p->base_url = o->base_url;
 	if (o->year) { /* only that year, and links only to it */
 		p->years = &one;
 		p->nyears = 1;
@@ -549,6 +672,7 @@ int site_write(struct pages *p, const struct site_options *o,
 	ret = 0;
 out:
 	p->static_site = 0;
+	p->base_url = NULL;
 	p->years = all_years;
 	p->nyears = nall;
 	strbuf_release(&tdir);

@@ -24,10 +24,16 @@ struct site_options {
 	int year;       /* 0 = every year */
 	const char *db_path;  /* the store's url: lets a second thread open its own handle */
 	const char *data_dir; /* for that thread's covers */
+	const char *base_url; /* where the site is published (no trailing '/'), NULL: relative only */
+	/* Told how far the site is, now and then from one thread (NULL: not):
+	 * what ("day pages", "track pages", ...) and done of total. */
+	void (*progress)(void *arg, const char *what, int done, int total);
+	void *progress_arg;
 };
 
 struct site_stats {
 	int files;
+	int written;    /* of those, written anew (the others are the last site's, unchanged) */
 	int covers;
 	int64_t ms_years;   /* calendars, reviews, coverage and day pages */
 	int64_t ms_tracks;  /* track pages */

@@ -145,6 +145,7 @@ async function main() {
   await shot('site-day.png');
   check('still no dialogs', dialogs.length === 0, dialogs.join(', '));
   await phoneChecks(page, dates, Object.keys(tracks));
+  await everyPage(context, dates, Object.keys(tracks), dialogs);
   await context.close();
 }
 
@@ -213,6 +214,73 @@ async function phoneChecks(page, dates, trackIds) {
   });
   if (!order) console.log('SKIP artist order: no track with two artists this run');
   else check(`a list of artists reads in its order (${order.list})`, order.ordered, order.list);
+}
+
+// Every page type (issue 11), from the dashboard and from the static site
+// at file://, at 390 and 1400 px: no wider than the viewport, every image
+// loaded (or, when lazy and below the fold, its file there), every link resolving (the server answers 200; the site's file
+// exists), no console error, no markup from a name (no img[src=x]), no
+// dialog. A screenshot of each kind and width in SHOTS.
+async function everyPage(context, dates, trackIds, dialogs) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  await page.goto(`${env.BASE}/year-${env.YEAR}.html`);
+  const first = async (sel) => page.locator(sel).first().getAttribute('href').catch(() => null);
+  const artist = await first('a[href^="artist-"]'), album = await first('a[href^="album-"]');
+  await page.goto(`${env.BASE}/day-${dates[0]}.html`);
+  const week = await first('a[href^="week-"]'), month = await first('a[href^="month-"]');
+  const kinds = { index: 'index.html', calendar: `calendar-${env.YEAR}.html`,
+    year: `year-${env.YEAR}.html`, day: `day-${dates[0]}.html`, track: `track-${trackIds[0]}.html`,
+    coverage: `coverage-${env.YEAR}.html`, artist, album, alltime: 'alltime.html', week, month };
+  for (const [k, v] of Object.entries(kinds)) check(`a ${k} page is linked`, !!v, 'no link found');
+  const seen = new Set();
+  for (const where of ['dashboard', 'site']) {
+    const url = (p) => (where === 'site' ? 'file://' + path.join(env.SITE, p) : `${env.BASE}/${p}`);
+    const pages = Object.entries(kinds).filter(([, v]) => v);
+    if (where === 'dashboard') pages.push(['search', 'search.html?q=a']);
+    for (const width of [390, 1400]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [kind, p] of pages) {
+        errors.length = 0;
+        await page.goto(url(p));
+        await page.waitForLoadState('load');
+        const r = await page.evaluate(() => {
+          const imgs = [...document.images];
+          return { sw: document.documentElement.scrollWidth, iw: window.innerWidth,
+            // a lazy image below the fold is not fetched yet: its address is checked below
+            broken: imgs.filter((i) => i.complete && !i.naturalWidth).map((i) => i.getAttribute('src')),
+            pending: imgs.filter((i) => !i.complete).map((i) => i.currentSrc || i.src),
+            hostile: document.querySelectorAll('img[src="x"], script').length,
+            links: [...document.querySelectorAll('a[href]')]
+              .map((a) => new URL(a.getAttribute('href'), document.baseURI).href) };
+        });
+        const name = `${where} ${width} px: ${kind}`;
+        check(`${name}: no wider than the viewport`, r.sw <= r.iw, `scrollWidth ${r.sw}, innerWidth ${r.iw}`);
+        check(`${name}: every image loads`, r.broken.length === 0, r.broken.slice(0, 5).join(' '));
+        check(`${name}: no console error`, errors.length === 0, errors.slice(0, 3).join(' | '));
+        check(`${name}: no element made from a name`, r.hostile === 0, `${r.hostile} img[src=x] or script`);
+        const bad = [];
+        for (const l of [...r.links, ...r.pending]) {
+          const u = l.split('#')[0];
+          if (seen.has(u) || (!u.startsWith('file://') && !u.startsWith(env.BASE))) continue;
+          seen.add(u);
+          if (u.startsWith('file://')) {
+            if (!fs.existsSync(decodeURIComponent(new URL(u).pathname))) bad.push(u);
+          } else {
+            const res = await page.request.get(u);
+            if (res.status() !== 200) bad.push(`${u} ${res.status()}`);
+          }
+        }
+        check(`${name}: every link and lazy image resolves`, bad.length === 0, bad.slice(0, 5).join(' '));
+        await page.screenshot({ path: path.join(env.SHOTS, `${where}-${width}-${kind}.png`), fullPage: true });
+      }
+    }
+  }
+  check('no dialog on any page', dialogs.length === 0, dialogs.join(', '));
+  await page.close();
 }
 
 main().then(() => process.exit(failed ? 1 : 0), (e) => { fail('browser run', e.stack || e); process.exit(1); });

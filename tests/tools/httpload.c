@@ -7,7 +7,9 @@
  *     N requests over C keep-alive connections, one in flight on each. In
  *     TEMPLATE (default /track-{}.html) "{}" becomes a fresh random 22
  *     character id per request, and "{day}" the next date from 2016-01-01
- *     on (wrapping after ten years), so each request asks for a new page;
+ *     on (wrapping after ten years), "{n}" the next number from 0 (wrapping
+ *     at 2000: the artists and albums of bench/report_gen.sql), so each
+ *     request asks for a new page;
  *     Prints one line of counts:
  *     "requests=N answered=N s200=.. s403=.. s404=.. s429=.. retry_after=..
  *      other=.. errors=.. ms=.. per_second=.." (retry_after: 429s that said
@@ -117,8 +119,14 @@ static void make_path(const char *tmpl, char *out, size_t len)
 {
 	static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	const char *at = strstr(tmpl, "{}"), *day = strstr(tmpl, "{day}");
+	const char *num = strstr(tmpl, "{n}");
+	static long n;
 	char id[23];
 
+	if (num) {
+		snprintf(out, len, "%.*s%ld%s", (int)(num - tmpl), tmpl, n++ % 2000, num + 3);
+		return;
+	}
 	if (day) {
 		char date[40];
 		next_date(date);

@@ -15,6 +15,7 @@
 #include "store/sqlite/listenbrainz.h"
 #include "store/sqlite/analysis.h"
 #include "store/sqlite/nav.h"
+#include "store/sqlite/secondreader.h"
 #include "store/sqlite/fill.h"       /* issue 10 */
 #include "store/sqlite/resolve.h"    /* issue 10 */
 #include "store/sqlite/similar.h"
@@ -248,6 +249,8 @@ const struct store_ops store_sqlite_ops = {
 	.copy_write = sqc_copy_write,
 	.copy_finish = sqc_copy_finish,
 	/* (end of store copy) */
+	/* a second reader (issue 11) */
+	.tune_second_reader = sqs_tune_second_reader,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)
