@@ -214,8 +214,20 @@ static int64_t lookup(struct sq_dict *d, enum sq_dict_table t,
 		d->get[t] = db_prepare(d->db, tabs[t].get);
 	st = d->get[t];
 	bind_fields(st, f, tabs[t].keyed);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		id = sqlite3_column_int64(st, 0);
+		break;
+	case SQLITE_DONE:
+		break;
+	default:
+		/*
+		 * -1, not "not found": after an out-of-memory error SQLite may
+		 * have rolled the transaction back, and an INSERT now would
+		 * land outside it (t0802 found a half-written store so)
+		 */
+		id = -1;
+	}
 	sqlite3_reset(st);
 	return id;
 }
@@ -272,7 +284,7 @@ int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *
 	int64_t id = 0;
 	uint64_t h;
 
-	if (ready(d))
+	if (d->failed || ready(d))
 		return -1;
 	if (!make_key(k, f, tabs[t].keyed))
 		return 0;
@@ -283,6 +295,10 @@ int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *
 	if (d->dirty || !d->loaded) {
 		id = lookup(d, t, f);
 		d->lookups++;
+		if (id < 0) {
+			d->failed = 1; /* and every call after: nothing more is written */
+			return -1;
+		}
 	}
 	if (!id) {
 		if (!d->ins[t])
@@ -292,6 +308,7 @@ int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *
 			? sqlite3_last_insert_rowid(d->db) : -1;
 		sqlite3_reset(d->ins[t]);
 		d->made[t] += id > 0;
+		d->failed |= id < 0;
 	}
 	if (id > 0)
 		put(d->m[t], h, k->buf, k->len, id);

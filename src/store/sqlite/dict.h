@@ -43,6 +43,7 @@ struct sq_dict {
 	int loaded, dirty;
 	size_t lookups;  /* made before the maps were loaded (dict.c: SQ_DICT_LAZY) */
 	size_t made[SQD_COUNT]; /* rows this dictionary inserted, per table */
+	int failed;      /* a statement failed: every later call fails too */
 };
 
 void sq_dict_init(struct sq_dict *d, sqlite3 *db);
