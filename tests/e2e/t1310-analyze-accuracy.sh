@@ -11,6 +11,10 @@
 # 65 s CPU.
 . "$(dirname "$0")/lib.sh"
 N=${T1310_TRACKS:-100}
+# Under ASan the render and the analysis run about 10x slower: 6 tracks test
+# memory safety there, and the accuracy bars (figures of 100 tracks) are
+# skipped, not passed.
+[ -n "${SPINLOG_ASAN:-}" ] && N=${T1310_TRACKS:-6}
 SECS=${T1310_SECONDS:-60}
 A="$T/audio"
 mkdir -p "$A" "$DATA"
@@ -21,17 +25,18 @@ is "the simulator rendered $N tracks" "$(ls "$A"/*.flac | wc -l)" "$N"
 is "analyze exits 0" "$?" 0
 python3 "$ROOT/tests/tools/accuracy.py" "$A" "$T/out.jsonl" >"$T/fig"
 sed 's/^/# /' "$T/fig"
+bar() { if [ -n "${SPINLOG_ASAN:-}" ]; then skip "$1" "ASan run of $N tracks: figures are not the issue's"; else check "$@"; fi; }
 fig() { awk -v k="$1" '$1 == k { print $2 }' "$T/fig"; }
 # at_least NAME BAR: the figure is >= BAR
 at_least() { awk -v v="$(fig "$1")" -v b="$2" 'BEGIN { exit !(v != "" && v + 0 >= b) }'; }
 at_most() { awk -v v="$(fig "$1")" -v b="$2" 'BEGIN { exit !(v != "" && v + 0 <= b) }'; }
 is "no file failed" "$(fig errors)" 0
-check "tempo within 2% on >= 95% ($(fig tempo_within_2pct); octave errors: $(fig tempo_octave_errors))" at_least tempo_within_2pct 0.95
-check "key and mode exact on >= 90% ($(fig key_mode_exact))" at_least key_mode_exact 0.90
-check "time signature exact on >= 80% ($(fig time_signature_exact))" at_least time_signature_exact 0.80
-check "loudness within 1 dB on every track (worst $(fig loudness_worst_db) dB)" at_most loudness_worst_db 1.0
-check "duration within 0.05 s on every track (worst $(fig duration_worst_s) s)" at_most duration_worst_s 0.05
-check "section boundaries: recall >= 85% ($(fig boundary_recall) of $(fig sections_true))" at_least boundary_recall 0.85
-check "section boundaries: precision >= 85% ($(fig boundary_precision) of $(fig sections_found); F $(fig boundary_f))" at_least boundary_precision 0.85
-check "segments: onset F-measure at 50 ms >= 0.8 ($(fig onset_f))" at_least onset_f 0.8
+bar "tempo within 2% on >= 95% ($(fig tempo_within_2pct); octave errors: $(fig tempo_octave_errors))" at_least tempo_within_2pct 0.95
+bar "key and mode exact on >= 90% ($(fig key_mode_exact))" at_least key_mode_exact 0.90
+bar "time signature exact on >= 80% ($(fig time_signature_exact))" at_least time_signature_exact 0.80
+bar "loudness within 1 dB on every track (worst $(fig loudness_worst_db) dB)" at_most loudness_worst_db 1.0
+bar "duration within 0.05 s on every track (worst $(fig duration_worst_s) s)" at_most duration_worst_s 0.05
+bar "section boundaries: recall >= 85% ($(fig boundary_recall) of $(fig sections_true))" at_least boundary_recall 0.85
+bar "section boundaries: precision >= 85% ($(fig boundary_precision) of $(fig sections_found); F $(fig boundary_f))" at_least boundary_precision 0.85
+bar "segments: onset F-measure at 50 ms >= 0.8 ($(fig onset_f))" at_least onset_f 0.8
 done_testing
