@@ -43,7 +43,8 @@ void faults_clear(struct faults *f);
 /*
  * Sets one parameter from its text form. Returns 0, or -1 with a message in
  * err for an unknown name or a bad value. expire_access, revoke_refresh and
- * replay_refresh are one-shot actions handled by the caller, not here.
+ * replay_refresh are one-shot actions handled by the caller, not here;
+ * penalties=over forgets every rate-limit penalty, as once they ran out.
  */
 int faults_set(struct faults *f, const char *key, const char *val, char *err, size_t errlen);
 cJSON *faults_json(const struct faults *f);
