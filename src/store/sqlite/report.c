@@ -101,7 +101,7 @@ static const char *const sql[Q_COUNT] = {
 		" AND p.kind = 1 ORDER BY p.played_ms",
 	[Q_PLAYS_ACC] = "SELECT played_ms, kind, COALESCE(track_id, ''),"
 		" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, ''),"
-		" COALESCE(album_name, ''), ms_played, skipped, sources"
+		" COALESCE(album_name, ''), ms_played, skipped, sources, name_key"
 		" FROM plays WHERE account_id = ?3 AND played_ms >= ?1 AND played_ms < ?2"
 		" ORDER BY played_ms, id",
 	[Q_SOURCES_ACC] = "SELECT played_ms, sources FROM play_rows"
