@@ -10,7 +10,7 @@
  * plays is never one result in memory. Writes are COPY, sent 1 MB at a time
  * within one copy_write call, so the connection is never left inside a
  * COPY between calls (a rollback may come at any moment). A logical table
- * this engine has no table for yet (helper E's sections in progress) reads
+ * this engine has no table for (a store made by an older build) reads
  * as empty and refuses rows, naming it.
  */
 #include <math.h>
@@ -96,11 +96,11 @@ static void select_sql(struct strbuf *q, const struct store_copy_table *t)
 {
 	strbuf_addstr(q, "DECLARE spinlog_copy NO SCROLL CURSOR FOR SELECT ");
 	for (int c = 0; c < t->ncols; c++)
-		strbuf_addf(q, "%s%s", c ? ", " : "", t->cols[c]);
+		strbuf_addf(q, "%s\"%s\"", c ? ", " : "", t->cols[c]);
 	strbuf_addf(q, " FROM %s ORDER BY ", t->name);
 	/* texts by bytes, as SQLite's BINARY, whatever the database's collation */
 	for (int c = 0; c < t->nkey; c++)
-		strbuf_addf(q, "%s%s%s", c ? ", " : "", t->cols[c],
+		strbuf_addf(q, "%s\"%s\"%s", c ? ", " : "", t->cols[c],
 			    t->types[c] == 't' ? " COLLATE \"C\"" : "");
 }
 
@@ -211,7 +211,7 @@ static int make_stage(struct pg_store *s, const struct store_copy_table *t,
 
 	strbuf_addstr(&q, "CREATE TEMP TABLE copy_plays (");
 	for (int c = 0; c < t->ncols; c++)
-		strbuf_addf(&q, "%s%s %s", c ? ", " : "", t->cols[c],
+		strbuf_addf(&q, "%s\"%s\" %s", c ? ", " : "", t->cols[c],
 			    t->types[c] == 'i' ? "bigint" :
 			    t->types[c] == 'r' ? "float8" : "text");
 	strbuf_addstr(&q, ") ON COMMIT DROP");
@@ -233,7 +233,7 @@ static int send_rows(struct pg_store *s, const struct store_copy_table *t,
 		return 0;
 	strbuf_addf(&q, "COPY %s (", is_plays(t) ? "copy_plays" : t->name);
 	for (int i = 0; i < t->ncols; i++)
-		strbuf_addf(&q, "%s%s", i ? ", " : "", t->cols[i]);
+		strbuf_addf(&q, "%s\"%s\"", i ? ", " : "", t->cols[i]);
 	strbuf_addstr(&q, ") FROM STDIN");
 	r = PQexec(s->conn, q.buf);
 	strbuf_release(&q);
