@@ -31,7 +31,11 @@ check "account data after the big files: the import succeeds" test $? -eq 0
 is "account data merged, nothing added twice" "$(sed 's/ (account.*//' "$T/out")" \
 	"8 files, $((want + nacc)) records, $want new events, $nacc merged, 0 duplicates dropped, 0 ignored files"
 is "merged rows carry both sources" "$(db 'SELECT count(*) FROM plays WHERE sources = 6')" "$nacc"
-check "integrity check" test "$(db 'PRAGMA integrity_check')" = ok
+if on_postgres; then
+	skip "integrity check" "PRAGMA integrity_check is SQLite's"
+else
+	check "integrity check" test "$(db 'PRAGMA integrity_check')" = ok
+fi
 dump >"$T/late"
 
 rm -rf "$DATA"

@@ -74,9 +74,9 @@ is "the records listed are the bad ones, with the field in the reason" \
 check "each reason says why" test "$(jq -r 'select(.record == 20000) | .reason' "$list")" = \
 	'"spotify_track_uri" does not end in a Spotify id (22 letters and digits) ("spotify:track:<script>")'
 check "a bad record's neighbours are stored" test "$(sqlite3 "$DATA/spinlog.db" \
-	"SELECT count(*) FROM plays WHERE played_ms IN ((1577836800 + 16*200)*1000, (1577836800 + 18*200)*1000)")" = 2
+	"SELECT count(*) FROM plays WHERE played_ms IN ($(( (1577836800 + 16*200) * 1000 )), $(( (1577836800 + 18*200) * 1000 )))")" = 2
 is "the bad record's time is not" "$(sqlite3 "$DATA/spinlog.db" \
-	"SELECT count(*) FROM plays WHERE played_ms = (1577836800 + 17*200)*1000")" 0
+	"SELECT count(*) FROM plays WHERE played_ms = $(( (1577836800 + 17*200) * 1000 ))")" 0
 
 sl import --skip-invalid "$T/in" >"$T/o3" 2>"$T/e3"
 is "the same files again add nothing" "$(sqlite3 "$DATA/spinlog.db" 'SELECT count(*) FROM plays')" 99997
