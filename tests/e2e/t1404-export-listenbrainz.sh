@@ -14,6 +14,10 @@
 . "$(dirname "$0")/lib-etl.sh"
 DATA2="$T/data2"
 sl2() { "$SPINLOG" --data-dir "$DATA2" "$@"; }
+if on_postgres; then # the fresh store is a database of its own there
+	URL2=$(pg_createdb "t2_$$_$RANDOM") || { echo "not ok - cannot create a database"; exit 1; }
+	sl2() { SPINLOG_STORE_URL=$URL2 "$SPINLOG" --data-dir "$DATA2" "$@"; }
+fi
 
 start_sim --seed 14
 check "auth" authorize main
