@@ -18,6 +18,14 @@ if ! pg_available; then
 	exit 1
 fi
 unset SPINLOG_STORE_URL
+# quiet CMD...: CMD with its output kept aside (shown when it fails), so
+# that a check's own TAP line is not redirected with it.
+quiet() {
+	"$@" >"$T/quiet.out" 2>&1 && return 0
+	local rc=$?
+	tail -5 "$T/quiet.out" | sed 's/^/#   /'
+	return $rc
+}
 check "a private cluster starts" pg_start
 KILLS=${KILLS:-20}
 X=_$$  # database names of this run (the cluster may be shared)
@@ -52,12 +60,12 @@ fresh() {
 
 for e in postgresql sqlite; do
 	if [ $e = sqlite ]; then base=$T/old.db; else "$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 "old$X"; base=old$X; fi
-	check "$e: the old set imports" imp $e "$base" "$T/old" >/dev/null
+	check "$e: the old set imports" quiet imp $e "$base" "$T/old"
 	[ $e = sqlite ] && command sqlite3 "$T/old.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 	OLD=$(plays_of $e "$base")
 	fresh $e "$([ $e = sqlite ] && echo ref || echo "ref$X")"
 	t0=$(date +%s%N)
-	check "$e: the new set imports whole" imp $e "$([ $e = sqlite ] && echo "$T/ref" || echo "ref$X")" "$T/new" >/dev/null
+	check "$e: the new set imports whole" quiet imp $e "$([ $e = sqlite ] && echo "$T/ref" || echo "ref$X")" "$T/new"
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	NEW=$(plays_of $e "$([ $e = sqlite ] && echo "$T/ref" || echo "ref$X")")
 	echo "# $e: old set $OLD, new set $NEW; a whole import took $ms ms"
@@ -103,8 +111,8 @@ done
 SRC=sqlite:$T/ref
 t0=$(date +%s%N)
 "$PG_BIN/createdb" -h "$PG_SOCK" -U postgres -T template0 "cref$X"
-check "store copy into postgresql" "$SPINLOG" --data-dir "$T/d" --set "store.url=$SRC" \
-	store copy --to "$(pg_url "cref$X")" >/dev/null 2>&1
+check "store copy into postgresql" quiet "$SPINLOG" --data-dir "$T/d" --set "store.url=$SRC" \
+	store copy --to "$(pg_url "cref$X")"
 ms=$((($(date +%s%N) - t0) / 1000000))
 WHOLE=$(pg_psql "cref$X" "SELECT (SELECT count(*) FROM play_rows) + (SELECT count(*) FROM accounts)")
 for k in 1 2 3 4 5; do
@@ -130,8 +138,8 @@ for k in 1 2 3 4 5; do
 	check "store copy killed at $at ms of $ms: the destination is empty or whole ($what)" \
 		test "$what" = empty -o "$what" = whole
 	if [ "$what" = empty ]; then
-		check "and the copy again lands whole" "$SPINLOG" --data-dir "$T/d" \
-			--set "store.url=$SRC" store copy --to "$(pg_url "c$k$X")" >/dev/null 2>&1
+		check "and the copy again lands whole" quiet "$SPINLOG" --data-dir "$T/d" \
+			--set "store.url=$SRC" store copy --to "$(pg_url "c$k$X")"
 	fi
 	"$PG_BIN/dropdb" -h "$PG_SOCK" -U postgres "c$k$X"
 done
