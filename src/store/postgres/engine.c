@@ -28,7 +28,6 @@ static int pq_open(const char *where, struct store **out, struct strbuf *err)
 	if (pg_connect(url.buf, s, err) || pg_migrate(s, err)) {
 		strbuf_release(&url);
 		PQfinish(s->conn);
-	pgc_release(s->copy);
 		free(s->masked);
 		strbuf_release(&s->errmsg);
 		free(s);
@@ -47,6 +46,7 @@ static void pq_close(struct store *st)
 	struct pg_store *s = pg_of(st);
 
 	pgt_refnames_drop(s);
+	pgc_release(s->copy);
 	PQfinish(s->conn);
 	free(s->prepared);
 	free(s->masked);
