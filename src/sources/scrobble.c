@@ -44,7 +44,10 @@ int scrobble_add(const struct scrobble *s, int source,
 	e = &out->ev[out->n];
 	memset(e, 0, sizeof(*e));
 	e->kind = KIND_MUSIC;
-	e->shuffle = e->offline = e->incognito = TRI_NULL;
+	/* a scrobble says nothing of skips, shuffle, offline or incognito:
+	 * unknown, not false (as account data; a skip rate of 0.0% would be
+	 * made up) */
+	e->skipped = e->shuffle = e->offline = e->incognito = TRI_NULL;
 	e->played_ms = s->start_s * 1000 + s->start_extra_ms;
 	if (s->has_ms_played) {
 		e->played_ms += s->ms_played;

@@ -4,6 +4,10 @@
 #                       PG_SOCK (the socket directory) and PG_DIR
 #   pg_createdb NAME    a new database; prints its url for store.url
 #   pg_stop             stops the server and removes the directory
+#   pg_require          for scripts that always drive PostgreSQL, whatever
+#                       SPINLOG_TEST_STORE says: fails the script when
+#                       PostgreSQL 15 is not installed, else starts the cluster
+#                       (a check) with SPINLOG_STORE_URL unset
 # pg_start installs an EXIT trap that stops the cluster even when the script
 # fails (it calls any EXIT trap set before it first). As root the server runs
 # as the 'postgres' user (initdb refuses root). Reuse a running cluster by
@@ -21,6 +25,16 @@ _pg_as() {
 }
 
 pg_available() { [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ]; }
+
+pg_require() {
+	if ! pg_available; then
+		not_ok "PostgreSQL 15 is installed ($PG_BIN; scripts/install-deps)"
+		done_testing
+		exit 1
+	fi
+	unset SPINLOG_STORE_URL
+	check "a private cluster starts" pg_start
+}
 
 pg_start() {
 	if [ -n "${SPINLOG_TEST_PG_SOCK:-}" ]; then

@@ -108,6 +108,14 @@ is() {
 		not_ok "$1"; echo "#   got:  $(printf %s "$2" | head -c 600)"; echo "#   want: $(printf %s "$3" | head -c 600)"; fi
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP ${2:-}"; }
+# quiet CMD...: CMD with its output kept aside (its last lines shown when it
+# fails), so that a check's own TAP line is never redirected with it.
+quiet() {
+	"$@" >"$T/quiet.out" 2>&1 && return 0
+	local rc=$?
+	tail -5 "$T/quiet.out" | sed 's/^/#   /'
+	return $rc
+}
 done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
 
 # start_sim [ARGS...]: starts the simulator, sets SIM_PORT and SIM_URL.

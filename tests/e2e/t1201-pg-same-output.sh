@@ -9,13 +9,7 @@
 . "$(dirname "$0")/lib-etl.sh"
 . "$(dirname "$0")/lib-pg.sh"
 
-if ! pg_available; then
-	not_ok "PostgreSQL 15 is installed ($PG_BIN; scripts/install-deps)"
-	done_testing
-	exit 1
-fi
-unset SPINLOG_STORE_URL
-check "a private cluster starts" pg_start
+pg_require
 # names of their own: a cluster may be shared by a whole run (scripts/run-tests)
 DBF=fix_$$ DBS=pipe_$$
 PGF=$(pg_createdb "$DBF") || not_ok "createdb $DBF"

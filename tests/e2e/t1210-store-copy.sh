@@ -12,13 +12,7 @@
 . "$(dirname "$0")/lib-etl.sh"
 . "$(dirname "$0")/lib-pg.sh"
 
-if ! pg_available; then
-	not_ok "PostgreSQL 15 is installed ($PG_BIN; scripts/install-deps)"
-	done_testing
-	exit 1
-fi
-unset SPINLOG_STORE_URL
-check "a private cluster starts" pg_start
+pg_require
 DB1=copy1_$$
 P1=$(pg_createdb "$DB1")
 

@@ -12,21 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-pg.sh"
 
-if ! pg_available; then
-	not_ok "PostgreSQL 15 is installed ($PG_BIN; scripts/install-deps)"
-	done_testing
-	exit 1
-fi
-unset SPINLOG_STORE_URL
-# quiet CMD...: CMD with its output kept aside (shown when it fails), so
-# that a check's own TAP line is not redirected with it.
-quiet() {
-	"$@" >"$T/quiet.out" 2>&1 && return 0
-	local rc=$?
-	tail -5 "$T/quiet.out" | sed 's/^/#   /'
-	return $rc
-}
-check "a private cluster starts" pg_start
+pg_require
 KILLS=${KILLS:-20}
 X=_$$  # database names of this run (the cluster may be shared)
 RANDOM=${KILL_SEED:-1211}

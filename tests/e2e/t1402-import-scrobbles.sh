@@ -26,6 +26,8 @@ is "names, quotes and times as written" \
 "1612101900|Kate Bush|Hounds of Love|Cloudbusting|-|32
 1612170000|Crosby, Stills & Nash|CSN|Suite: \"Judy Blue Eyes\"|-|32
 1612170000|Björk|Post|Hyperballad|-|32"
+is "a scrobble's skipped, shuffle, offline and incognito are unknown, not false" \
+	"$(db "SELECT count(*) FROM plays WHERE skipped IS NULL AND shuffle IS NULL AND offline IS NULL AND incognito IS NULL")" 3
 sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/before"
 printf '%s\n' 'A,B,C,31 Jan 2021 14:05' 'A,B,D,31 Feb 2021 14:05' >"$T/bad.csv"
 sl import --account a "$T/bad.csv" >/dev/null 2>"$T/err"
