@@ -140,6 +140,20 @@ void import_file_release(struct import_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
+void import_file_keep(struct import_file *f, uint32_t rec, uint8_t source_bit,
+		      int64_t precision_ms)
+{
+	struct import_event *e = &f->ev[f->n];
+
+	e->rec = rec;
+	e->source = source_bit;
+	if (e->played_ms < f->min_ms)
+		f->min_ms = e->played_ms;
+	if (e->played_ms + precision_ms > f->max_ms)
+		f->max_ms = e->played_ms + precision_ms;
+	f->n++;
+}
+
 uint64_t import_namekey(const char *artist, size_t alen, const char *title,
 			size_t tlen)
 {

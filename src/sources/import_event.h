@@ -126,6 +126,14 @@ struct import_file {
 
 void import_file_release(struct import_file *f);
 
+/*
+ * Keeps the event a parser filled at f->ev[f->n]: its record index and
+ * source bit, and the file's time range (the end grows by the source's
+ * precision_ms); then f->n++.
+ */
+void import_file_keep(struct import_file *f, uint32_t rec, uint8_t source_bit,
+		      int64_t precision_ms);
+
 /* An event's namekey (computed from its names when the parser left it 0). */
 uint64_t import_event_namekey(const struct import_event *e);
 /* Normalised artist+title hash used for name matching; 0 when both empty. */

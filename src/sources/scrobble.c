@@ -75,12 +75,6 @@ int scrobble_add(const struct scrobble *s, int source,
 						       : UINT64_MAX);
 	}
 	e->fp = h ? h : 1;
-	e->rec = (uint32_t)out->n;
-	e->source = (uint8_t)SOURCE_BIT(source);
-	if (e->played_ms < out->min_ms)
-		out->min_ms = e->played_ms;
-	if (e->played_ms + 1000 > out->max_ms)
-		out->max_ms = e->played_ms + 1000;
-	out->n++;
+	import_file_keep(out, (uint32_t)out->n, (uint8_t)SOURCE_BIT(source), 1000);
 	return 0;
 }

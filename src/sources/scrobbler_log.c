@@ -247,13 +247,7 @@ static int add_line(struct log_scan *s, const char *p, size_t len)
 		strbuf_release(&where);
 		return -1;
 	}
-	e->rec = (uint32_t)out->n;
-	e->source = SRC_SCROBBLER_LOG;
-	if (e->played_ms < out->min_ms)
-		out->min_ms = e->played_ms;
-	if (e->played_ms + 1000 > out->max_ms)
-		out->max_ms = e->played_ms + 1000;
-	out->n++;
+	import_file_keep(out, (uint32_t)out->n, SRC_SCROBBLER_LOG, 1000);
 	return 0;
 }
 
