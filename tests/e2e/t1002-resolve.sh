@@ -6,16 +6,10 @@
 # catalog does not have). Truth: the extended export of the same plays.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-etl.sh"
+. "$(dirname "$0")/lib-resolve.sh"
 
-start_sim --seed 31 --app-mode development
-advance 4320 # three days of listening, never collected
-check "auth (after: the token is fresh)" authorize main
-sim_get "/_sim/export?user=user1&package=account&noise=1" >"$T/account.zip"
-sim_get "/_sim/export?user=user1&package=extended" >"$T/extended.zip"
-check "the account data imports" sl import "$T/account.zip"
-db() { sqlite3 "$DATA/spinlog.db" "$@"; }
-plays=$(db "SELECT count(*) FROM plays WHERE kind = 'music'")
-pairs=$(db "SELECT count(DISTINCT name_key) FROM plays WHERE kind = 'music' AND track_id IS NULL")
+resolve_fixture
+plays=$PLAYS pairs=$PAIRS
 check "music plays without ids ($plays plays, $pairs names)" test "$pairs" -gt 20
 is "none has an id yet" "$(db "SELECT count(*) FROM plays WHERE track_id IS NOT NULL")" 0
 

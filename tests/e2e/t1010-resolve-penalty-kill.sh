@@ -3,18 +3,13 @@
 # your_spotify #622 saw) asks nothing while it lasts, in a later process too,
 # and says until when; a resolve killed with -9 part way goes on where it
 # stopped, asking again at most the one name whose answer it never read.
-# Truth: the extended export of the same plays, as in t1002.
+# Truth: the extended export of the same plays (lib-resolve.sh).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-etl.sh"
+. "$(dirname "$0")/lib-resolve.sh"
 
-start_sim --seed 31 --app-mode development
-advance 4320 # three days of listening, never collected
-check "auth" authorize main
-sim_get "/_sim/export?user=user1&package=account&noise=1" >"$T/account.zip"
-sim_get "/_sim/export?user=user1&package=extended" >"$T/extended.zip"
-check "the account data imports" sl import "$T/account.zip"
-db() { sqlite3 "$DATA/spinlog.db" "$@"; }
-pairs=$(db "SELECT count(DISTINCT name_key) FROM plays WHERE kind = 'music' AND track_id IS NULL")
+resolve_fixture
+pairs=$PAIRS
 check "names without ids ($pairs)" test "$pairs" -gt 20
 
 # 1. a 20-hour penalty: one request meets it, and nothing more is asked

@@ -49,8 +49,9 @@ sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/after"
 check "the store is unchanged by the rejected files" cmp -s "$T/before" "$T/after"
 
 # ---- at scale, merged with a Spotify export ----
-python3 - "$T" <<'PY'
+python3 - "$T" "$ROOT/tests/tools" <<'PY'
 import json, random, sys, datetime
+sys.path.insert(0, sys.argv[2]); import extended_history
 t = sys.argv[1]; r = random.Random(14)
 base = 1640995200  # 2022-01-01
 spot, lfm, lbz = [], [], []
@@ -59,13 +60,7 @@ for i in range(8000):            # Spotify plays: end = start + ms_played
     start = base + i * 900
     ms = r.randint(120, 360) * 1000
     spot.append((start, ms, "Artist %d" % (i % 700), "Song %d" % i))
-def iso(s): return datetime.datetime.fromtimestamp(s, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-json.dump([{"ts": iso(s + ms // 1000), "ms_played": ms, "master_metadata_track_name": tr,
-  "master_metadata_album_artist_name": ar, "master_metadata_album_album_name": "Album",
-  "spotify_track_uri": "spotify:track:%022d" % n, "reason_start": "trackdone", "reason_end": "trackdone",
-  "shuffle": False, "skipped": False, "offline": False, "offline_timestamp": None, "incognito_mode": False,
-  "platform": "linux", "conn_country": "GB"} for n, (s, ms, ar, tr) in enumerate(spot)],
-  open(t + "/Streaming_History_Audio_2022.json", "w"))
+extended_history.write(t + "/Streaming_History_Audio_2022.json", spot)
 # Last.fm: 20,000 scrobbles; those of Spotify plays 0..4999 start within a second of it
 with open(t + "/scrobbles.csv", "w") as f:
     f.write("uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n")

@@ -77,21 +77,16 @@ sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/after"
 check "the store is unchanged by the rejected files" cmp -s "$T/before" "$T/after"
 
 # ---- at scale, merged with a Spotify export ----
-python3 - "$T" <<'PY'
+python3 - "$T" "$ROOT/tests/tools" <<'PY'
 import json, random, sys, datetime
+sys.path.insert(0, sys.argv[2]); import extended_history
 t = sys.argv[1]; r = random.Random(1403)
 base = 1640995200  # 2022-01-01
 spot, mal = [], []
 both = 0
 for i in range(4000):            # Spotify plays: end = start + ms_played
     spot.append((base + i * 900, r.randint(120, 360) * 1000, "Artist %d" % (i % 300), "Song %d" % i))
-def iso(s): return datetime.datetime.fromtimestamp(s, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-json.dump([{"ts": iso(s + ms // 1000), "ms_played": ms, "master_metadata_track_name": tr,
-  "master_metadata_album_artist_name": ar, "master_metadata_album_album_name": "Album",
-  "spotify_track_uri": "spotify:track:%022d" % n, "reason_start": "trackdone", "reason_end": "trackdone",
-  "shuffle": False, "skipped": False, "offline": False, "offline_timestamp": None, "incognito_mode": False,
-  "platform": "linux", "conn_country": "GB"} for n, (s, ms, ar, tr) in enumerate(spot)],
-  open(t + "/Streaming_History_Audio_2022.json", "w"))
+extended_history.write(t + "/Streaming_History_Audio_2022.json", spot)
 # maloja: 6,000 scrobbles; 1 in 2 of Spotify's plays 0..3999 scrobbled too, a
 # second or two late, with maloja's list of artists (the first is Spotify's)
 for i in range(6000):
