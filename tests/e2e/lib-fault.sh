@@ -158,3 +158,14 @@ faulted() {
 	is "$name: every fault point was reached (the shim injects)" "$skipped" 0
 	is "$name: every one of the $walked failed ${mode}s (of $total) is survived" "$bad" 0
 }
+
+# fault_import_walk: the import both walks begin with: a small extended
+# history (30 plays) into a store that has an account, walked from $T/base.
+fault_import_walk() {
+	start_sim --seed 5
+	authorize main user1
+	jq '.[0:30]' "$FIXTURES/Streaming_History_Audio_2024-2025_3.json" >"$T/Streaming_History_Audio_2024_0.json"
+	sl status >/dev/null 2>&1
+	cp -a "$DATA" "$T/base"
+	faulted "import" "$(DATA=$T/base digest)" "${SL[@]}" import "$T/Streaming_History_Audio_2024_0.json"
+}

@@ -163,3 +163,11 @@ start_serve() {
 	for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
 	URL="http://127.0.0.1:$(cat "$T/serve.port")"
 }
+
+# token_age ACCOUNT DAYS: makes ACCOUNT's refresh token look DAYS days old
+# (its state file's authorized_ms), as the token-age warnings see it.
+token_age() {
+	local f="$DATA/accounts/$1.json"
+	jq --argjson ms "$(( ($(date +%s) - $2 * 86400) * 1000 ))" '.authorized_ms = $ms' "$f" >"$f.new" &&
+		mv "$f.new" "$f" && chmod 600 "$f"
+}

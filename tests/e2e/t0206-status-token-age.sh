@@ -5,18 +5,13 @@
 . "$(dirname "$0")/lib.sh"
 start_sim --seed 5
 check "auth" authorize main
-set_age() {
-	local f="$DATA/accounts/main.json" days=$1
-	jq --argjson ms "$(( ($(date +%s) - days * 86400) * 1000 ))" '.authorized_ms = $ms' "$f" >"$f.new" &&
-		mv "$f.new" "$f" && chmod 600 "$f"
-}
 sl status >"$T/s0" 2>&1
 check "a fresh token: no warning" bash -c "! grep -q 'warning:' '$T/s0'"
 check "its age is shown" grep -q "authorised: .*(0 days ago)" "$T/s0"
-set_age 160
+token_age main 160
 sl status >"$T/s1" 2>&1
 check "at 160 days: expires in about 22 days" grep -q "warning: .*expires about 6 months after authorisation (in 2[0-9] days)" "$T/s1"
-set_age 200
+token_age main 200
 sl status >"$T/s2" 2>&1
 check "at 200 days: most likely expired" grep -q "warning: .*has most likely expired" "$T/s2"
 check "and says how to fix it" grep -q "spinlog auth --account main" "$T/s2"

@@ -15,12 +15,7 @@ fault_skip_asan "fault injection walks every write of an import" \
 	"fault injection walks every write of a collect"
 
 # The import: a small extended history into a store that has an account.
-start_sim --seed 5
-authorize main user1
-jq '.[0:30]' "$FIXTURES/Streaming_History_Audio_2024-2025_3.json" >"$T/Streaming_History_Audio_2024_0.json"
-sl status >/dev/null 2>&1
-cp -a "$DATA" "$T/base"
-faulted "import" "$(DATA=$T/base digest)" "${SL[@]}" import "$T/Streaming_History_Audio_2024_0.json"
+fault_import_walk
 
 # The collect: plays waiting in the simulator, the access token still valid
 # (so no refresh: a refresh token is single-use and the state is replayed).

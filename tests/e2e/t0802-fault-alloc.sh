@@ -21,12 +21,7 @@ fault_skip_asan "fault injection walks the allocations of an import" \
 	"fault injection walks the allocations of a collect"
 export FAULT_MODE=alloc WALK_EVERY=${WALK_EVERY:-100} WALK_SAMPLES=${WALK_SAMPLES:-100}
 
-start_sim --seed 5
-authorize main user1
-jq '.[0:30]' "$FIXTURES/Streaming_History_Audio_2024-2025_3.json" >"$T/Streaming_History_Audio_2024_0.json"
-sl status >/dev/null 2>&1
-cp -a "$DATA" "$T/base"
-faulted "import" "$(DATA=$T/base digest)" "${SL[@]}" import "$T/Streaming_History_Audio_2024_0.json"
+fault_import_walk
 check "some import allocations failed cleanly ($FAILED) and some ended in the abort ($ABORTED)" \
 	test "$FAILED" -gt 0 -a "$ABORTED" -gt 0
 

@@ -42,14 +42,9 @@ check "the import-only one still says no app" bash -c "sed -n '/^account main/,/
 sl status --account collector >"$T/s3" 2>&1
 is "--account shows one" "$(grep -c '^account ' "$T/s3")" 1
 
-set_age() {
-	local f="$DATA/accounts/collector.json" days=$1
-	jq --argjson ms "$(( ($(date +%s) - days * 86400) * 1000 ))" '.authorized_ms = $ms' "$f" >"$f.new" &&
-		mv "$f.new" "$f" && chmod 600 "$f"
-}
 sl collect >"$T/c0" 2>&1
 check "collect with a fresh token: no warning" bash -c "! grep -q 'refresh token' '$T/c0'"
-set_age 160
+token_age collector 160
 advance 5
 sl collect >"$T/c1.out" 2>"$T/c1.err"
 is "collect at 160 days still works" $? 0
@@ -57,10 +52,10 @@ sed 's/^/# /' "$T/c1.err"
 check "and warns it expires in about 22 days" grep -q "refresh token of 'collector' expires about 6 months after authorisation (in 2[0-9] days); run 'spinlog auth --account collector' soon" "$T/c1.err"
 sl status >"$T/s4" 2>&1
 check "status says the same" grep -q "warning: .*refresh token of 'collector' expires about 6 months after authorisation (in 2[0-9] days)" "$T/s4"
-set_age 200
+token_age collector 200
 sl collect >"$T/c2.out" 2>"$T/c2.err"
 check "at 200 days collect says it has most likely expired" grep -q "refresh token of 'collector' has most likely expired" "$T/c2.err"
-set_age 160
+token_age collector 160
 sl --set etl.schedule=never daemon --once >"$T/d1.out" 2>"$T/d1.err"
 check "daemon --once logs the warning" grep -q "refresh token of 'collector' expires about" "$T/d1.err"
 # a daemon polling every second for a few seconds: many rounds, one warning
