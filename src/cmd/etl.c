@@ -53,6 +53,11 @@ static void sync_covers(struct ctx *ctx)
 			printf("; rate limited until %s", when);
 		}
 		printf("\n");
+		if (st.artists)
+			printf("artist images: %ld artists, %ld cached, %ld fetched,"
+			       " %ld failed (retried later), %ld pending\n",
+			       st.artists, st.artist_cached, st.artist_fetched,
+			       st.artist_failed, st.artist_pending);
 	}
 	http_free(h);
 	covers_release(&c);

@@ -51,7 +51,7 @@ static const char css[] =
 	"align-items:center;margin:.3em 0}"
 	".thumb{width:48px;height:48px;flex:none;object-fit:cover;border-radius:3px}"
 	".rk{min-width:1.4em;text-align:right;color:#666;font-weight:400}"
-	".tile.thumb{font-size:15px}.tile.round{border-radius:50%}.what{min-width:0}"
+	".tile.thumb{font-size:15px}.round{border-radius:50%}.what{min-width:0}"
 	".share{float:right;margin:0 0 12px 12px;text-align:center;font-size:.85em}"
 	".share img{display:block;border-radius:6px;width:162px;height:auto}"
 	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
@@ -256,8 +256,9 @@ static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 /*
  * An <img> of the cached cover of album_id (lazy, with its drawn size so
  * the page does not move as covers arrive), or a neutral tile with the
- * initials of label. An empty album_id always gives the tile (artists: the
- * catalog keeps no artist images).
+ * initials of label. An empty album_id always gives the tile. Artist
+ * images are cached under the artist's id (web/covers_catalog.h), so an
+ * artist id works here too.
  */
 static void add_image(struct strbuf *sb, const struct covers *c, const char *album_id,
 		      const char *label, int px, const char *img_cls, const char *tile_cls)
@@ -277,6 +278,13 @@ static void add_image(struct strbuf *sb, const struct covers *c, const char *alb
 	strbuf_addstr(sb, "\">");
 	strbuf_add_html(sb, ini);
 	strbuf_addstr(sb, "</span>");
+}
+
+void html_artist_image(struct strbuf *sb, const struct covers *c, const char *artist_id,
+		       const char *name)
+{
+	add_image(sb, c, covers_id_ok(artist_id) ? artist_id : "", name, 120,
+		  "cover round", "bigtile round");
 }
 
 /* The album's cover, or a tile with its initials (the track's without an album). */
@@ -500,7 +508,7 @@ static void add_rank_image(struct strbuf *sb, const struct report_year *y,
 	else if (kind == RANK_ALBUMS)
 		add_image(sb, c, r->key, r->label, 48, "thumb", "thumb");
 	else if (kind == RANK_ARTISTS)
-		add_image(sb, c, "", r->label, 48, "thumb", "thumb round");
+		add_image(sb, c, r->key, r->label, 48, "thumb round", "thumb round");
 }
 
 static void add_rank_list(struct strbuf *sb, const char *title, const struct report_year *y,
