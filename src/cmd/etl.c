@@ -11,6 +11,7 @@
 #include "pipeline/etl.h"
 #include "store/store.h"
 #include "web/covers_catalog.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_etl_usage[] =
@@ -44,9 +45,10 @@ static void sync_covers(struct ctx *ctx)
 	if (covers_catalog_sync(&c, h, ctx->store, time_now_ms(), &st, &err)) {
 		fprintf(stderr, "spinlog: etl: warning: covers: %s\n", err.buf);
 	} else {
-		printf("covers: %ld albums, %ld cached, %ld fetched, %ld failed"
+		printf("covers: %ld %s, %ld cached, %ld fetched, %ld failed"
 		       " (retried later), %ld pending", st.albums,
-		       st.cached, st.fetched, st.failed, st.pending);
+		       plural(st.albums, "album", "albums"), st.cached, st.fetched,
+		       st.failed, st.pending);
 		if (st.not_before_ms) {
 			char when[TIME_ISO_MAX];
 			time_format_iso(st.not_before_ms, when);
@@ -54,9 +56,10 @@ static void sync_covers(struct ctx *ctx)
 		}
 		printf("\n");
 		if (st.artists)
-			printf("artist images: %ld artists, %ld cached, %ld fetched,"
-			       " %ld failed (retried later), %ld pending\n",
-			       st.artists, st.artist_cached, st.artist_fetched,
+			printf("artist images: %ld %s, %ld cached, %ld fetched,"
+			       " %ld failed (retried later), %ld pending\n", st.artists,
+			       plural(st.artists, "artist", "artists"), st.artist_cached,
+			       st.artist_fetched,
 			       st.artist_failed, st.artist_pending);
 	}
 	http_free(h);

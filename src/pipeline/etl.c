@@ -13,6 +13,7 @@
 #include "pipeline/resolve.h"
 #include "pipeline/transform.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 /* Pages transformed before their rows are written (inside the one
@@ -164,7 +165,7 @@ static void summarise_aside(struct strbuf *out, const struct enrich_stats *es,
 		fresh += es->aside[k];
 		strbuf_addf(out, "; set aside %s%ld %s%s: ", what[k],
 			    es->aside[k], k == SA_ARTIST ? "artist" : "track",
-			    es->aside[k] == 1 ? "" : "s");
+			    plural(es->aside[k], "", "s"));
 		for (size_t i = 0; i < shown->n; i++)
 			strbuf_addf(out, "%s%s", i ? ", " : "", shown->v[i]);
 		if ((size_t)es->aside[k] > shown->n)
@@ -186,8 +187,10 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 	int64_t until = p ? prov_rate_limited_until(p) : 0;
 	struct strbuf blocks = STRBUF_INIT;
 
-	strbuf_addf(out, "etl: %ld pages, %ld plays, %lld new tracks; "
-		    "requests:", ps->pages, ps->plays, (long long)new_tracks);
+	strbuf_addf(out, "etl: %ld %s, %ld %s, %lld new %s; requests:",
+		    ps->pages, plural(ps->pages, "page", "pages"), ps->plays,
+		    plural(ps->plays, "play", "plays"), (long long)new_tracks,
+		    plural(new_tracks, "track", "tracks"));
 	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
 		strbuf_addf(out, "%s %s %ld", i ? "," : "", prov_ep_name(eps[i]),
 			    p ? prov_requests(p, eps[i]) : 0L);
@@ -196,12 +199,15 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 		strbuf_addf(out, "; no usable answer for %ld (asked again next "
 			    "run)", es->unknown);
 	if (es->load.skipped)
-		strbuf_addf(out, "; %ld catalog objects not stored (their id is "
-			    "not a Spotify id)", es->load.skipped);
+		strbuf_addf(out, "; %ld catalog %s not stored (%s id is "
+			    "not a Spotify id)", es->load.skipped,
+			    plural(es->load.skipped, "object", "objects"),
+			    plural(es->load.skipped, "its", "their"));
 	summarise_aside(out, es, aside_total);
 	if (rebuild)
 		strbuf_addf(out, "; rebuilt from the landing store "
-			    "(%ld answers)", es->from_landing);
+			    "(%ld %s)", es->from_landing,
+			    plural(es->from_landing, "answer", "answers"));
 	if (p)
 		prov_describe_blocks(p, &blocks);
 	if (blocks.len)
@@ -257,10 +263,11 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	summarise(summary, &ps, store_catalog_count_tracks(s) - tracks_before,
 		  p, &es, store_setaside_count(s), rebuild);
 	if (rs.names)
-		strbuf_addf(summary, "; resolve: %ld names, %ld matched, %ld "
-			    "unresolved, %ld pending, %ld search requests",
-			    rs.names, rs.from_catalog + rs.from_search,
-			    rs.missed, rs.pending, rs.requests);
+		strbuf_addf(summary, "; resolve: %ld %s, %ld matched, %ld "
+			    "unresolved, %ld pending, %ld search %s",
+			    rs.names, plural(rs.names, "name", "names"),
+			    rs.from_catalog + rs.from_search, rs.missed, rs.pending,
+			    rs.requests, plural(rs.requests, "request", "requests"));
 	r = 0;
 out:
 	if (r && rebuild)
