@@ -80,7 +80,19 @@ static const char css[] =
 	"table.plays td:nth-child(1),table.plays td:nth-child(2){display:inline}"
 	"table.plays td:nth-child(2){font-weight:600}"
 	"table.plays td:nth-child(n+5){display:inline;color:#666;font-size:.85em}"
-	".cover,.bigtile{width:84px;height:84px}}";
+	".cover,.bigtile{width:84px;height:84px}}"
+	/*
+	 * Dark mode (issue 11), by the reader's own setting: the same layout,
+	 * dark surfaces, and links and chart labels light enough to read.
+	 */
+	":root{color-scheme:light dark}"
+	"@media (prefers-color-scheme:dark){body{background:#121212;color:#e4e4e4}"
+	"a{color:#8ab4f8}a:visited{color:#c49bf5}"
+	".stat,.card{background:#1d1d1f;border-color:#343438}"
+	".sub,.note,.rk,.wd{color:#a8a8ad}td,th{border-bottom-color:#343438}"
+	"table.plays tr{border-bottom-color:#343438}"
+	".day.empty{background:#2a2a2d}.day.empty .n{color:#777}"
+	"svg text{fill:#b4b4b8}}";
 
 /*
  * strbuf_addf formats twice (once to measure); a site has a million table
