@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/http.h"
@@ -67,6 +68,16 @@ static void sync_covers(struct ctx *ctx)
 	strbuf_release(&err);
 }
 
+/* 'etl --rebuild' on a terminal: what is done so far, on one line. */
+static void progress(void *arg, long pages, long answers, int last)
+{
+	(void)arg;
+	fprintf(stderr, "\retl: rebuilding: %ld %s, %ld landed %s read back", pages,
+		plural(pages, "page", "pages"), answers, plural(answers, "answer", "answers"));
+	if (last)
+		fputc('\n', stderr);
+}
+
 int cmd_etl(int argc, char **argv, struct ctx *ctx)
 {
 	struct strbuf summary = STRBUF_INIT, err = STRBUF_INIT;
@@ -93,8 +104,11 @@ int cmd_etl(int argc, char **argv, struct ctx *ctx)
 			"%s\n", err.buf);
 		goto out;
 	}
-	if (etl_run(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, account,
-		    rebuild, &summary, &err)) {
+	struct etl_progress pr = { progress, NULL };
+	if (etl_run_progress(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, account,
+			     rebuild, rebuild && isatty(2) ? &pr : NULL, &summary, &err)) {
+		if (rebuild && isatty(2))
+			fputc('\n', stderr); /* after the progress line */
 		fprintf(stderr, "spinlog: %s\n", err.buf);
 		goto out;
 	}

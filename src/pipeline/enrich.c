@@ -253,6 +253,8 @@ static int from_landing(struct enr *e, const struct ep_def *d,
 		    (j = cJSON_ParseWithLength(body.buf, body.len)) &&
 		    !add(e, d, j, ids->v[i])) {
 			e->st->from_landing++;
+			if (e->st->progress && e->st->from_landing % 100 == 0)
+				e->st->progress(e->st->progress_arg, e->st);
 			r = maybe_flush(e);
 		} else {
 			if (body.len)

@@ -22,7 +22,20 @@
 
 struct page_stats {
 	long pages, plays;
+	const struct etl_progress *pr; /* NULL: none */
 };
+
+static void page_progress(const struct page_stats *ps)
+{
+	if (ps->pr && ps->pages % ETL_PROGRESS_EVERY == 0)
+		ps->pr->fn(ps->pr->arg, ps->pages, 0, 0);
+}
+
+static void answer_progress(void *arg, const struct enrich_stats *es)
+{
+	const struct page_stats *ps = arg;
+	ps->pr->fn(ps->pr->arg, ps->pages, es->from_landing, 0);
+}
 
 static void watermark_key(struct strbuf *key, int64_t account_id)
 {
@@ -69,6 +82,7 @@ static int one_page(void *arg, int64_t id, const char *pkey)
 	tr_add_page(&w->b, &rows, w->account_id, id);
 	w->ps->pages++;
 	w->ps->plays += (long)rows.n;
+	page_progress(w->ps);
 	page_rows_release(&rows);
 	if (++w->since_load >= PAGES_PER_LOAD) {
 		if (load_batch(w->s, &w->b, w->now_ms, w->ls, w->err))
@@ -224,7 +238,16 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	    const char *data_dir, const char *account, int rebuild,
 	    struct strbuf *summary, struct strbuf *err)
 {
-	struct page_stats ps = { 0, 0 };
+	return etl_run_progress(s, l, cfg, data_dir, account, rebuild, NULL,
+				summary, err);
+}
+
+int etl_run_progress(struct store *s, struct landing *l, const struct config *cfg,
+		     const char *data_dir, const char *account, int rebuild,
+		     const struct etl_progress *pr, struct strbuf *summary,
+		     struct strbuf *err)
+{
+	struct page_stats ps = { 0, 0, pr };
 	struct enrich_stats es;
 	struct load_stats ls;
 	struct prov *p = NULL;
@@ -235,6 +258,10 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	memset(&es, 0, sizeof(es));
 	memset(&ls, 0, sizeof(ls));
 	memset(&rs, 0, sizeof(rs));
+	if (pr) {
+		es.progress = answer_progress;
+		es.progress_arg = &ps;
+	}
 	if (account && store_accounts_find(s, account) <= 0) {
 		strbuf_addf(err, "etl: no account '%s'; see 'spinlog status'",
 			    account);
@@ -259,6 +286,8 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 		goto out;
 	if (rebuild && store_commit(s, err))
 		goto out;
+	if (pr)
+		pr->fn(pr->arg, ps.pages, es.from_landing, 1);
 	es.load.skipped += ls.skipped;
 	summarise(summary, &ps, store_catalog_count_tracks(s) - tracks_before,
 		  p, &es, store_setaside_count(s), rebuild);
