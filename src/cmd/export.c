@@ -112,7 +112,7 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 		strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
 		fd = mkstemp(tmp.buf);
 		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-			fprintf(stderr, "spinlog: cannot write '%s': %s\n", path,
+			fprintf(stderr, "spinlog: export: cannot write '%s': %s\n", path,
 				strerror(errno));
 			goto out;
 		}
@@ -136,12 +136,12 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 		o->f = NULL;
 		fd = -1; /* closed with the stream, whatever fclose said */
 		if (closed) {
-			fprintf(stderr, "spinlog: cannot write '%s': %s\n",
+			fprintf(stderr, "spinlog: export: cannot write '%s': %s\n",
 				path, strerror(errno));
 			goto out;
 		}
 		if (rename(tmp.buf, path)) {
-			fprintf(stderr, "spinlog: cannot write '%s': %s\n",
+			fprintf(stderr, "spinlog: export: cannot write '%s': %s\n",
 				path, strerror(errno));
 			goto out;
 		}

@@ -231,7 +231,7 @@ static int all_accounts(struct ctx *ctx, struct strvec *out)
 		return -1;
 	}
 	if (!v.n) {
-		fputs("spinlog: no accounts yet; run 'spinlog auth' to collect, or "
+		fputs("spinlog: status: no accounts yet; run 'spinlog auth' to collect, or "
 		      "'spinlog import' to import a history\n", stderr);
 		strvec_clear(&v);
 		return -1;

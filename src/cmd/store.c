@@ -119,7 +119,7 @@ static int store_copy_to(struct ctx *ctx, const char *url)
 			" source (the lines with !=); nothing was copied\n");
 		goto out;
 	}
-	fprintf(stderr, "store copy: every table has the same rows and digest"
+	fprintf(stderr, "spinlog: store copy: every table has the same rows and digest"
 		" on both sides\n");
 	ret = 0;
 out:
