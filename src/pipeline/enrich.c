@@ -108,7 +108,8 @@ static int put_images(struct enr *e)
 {
 	for (size_t i = 0; i < e->img_ids.n; i++)
 		if (store_artist_image_put(e->s, e->img_ids.v[i],
-					   e->img_urls.v[i], e->err))
+					   e->img_urls.v[i][0] ? e->img_urls.v[i] : NULL,
+					   e->err))
 			return -1;
 	return 0;
 }
@@ -154,9 +155,10 @@ static int add(struct enr *e, const struct ep_def *d, const cJSON *j,
 	if (d->add(&e->b, j, id, d->provider))
 		return -1;
 	aid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "id"));
-	if (d->ep == EP_ARTISTS && aid && (img = artist_image(j))) {
+	if (d->ep == EP_ARTISTS && aid) {
+		img = artist_image(j);
 		strvec_push(&e->img_ids, aid);
-		strvec_push(&e->img_urls, img);
+		strvec_push(&e->img_urls, img ? img : ""); /* "": none (any more) */
 	}
 	return 0;
 }
