@@ -436,11 +436,16 @@ static void add_markets(cJSON *o)
 		cJSON_AddItemToArray(m, cJSON_CreateString(markets[i]));
 }
 
-static void add_images(cJSON *o, const char *base, const char *id)
+/*
+ * An object's "images", largest first, as Spotify lists them: albums at
+ * 640, 300 and 64 px, artists at 640, 320 and 160 px; n 0 gives the empty
+ * array Spotify answers for an artist without a picture.
+ */
+static void add_images_n(cJSON *o, const char *base, const char *id, const int *sizes,
+			 int n)
 {
-	static const int sizes[] = { 640, 300, 64 };
 	cJSON *arr = cJSON_AddArrayToObject(o, "images");
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < n; i++) {
 		cJSON *img = cJSON_CreateObject();
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_addf(&sb, "%s/_sim/img/%s/%d.png", base, id, sizes[i]);
@@ -450,6 +455,25 @@ static void add_images(cJSON *o, const char *base, const char *id)
 		cJSON_AddItemToArray(arr, img);
 		strbuf_release(&sb);
 	}
+}
+
+static void add_images(cJSON *o, const char *base, const char *id)
+{
+	static const int sizes[] = { 640, 300, 64 };
+	add_images_n(o, base, id, sizes, 3);
+}
+
+int catalog_artist_has_image(const struct catalog *c, int a)
+{
+	/* one artist in eight has no picture; from the id, so the rng stream
+	 * (and so every other field of the catalog) is unchanged */
+	return rng_hash_str(c->artists[a].id) % 8 != 0;
+}
+
+static void add_artist_images(cJSON *o, const char *base, const struct catalog *c, int a)
+{
+	static const int sizes[] = { 640, 320, 160 };
+	add_images_n(o, base, c->artists[a].id, sizes, catalog_artist_has_image(c, a) ? 3 : 0);
 }
 
 static cJSON *simple_artist(const struct catalog *c, int a, const char *base)
@@ -532,7 +556,7 @@ cJSON *catalog_artist_json(const struct catalog *c, int a, const char *base, int
 		cJSON_AddItemToArray(g, cJSON_CreateString(ar->genres[i]));
 	add_url(o, "href", base, "/v1/artists/", ar->id);
 	cJSON_AddStringToObject(o, "id", ar->id);
-	add_images(o, base, ar->id);
+	add_artist_images(o, base, c, a);
 	cJSON_AddStringToObject(o, "name", ar->name);
 	if (!dev)
 		cJSON_AddNumberToObject(o, "popularity", ar->popularity);

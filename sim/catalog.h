@@ -101,6 +101,9 @@ int catalog_find_album(const struct catalog *c, const char *id);
 
 cJSON *catalog_track_json(const struct catalog *c, int t, const char *base, int dev);
 cJSON *catalog_artist_json(const struct catalog *c, int a, const char *base, int dev);
+/* 1 when the artist has a picture (its "images" list 640, 320 and 160 px),
+ * 0 for the one in eight whose "images" is empty, as on Spotify. */
+int catalog_artist_has_image(const struct catalog *c, int a);
 cJSON *catalog_album_json(const struct catalog *c, int al, const char *base, int dev);
 cJSON *catalog_features_json(const struct catalog *c, int t, const char *base);
 cJSON *catalog_analysis_json(const struct catalog *c, int t);

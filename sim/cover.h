@@ -1,6 +1,7 @@
 /*
  * cover.h - the pictures the simulator serves as Spotify's image CDN does:
- * one square PNG per size (640, 300, 64 px) for every album and artist.
+ * one square PNG per size for every album (640, 300, 64 px, as its
+ * "images" list) and artist (640, 320, 160 px; 300 and 64 are served too).
  * Each is drawn with cairo from a seed (the id's hash), so an album looks
  * the same at every size and in every run: one of six styles (gradient and
  * sun, rings, stripes, blocks, mountains, a portrait for artists) in a

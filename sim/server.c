@@ -383,7 +383,8 @@ static void sim_img(const char *url, struct reply *r)
 	id[slash - p] = '\0';
 	char *end;
 	size = strtol(slash + 1, &end, 10);
-	if (!catalog_valid_id(id) || strcmp(end, ".png") || (size != 640 && size != 300 && size != 64)) {
+	if (!catalog_valid_id(id) || strcmp(end, ".png") || (size != 640 && size != 320 && size != 300 &&
+						   size != 160 && size != 64)) {
 		reply_error(r, 404, "no such image");
 		return;
 	}

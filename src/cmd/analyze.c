@@ -19,6 +19,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_analyze_usage[] =
@@ -227,9 +228,11 @@ static void print_text(const struct opts *o, const struct job *j)
 		printf(" analysed before");
 	else if (!o->match_only)
 		printf(" %.2f s, %.1f LUFS, %.1f BPM, key %.0f %s, %.0f/4, "
-		       "%zu sections, %zu segments", r->duration, r->loudness,
+		       "%zu %s, %zu %s", r->duration, r->loudness,
 		       r->tempo, r->key, r->mode == 1 ? "major" : "minor",
-		       r->time_signature, r->nsections, r->nsegments);
+		       r->time_signature, r->nsections,
+		       plural((long long)r->nsections, "section", "sections"), r->nsegments,
+		       plural((long long)r->nsegments, "segment", "segments"));
 	if (j->match.track_id)
 		printf("; track %s (by %s)", j->match.track_id, j->match.by);
 	else if (j->match.candidates.n)

@@ -211,7 +211,7 @@ static void open_browser(const char *url)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	if (!posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ))
-		fputs("spinlog: opened the URL in your browser\n", stderr);
+		fputs("spinlog: auth: opened the URL in your browser\n", stderr);
 	posix_spawn_file_actions_destroy(&fa);
 }
 
@@ -266,7 +266,7 @@ static int wait_callback(int lfd, int use_stdin, const char *state,
 					ret = 0;
 					goto out;
 				}
-				fputs("spinlog: that is not the redirected URL "
+				fputs("spinlog: auth: that is not the redirected URL "
 				      "(it has no \"code\"); paste the address "
 				      "the browser was sent to\n", stderr);
 				callback_release(cb);
@@ -397,7 +397,7 @@ int cmd_auth(int argc, char **argv, struct ctx *ctx)
 	}
 	oauth_pkce_challenge(verifier.buf, &challenge);
 	oauth_authorize_url(&ctx->cfg, redirect.buf, state.buf, challenge.buf, &url);
-	fprintf(stderr, "spinlog: to authorise account '%s', open this URL in a "
+	fprintf(stderr, "spinlog: auth: to authorise account '%s', open this URL in a "
 		"browser and approve (the redirect URI %s must be registered for "
 		"the app):\n", account, redirect.buf);
 	printf("%s\n", url.buf);
@@ -405,7 +405,7 @@ int cmd_auth(int argc, char **argv, struct ctx *ctx)
 	if (!no_browser)
 		open_browser(url.buf);
 	else
-		fputs("spinlog: waiting for the redirect; or paste the URL the "
+		fputs("spinlog: auth: waiting for the redirect; or paste the URL the "
 		      "browser was sent to here\n", stderr);
 	if (wait_callback(lfd, no_browser, state.buf, &cb, &err))
 		goto out;

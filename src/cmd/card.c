@@ -9,6 +9,7 @@
 #include "web/card.h"
 #include "web/covers.h"
 #include "web/pages.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_card_usage[] =
@@ -94,7 +95,8 @@ int cmd_card(int argc, char **argv, struct ctx *ctx)
 		fprintf(stderr, "spinlog: card: cannot write '%s': %s\n", out, strerror(errno));
 		goto out;
 	}
-	printf("spinlog: card: wrote %s (%d, %zu bytes)\n", out, year, png.len);
+	printf("spinlog: card: wrote %s (%d, %zu %s)\n", out, year, png.len,
+	       plural((long long)png.len, "byte", "bytes"));
 	ret = 0;
 out:
 	pages_release(&p);

@@ -36,7 +36,7 @@ int collect_accounts(struct ctx *ctx, const char *only, struct strvec *out)
 {
 	if (only) {
 		if (!account_valid_name(only)) {
-			fprintf(stderr, "spinlog: '%s' is not a valid account name\n",
+			fprintf(stderr, "spinlog: collect: '%s' is not a valid account name\n",
 				only);
 			return -1;
 		}
@@ -44,12 +44,12 @@ int collect_accounts(struct ctx *ctx, const char *only, struct strvec *out)
 		return 0;
 	}
 	if (account_list(ctx->data_dir, out)) {
-		fprintf(stderr, "spinlog: cannot list accounts in '%s/accounts'\n",
+		fprintf(stderr, "spinlog: collect: cannot list accounts in '%s/accounts'\n",
 			ctx->data_dir);
 		return -1;
 	}
 	if (!out->n) {
-		fputs("spinlog: no accounts yet; run 'spinlog auth' first\n", stderr);
+		fputs("spinlog: collect: no accounts yet; run 'spinlog auth' first\n", stderr);
 		return -1;
 	}
 	return 0;

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "core/http.h"
@@ -11,6 +12,7 @@
 #include "pipeline/etl.h"
 #include "store/store.h"
 #include "web/covers_catalog.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_etl_usage[] =
@@ -44,19 +46,36 @@ static void sync_covers(struct ctx *ctx)
 	if (covers_catalog_sync(&c, h, ctx->store, time_now_ms(), &st, &err)) {
 		fprintf(stderr, "spinlog: etl: warning: covers: %s\n", err.buf);
 	} else {
-		printf("covers: %ld albums, %ld cached, %ld fetched, %ld failed"
+		printf("covers: %ld %s, %ld cached, %ld fetched, %ld failed"
 		       " (retried later), %ld pending", st.albums,
-		       st.cached, st.fetched, st.failed, st.pending);
+		       plural(st.albums, "album", "albums"), st.cached, st.fetched,
+		       st.failed, st.pending);
 		if (st.not_before_ms) {
 			char when[TIME_ISO_MAX];
 			time_format_iso(st.not_before_ms, when);
 			printf("; rate limited until %s", when);
 		}
 		printf("\n");
+		if (st.artists)
+			printf("artist images: %ld %s, %ld cached, %ld fetched,"
+			       " %ld failed (retried later), %ld pending\n", st.artists,
+			       plural(st.artists, "artist", "artists"), st.artist_cached,
+			       st.artist_fetched,
+			       st.artist_failed, st.artist_pending);
 	}
 	http_free(h);
 	covers_release(&c);
 	strbuf_release(&err);
+}
+
+/* 'etl --rebuild' on a terminal: what is done so far, on one line. */
+static void progress(void *arg, long pages, long answers, int last)
+{
+	(void)arg;
+	fprintf(stderr, "\retl: rebuilding: %ld %s, %ld landed %s read back", pages,
+		plural(pages, "page", "pages"), answers, plural(answers, "answer", "answers"));
+	if (last)
+		fputc('\n', stderr);
 }
 
 int cmd_etl(int argc, char **argv, struct ctx *ctx)
@@ -85,8 +104,11 @@ int cmd_etl(int argc, char **argv, struct ctx *ctx)
 			"%s\n", err.buf);
 		goto out;
 	}
-	if (etl_run(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, account,
-		    rebuild, &summary, &err)) {
+	struct etl_progress pr = { progress, NULL };
+	if (etl_run_progress(ctx->store, ctx->landing, &ctx->cfg, ctx->data_dir, account,
+			     rebuild, rebuild && isatty(2) ? &pr : NULL, &summary, &err)) {
+		if (rebuild && isatty(2))
+			fputc('\n', stderr); /* after the progress line */
 		fprintf(stderr, "spinlog: %s\n", err.buf);
 		goto out;
 	}

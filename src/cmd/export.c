@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "pipeline/record.h"
 #include "pipeline/songs.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_export_usage[] =
@@ -85,15 +86,18 @@ static int lb_write(struct ctx *ctx, const struct songs_query *q, struct out *o,
 
 	if (export_lb_write(ctx->store, NULL, q->from_ms, q->to_ms, o->f, &st, err))
 		return -1;
-	fprintf(stderr, "export: %zu listens written", st.written);
+	fprintf(stderr, "export: %zu %s written", st.written,
+		plural((long long)st.written, "listen", "listens"));
 	if (st.not_music)
-		fprintf(stderr, "; %zu plays that are not music left out", st.not_music);
+		fprintf(stderr, "; %zu %s not music left out", st.not_music,
+			plural((long long)st.not_music, "play that is", "plays that are"));
 	if (st.unnamed)
-		fprintf(stderr, "; %zu music plays without an artist or title left out",
-			st.unnamed);
+		fprintf(stderr, "; %zu music %s without an artist or title left out",
+			st.unnamed, plural((long long)st.unnamed, "play", "plays"));
 	if (st.too_old)
-		fprintf(stderr, "; %zu plays before 2002-10-01 left out "
-			"(ListenBrainz refuses them)", st.too_old);
+		fprintf(stderr, "; %zu %s before 2002-10-01 left out "
+			"(ListenBrainz refuses them)", st.too_old,
+			plural((long long)st.too_old, "play", "plays"));
 	fputc('\n', stderr);
 	return 0;
 }
@@ -108,7 +112,7 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 		strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
 		fd = mkstemp(tmp.buf);
 		if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-			fprintf(stderr, "spinlog: cannot write '%s': %s\n", path,
+			fprintf(stderr, "spinlog: export: cannot write '%s': %s\n", path,
 				strerror(errno));
 			goto out;
 		}
@@ -132,12 +136,12 @@ static int run(struct ctx *ctx, struct songs_query *q, struct out *o,
 		o->f = NULL;
 		fd = -1; /* closed with the stream, whatever fclose said */
 		if (closed) {
-			fprintf(stderr, "spinlog: cannot write '%s': %s\n",
+			fprintf(stderr, "spinlog: export: cannot write '%s': %s\n",
 				path, strerror(errno));
 			goto out;
 		}
 		if (rename(tmp.buf, path)) {
-			fprintf(stderr, "spinlog: cannot write '%s': %s\n",
+			fprintf(stderr, "spinlog: export: cannot write '%s': %s\n",
 				path, strerror(errno));
 			goto out;
 		}

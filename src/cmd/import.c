@@ -15,6 +15,7 @@
 #include "core/fsutil.h"
 #include "pipeline/import.h"
 #include "pipeline/import_reject.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_import_usage[] =
@@ -73,8 +74,9 @@ static int report_rejected(struct ctx *ctx, const struct import_opts *o,
 			res->rejected[i].file, res->rejected[i].rec,
 			res->rejected[i].reason);
 	if (o->dry_run) {
-		fprintf(stderr, "import: %zu invalid records would be skipped "
-			"(dry run: no list written)\n", res->nrejected);
+		fprintf(stderr, "import: %zu invalid %s would be skipped "
+			"(dry run: no list written)\n", res->nrejected,
+			plural((long long)res->nrejected, "record", "records"));
 		goto out;
 	}
 	if (res->import_id > 0)
@@ -89,9 +91,9 @@ static int report_rejected(struct ctx *ctx, const struct import_opts *o,
 		ret = -1;
 		goto out;
 	}
-	fprintf(stderr, "import: %zu invalid record%s skipped, listed with "
+	fprintf(stderr, "import: %zu invalid %s skipped, listed with "
 		"file, record and reason in \"%s\"\n", res->nrejected,
-		res->nrejected == 1 ? "" : "s", path);
+		plural((long long)res->nrejected, "record", "records"), path);
 out:
 	free(path);
 	strbuf_release(&sb);
@@ -158,19 +160,26 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 	for (size_t i = 0; i < res.warnings.n; i++)
 		fprintf(stderr, "import: warning: %s\n", res.warnings.v[i]);
 	if (res.replaced > res.warnings.n)
-		fprintf(stderr, "import: warning: %zu more fields with invalid "
-			"text replaced with U+FFFD\n", res.replaced - res.warnings.n);
-	printf("%s%zu files, %zu records, %zu new events, %zu merged, "
-	       "%zu duplicates dropped, %zu ignored files",
-	       o.dry_run ? "dry run: " : "", res.files, res.records, res.added,
-	       res.merged, res.dupes, res.ignored.n);
+		fprintf(stderr, "import: warning: %zu more %s with invalid "
+			"text replaced with U+FFFD\n", res.replaced - res.warnings.n,
+			plural((long long)(res.replaced - res.warnings.n), "field", "fields"));
+	printf("%s%zu %s, %zu %s, %zu new %s, %zu merged, "
+	       "%zu %s dropped, %zu ignored %s",
+	       o.dry_run ? "dry run: " : "",
+	       res.files, plural((long long)res.files, "file", "files"),
+	       res.records, plural((long long)res.records, "record", "records"),
+	       res.added, plural((long long)res.added, "event", "events"),
+	       res.merged, res.dupes, plural((long long)res.dupes, "duplicate", "duplicates"),
+	       res.ignored.n, plural((long long)res.ignored.n, "file", "files"));
 	if (res.healed)
-		printf(", %zu gaps healed", res.healed);
+		printf(", %zu %s healed", res.healed,
+		       plural((long long)res.healed, "gap", "gaps"));
 	if (res.replaced)
-		printf(", %zu fields with invalid text replaced with U+FFFD",
-		       res.replaced);
+		printf(", %zu %s with invalid text replaced with U+FFFD",
+		       res.replaced, plural((long long)res.replaced, "field", "fields"));
 	if (res.nrejected)
-		printf(", %zu invalid records skipped", res.nrejected);
+		printf(", %zu invalid %s skipped", res.nrejected,
+		       plural((long long)res.nrejected, "record", "records"));
 	printf(" (account \"%s\"%s, %.1f s)\n", res.account,
 	       o.dry_run ? ", nothing written" : "",
 	       (double)(time_mono_ms() - t0) / 1000.0);

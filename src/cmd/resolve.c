@@ -10,6 +10,7 @@
 #include "core/timeutil.h"
 #include "pipeline/resolve.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_resolve_usage[] =
@@ -31,8 +32,8 @@ static void progress(void *arg, const struct resolve_stats *st, long done)
 	(void)arg;
 	if (done % 25 && done + st->pending != st->names)
 		return;
-	fprintf(stderr, "\rresolve: %ld of %ld names done, %ld pending", done,
-		st->names, st->pending);
+	fprintf(stderr, "\rresolve: %ld of %ld %s done, %ld pending", done,
+		st->names, plural(st->names, "name", "names"), st->pending);
 	if (st->rate_limited_until) {
 		char when[TIME_ISO_MAX];
 		time_format_iso(st->rate_limited_until, when);
@@ -46,13 +47,15 @@ void cmd_resolve_summary(const struct resolve_stats *st)
 {
 	int64_t all = st->plays_set + st->left_plays;
 
-	printf("resolve: %ld names: %ld from the catalog, %ld by search, %ld "
-	       "unresolved (%ld ambiguous), %ld pending; %ld requests; %lld "
-	       "plays given an id; still without an id: %lld plays (%lld "
-	       "names)", st->names, st->from_catalog, st->from_search,
-	       st->missed, st->ambiguous, st->pending, st->requests,
-	       (long long)st->plays_set, (long long)st->left_plays,
-	       (long long)st->left_names);
+	printf("resolve: %ld %s: %ld from the catalog, %ld by search, %ld "
+	       "unresolved (%ld ambiguous), %ld pending; %ld %s; %lld "
+	       "%s given an id; still without an id: %lld %s (%lld "
+	       "%s)", st->names, plural(st->names, "name", "names"),
+	       st->from_catalog, st->from_search, st->missed, st->ambiguous,
+	       st->pending, st->requests, plural(st->requests, "request", "requests"),
+	       (long long)st->plays_set, plural(st->plays_set, "play", "plays"),
+	       (long long)st->left_plays, plural(st->left_plays, "play", "plays"),
+	       (long long)st->left_names, plural(st->left_names, "name", "names"));
 	if (all && st->names)
 		printf(", %.1f%% of the plays this run looked at resolved",
 		       100.0 * (double)st->plays_set / (double)all);

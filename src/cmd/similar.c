@@ -19,6 +19,7 @@
 #include "similar/rank.h"
 #include "similar/train.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_similar_usage[] =
@@ -139,8 +140,8 @@ static void print_train(const struct similar_opts *o, const struct sim_dataset *
 		       cv->baseline_auc, cv->accuracy_sd, cv->baseline_auc_sd, cv->folds, SF_COUNT);
 		return;
 	}
-	printf("labels: %zu pairs (%zu similar, %zu different)", ds->n, ds->similar,
-	       ds->n - ds->similar);
+	printf("labels: %zu %s (%zu similar, %zu different)", ds->n,
+	       plural((long long)ds->n, "pair", "pairs"), ds->similar, ds->n - ds->similar);
 	if (ds->unknown)
 		printf("; %zu left out (a track not in the library)", ds->unknown);
 	printf("\n%d-fold cross-validation, on held-out pairs:\n", cv->folds);
@@ -168,8 +169,9 @@ static int run_train(struct ctx *ctx, const struct similar_opts *o)
 	if (fit == 0 && !simtrain_store(ctx->store, r.account, &ds, &tr, &err)) {
 		print_train(o, &ds, &tr.cv);
 		if (o->format == SIM_TEXT)
-			printf("model stored (version %d, %d features, %d Newton steps)\n",
-			       SIM_MODEL_VERSION, SF_COUNT, tr.model.iterations);
+			printf("model stored (version %d, %d features, %d Newton %s)\n",
+			       SIM_MODEL_VERSION, SF_COUNT, tr.model.iterations,
+			       plural(tr.model.iterations, "step", "steps"));
 		ret = 0;
 	} else if (fit == 1 && o->format != SIM_TEXT) {
 		printf("{\"labels\":%zu,\"error\":", ds.n);

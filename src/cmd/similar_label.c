@@ -20,6 +20,7 @@
 #include "similar/pairs.h"
 #include "similar/rank.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 struct done {
@@ -77,8 +78,9 @@ static void render(const struct session *s, long a, long b)
 	const struct sim_library *lib = &s->r->lib;
 
 	fputs("\033[H\033[2J", stdout);
-	printf("spinlog similar label · %ld labels stored · %zu this session\n\n",
-	       s->stored_before + (long)s->nundo, s->nundo);
+	printf("spinlog similar label · %ld %s stored · %zu this session\n\n",
+	       s->stored_before + (long)s->nundo,
+	       plural(s->stored_before + (long)s->nundo, "label", "labels"), s->nundo);
 	show_track("A", &lib->t[a]);
 	show_track("B", &lib->t[b]);
 	if (s->r->have_model)

@@ -11,6 +11,7 @@
 #include "web/covers.h"
 #include "web/pages.h"
 #include "web/site.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_site_usage[] =
@@ -114,8 +115,10 @@ int cmd_site(int argc, char **argv, struct ctx *ctx)
 		}
 		http_free(h);
 		if (failed)
-			fprintf(stderr, "spinlog: site: warning: %d covers could not be "
-				"downloaded; they show as tiles\n", failed);
+			fprintf(stderr, "spinlog: site: warning: %d %s could not be "
+				"downloaded; %s as %s\n", failed,
+				plural(failed, "cover", "covers"), plural(failed, "it shows", "they show"),
+				plural(failed, "a tile", "tiles"));
 	}
 	if (site_write(&p, &o, &st, &err)) {
 		fprintf(stderr, "spinlog: site: %s\n", err.buf);

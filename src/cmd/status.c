@@ -17,6 +17,7 @@
 #include "spotify/token_age.h"
 #include "store/sources.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_status_usage[] =
@@ -100,9 +101,9 @@ static void show_stored(struct store *store, int64_t id)
 	} else if (pi.polls) {
 		fmt(pi.last_poll_ms, a, sizeof(a));
 		fmt(pi.last_success_ms, b, sizeof(b));
-		printf("  last poll:   %s (%s); last success %s; %lld polls\n",
+		printf("  last poll:   %s (%s); last success %s; %lld %s\n",
 		       a, pi.last_status ? pi.last_status : "-", b,
-		       (long long)pi.polls);
+		       (long long)pi.polls, plural(pi.polls, "poll", "polls"));
 	}
 	store_poll_info_release(&pi);
 	fmt(store_plays_newest_api_ms(store, id), a, sizeof(a));
@@ -153,8 +154,9 @@ static int show(struct ctx *ctx, const char *name)
 			printf("  token:       expired (refreshed on the next call)\n");
 		if (st.authorized_ms) {
 			fmt(st.authorized_ms, a, sizeof(a));
-			printf("  authorised:  %s (%lld days ago)\n", a,
-			       (long long)((now - st.authorized_ms) / DAY_MS));
+			long long days = (now - st.authorized_ms) / DAY_MS;
+			printf("  authorised:  %s (%lld %s ago)\n", a, days,
+			       plural(days, "day", "days"));
 			if (token_age_warning(&st, now, name, &warn))
 				printf("  warning:     %s\n", warn.buf);
 		}
@@ -229,7 +231,7 @@ static int all_accounts(struct ctx *ctx, struct strvec *out)
 		return -1;
 	}
 	if (!v.n) {
-		fputs("spinlog: no accounts yet; run 'spinlog auth' to collect, or "
+		fputs("spinlog: status: no accounts yet; run 'spinlog auth' to collect, or "
 		      "'spinlog import' to import a history\n", stderr);
 		strvec_clear(&v);
 		return -1;

@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/strbuf.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_store_usage[] =
@@ -69,20 +70,21 @@ static int print_sums(const struct store_copy_sum *a, const struct store_copy_su
 		char ha[65], hb[65];
 		hex(a[i].digest, ha);
 		if (!b) {
-			printf("%s: %lld rows, digest %s\n", a[i].table,
-			       (long long)a[i].rows, ha);
+			printf("%s: %lld %s, digest %s\n", a[i].table,
+			       (long long)a[i].rows, plural(a[i].rows, "row", "rows"), ha);
 			continue;
 		}
 		hex(b[i].digest, hb);
 		int eq = a[i].rows == b[i].rows && !strcmp(ha, hb);
 		same &= eq;
 		if (a[i].rows == b[i].rows)
-			printf("%s: %lld rows, digest %s %s %s\n", a[i].table,
-			       (long long)a[i].rows, ha, eq ? "=" : "!=", hb);
+			printf("%s: %lld %s, digest %s %s %s\n", a[i].table,
+			       (long long)a[i].rows, plural(a[i].rows, "row", "rows"), ha,
+			       eq ? "=" : "!=", hb);
 		else
-			printf("%s: %lld rows != %lld rows, digest %s != %s\n",
-			       a[i].table, (long long)a[i].rows, (long long)b[i].rows,
-			       ha, hb);
+			printf("%s: %lld %s != %lld %s, digest %s != %s\n",
+			       a[i].table, (long long)a[i].rows, plural(a[i].rows, "row", "rows"),
+			       (long long)b[i].rows, plural(b[i].rows, "row", "rows"), ha, hb);
 	}
 	return same;
 }
@@ -117,7 +119,7 @@ static int store_copy_to(struct ctx *ctx, const char *url)
 			" source (the lines with !=); nothing was copied\n");
 		goto out;
 	}
-	fprintf(stderr, "store copy: every table has the same rows and digest"
+	fprintf(stderr, "spinlog: store copy: every table has the same rows and digest"
 		" on both sides\n");
 	ret = 0;
 out:

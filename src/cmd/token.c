@@ -72,7 +72,7 @@ static int token_create(struct ctx *ctx, const char *want)
 				       &id, &err)) {
 			fprintf(stderr, "spinlog: token: %s\n", err.buf);
 		} else {
-			fprintf(stderr, "spinlog: token %lld for account \"%s\" (shown "
+			fprintf(stderr, "spinlog: token: token %lld for account \"%s\" (shown "
 				"once; only its hash is stored):\n", (long long)id, name);
 			printf("%s\n", tok);
 			ret = 0;
@@ -129,7 +129,7 @@ static int token_revoke(struct ctx *ctx, const char *ids, const char *account)
 		fprintf(stderr, "spinlog: token: no token %lld%s%s%s\n", id, account ?
 			" of \"" : "", account ? account : "", account ? "\"" : "");
 	else
-		fprintf(stderr, "spinlog: token %lld revoked\n", id);
+		fprintf(stderr, "spinlog: token: token %lld revoked\n", id);
 	strbuf_release(&err);
 	return r > 0 ? 0 : 1;
 }

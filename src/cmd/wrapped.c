@@ -8,6 +8,7 @@
 #include "report/nav.h"
 #include "report/report.h"
 #include "web/pages.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 const char cmd_wrapped_usage[] =
@@ -32,7 +33,8 @@ static void print_ranks(const char *title, const struct report_rank *r, int n)
 		printf("  %2d. %s", i + 1, r[i].label);
 		if (r[i].sub && r[i].sub[0])
 			printf(" — %s", r[i].sub);
-		printf("  (%d plays, %.0f min)\n", r[i].plays, (double)r[i].ms / 60000.0);
+		printf("  (%d %s, %.0f min)\n", r[i].plays, plural(r[i].plays, "play", "plays"),
+		       (double)r[i].ms / 60000.0);
 	}
 }
 
@@ -63,23 +65,25 @@ static void print_year(struct report_year *y)
 	printf("Your %d in music\n\n", y->year);
 	printf("  listening time   %.1f h", (double)y->ms / 3600000.0);
 	if (y->plays)
-		printf("  (%d of %d plays measured by ms_played, the rest estimated from"
-		       " track durations)", y->plays_ms_known, y->plays);
+		printf("  (%d of %d %s measured by ms_played, the rest estimated from"
+		       " track durations)", y->plays_ms_known, y->plays,
+		       plural(y->plays, "play", "plays"));
 	printf("\n  plays            %d\n", y->plays);
 	printf("  tracks           %d\n  artists          %d\n  albums           %d\n",
 	       y->distinct_tracks, y->distinct_artists, y->distinct_albums);
 	printf("  new artists      %d\n", y->new_artists);
 	if (y->skips_known)
-		printf("  skip rate        %.1f%% (of %d plays with a known skip flag)\n",
-		       100.0 * y->skips / y->skips_known, y->skips_known);
+		printf("  skip rate        %.1f%% (of %d %s with a known skip flag)\n",
+		       100.0 * y->skips / y->skips_known, y->skips_known,
+		       plural(y->skips_known, "play", "plays"));
 	else
 		printf("  skip rate        unknown\n");
 	if (y->biggest_day >= 0) {
 		const struct report_day *d = &y->days[y->biggest_day];
 		int yy, mm, dd;
 		time_civil_from_days(d->day, &yy, &mm, &dd);
-		printf("  biggest day      %04d-%02d-%02d: %d plays, %.0f min\n", yy, mm, dd,
-		       d->plays, (double)d->ms / 60000.0);
+		printf("  biggest day      %04d-%02d-%02d: %d %s, %.0f min\n", yy, mm, dd,
+		       d->plays, plural(d->plays, "play", "plays"), (double)d->ms / 60000.0);
 	}
 	if (y->first_play_ms >= 0) {
 		const struct report_track *t = &y->tracks[y->first_play_track];

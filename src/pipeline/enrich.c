@@ -70,7 +70,49 @@ struct enr {
 	struct enrich_stats *st;
 	struct strbuf *err;
 	struct tr_batch b;
+	/* artist images of b's artists, loaded with b (store.h) */
+	struct strvec img_ids, img_urls;
 };
+
+/*
+ * The image an artist object names, borrowed from it: as an album's cover
+ * (store_album_cover), the smallest at least 160 px wide, else the
+ * largest; NULL when images is empty (many small artists have none).
+ */
+static const char *artist_image(const cJSON *a)
+{
+	const cJSON *img;
+	const char *best = NULL, *largest = NULL;
+	double best_w = 0, largest_w = -1;
+
+	cJSON_ArrayForEach(img, cJSON_GetObjectItemCaseSensitive(a, "images")) {
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(img, "url");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(img, "width");
+		double wd = cJSON_IsNumber(w) ? w->valuedouble : 0;
+		if (!cJSON_IsString(u) || !u->valuestring[0])
+			continue;
+		if (wd >= 160 && (!best || wd < best_w)) {
+			best = u->valuestring;
+			best_w = wd;
+		}
+		if (wd > largest_w) {
+			largest = u->valuestring;
+			largest_w = wd;
+		}
+	}
+	return best ? best : largest;
+}
+
+/* The images of the batch's artists, after their rows are written. */
+static int put_images(struct enr *e)
+{
+	for (size_t i = 0; i < e->img_ids.n; i++)
+		if (store_artist_image_put(e->s, e->img_ids.v[i],
+					   e->img_urls.v[i][0] ? e->img_urls.v[i] : NULL,
+					   e->err))
+			return -1;
+	return 0;
+}
 
 static int flush(struct enr *e)
 {
@@ -81,7 +123,8 @@ static int flush(struct enr *e)
 		goto out;
 	if (load_begin(e->s, e->nested, e->err))
 		r = -1;
-	else if (load_batch(e->s, &e->b, e->now_ms, &e->st->load, e->err)) {
+	else if (load_batch(e->s, &e->b, e->now_ms, &e->st->load, e->err) ||
+		 put_images(e)) {
 		load_rollback(e->s, e->nested);
 		r = -1;
 	} else if (load_commit(e->s, e->nested, e->err)) {
@@ -90,6 +133,8 @@ static int flush(struct enr *e)
 	}
 out:
 	tr_batch_release(&e->b);
+	strvec_clear(&e->img_ids);
+	strvec_clear(&e->img_urls);
 	return r;
 }
 
@@ -98,6 +143,23 @@ static int maybe_flush(struct enr *e)
 	if (e->b.nanalyses >= FLUSH_ANALYSES ||
 	    e->b.ntracks + e->b.nartists + e->b.nfeatures >= FLUSH_ITEMS)
 		return flush(e);
+	return 0;
+}
+
+/* Adds what d answered for id to the batch, and an artist's image. */
+static int add(struct enr *e, const struct ep_def *d, const cJSON *j,
+	       const char *id)
+{
+	const char *img, *aid;
+
+	if (d->add(&e->b, j, id, d->provider))
+		return -1;
+	aid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "id"));
+	if (d->ep == EP_ARTISTS && aid) {
+		img = artist_image(j);
+		strvec_push(&e->img_ids, aid);
+		strvec_push(&e->img_urls, img ? img : ""); /* "": none (any more) */
+	}
 	return 0;
 }
 
@@ -191,8 +253,10 @@ static int from_landing(struct enr *e, const struct ep_def *d,
 		if (landing_valid_key(key.buf) &&
 		    !landing_get(e->l, key.buf, &body) &&
 		    (j = cJSON_ParseWithLength(body.buf, body.len)) &&
-		    !d->add(&e->b, j, ids->v[i], d->provider)) {
+		    !add(e, d, j, ids->v[i])) {
 			e->st->from_landing++;
+			if (e->st->progress && e->st->from_landing % 100 == 0)
+				e->st->progress(e->st->progress_arg, e->st);
 			r = maybe_flush(e);
 		} else {
 			if (body.len)
@@ -270,7 +334,7 @@ static int batch_item(struct enr *e, const struct ep_def *d,
 	char *text;
 	int r;
 
-	if (d->add(&e->b, item, id, d->provider)) {
+	if (add(e, d, item, id)) {
 		log_warn("etl: %s '%s': the answer cannot be used",
 			 prov_ep_name(d->ep), id);
 		strvec_push(&o->unusable, id);
@@ -375,7 +439,7 @@ static int ask_single(struct enr *e, const struct ep_def *d, const char *id,
 		goto out;
 	}
 	j = cJSON_ParseWithLength(body.buf, body.len);
-	if (!j || d->add(&e->b, j, id, d->provider)) {
+	if (!j || add(e, d, j, id)) {
 		log_warn("etl: %s '%s': the answer cannot be used",
 			 prov_ep_name(d->ep), id);
 		strvec_push(&o->unusable, id);
@@ -576,7 +640,8 @@ int enrich_run(struct store *s, struct landing *l, struct prov *prov,
 	       const struct config *cfg, int nested, int64_t now_ms,
 	       struct enrich_stats *st, struct strbuf *err)
 {
-	struct enr e = { s, l, prov, nested, now_ms, st, err, TR_BATCH_INIT };
+	struct enr e = { s, l, prov, nested, now_ms, st, err, TR_BATCH_INIT,
+			 STRVEC_INIT, STRVEC_INIT };
 	const struct ep_def *order[2];
 	size_t n = 0;
 	int spotify = 0;
@@ -601,6 +666,8 @@ int enrich_run(struct store *s, struct landing *l, struct prov *prov,
 	    enrich_features(&e, order, n) ||
 	    enrich_one(&e, &D_ANALYSIS, PENDING_ANALYSIS, spotify)) {
 		tr_batch_release(&e.b);
+		strvec_clear(&e.img_ids);
+		strvec_clear(&e.img_urls);
 		return -1;
 	}
 	return 0;

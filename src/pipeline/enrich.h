@@ -41,6 +41,9 @@ struct enrich_stats {
 	long aside[SA_KINDS];                /* newly set aside, by kind */
 	struct strvec aside_shown[SA_KINDS]; /* the first few: "'id': why" */
 	struct load_stats load;
+	/* called every ETL_PROGRESS_EVERY answers read back, when set */
+	void (*progress)(void *arg, const struct enrich_stats *st);
+	void *progress_arg;
 };
 
 void enrich_stats_release(struct enrich_stats *st);

@@ -13,6 +13,7 @@
 #include "pipeline/resolve.h"
 #include "pipeline/transform.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 /* Pages transformed before their rows are written (inside the one
@@ -21,7 +22,20 @@
 
 struct page_stats {
 	long pages, plays;
+	const struct etl_progress *pr; /* NULL: none */
 };
+
+static void page_progress(const struct page_stats *ps)
+{
+	if (ps->pr && ps->pages % ETL_PROGRESS_EVERY == 0)
+		ps->pr->fn(ps->pr->arg, ps->pages, 0, 0);
+}
+
+static void answer_progress(void *arg, const struct enrich_stats *es)
+{
+	const struct page_stats *ps = arg;
+	ps->pr->fn(ps->pr->arg, ps->pages, es->from_landing, 0);
+}
 
 static void watermark_key(struct strbuf *key, int64_t account_id)
 {
@@ -68,6 +82,7 @@ static int one_page(void *arg, int64_t id, const char *pkey)
 	tr_add_page(&w->b, &rows, w->account_id, id);
 	w->ps->pages++;
 	w->ps->plays += (long)rows.n;
+	page_progress(w->ps);
 	page_rows_release(&rows);
 	if (++w->since_load >= PAGES_PER_LOAD) {
 		if (load_batch(w->s, &w->b, w->now_ms, w->ls, w->err))
@@ -164,7 +179,7 @@ static void summarise_aside(struct strbuf *out, const struct enrich_stats *es,
 		fresh += es->aside[k];
 		strbuf_addf(out, "; set aside %s%ld %s%s: ", what[k],
 			    es->aside[k], k == SA_ARTIST ? "artist" : "track",
-			    es->aside[k] == 1 ? "" : "s");
+			    plural(es->aside[k], "", "s"));
 		for (size_t i = 0; i < shown->n; i++)
 			strbuf_addf(out, "%s%s", i ? ", " : "", shown->v[i]);
 		if ((size_t)es->aside[k] > shown->n)
@@ -186,8 +201,10 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 	int64_t until = p ? prov_rate_limited_until(p) : 0;
 	struct strbuf blocks = STRBUF_INIT;
 
-	strbuf_addf(out, "etl: %ld pages, %ld plays, %lld new tracks; "
-		    "requests:", ps->pages, ps->plays, (long long)new_tracks);
+	strbuf_addf(out, "etl: %ld %s, %ld %s, %lld new %s; requests:",
+		    ps->pages, plural(ps->pages, "page", "pages"), ps->plays,
+		    plural(ps->plays, "play", "plays"), (long long)new_tracks,
+		    plural(new_tracks, "track", "tracks"));
 	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
 		strbuf_addf(out, "%s %s %ld", i ? "," : "", prov_ep_name(eps[i]),
 			    p ? prov_requests(p, eps[i]) : 0L);
@@ -196,12 +213,15 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 		strbuf_addf(out, "; no usable answer for %ld (asked again next "
 			    "run)", es->unknown);
 	if (es->load.skipped)
-		strbuf_addf(out, "; %ld catalog objects not stored (their id is "
-			    "not a Spotify id)", es->load.skipped);
+		strbuf_addf(out, "; %ld catalog %s not stored (%s id is "
+			    "not a Spotify id)", es->load.skipped,
+			    plural(es->load.skipped, "object", "objects"),
+			    plural(es->load.skipped, "its", "their"));
 	summarise_aside(out, es, aside_total);
 	if (rebuild)
 		strbuf_addf(out, "; rebuilt from the landing store "
-			    "(%ld answers)", es->from_landing);
+			    "(%ld %s)", es->from_landing,
+			    plural(es->from_landing, "answer", "answers"));
 	if (p)
 		prov_describe_blocks(p, &blocks);
 	if (blocks.len)
@@ -218,7 +238,16 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	    const char *data_dir, const char *account, int rebuild,
 	    struct strbuf *summary, struct strbuf *err)
 {
-	struct page_stats ps = { 0, 0 };
+	return etl_run_progress(s, l, cfg, data_dir, account, rebuild, NULL,
+				summary, err);
+}
+
+int etl_run_progress(struct store *s, struct landing *l, const struct config *cfg,
+		     const char *data_dir, const char *account, int rebuild,
+		     const struct etl_progress *pr, struct strbuf *summary,
+		     struct strbuf *err)
+{
+	struct page_stats ps = { 0, 0, pr };
 	struct enrich_stats es;
 	struct load_stats ls;
 	struct prov *p = NULL;
@@ -229,6 +258,10 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	memset(&es, 0, sizeof(es));
 	memset(&ls, 0, sizeof(ls));
 	memset(&rs, 0, sizeof(rs));
+	if (pr) {
+		es.progress = answer_progress;
+		es.progress_arg = &ps;
+	}
 	if (account && store_accounts_find(s, account) <= 0) {
 		strbuf_addf(err, "etl: no account '%s'; see 'spinlog status'",
 			    account);
@@ -253,14 +286,17 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 		goto out;
 	if (rebuild && store_commit(s, err))
 		goto out;
+	if (pr)
+		pr->fn(pr->arg, ps.pages, es.from_landing, 1);
 	es.load.skipped += ls.skipped;
 	summarise(summary, &ps, store_catalog_count_tracks(s) - tracks_before,
 		  p, &es, store_setaside_count(s), rebuild);
 	if (rs.names)
-		strbuf_addf(summary, "; resolve: %ld names, %ld matched, %ld "
-			    "unresolved, %ld pending, %ld search requests",
-			    rs.names, rs.from_catalog + rs.from_search,
-			    rs.missed, rs.pending, rs.requests);
+		strbuf_addf(summary, "; resolve: %ld %s, %ld matched, %ld "
+			    "unresolved, %ld pending, %ld search %s",
+			    rs.names, plural(rs.names, "name", "names"),
+			    rs.from_catalog + rs.from_search, rs.missed, rs.pending,
+			    rs.requests, plural(rs.requests, "request", "requests"));
 	r = 0;
 out:
 	if (r && rebuild)

@@ -26,4 +26,20 @@ int etl_run(struct store *s, struct landing *l, const struct config *cfg,
 	    const char *data_dir, const char *account, int rebuild,
 	    struct strbuf *summary, struct strbuf *err);
 
+/*
+ * Progress (issue 11: 'etl --rebuild' on a terminal): fn gets the pages
+ * and the landed answers done so far every ETL_PROGRESS_EVERY of either,
+ * then once more with last 1 when the run's work is done (not on failure).
+ * etl_run is etl_run_progress with NULL.
+ */
+#define ETL_PROGRESS_EVERY 100
+struct etl_progress {
+	void (*fn)(void *arg, long pages, long answers, int last);
+	void *arg;
+};
+int etl_run_progress(struct store *s, struct landing *l, const struct config *cfg,
+		     const char *data_dir, const char *account, int rebuild,
+		     const struct etl_progress *pr, struct strbuf *summary,
+		     struct strbuf *err);
+
 #endif

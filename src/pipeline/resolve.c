@@ -11,6 +11,7 @@
 #include "pipeline/providers.h"
 #include "pipeline/resolve.h"
 #include "store/store.h"
+#include "core/plural.h"
 #include "core/banned.h"
 
 struct name {
@@ -220,7 +221,8 @@ static const char *pick(const cJSON *items, const struct name *n,
 		}
 	}
 	if (!one) {
-		strbuf_addf(why, "no match in %d results", cJSON_GetArraySize(items));
+		strbuf_addf(why, "no match in %d %s", cJSON_GetArraySize(items),
+			    plural(cJSON_GetArraySize(items), "result", "results"));
 		return NULL;
 	}
 	if (ids == 1)

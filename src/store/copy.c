@@ -48,8 +48,8 @@ const struct store_copy_table store_copy_tables[] = {
 	T("play_fps", 2, "iii", "play_id", "source", "fp"),
 	T("gaps", 1, "iiiiiit", "id", "account_id", "from_ms", "to_ms",
 	  "detected_ms", "healed_ms", "healed_by"),
-	T("artists", 1, "ttiii", "id", "name", "popularity", "followers",
-	  "enriched_ms"),
+	T("artists", 1, "ttiiit", "id", "name", "popularity", "followers",
+	  "enriched_ms", "image_url"), /* image_url: issue 11, r6-look */
 	T("artist_genres", 2, "tit", "artist_id", "position", "genre"),
 	T("albums", 1, "tttti", "id", "name", "album_type", "release_date",
 	  "total_tracks"),

@@ -297,6 +297,14 @@ struct store_ops {
 	/* a second reader (issue 11); NULL: nothing to tune */
 	void (*tune_second_reader)(struct store *s);
 	/* (end of a second reader) */
+	/* artist images (issue 11, r6-look); NULL: none kept */
+	int (*artist_image_put)(struct store *s, const char *artist_id,
+				const char *url, struct strbuf *err);
+	char *(*artist_image)(struct store *s, const char *artist_id);
+	int (*artist_images)(struct store *s, int64_t now_ms,
+			     int (*fn)(void *, const char *, const char *),
+			     void *arg, struct strbuf *err);
+	/* (end of artist images) */
 };
 
 struct store {

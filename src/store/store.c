@@ -970,3 +970,25 @@ void store_tune_second_reader(struct store *s)
 		s->ops->tune_second_reader(s);
 }
 /* (end of a second reader) */
+/* ---- artist images (issue 11, r6-look) ---- */
+int store_artist_image_put(struct store *s, const char *artist_id,
+			   const char *url, struct strbuf *err)
+{
+	OP_NEEDED(s, artist_image_put, "artist images", err, -1);
+	return s->ops->artist_image_put(s, artist_id, url, err);
+}
+
+char *store_artist_image(struct store *s, const char *artist_id)
+{
+	return s->ops->artist_image ? s->ops->artist_image(s, artist_id) : NULL;
+}
+
+int store_artist_images(struct store *s, int64_t now_ms,
+			int (*fn)(void *arg, const char *artist_id,
+				  const char *url),
+			void *arg, struct strbuf *err)
+{
+	OP_NEEDED(s, artist_images, "artist images", err, -1);
+	return s->ops->artist_images(s, now_ms, fn, arg, err);
+}
+/* (end of artist images) */

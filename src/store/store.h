@@ -1106,4 +1106,24 @@ int store_copy_finish(struct store *s, struct strbuf *err);
 void store_tune_second_reader(struct store *s);
 /* (end of a second reader) */
 
+/* ---- artist images (issue 11, r6-look) ---- */
+/*
+ * The image of an artist (artists.image_url): the URL enrichment chose
+ * from /v1/artists (the smallest image at least 160 px wide, else the
+ * largest), NULL when the artist has none or is unknown. put sets it
+ * (url NULL clears it); image returns a new string or NULL; images walks
+ * every artist with one, by id, except those whose last fetch failed and
+ * whose retry time is after now_ms: the failures are kept with the album
+ * covers' (store_cover_failed, store_cover_fetched, keyed by the artist
+ * id: Spotify ids do not collide across kinds).
+ */
+int store_artist_image_put(struct store *s, const char *artist_id,
+			   const char *url, struct strbuf *err);
+char *store_artist_image(struct store *s, const char *artist_id);
+int store_artist_images(struct store *s, int64_t now_ms,
+			int (*fn)(void *arg, const char *artist_id,
+				  const char *url),
+			void *arg, struct strbuf *err);
+/* (end of artist images) */
+
 #endif

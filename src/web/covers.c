@@ -184,5 +184,18 @@ int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 		else if (r < 0 && failed)
 			(*failed)++;
 	}
+	/* the top artists' images (issue 11), cached under the artist's id */
+	for (int i = 0; i < y->ntop_artists; i++) {
+		const char *id = y->top_artists[i].key;
+		if (!covers_id_ok(id) || covers_find(c, id, name, sizeof(name)))
+			continue;
+		char *url = store_artist_image(st, id);
+		r = sync_one(c, h, id, url);
+		free(url);
+		if (r > 0)
+			added++;
+		else if (r < 0 && failed)
+			(*failed)++;
+	}
 	return added;
 }

@@ -37,7 +37,8 @@ int covers_find(const struct covers *c, const char *album_id, char *name,
 		size_t len);
 /*
  * Downloads the covers of every track in y and of its top albums (their
- * image URL from st) that are not cached yet. Returns the number of covers
+ * image URL from st), and the images of its top artists (cached under the
+ * artist's id), that are not cached yet. Returns the number of covers
  * added; failures are counted in *failed (a missing cover shows as a tile,
  * so they are not errors).
  */

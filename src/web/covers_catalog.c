@@ -31,10 +31,16 @@ static int want_one(void *arg, const char *id, const char *url)
 	return 0;
 }
 
+/* What fetch_one counts in: the albums' or the artists' fields of st. */
+struct counts {
+	long *fetched, *cached, *failed;
+};
+
 /* 1 when the run must stop (rate limit, outage), 0 to go on, -1. */
 static int fetch_one(struct covers *c, struct http *h, struct store *s,
 		     const char *id, const char *url, int64_t now_ms,
-		     struct covers_catalog_stats *st, struct strbuf *err)
+		     struct covers_catalog_stats *st, const struct counts *n,
+		     struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
 	enum http_result r;
@@ -42,8 +48,8 @@ static int fetch_one(struct covers *c, struct http *h, struct store *s,
 	int got = covers_fetch_res(c, h, id, url, &r, &retry, &why), ret = 0;
 
 	if (got >= 0) {
-		st->fetched += got > 0;
-		st->cached += got == 0;
+		*n->fetched += got > 0;
+		*n->cached += got == 0;
 		ret = store_cover_fetched(s, id, err);
 	} else if (r == HTTP_RATE_LIMITED) {
 		st->not_before_ms = now_ms + (retry >= 0 ? retry * 1000
@@ -53,11 +59,36 @@ static int fetch_one(struct covers *c, struct http *h, struct store *s,
 	} else if (got == -2 || r == HTTP_NETWORK || r == HTTP_SERVER_ERROR) {
 		ret = 1; /* not the album's fault: a full disk, an outage */
 	} else {
-		st->failed++;
+		(*n->failed)++;
 		ret = store_cover_failed(s, id, now_ms, why.buf, err);
 	}
 	strbuf_release(&why);
 	return ret;
+}
+
+/*
+ * The artists' images (issue 11), after the albums' and in the same cache
+ * (artist ids name the files): the same economy, counted apart. 1 when
+ * the run stopped, 0, or -1.
+ */
+static int sync_artists(struct covers *c, struct http *h, struct store *s,
+			int64_t now_ms, struct covers_catalog_stats *st,
+			struct strbuf *err)
+{
+	struct want w = { c, STRVEC_INIT, STRVEC_INIT, 0 };
+	struct counts n = { &st->artist_fetched, &st->artist_cached, &st->artist_failed };
+	int r = store_artist_images(s, now_ms, want_one, &w, err) ? -1 : 0;
+
+	st->artists = w.cached + (long)w.ids.n;
+	st->artist_cached = w.cached;
+	for (size_t i = 0; !r && i < w.ids.n; i++) {
+		r = fetch_one(c, h, s, w.ids.v[i], w.urls.v[i], now_ms, st, &n, err);
+		if (r > 0)
+			st->artist_pending = (long)(w.ids.n - i);
+	}
+	strvec_clear(&w.ids);
+	strvec_clear(&w.urls);
+	return r;
 }
 
 int covers_catalog_sync(struct covers *c, struct http *h, struct store *s,
@@ -79,10 +110,13 @@ int covers_catalog_sync(struct covers *c, struct http *h, struct store *s,
 		goto out;
 	}
 	for (size_t i = 0; !r && i < w.ids.n; i++) {
-		r = fetch_one(c, h, s, w.ids.v[i], w.urls.v[i], now_ms, st, err);
+		r = fetch_one(c, h, s, w.ids.v[i], w.urls.v[i], now_ms, st,
+			      &(struct counts){ &st->fetched, &st->cached, &st->failed }, err);
 		if (r > 0)
 			st->pending = (long)(w.ids.n - i);
 	}
+	if (!r)
+		r = sync_artists(c, h, s, now_ms, st, err);
 out:
 	strvec_clear(&w.ids);
 	strvec_clear(&w.urls);

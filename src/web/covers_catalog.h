@@ -1,7 +1,8 @@
 /*
  * The cover of every album in the catalog (issue 10), not only of the
  * albums a calendar shows: 'spinlog etl' runs it after enrichment, so
- * track pages, an import-only calendar and 'site' have covers.
+ * track pages, an import-only calendar and 'site' have covers. Then the
+ * image of every artist that has one (issue 11), into the same cache.
  *
  * Economy: an album whose cover file is cached is never asked again (the
  * cache is the record, web/covers.h); a failed fetch (404, not an image)
@@ -29,6 +30,8 @@ struct covers_catalog_stats {
 	long failed;   /* failed now (retried later) */
 	long pending;  /* not asked: rate limit, outage */
 	int64_t not_before_ms; /* a rate-limit penalty in force, or 0 */
+	/* the artists' images (store_artist_images), as the albums' above */
+	long artists, artist_cached, artist_fetched, artist_failed, artist_pending;
 };
 
 /* 0, or -1 with err when the store fails (a failed fetch is not an error). */

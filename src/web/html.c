@@ -51,7 +51,7 @@ static const char css[] =
 	"align-items:center;margin:.3em 0}"
 	".thumb{width:48px;height:48px;flex:none;object-fit:cover;border-radius:3px}"
 	".rk{min-width:1.4em;text-align:right;color:#666;font-weight:400}"
-	".tile.thumb{font-size:15px}.tile.round{border-radius:50%}.what{min-width:0}"
+	".tile.thumb{font-size:15px}.round{border-radius:50%}.what{min-width:0}"
 	".share{float:right;margin:0 0 12px 12px;text-align:center;font-size:.85em}"
 	".share img{display:block;border-radius:6px;width:162px;height:auto}"
 	".cover{width:120px;height:120px;object-fit:cover;float:right;margin-left:12px}"
@@ -80,7 +80,19 @@ static const char css[] =
 	"table.plays td:nth-child(1),table.plays td:nth-child(2){display:inline}"
 	"table.plays td:nth-child(2){font-weight:600}"
 	"table.plays td:nth-child(n+5){display:inline;color:#666;font-size:.85em}"
-	".cover,.bigtile{width:84px;height:84px}}";
+	".cover,.bigtile{width:84px;height:84px}}"
+	/*
+	 * Dark mode (issue 11), by the reader's own setting: the same layout,
+	 * dark surfaces, and links and chart labels light enough to read.
+	 */
+	":root{color-scheme:light dark}"
+	"@media (prefers-color-scheme:dark){body{background:#121212;color:#e4e4e4}"
+	"a{color:#8ab4f8}a:visited{color:#c49bf5}"
+	".stat,.card{background:#1d1d1f;border-color:#343438}"
+	".sub,.note,.rk,.wd{color:#a8a8ad}td,th{border-bottom-color:#343438}"
+	"table.plays tr{border-bottom-color:#343438}"
+	".day.empty{background:#2a2a2d}.day.empty .n{color:#777}"
+	"svg text{fill:#b4b4b8}}";
 
 /*
  * strbuf_addf formats twice (once to measure); a site has a million table
@@ -256,8 +268,9 @@ static void add_track_link(struct strbuf *sb, const char *id, const char *name)
 /*
  * An <img> of the cached cover of album_id (lazy, with its drawn size so
  * the page does not move as covers arrive), or a neutral tile with the
- * initials of label. An empty album_id always gives the tile (artists: the
- * catalog keeps no artist images).
+ * initials of label. An empty album_id always gives the tile. Artist
+ * images are cached under the artist's id (web/covers_catalog.h), so an
+ * artist id works here too.
  */
 static void add_image(struct strbuf *sb, const struct covers *c, const char *album_id,
 		      const char *label, int px, const char *img_cls, const char *tile_cls)
@@ -277,6 +290,13 @@ static void add_image(struct strbuf *sb, const struct covers *c, const char *alb
 	strbuf_addstr(sb, "\">");
 	strbuf_add_html(sb, ini);
 	strbuf_addstr(sb, "</span>");
+}
+
+void html_artist_image(struct strbuf *sb, const struct covers *c, const char *artist_id,
+		       const char *name)
+{
+	add_image(sb, c, covers_id_ok(artist_id) ? artist_id : "", name, 120,
+		  "cover round", "bigtile round");
 }
 
 /* The album's cover, or a tile with its initials (the track's without an album). */
@@ -500,7 +520,7 @@ static void add_rank_image(struct strbuf *sb, const struct report_year *y,
 	else if (kind == RANK_ALBUMS)
 		add_image(sb, c, r->key, r->label, 48, "thumb", "thumb");
 	else if (kind == RANK_ARTISTS)
-		add_image(sb, c, "", r->label, 48, "thumb", "thumb round");
+		add_image(sb, c, r->key, r->label, 48, "thumb round", "thumb round");
 }
 
 static void add_rank_list(struct strbuf *sb, const char *title, const struct report_year *y,

@@ -40,6 +40,10 @@ void html_rank_list(struct strbuf *sb, const char *title, const struct report_ra
 void html_not_found(const char *what, struct strbuf *out);
 
 /* The initials of a name (first letter of up to two words), UTF-8 aware. */
+/* An artist's image (covers/<artist_id>.<ext>, alt the name) beside the
+ * page's heading, or a round tile with the name's initials. */
+void html_artist_image(struct strbuf *sb, const struct covers *c, const char *artist_id,
+		       const char *name);
 void html_initials(const char *name, char *buf, size_t len);
 /* "YYYY-MM-DD" of a local day number. */
 void html_date(int64_t day, char buf[16]);

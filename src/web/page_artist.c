@@ -62,6 +62,7 @@ enum page_status page_artist(struct pages *p, const struct route_args *a,
 		return PAGE_NOT_FOUND;
 	}
 	html_page_start(out, "Artist", g.name, p->years, p->nyears);
+	html_artist_image(out, &p->covers, a->id, g.name);
 	strbuf_addstr(out, "<h1><span class=\"artist\" dir=\"auto\">");
 	strbuf_add_html(out, g.name);
 	strbuf_addstr(out, "</span></h1>");

@@ -280,7 +280,57 @@ async function everyPage(context, dates, trackIds, dialogs) {
     }
   }
   check('no dialog on any page', dialogs.length === 0, dialogs.join(', '));
+  await lookChecks(page, kinds); // r6-look (issue 11): dark mode, artist images
   await page.close();
 }
 
 main().then(() => process.exit(failed ? 1 : 0), (e) => { fail('browser run', e.stack || e); process.exit(1); });
+
+// ---- r6-look (issue 11): dark mode and artist images ----
+// Relative luminance of a CSS rgb()/rgba() colour, 0 (black) .. 1 (white).
+function luminance(c) {
+  const m = c.match(/[\d.]+/g).slice(0, 3).map(Number).map((v) => {
+    const x = v / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2];
+}
+
+async function lookChecks(page, kinds) {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const colours = async () => page.evaluate(() => {
+    const cs = (sel) => { const e = document.querySelector(sel); return e ? getComputedStyle(e) : null; };
+    const card = cs('.card'), link = cs('main a');
+    return { bg: getComputedStyle(document.body).backgroundColor, fg: getComputedStyle(document.body).color,
+      card: card ? card.backgroundColor : null, link: link ? link.color : null };
+  });
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${env.BASE}/${kinds.year}`);
+    const c = await colours();
+    const bg = luminance(c.bg), fg = luminance(c.fg);
+    const contrast = (Math.max(bg, fg) + 0.05) / (Math.min(bg, fg) + 0.05);
+    if (scheme === 'dark') {
+      check('dark mode: a dark page', bg < 0.05, `background ${c.bg}`);
+      check('dark mode: dark cards', c.card && luminance(c.card) < 0.05, `card ${c.card}`);
+      check('dark mode: links readable on it', c.link && luminance(c.link) > 0.3, `link ${c.link}`);
+    } else {
+      check('light mode: a light page', bg > 0.8, `background ${c.bg}`);
+    }
+    check(`${scheme} mode: text contrast at least 7:1`, contrast >= 7, `${c.fg} on ${c.bg}: ${contrast.toFixed(1)}`);
+    await page.screenshot({ path: path.join(env.SHOTS, `dashboard-1400-year-${scheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (!kinds.artist) return;
+  await page.goto(`${env.BASE}/${kinds.artist}`);
+  const a = await page.evaluate(() => {
+    const img = document.querySelector('main img.cover.round, img.cover.round');
+    const tile = document.querySelector('.tile.bigtile.round');
+    const h1 = document.querySelector('h1');
+    return { img: !!img, loaded: img ? img.complete && img.naturalWidth > 0 : false,
+      alt: img ? img.alt : tile ? tile.getAttribute('aria-label') : null, name: h1 ? h1.textContent : null };
+  });
+  check('artist page: an image (or a tile) named by the artist', a.alt !== null && a.alt === a.name,
+    `alt ${a.alt}, heading ${a.name}`);
+  if (a.img) check('artist page: the artist image loads', a.loaded, 'not loaded');
+}

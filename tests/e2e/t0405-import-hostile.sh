@@ -109,7 +109,7 @@ is "a folder with a symlink loop: exit status" "$?" 0
 check "the loop is skipped with a note" grep -qF "import: skipped \"$W/export/sub/up\": a symlink loop (a folder it is inside); not read twice" "$T/err"
 check "the link to itself is skipped with a note" grep -qxF "import: skipped \"$W/export/self\": a symlink loop" "$T/err"
 is "the summary counts the replaced fields" "$(sed 's/ (account.*//' "$T/out")" \
-	"1 files, 4 records, 4 new events, 0 merged, 0 duplicates dropped, 0 ignored files, 3 fields with invalid text replaced with U+FFFD"
+	"1 file, 4 records, 4 new events, 0 merged, 0 duplicates dropped, 0 ignored files, 3 fields with invalid text replaced with U+FFFD"
 for w in 'record 2: "master_metadata_track_name": 1 invalid character' 'record 2: "master_metadata_album_artist_name": 1 invalid character' 'record 3: "master_metadata_track_name": 1 invalid character'; do
 	check "warning: $w" grep -qF "import: warning: $W/export/sub/Streaming_History_Audio_2023_9.json: $w replaced with U+FFFD" "$T/err"
 done

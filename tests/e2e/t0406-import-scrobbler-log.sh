@@ -29,7 +29,7 @@ is "bad rating named" "$(cat "$T/err")" \
 
 sl import "$L" >"$T/out" 2>&1
 check "import succeeds" test $? -eq 0
-check "counts: 3 records, 3 new" grep -q '^1 files, 3 records, 3 new events, 0 merged, 0 duplicates' "$T/out"
+check "counts: 3 records, 3 new" grep -q '^1 file, 3 records, 3 new events, 0 merged, 0 duplicates' "$T/out"
 is "rows: end times, names, skipped, source, precision" \
 	"$(db "SELECT played_ms / 1000 - $T0, precision_ms, kind, artist_name, coalesce(album_name, '-'), track_name, coalesce(CAST(ms_played AS TEXT), '-'), skipped, sources FROM plays ORDER BY played_ms")" \
 "365|1000|music|Metallica|Metallica|Enter Sandman|365000|0|8
@@ -54,7 +54,7 @@ cat >"$T/StreamingHistory_music_0.json" <<JSON
 ]
 JSON
 sl import "$T/StreamingHistory_music_0.json" >"$T/out" 2>&1
-check "account data: 3 merged, 1 new" grep -q '4 records, 1 new events, 3 merged, 0 duplicates' "$T/out"
+check "account data: 3 merged, 1 new" grep -q '4 records, 1 new event, 3 merged, 0 duplicates' "$T/out"
 is "merged plays keep the log's second and carry both sources" \
 	"$(db "SELECT played_ms / 1000 - $T0, precision_ms, sources, coalesce(CAST(ms_played AS TEXT), '-') FROM plays ORDER BY played_ms")" \
 "365|1000|12|365000

@@ -85,6 +85,6 @@ is "the same files again add nothing" "$(sqlite3 "$DATA/spinlog.db" 'SELECT coun
 printf '#AUDIOSCROBBLER/1.1\n#TZ/UTC\n#CLIENT/test\nA\tAl\tT1\t1\t200\tL\t1600000000\t\nA\tAl\tT2\t2\t200\tL\tnope\t\nA\tAl\tT3\t3\t200\tL\t1600000500\t\n' >"$T/x.scrobbler.log"
 sl import --account logs --skip-invalid "$T/x.scrobbler.log" >"$T/o4" 2>"$T/e4"
 is "a scrobbler log with a bad line imports the rest" $? 0
-check "2 records" grep -q '1 files, 2 records' "$T/o4"
+check "2 records" grep -q '1 file, 2 records' "$T/o4"
 check "line 5 is listed" grep -q 'x.scrobbler.log: record 5: "timestamp"' "$T/e4"
 done_testing

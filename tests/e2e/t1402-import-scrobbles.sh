@@ -20,7 +20,7 @@ printf '%s\n' 'uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid
 	'1612170000,"1 Feb 2021, 09:00",Björk,,Post,,Hyperballad,' >"$T/ghan.csv"
 sl import --account a "$T/lastfm-to-csv.csv" "$T/ghan.csv" >"$T/out" 2>&1
 check "both layouts: 4 records, 3 new, 1 duplicate (the same scrobble in both)" \
-	grep -q '^2 files, 4 records, 3 new events, 0 merged, 1 duplicates dropped' "$T/out"
+	grep -q '^2 files, 4 records, 3 new events, 0 merged, 1 duplicate dropped' "$T/out"
 is "names, quotes and times as written" \
 	"$(db "SELECT played_ms / 1000, artist_name, coalesce(album_name, '-'), track_name, coalesce(CAST(ms_played AS TEXT), '-'), sources FROM plays ORDER BY played_ms")" \
 "1612101900|Kate Bush|Hounds of Love|Cloudbusting|-|32
@@ -88,12 +88,12 @@ read -r BOTH_L BOTH_B <"$T/expect"
 sl import --account big "$T/Streaming_History_Audio_2022.json" >/dev/null 2>&1
 sl import --account big "$T/scrobbles.csv" >"$T/out" 2>&1
 check "20,000 Last.fm rows: $BOTH_L merged with Spotify's, the rest new" \
-	grep -q "^1 files, 20000 records, $((20000 - BOTH_L)) new events, $BOTH_L merged, 0 duplicates" "$T/out"
+	grep -q "^1 file, 20000 records, $((20000 - BOTH_L)) new events, $BOTH_L merged, 0 duplicates" "$T/out"
 mkdir -p "$T/lb/listens/2022" && cp "$T/1.jsonl" "$T/lb/listens/2022/" && printf '{"user_name":"u"}' >"$T/lb/user.json"
 (cd "$T/lb" && zip -qr "$T/export.zip" .)
 sl import --account big "$T/export.zip" >"$T/out" 2>&1
 check "10,000 ListenBrainz listens from the ZIP: $BOTH_B merged" \
-	grep -q "^1 files, 10000 records, $((10000 - BOTH_B)) new events, $BOTH_B merged, 0 duplicates dropped, 1 ignored" "$T/out"
+	grep -q "^1 file, 10000 records, $((10000 - BOTH_B)) new events, $BOTH_B merged, 0 duplicates dropped, 1 ignored" "$T/out"
 is "plays with both sources: as generated" \
 	"$(db "SELECT sum(CASE WHEN sources = 34 THEN 1 ELSE 0 END), sum(CASE WHEN sources = 18 THEN 1 ELSE 0 END) FROM plays p JOIN accounts a ON a.id = p.account_id WHERE a.name = 'big'")" \
 	"$BOTH_L|$BOTH_B"

@@ -26,7 +26,7 @@ json.dump({"scrobbles": s}, open(t + "/maloja_export_2021_02_01_12_00_00.json", 
 json.dump({"scrobbles": [sc(1612200000, ["Low"], "Lullaby", None, 300, 300)]}, open(t + "/renamed.dat", "w"), indent=3)
 PY
 sl import --account a "$T/maloja_export_2021_02_01_12_00_00.json" >"$T/out" 2>&1
-check "4 scrobbles, 4 new" grep -q '^1 files, 4 records, 4 new events, 0 merged, 0 duplicates dropped' "$T/out"
+check "4 scrobbles, 4 new" grep -q '^1 file, 4 records, 4 new events, 0 merged, 0 duplicates dropped' "$T/out"
 is "names, albums, times and durations as written" \
 	"$(db "SELECT played_ms / 1000, artist_name, coalesce(album_name, '-'), track_name, coalesce(CAST(ms_played AS TEXT), '-'), sources FROM plays ORDER BY played_ms")" \
 "$((1612101900 + 255))|Kate Bush|Hounds of Love|Cloudbusting|255000|$MALOJA
@@ -35,16 +35,16 @@ $((1612102300 + 444))|Crosby|-|Suite: \"Judy Blue Eyes\"|444000|$MALOJA
 1612104000|Portishead|Dummy|Roads|-|$MALOJA"
 is "log says maloja" "$(sl log --format jsonl -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["sources"])')" "['maloja']"
 sl import --account a "$T/maloja_export_2021_02_01_12_00_00.json" >"$T/out" 2>&1
-check "the same file again: 4 duplicates" grep -q '^1 files, 4 records, 0 new events, 0 merged, 4 duplicates dropped' "$T/out"
+check "the same file again: 4 duplicates" grep -q '^1 file, 4 records, 0 new events, 0 merged, 4 duplicates dropped' "$T/out"
 sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/before"
 sl import --account a --dry-run "$T/renamed.dat" >"$T/out" 2>&1
-check "a renamed export is recognised by content (dry run)" grep -q '^dry run: 1 files, 1 records, 1 new events' "$T/out"
+check "a renamed export is recognised by content (dry run)" grep -q '^dry run: 1 file, 1 record, 1 new event' "$T/out"
 sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/after"
 check "--dry-run writes nothing" cmp -s "$T/before" "$T/after"
 mkdir -p "$T/z" && cp "$T/renamed.dat" "$T/z/maloja_export_2021.json" && printf 'notes\n' >"$T/z/README.txt"
 (cd "$T/z" && zip -q "$T/m.zip" maloja_export_2021.json README.txt)
 sl import --account a "$T/m.zip" >"$T/out" 2>&1
-check "in a ZIP, beside another file" grep -q '^1 files, 1 records, 1 new events, 0 merged, 0 duplicates dropped, 1 ignored' "$T/out"
+check "in a ZIP, beside another file" grep -q '^1 file, 1 record, 1 new event, 0 merged, 0 duplicates dropped, 1 ignored' "$T/out"
 sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/before"
 
 # ---- bad scrobbles: file, record, field; nothing imported ----
@@ -106,10 +106,10 @@ read -r BOTH <"$T/expect"
 sl import --account big "$T/Streaming_History_Audio_2022.json" >/dev/null 2>&1
 sl import --account big "$T/maloja_export_2022_12_31.json" >"$T/out" 2>&1
 check "6,000 scrobbles: $BOTH merged with Spotify's plays, the rest new" \
-	grep -q "^1 files, 6000 records, $((6000 - BOTH)) new events, $BOTH merged, 0 duplicates" "$T/out"
+	grep -q "^1 file, 6000 records, $((6000 - BOTH)) new events, $BOTH merged, 0 duplicates" "$T/out"
 is "plays with both sources, and maloja's alone: as generated" \
 	"$(db "SELECT sum(CASE WHEN sources = 2 + $MALOJA THEN 1 ELSE 0 END), sum(CASE WHEN sources = $MALOJA THEN 1 ELSE 0 END), count(*) FROM plays p JOIN accounts a ON a.id = p.account_id WHERE a.name = 'big'")" \
 	"$BOTH|$((6000 - BOTH))|$((4000 + 6000 - BOTH))"
 sl import --account big "$T/maloja_export_2022_12_31.json" >"$T/out" 2>&1
-check "again: all duplicates" grep -q "^1 files, 6000 records, 0 new events, 0 merged, 6000 duplicates" "$T/out"
+check "again: all duplicates" grep -q "^1 file, 6000 records, 0 new events, 0 merged, 6000 duplicates" "$T/out"
 done_testing

@@ -66,7 +66,7 @@ MUSIC=$(grep -c '"kind":"music"' "$T/orig.log")
 
 sl export --format listenbrainz -o "$T/lb.jsonl" 2>"$T/exp.err"
 is "export: every music play, the podcast left out" "$(cat "$T/exp.err")" \
-	"export: $MUSIC listens written; 1 plays that are not music left out"
+	"export: $MUSIC listens written; 1 play that is not music left out"
 is "one line per music play" "$(wc -l <"$T/lb.jsonl")" "$MUSIC"
 is "only ListenBrainz's two top-level keys" \
 	"$(python3 -c 'import json,sys; print(sorted({",".join(sorted(json.loads(l))) for l in open(sys.argv[1])}))' "$T/lb.jsonl")" \
@@ -82,7 +82,7 @@ PY
 )" same
 
 sl2 import --account main "$T/lb.jsonl" >"$T/imp2.out" 2>&1
-check "re-imported into a fresh store: every listen new" grep -q "^1 files, $MUSIC records, $MUSIC new events, 0 merged, 0 duplicates" "$T/imp2.out"
+check "re-imported into a fresh store: every listen new" grep -q "^1 file, $MUSIC records, $MUSIC new events, 0 merged, 0 duplicates" "$T/imp2.out"
 sl2 log --format jsonl -n 10000000 >"$T/back.log"
 # identical plays: every field of log but the sources (now listenbrainz) and
 # artists (the first store's catalog lists each API track's artists; the
@@ -105,7 +105,7 @@ is "every play is listenbrainz's now" "$(grep -c '"sources":\["listenbrainz"\]' 
 sl2 export --format listenbrainz -o "$T/lb2.jsonl" 2>/dev/null
 is "the fresh store exports the same bytes" "$(cmp "$T/lb.jsonl" "$T/lb2.jsonl" 2>&1; diff "$T/lb.jsonl" "$T/lb2.jsonl" | head -4)" ""
 sl2 import --account main "$T/lb.jsonl" >"$T/imp3.out" 2>&1
-check "importing it again: all duplicates" grep -q "^1 files, $MUSIC records, 0 new events, 0 merged, $MUSIC duplicates" "$T/imp3.out"
+check "importing it again: all duplicates" grep -q "^1 file, $MUSIC records, 0 new events, 0 merged, $MUSIC duplicates" "$T/imp3.out"
 
 # ListenBrainz's own validation (serve's endpoint) takes every line
 sl token create --account lbcheck >"$T/tok" 2>/dev/null

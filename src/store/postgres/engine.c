@@ -14,6 +14,7 @@
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/copy.h"   /* issue 12: store copy */
+#include "store/postgres/artist_image.h" /* issue 11: artist images */
 #include "core/banned.h"
 
 #define WRITE_LOCK "2020121"
@@ -271,4 +272,8 @@ const struct store_ops store_postgres_ops = {
 	.copy_write = pgc_copy_write,
 	.copy_finish = pgc_copy_finish,
 	/* (end of store copy) */
+	/* artist images (issue 11, r6-look) */
+	.artist_image_put = pga_artist_image_put,
+	.artist_image = pga_artist_image,
+	.artist_images = pga_artist_images,
 };

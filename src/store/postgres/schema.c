@@ -289,6 +289,11 @@ static const char *const migrations[] = {
 	"  END IF; RETURN NEW; END $$;"
 	"CREATE TRIGGER plays_write INSTEAD OF INSERT OR UPDATE OR DELETE ON plays"
 	"  FOR EACH ROW EXECUTE FUNCTION plays_write();",
+	/*
+	 * 8 (issue 11, r6-look; the lead renumbers): SQLite's 13, an artist's
+	 * image URL.
+	 */
+	"ALTER TABLE artists ADD COLUMN image_url text;",
 };
 
 static const int nmigrations = (int)(sizeof(migrations) / sizeof(*migrations));

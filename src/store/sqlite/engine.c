@@ -23,6 +23,7 @@
 #include "store/sqlite/namekeyed.h"
 #include "store/sqlite/summary.h"
 #include "store/sqlite/copy.h"        /* issue 12: store copy */
+#include "store/sqlite/artist_image.h" /* issue 11: artist images */
 #include "core/banned.h"
 
 static int sq_open(const char *where, struct store **out, struct strbuf *err)
@@ -251,6 +252,10 @@ const struct store_ops store_sqlite_ops = {
 	/* (end of store copy) */
 	/* a second reader (issue 11) */
 	.tune_second_reader = sqs_tune_second_reader,
+	/* artist images (issue 11, r6-look) */
+	.artist_image_put = sqa_artist_image_put,
+	.artist_image = sqa_artist_image,
+	.artist_images = sqa_artist_images,
 };
 
 sqlite3 *store_sqlite_db(struct store *s)

@@ -584,6 +584,12 @@ const char *const schema_migrations[] = {
 	 * column; a play merged with another source keeps that source's flags.
 	 */
 	"UPDATE play_rows SET flags = flags & ~255 WHERE sources = 4;",
+	/*
+	 * 13 (issue 11, r6-look; the lead renumbers): an artist's image, the
+	 * URL enrichment picks from /v1/artists' images (pipeline/enrich.c);
+	 * NULL until the artist is enriched or when Spotify has none.
+	 */
+	"ALTER TABLE artists ADD COLUMN image_url TEXT;",
 };
 
 const int schema_migrations_len =
