@@ -17,7 +17,6 @@
 #include "audio/analyze.h"
 #include "audio/tags.h"
 #include "core/module.h"
-#include "modules/modules.h"
 #include "core/banned.h"
 
 #define AUDIO_FUNCS(X)                                                       \
@@ -35,6 +34,12 @@ static struct {
 #undef X
 } fn;
 
+/*
+ * Forwarding, for the spinlog binary only (the unit tests link the real
+ * code): the module is loaded on the first call. A call with an error path
+ * fails with "cannot load ..." when it cannot be; the others print the
+ * reason and exit, like a missing libcurl (core/http.c).
+ */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct strbuf why = STRBUF_INIT; /* empty when loaded */
 
@@ -52,7 +57,7 @@ static void setup(void)
 #undef X
 }
 
-int audio_module_load(struct strbuf *err)
+static int module_load(struct strbuf *err)
 {
 	pthread_once(&once, setup);
 	if (!why.len)
@@ -66,7 +71,7 @@ static void need(void)
 {
 	struct strbuf err = STRBUF_INIT;
 
-	if (!audio_module_load(&err))
+	if (!module_load(&err))
 		return;
 	fprintf(stderr, "fatal: %s\n", err.buf);
 	exit(1);
@@ -75,7 +80,7 @@ static void need(void)
 int audio_analyze(const char *path, struct audio_result *out,
 		  struct strbuf *err)
 {
-	if (audio_module_load(err))
+	if (module_load(err))
 		return -1;
 	return fn.audio_analyze(path, out, err);
 }

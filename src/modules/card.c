@@ -10,7 +10,6 @@
 #include <stdlib.h>
 
 #include "core/module.h"
-#include "modules/modules.h"
 #include "web/card.h"
 #include "core/banned.h"
 
@@ -28,6 +27,12 @@ static struct {
 #undef X
 } fn;
 
+/*
+ * Forwarding, for the spinlog binary only (the unit tests link the real
+ * code): the module is loaded on the first call. A call with an error path
+ * fails with "cannot load ..." when it cannot be; the others print the
+ * reason and exit, like a missing libcurl (core/http.c).
+ */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct strbuf why = STRBUF_INIT; /* empty when loaded */
 
@@ -45,7 +50,7 @@ static void setup(void)
 #undef X
 }
 
-int card_module_load(struct strbuf *err)
+static int module_load(struct strbuf *err)
 {
 	pthread_once(&once, setup);
 	if (!why.len)
@@ -58,7 +63,7 @@ static void need(void)
 {
 	struct strbuf err = STRBUF_INIT;
 
-	if (!card_module_load(&err))
+	if (!module_load(&err))
 		return;
 	fprintf(stderr, "fatal: %s\n", err.buf);
 	exit(1);
@@ -79,7 +84,7 @@ void card_json(const struct report_year *y, struct strbuf *out)
 int card_png(const struct report_year *y, const struct covers *c,
 	     struct strbuf *out, struct strbuf *err)
 {
-	if (card_module_load(err))
+	if (module_load(err))
 		return -1;
 	return fn.card_png(y, c, out, err);
 }
