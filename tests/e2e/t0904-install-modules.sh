@@ -17,11 +17,13 @@ AUDIO=$(find "$ROOT_INST" -path '*/lib*/spinlog/spinlog-audio.so' | head -1)
 CARD=$(find "$ROOT_INST" -path '*/lib*/spinlog/spinlog-card.so' | head -1)
 check "spinlog-audio.so is installed under libdir/spinlog" test -f "$AUDIO"
 check "spinlog-card.so is installed under libdir/spinlog" test -f "$CARD"
-is "the binary links none of the modules' libraries" \
-	"$(ldd "$BIN" | grep -cE 'libav(codec|format|util)|libsndfile|libaubio|libfftw3|libebur128|libtag|libcairo|libpango|libgdk_pixbuf')" 0
+is "the binary links none of the modules' libraries, nor libpq" \
+	"$(ldd "$BIN" | grep -cE 'libav(codec|format|util)|libsndfile|libaubio|libfftw3|libebur128|libtag|libcairo|libpango|libgdk_pixbuf|libpq')" 0
 is "the card module has the card's libraries" "$(ldd "$CARD" | grep -cE 'libcairo\.|libpangocairo')" 2
 is "the audio module has the audio libraries" "$(ldd "$AUDIO" | grep -cE 'libavcodec\.|libsndfile\.|libaubio\.')" 3
-check "a start loads no module" sh -c "! LD_DEBUG=files '$BIN' --version 2>&1 | grep -q 'spinlog-.*\.so'"
+LD_DEBUG=files "$BIN" --version >/dev/null 2>"$T/v.ld"
+check "a start loads no module (the loader's log names libc)" \
+	sh -c "grep -q 'file=libc\.so' '$T/v.ld' && ! grep -q 'spinlog-[a-z]*\.so' '$T/v.ld'"
 
 inst() { "$BIN" --data-dir "$DATA" "$@"; }
 check "the installed binary imports" quiet inst import "$FIXTURES/Streaming_History_Audio_2024-2025_3.json"
@@ -38,6 +40,14 @@ is "a PNG" "$(head -c 4 "$T/inst.png" | od -An -c | tr -d ' ')" '211PNG'
 is "the installed binary analyzes" "$?" 0
 t=$(jq -r .tempo "$T/an.jsonl")
 check "with the audio module: tempo 120 (got $t)" awk -v t="$t" 'BEGIN { exit !(t > 117 && t < 123) }'
+
+LD_DEBUG=files inst wrapped --year 2024 >"$T/w.out" 2>"$T/w.ld"
+if on_postgres; then
+	check "a report on PostgreSQL loads libpq" grep -q 'file=libpq\.so' "$T/w.ld"
+else
+	check "a report on SQLite loads neither libpq nor a module" \
+		sh -c "grep -q 'file=libsqlite3' '$T/w.ld' && ! grep -qE 'file=(libpq|[^ ]*spinlog-[a-z]*\.so)' '$T/w.ld'"
+fi
 
 mv "$CARD" "$T/card.so.away"
 out=$(inst card --year 2024 --no-covers -o "$T/none.png" 2>&1)
