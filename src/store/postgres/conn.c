@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "core/xalloc.h"
+#include "store/postgres/libpq.h"   /* issue 9: libpq is loaded here */
 #include "store/postgres/pg.h"
 #include "core/banned.h"
 
@@ -40,6 +41,8 @@ int pg_connect(const char *url, struct pg_store *s, struct strbuf *err)
 
 	config_mask_url(&m, url);
 	s->masked = strbuf_detach(&m, NULL);
+	if (pg_libpq_load(err))   /* issue 9: the binary does not link libpq */
+		return -1;
 	s->conn = PQconnectdb(url);
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		strbuf_addf(err, "cannot connect to %s: ", s->masked);
