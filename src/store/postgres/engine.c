@@ -14,6 +14,7 @@
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/copy.h"   /* issue 12: store copy */
+#include "store/postgres/namekeyed.h" /* issue 12 round 6: name-keyed tracks */
 #include "core/banned.h"
 
 #define WRITE_LOCK "2020121"
@@ -271,4 +272,7 @@ const struct store_ops store_postgres_ops = {
 	.copy_write = pgc_copy_write,
 	.copy_finish = pgc_copy_finish,
 	/* (end of store copy) */
+	/* ---- tracks known by names, name-keyed track pages (issue 12, round 6) ---- */
+	.ref_names = pgk_ref_names,
+	.name_key_plays = pgk_name_key_plays,
 };
