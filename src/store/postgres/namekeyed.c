@@ -176,3 +176,96 @@ int pgk_fill_canon(struct pg_store *s, struct strbuf *err)
 	free(nk);
 	return ret;
 }
+
+/* ---- the scans that name a track known by names (report.c's, with them) ---- */
+
+struct walk {
+	void *fn, *arg;
+};
+
+static struct pg_params range(int64_t from, int64_t to, int64_t account_id)
+{
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_int(&p, from);
+	pg_int(&p, to);
+	if (account_id)
+		pg_int(&p, account_id);
+	return p;
+}
+
+static int music_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_music_play p = {
+		.played_ms = pg_get_int(r, i, 0, 0),
+		.track_id = pg_get_str(r, i, 1),
+		.ms_played = pg_get_int(r, i, 2, -1),
+		.skipped = PQgetisnull(r, i, 3) ? -1 : pg_get_int(r, i, 3, 0) != 0,
+		.ref = pg_get_int(r, i, 4, 0),
+	};
+	return ((int (*)(void *, const struct store_music_play *))w->fn)(w->arg, &p);
+}
+
+/* As SQLite's: a name-keyed play with a canon comes with its canon's id. */
+int pgk_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t to,
+		   int (*fn)(void *, const struct store_music_play *), void *arg,
+		   struct strbuf *err)
+{
+#define MUSIC "SELECT p.played_ms, coalesce(t.s, c.s), p.ms_played, p.skipped," \
+	" CASE WHEN i.track_id != 0 THEN i.track_id ELSE n.ref END" \
+	" FROM play_rows p JOIN items i ON i.id = p.item" \
+	" LEFT JOIN texts t ON i.track_id != 0 AND t.id = i.track_id" \
+	" LEFT JOIN name_tracks n ON i.track_id = 0 AND n.name_key = p.name_key" \
+	" LEFT JOIN texts c ON c.id = n.canon"
+#define MUSIC_END " AND p.kind = (SELECT text_id('music'))" \
+	" AND (i.track_id != 0 OR n.ref IS NOT NULL) ORDER BY p.played_ms"
+	static struct pg_q q = PG_Q(MUSIC " WHERE p.played_ms >= $1"
+		" AND p.played_ms < $2" MUSIC_END);
+	/* one account's, over play_rows_account_time */
+	static struct pg_q qa = PG_Q(MUSIC " WHERE p.account_id = $3"
+		" AND p.played_ms >= $1 AND p.played_ms < $2" MUSIC_END);
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = range(from, to, account_id);
+
+	return pg_each(pg_of(st), account_id ? &qa : &q, &p, music_row, &w, err);
+}
+
+static int play_row(void *arg, const PGresult *r, int i)
+{
+	struct walk *w = arg;
+	struct store_play_row p = {
+		.played_ms = pg_get_int(r, i, 0, 0),
+		.kind = pg_get_str(r, i, 1),
+		.track_id = pg_get_str(r, i, 2),
+		.name = pg_get_str(r, i, 3),
+		.artist = pg_get_str(r, i, 4),
+		.album = pg_get_str(r, i, 5),
+		.ms_played = pg_get_int(r, i, 6, -1),
+		.skipped = (int)pg_get_int(r, i, 7, -1),
+		.sources = (int)pg_get_int(r, i, 8, 0),
+		.name_key = (uint64_t)pg_get_int(r, i, 9, 0),
+	};
+	if (p.track_id[0])
+		p.name_key = 0;
+	return ((int (*)(void *, const struct store_play_row *))w->fn)(w->arg, &p);
+}
+
+/* As report.c's pgr_scan_plays, with each play's name key (SQLite's Q_PLAYS). */
+int pgk_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t to,
+		   int (*fn)(void *, const struct store_play_row *), void *arg,
+		   struct strbuf *err)
+{
+#define PLAYS "SELECT played_ms, kind, COALESCE(track_id, '')," \
+	" COALESCE(track_name, episode_id, ''), COALESCE(artist_name, '')," \
+	" COALESCE(album_name, ''), ms_played, skipped, sources, name_key FROM plays"
+	static struct pg_q q = PG_Q(PLAYS " WHERE played_ms >= $1 AND played_ms < $2"
+		" ORDER BY played_ms, id");
+	static struct pg_q qa = PG_Q(PLAYS " WHERE account_id = $3"
+		" AND played_ms >= $1 AND played_ms < $2 ORDER BY played_ms, id");
+	struct walk w = { (void *)fn, arg };
+	struct pg_params p = range(from, to, account_id);
+
+	return pg_each(pg_of(st), account_id ? &qa : &q, &p, play_row, &w, err);
+}

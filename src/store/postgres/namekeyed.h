@@ -23,5 +23,16 @@ int pgk_name_key_plays(struct store *st, uint64_t name_key, int64_t *ref,
  * its transaction. 0, or -1 with err.
  */
 int pgk_fill_canon(struct pg_store *s, struct strbuf *err);
+/*
+ * store_scan_music and store_scan_plays with the plays of tracks known by
+ * names (their references, their name keys): report.c's pgr_scan_music
+ * and pgr_scan_plays left them out.
+ */
+int pgk_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t to,
+		   int (*fn)(void *, const struct store_music_play *), void *arg,
+		   struct strbuf *err);
+int pgk_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t to,
+		   int (*fn)(void *, const struct store_play_row *), void *arg,
+		   struct strbuf *err);
 
 #endif
