@@ -510,7 +510,7 @@ static int cover_shown(struct server *s, const char *name, size_t nlen, const ch
 		memcpy(id, file, (size_t)(dot - file));
 		id[dot - file] = '\0';
 		struct nav_index *x = pages_nav(pg, &err);
-		ok = x && nav_album_of(x, id) >= 0;
+		ok = x && nav_album_page(x, id); /* an album of its plays, not any of the catalog */
 	}
 	pthread_mutex_unlock(&s->lock);
 	strbuf_release(&err);
