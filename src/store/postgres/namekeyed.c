@@ -183,16 +183,14 @@ struct walk {
 	void *fn, *arg;
 };
 
-static struct pg_params range(int64_t from, int64_t to, int64_t account_id)
+/* Not returned by value: a parameter points into its own struct's num[]. */
+static void range(struct pg_params *p, int64_t from, int64_t to, int64_t account_id)
 {
-	struct pg_params p;
-
-	pg_params_init(&p);
-	pg_int(&p, from);
-	pg_int(&p, to);
+	pg_params_init(p);
+	pg_int(p, from);
+	pg_int(p, to);
 	if (account_id)
-		pg_int(&p, account_id);
-	return p;
+		pg_int(p, account_id);
 }
 
 static int music_row(void *arg, const PGresult *r, int i)
@@ -227,8 +225,9 @@ int pgk_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t t
 	static struct pg_q qa = PG_Q(MUSIC " WHERE p.account_id = $3"
 		" AND p.played_ms >= $1 AND p.played_ms < $2" MUSIC_END);
 	struct walk w = { (void *)fn, arg };
-	struct pg_params p = range(from, to, account_id);
+	struct pg_params p;
 
+	range(&p, from, to, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, music_row, &w, err);
 }
 
@@ -265,7 +264,8 @@ int pgk_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t t
 	static struct pg_q qa = PG_Q(PLAYS " WHERE account_id = $3"
 		" AND played_ms >= $1 AND played_ms < $2 ORDER BY played_ms, id");
 	struct walk w = { (void *)fn, arg };
-	struct pg_params p = range(from, to, account_id);
+	struct pg_params p;
 
+	range(&p, from, to, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, play_row, &w, err);
 }
