@@ -30,6 +30,7 @@
 #include "web/listenbrainz.h"
 #include "web/pages.h"
 #include "web/routes.h"
+#include "report/nav.h" /* issue 12 round 6: covers under /u/NAME/ */
 #include "core/banned.h"
 
 #define CACHE_KEY_MAX 200
@@ -488,6 +489,34 @@ static void *warm_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * issue 12, round 6: a cover only where its listener's pages could show it,
+ * as the static site's own_cover: under /u/NAME/ of one listener among
+ * several, only an album NAME played; unprefixed, none while several
+ * listeners share the store. One listener's store serves every cover.
+ */
+static int cover_shown(struct server *s, const char *name, size_t nlen, const char *file)
+{
+	char id[128];
+	const char *dot = strrchr(file, '.');
+	struct strbuf err = STRBUF_INIT;
+	int several, ok;
+
+	pthread_mutex_lock(&s->lock);
+	check_version(s);
+	struct pages *pg = pages_for(s, name, nlen, &several);
+	ok = pg && !pg->cache.strict;
+	if (pg && !ok && dot && (size_t)(dot - file) < sizeof(id)) {
+		memcpy(id, file, (size_t)(dot - file));
+		id[dot - file] = '\0';
+		struct nav_index *x = pages_nav(pg, &err);
+		ok = x && nav_album_page(x, id); /* an album of its plays, not any of the catalog */
+	}
+	pthread_mutex_unlock(&s->lock);
+	strbuf_release(&err);
+	return ok;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version,
 			      const char *upload_data, size_t *upload_size,
@@ -533,7 +562,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (*con_cls)
 		return answer_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "read-only\n");
 	if (st == PAGE_OK && rt->cache == ROUTE_FILE)
-		return serve_cover(s, c, a.file);
+		return cover_shown(s, name, nlen, a.file) ? serve_cover(s, c, a.file)
+			: answer_text(c, MHD_HTTP_NOT_FOUND, "no such cover\n");
 	if (st == PAGE_OK) {
 		atomic_store(&s->last_page, (long long)time_mono_ms());
 		return answer_route(s, c, rt, &a, name, nlen);

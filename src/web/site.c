@@ -517,7 +517,7 @@ static int own_cover(struct pages *p, const char *file)
 		return 0;
 	memcpy(id, file, (size_t)(dot - file));
 	id[dot - file] = '\0';
-	return nav_album_of(x, id) >= 0;
+	return nav_album_page(x, id); /* round 6: an album of its plays, not any of the catalog */
 }
 
 /* Copies the cached covers into the folder of each ROUTE_EACH_COVER row. */

@@ -98,7 +98,7 @@ check "a day of a1's ($DAY) and tracks of a1 and a2 ($A1_TRACK, $A2_TRACK)" test
 leaks=0 pages=0
 for p in "" index.html calendar-2023.html year-2023.html calendar-2024.html year-2024.html \
 	alltime.html coverage-2023.html "day-$DAY.html" "track-$A1_TRACK.html" \
-	$(on_postgres || echo "search.html?q=only") "month-${DAY%-*}.html" api/years; do
+	"search.html?q=only" "month-${DAY%-*}.html" api/years; do
 	for u in "/u/a1/$p" "/api/u/a1/${p#api/}"; do
 		case $u in /api/u/a1/api/*) ;; /api/*) continue ;; esac
 		c=$(get "$u")
@@ -108,8 +108,6 @@ for p in "" index.html calendar-2023.html year-2023.html calendar-2024.html year
 	done
 done
 is "a1's $pages pages never name a2's tracks" "$leaks" 0
-# search reads the section "navigation", not on PostgreSQL yet (doc/store.md)
-on_postgres && skip "search under /u/a1/" "store_nav_names is not on postgresql yet"
 get /u/a1/year-2023.html >/dev/null
 check "a1's year names a1's tracks" grep -q "Only a1 Song" "$T/body"
 is "a2's track under /u/a1/ is a 404" "$(get "/u/a1/track-$A2_TRACK.html")" 404

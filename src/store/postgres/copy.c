@@ -20,6 +20,7 @@
 
 #include "core/xalloc.h"
 #include "store/postgres/copy.h"
+#include "store/postgres/namekeyed.h" /* round 6: canon */
 #include "core/banned.h"
 
 #define FETCH_ROWS 2000
@@ -383,5 +384,5 @@ int pgc_copy_finish(struct store *st, struct strbuf *err)
 		      " EXECUTE format('SELECT setval(pg_get_serial_sequence(%L,"
 		      " ''id''), max(id)) FROM %I HAVING max(id) IS NOT NULL', t, t);"
 		      " END IF; END LOOP; END $$", err) ||
-	       run_ok(s, "ANALYZE", err);
+	       run_ok(s, "ANALYZE", err) || pgk_fill_canon(s, err); /* round 6: canon */
 }

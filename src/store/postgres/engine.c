@@ -15,6 +15,7 @@
 #include "store/postgres/pg.h"
 #include "store/postgres/copy.h"   /* issue 12: store copy */
 #include "store/postgres/artist_image.h" /* issue 11: artist images */
+#include "store/postgres/namekeyed.h" /* issue 12 round 6: name-keyed tracks */
 #include "core/banned.h"
 
 #define WRITE_LOCK "2020121"
@@ -205,8 +206,8 @@ const struct store_ops store_postgres_ops = {
 	.read_begin = pgr_read_begin,
 	.read_end = pgr_read_end,
 	.tune_for_reads = pgr_tune_for_reads,
-	.scan_music = pgr_scan_music,
-	.scan_plays = pgr_scan_plays,
+	.scan_music = pgk_scan_music, /* round 6: with name-keyed plays */
+	.scan_plays = pgk_scan_plays, /* round 6: with name keys */
 	.scan_sources = pgr_scan_sources,
 	.play_span = pgr_play_span,
 	.track_play_times = pgr_track_play_times,
@@ -276,4 +277,7 @@ const struct store_ops store_postgres_ops = {
 	.artist_image_put = pga_artist_image_put,
 	.artist_image = pga_artist_image,
 	.artist_images = pga_artist_images,
+	/* ---- tracks known by names, name-keyed track pages (issue 12, round 6) ---- */
+	.ref_names = pgk_ref_names,
+	.name_key_plays = pgk_name_key_plays,
 };

@@ -14,6 +14,7 @@
 
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
+#include "store/postgres/namekeyed.h" /* round 6: canon */
 #include "core/banned.h"
 
 /* Rows per COPY batch (the bulk import's). */
@@ -587,7 +588,7 @@ int pg_import_finish(struct store_import *base,
 		strbuf_addf(err, "cannot write the import: %s", im->s->errmsg.buf);
 		return -1;
 	}
-	return 0;
+	return pgk_fill_canon(im->s, err); /* round 6: as SQLite's sqn_fill_canon */
 }
 
 /*

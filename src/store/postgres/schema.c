@@ -290,10 +290,54 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER plays_write INSTEAD OF INSERT OR UPDATE OR DELETE ON plays"
 	"  FOR EACH ROW EXECUTE FUNCTION plays_write();",
 	/*
-	 * 8 (issue 11, r6-look; the lead renumbers): SQLite's 13, an artist's
+	 * 5 (issue 12, round 6): tracks known by their names only, as
+	 * SQLite's name-keyed track_keys rows. A name key's reference (ref)
+	 * is the dictionary id of a text no track id can be (it starts with
+	 * chr(1); ids are letters and digits), so it shares the id space of
+	 * the id tracks' references (texts.id) without meeting one. item:
+	 * the names of the first play stored with the key; canon: the id
+	 * track's reference it counts as (namekeyed.c fills it where an
+	 * import ends). Statement triggers put a row for each new key, so
+	 * COPY, the view and store copy all get one. Then SQLite's migration
+	 * 11: plays only account data brought get their flags unknown.
+	 * Written to run again (a test steps schema_version back).
+	 */
+	"CREATE TABLE IF NOT EXISTS name_tracks (name_key bigint PRIMARY KEY,"
+	"  ref integer NOT NULL UNIQUE, item integer NOT NULL, canon integer);"
+	"CREATE INDEX IF NOT EXISTS play_rows_name_key ON play_rows (name_key, played_ms)"
+	"  WHERE name_key IS NOT NULL;"
+	"CREATE OR REPLACE FUNCTION name_tracks_put() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN"
+	"  INSERT INTO name_tracks (name_key, ref, item)"
+	"   SELECT d.name_key, text_put(chr(1) || 'name key ' || d.name_key), d.item"
+	"   FROM (SELECT DISTINCT ON (n.name_key) n.name_key, n.item FROM new_rows n"
+	"    JOIN items i ON i.id = n.item WHERE n.name_key IS NOT NULL"
+	"    AND i.track_id = 0 ORDER BY n.name_key, n.id) d"
+	"   WHERE NOT EXISTS (SELECT 1 FROM name_tracks t WHERE t.name_key = d.name_key)"
+	"   ORDER BY d.name_key ON CONFLICT DO NOTHING;"
+	"  RETURN NULL; END $$;"
+	"CREATE OR REPLACE TRIGGER name_tracks_ins AFTER INSERT ON play_rows"
+	"  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+	"  EXECUTE FUNCTION name_tracks_put();"
+	"CREATE OR REPLACE TRIGGER name_tracks_upd AFTER UPDATE ON play_rows"
+	"  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+	"  EXECUTE FUNCTION name_tracks_put();"
+	"CREATE OR REPLACE TRIGGER name_tracks_changes AFTER INSERT OR UPDATE OR DELETE"
+	"  OR TRUNCATE ON name_tracks FOR EACH STATEMENT EXECUTE FUNCTION changes_bump();"
+	"INSERT INTO name_tracks (name_key, ref, item)"
+	"  SELECT d.name_key, text_put(chr(1) || 'name key ' || d.name_key), d.item"
+	"  FROM (SELECT DISTINCT ON (p.name_key) p.name_key, p.item FROM play_rows p"
+	"   JOIN items i ON i.id = p.item WHERE p.name_key IS NOT NULL"
+	"   AND i.track_id = 0 ORDER BY p.name_key, p.id) d"
+	"  ORDER BY d.name_key ON CONFLICT DO NOTHING;"
+	"UPDATE play_rows SET skipped = NULL, shuffle = NULL, offline = NULL,"
+	"  incognito = NULL WHERE sources = 4 AND (skipped IS NOT NULL"
+	"  OR shuffle IS NOT NULL OR offline IS NOT NULL OR incognito IS NOT NULL);",
+	/*
+	 * 6 (issue 11, round 6): SQLite's 13, an artist's
 	 * image URL.
 	 */
-	"ALTER TABLE artists ADD COLUMN image_url text;",
+	"ALTER TABLE artists ADD COLUMN IF NOT EXISTS image_url text;",
 };
 
 static const int nmigrations = (int)(sizeof(migrations) / sizeof(*migrations));

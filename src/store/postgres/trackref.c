@@ -2,9 +2,9 @@
  * Plays by track reference on PostgreSQL (store.h's section of that name):
  * a track's reference is the dictionary id (texts.id) of its Spotify id, so
  * every item of one track, whatever names it carried, has the same
- * reference. Plays with no track id (an item's track_id 0) are not handed
- * out: the report does not count tracks known by names only yet, and the
- * dictionary has no name-keyed track to refer to.
+ * reference. A play with no track id (an item's track_id 0) refers to its
+ * name key's row of name_tracks (migration 5), whose ref is a dictionary id
+ * too, and is handed out when it has one.
  */
 #include <stdlib.h>
 
@@ -32,17 +32,18 @@ int pgt_scan_music_refs(struct store *st, int64_t account_id, int64_t from, int6
 			int (*fn)(void *, const struct store_music_ref *), void *arg,
 			struct strbuf *err)
 {
-	static struct pg_q q = PG_Q("SELECT p.played_ms, i.track_id, p.ms_played,"
-		" p.skipped FROM play_rows p JOIN items i ON i.id = p.item"
-		" WHERE p.played_ms >= $1 AND p.played_ms < $2"
-		" AND p.kind = (SELECT text_id('music')) AND i.track_id != 0"
-		" ORDER BY p.played_ms");
+#define MUSIC_REFS "SELECT p.played_ms, CASE WHEN i.track_id != 0" \
+	" THEN i.track_id ELSE n.ref END, p.ms_played, p.skipped FROM play_rows p" \
+	" JOIN items i ON i.id = p.item LEFT JOIN name_tracks n" \
+	" ON i.track_id = 0 AND n.name_key = p.name_key"
+#define MUSIC_ONLY " AND p.kind = (SELECT text_id('music'))" \
+	" AND (i.track_id != 0 OR n.ref IS NOT NULL) ORDER BY p.played_ms"
+	static struct pg_q q = PG_Q(MUSIC_REFS
+		" WHERE p.played_ms >= $1 AND p.played_ms < $2" MUSIC_ONLY);
 	/* one account's, over play_rows_account_time */
-	static struct pg_q qa = PG_Q("SELECT p.played_ms, i.track_id, p.ms_played,"
-		" p.skipped FROM play_rows p JOIN items i ON i.id = p.item"
+	static struct pg_q qa = PG_Q(MUSIC_REFS
 		" WHERE p.account_id = $3 AND p.played_ms >= $1 AND p.played_ms < $2"
-		" AND p.kind = (SELECT text_id('music')) AND i.track_id != 0"
-		" ORDER BY p.played_ms");
+		MUSIC_ONLY);
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
@@ -60,25 +61,36 @@ static int ref_row(void *arg, const PGresult *r, int i)
 	struct store_track_ref t = {
 		.ref = pg_get_int(r, i, 0, 0),
 		.spotify_id = pg_get_str(r, i, 1),
-		.canon = 0,
+		.canon = pg_get_int(r, i, 5, 0),
 		.name = pg_get_str(r, i, 2),
 		.artist = pg_get_str(r, i, 3),
 		.album = pg_get_str(r, i, 4),
+		.name_key = (uint64_t)pg_get_int(r, i, 6, 0),
 	};
+	if (t.spotify_id)
+		t.name_key = 0;
 	return ((int (*)(void *, const struct store_track_ref *))w->fn)(w->arg, &t);
 }
 
-/* Each track id once, with the names of its first item (id 0: NULL). */
+/*
+ * Each track id once, with the names of its first item (id 0: NULL), and
+ * each name key with the names of its first play and its canon.
+ */
 int pgt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_ref *),
 		   void *arg, struct strbuf *err)
 {
-	static struct pg_q q = PG_Q("SELECT i.track_id, t.s,"
+	static struct pg_q q = PG_Q("SELECT r.ref, t.s,"
 		" (SELECT s FROM texts WHERE id = i.track_name),"
 		" (SELECT s FROM texts WHERE id = i.artist_name),"
-		" (SELECT s FROM texts WHERE id = i.album_name)"
-		" FROM (SELECT DISTINCT ON (track_id) * FROM items"
-		"  WHERE track_id != 0 ORDER BY track_id, id) i"
-		" JOIN texts t ON t.id = i.track_id ORDER BY i.track_id");
+		" (SELECT s FROM texts WHERE id = i.album_name), r.canon, r.name_key"
+		" FROM (SELECT DISTINCT ON (track_id) track_id AS ref, id AS item,"
+		"   NULL::integer AS canon, NULL::bigint AS name_key FROM items"
+		"  WHERE track_id != 0 ORDER BY track_id, id) r"
+		" JOIN texts t ON t.id = r.ref JOIN items i ON i.id = r.item"
+		" UNION ALL SELECT n.ref, NULL, (SELECT s FROM texts WHERE id = i.track_name),"
+		" (SELECT s FROM texts WHERE id = i.artist_name),"
+		" (SELECT s FROM texts WHERE id = i.album_name), n.canon, n.name_key"
+		" FROM name_tracks n JOIN items i ON i.id = n.item ORDER BY 1");
 	struct walk w = { (void *)fn, arg };
 
 	return pg_each(pg_of(st), &q, NULL, ref_row, &w, err);
