@@ -341,14 +341,30 @@ static int save_state(sqlite3 *db, struct strbuf *err)
 		       " (SELECT coalesce(max(id), 0) FROM track_keys))", err);
 }
 
+/*
+ * With no track of an id, no row has a canon and there is no vote: a
+ * fresh store of scrobbles (a 100k-row Last.fm CSV of new songs spent 6 %
+ * of its import in the scan for nothing, perf).
+ */
+static int rebuild_without_ids(sqlite3 *db, struct strbuf *err)
+{
+	return db_exec(db, "UPDATE track_keys SET canon = NULL WHERE canon IS NOT NULL;"
+		       " DELETE FROM canon_votes; DELETE FROM canon_dirty", err) ||
+	       save_state(db, err) ? -1 : 0;
+}
+
 int sqn_rebuild_canon(sqlite3 *db, struct strbuf *err)
 {
 	size_t n;
-	struct canon_nk *nk = load_nk(db, &n);
+	struct canon_nk *nk;
 	struct pairset pairs = { 0 };
 	struct names_map m;
 	int ret;
 
+	if (db_scalar(db, "SELECT EXISTS (SELECT 1 FROM track_keys"
+		      " WHERE spotify_id IS NOT NULL)") == 0)
+		return rebuild_without_ids(db, err);
+	nk = load_nk(db, &n);
 	names_map(db, nk, n, &m);
 	scan_votes(db, nk, n, &m, &pairs);
 	ret = write_canon(db, nk, n, err);

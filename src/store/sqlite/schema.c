@@ -595,7 +595,7 @@ const char *const schema_migrations[] = {
 	 * canon_state row, the next canon pass is the full one, which fills
 	 * them.
 	 */
-	"CREATE TABLE canon_votes ("
+	"CREATE TABLE IF NOT EXISTS canon_votes ("
 	"  key INTEGER NOT NULL,"
 	"  names INTEGER NOT NULL,"
 	"  track INTEGER NOT NULL,"
@@ -603,17 +603,17 @@ const char *const schema_migrations[] = {
 	"  alt INTEGER NOT NULL,"
 	"  PRIMARY KEY (key, names, track)"
 	") WITHOUT ROWID;"
-	"CREATE TABLE canon_dirty ("
+	"CREATE TABLE IF NOT EXISTS canon_dirty ("
 	"  track INTEGER NOT NULL,"
 	"  names INTEGER NOT NULL,"
 	"  PRIMARY KEY (track, names)"
 	") WITHOUT ROWID;"
-	"CREATE TABLE canon_state ("
+	"CREATE TABLE IF NOT EXISTS canon_state ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  plays INTEGER NOT NULL,"         /* play_rows ids up to this were read */
 	"  tracks INTEGER NOT NULL"         /* track_keys ids likewise */
 	");"
-	"CREATE TRIGGER play_rows_canon AFTER UPDATE OF track, names ON play_rows"
+	"CREATE TRIGGER IF NOT EXISTS play_rows_canon AFTER UPDATE OF track, names ON play_rows"
 	"  WHEN OLD.track IS NOT NEW.track OR OLD.names IS NOT NEW.names BEGIN"
 	"  INSERT OR IGNORE INTO canon_dirty (track, names) SELECT OLD.track,"
 	"   OLD.names WHERE OLD.track IS NOT NULL AND OLD.names IS NOT NULL;"
