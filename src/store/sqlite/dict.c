@@ -359,7 +359,8 @@ static sqlite3_stmt *insert_rows(sqlite3 *db, enum sq_dict_table t, int rows)
 	struct strbuf q = STRBUF_INIT;
 	sqlite3_stmt *st;
 
-	strbuf_addf(&q, "INSERT INTO %s %s VALUES ", tabs[t].table, tabs[t].cols);
+	/* OR FAIL: no statement journal (import.c: insert_sql); a failure ends the import */
+	strbuf_addf(&q, "INSERT OR FAIL INTO %s %s VALUES ", tabs[t].table, tabs[t].cols);
 	for (int k = 0; k < rows; k++) {
 		strbuf_addstr(&q, k ? ", (?" : "(?");
 		for (int c = 0; c < tabs[t].nf; c++)
