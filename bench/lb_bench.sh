@@ -4,7 +4,7 @@
 # PRELOAD listens (imported from a generated JSONL, so the store is not
 # empty), then measures
 #   single-new     N single submissions of songs the store has not seen
-#   single-repeat  N single submissions of songs it has (new listens of them)
+#   single-repeat  the same N songs again (new listens of songs it has)
 #   import         B batches of 1000 listens ("import")
 # for each binary, interleaved (BASE then NEW, RUNS times). Prints requests/s
 # and listens/s (wall) and the server's CPU per request (utime+stime from
@@ -24,9 +24,11 @@ python3 - "$W/pre.jsonl" "$PRELOAD" "$T0" <<'PY'
 import json, sys
 path, n, t0 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with open(path, "w") as f:
-    for i in range(n):   # the songs "single-repeat" submits again later
+    # songs the client never sends (it sends "Bench Song 0".."N-1"), so that
+    # single-new submits new songs and single-repeat the same ones again
+    for i in range(n):
         f.write(json.dumps({"listened_at": t0 - 86400 * 100 + 300 * i, "track_metadata": {
-            "artist_name": "Bench Artist %d" % (i % 500), "track_name": "Bench Song %d" % i,
+            "artist_name": "Bench Artist %d" % (i % 500), "track_name": "Bench Song %d" % (10**7 + i),
             "release_name": "Bench Album", "additional_info": {"duration_ms": 180000}}}) + "\n")
 PY
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -29,24 +29,28 @@ struct sq_dict_map {
 static const struct {
 	int nf, keyed;       /* fields, fields in the key */
 	const char *load, *ins, *get;
+	const char *table, *cols; /* for rows written with their id (sq_dict_flush) */
 } tabs[SQD_COUNT] = {
 	[SQD_STR] = { 1, 1, "SELECT id, s FROM strs",
 		"INSERT INTO strs (s) VALUES (?1)",
-		"SELECT id FROM strs WHERE s = ?1" },
+		"SELECT id FROM strs WHERE s = ?1", "strs", "(id, s)" },
 	[SQD_TRACK_ID] = { 1, 1,
 		"SELECT id, spotify_id FROM track_keys WHERE spotify_id IS NOT NULL",
 		"INSERT INTO track_keys (spotify_id) VALUES (?1)",
-		"SELECT id FROM track_keys WHERE spotify_id = ?1" },
+		"SELECT id FROM track_keys WHERE spotify_id = ?1", "track_keys",
+		"(id, spotify_id)" },
 	[SQD_TRACK_NAME] = { 2, 1,
 		"SELECT id, name_key FROM track_keys WHERE spotify_id IS NULL",
 		"INSERT INTO track_keys (name_key, names) VALUES (?1, ?2)",
-		"SELECT id FROM track_keys WHERE spotify_id IS NULL AND name_key = ?1" },
+		"SELECT id FROM track_keys WHERE spotify_id IS NULL AND name_key = ?1",
+		"track_keys", "(id, name_key, names)" },
 	[SQD_NAMES] = { 4, 4,
 		"SELECT id, track_name, artist_name, album_name, name_key FROM play_names",
 		"INSERT INTO play_names (track_name, artist_name, album_name, name_key)"
 		" VALUES (?1, ?2, ?3, ?4)",
 		"SELECT min(id) FROM play_names WHERE track_name IS ?1 AND"
-		" artist_name IS ?2 AND album_name IS ?3 AND name_key IS ?4" },
+		" artist_name IS ?2 AND album_name IS ?3 AND name_key IS ?4",
+		"play_names", "(id, track_name, artist_name, album_name, name_key)" },
 	[SQD_CTX] = { 6, 6,
 		"SELECT id, platform, country, ip_addr, user_agent, reason_start,"
 		" reason_end FROM play_ctx",
@@ -54,7 +58,8 @@ static const struct {
 		" reason_start, reason_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		"SELECT min(id) FROM play_ctx WHERE platform IS ?1 AND country IS ?2"
 		" AND ip_addr IS ?3 AND user_agent IS ?4 AND reason_start IS ?5"
-		" AND reason_end IS ?6" },
+		" AND reason_end IS ?6", "play_ctx", "(id, platform, country, ip_addr,"
+		" user_agent, reason_start, reason_end)" },
 };
 
 void sq_dict_init(struct sq_dict *d, sqlite3 *db)
@@ -64,6 +69,25 @@ void sq_dict_init(struct sq_dict *d, sqlite3 *db)
 	strbuf_init(&d->k, 0);
 }
 
+/* A row made but not written yet: its id, and its fields (texts in text). */
+struct sq_dict_prow {
+	int64_t id;
+	struct {
+		size_t off, len;
+		int64_t i;
+		unsigned char tag; /* 0 NULL, 1 text, 2 integer */
+	} f[6];
+};
+
+struct sq_dict_pend {
+	struct strbuf text;
+	struct sq_dict_prow *rows;
+	size_t n, alloc;
+};
+
+/* Rows written per statement by sq_dict_flush, as import.c's BATCH. */
+#define SQ_DICT_BATCH 16
+
 static void maps_free(struct sq_dict *d);
 
 void sq_dict_free(struct sq_dict *d)
@@ -72,6 +96,13 @@ void sq_dict_free(struct sq_dict *d)
 	for (int t = 0; t < SQD_COUNT; t++) {
 		sqlite3_finalize(d->ins[t]);
 		sqlite3_finalize(d->get[t]);
+		sqlite3_finalize(d->many[t]);
+		sqlite3_finalize(d->one[t]);
+		if (d->pend[t]) {
+			strbuf_release(&d->pend[t]->text);
+			free(d->pend[t]->rows);
+			free(d->pend[t]);
+		}
 	}
 	strbuf_release(&d->k);
 	memset(d, 0, sizeof(*d));
@@ -277,6 +308,128 @@ static int ready(struct sq_dict *d)
 	return load(d);
 }
 
+/* The table whose ids t's rows take: track_keys' rows are of two kinds. */
+static int seq_of(enum sq_dict_table t)
+{
+	return t == SQD_TRACK_NAME ? SQD_TRACK_ID : (int)t;
+}
+
+/* Queues a new row of t with fields f; its id, or -1. */
+static int64_t defer(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *f)
+{
+	int s = seq_of(t);
+	struct sq_dict_pend *p;
+	struct sq_dict_prow *r;
+
+	if (!d->next[s]) {
+		struct strbuf q = STRBUF_INIT;
+		strbuf_addf(&q, "SELECT coalesce(max(id), 0) + 1 FROM %s", tabs[s].table);
+		d->next[s] = db_scalar(d->db, q.buf);
+		strbuf_release(&q);
+		if (d->next[s] <= 0) {
+			d->next[s] = 0;
+			return -1;
+		}
+	}
+	if (!d->pend[t]) {
+		d->pend[t] = xcalloc(1, sizeof(*d->pend[t]));
+		strbuf_init(&d->pend[t]->text, 0);
+	}
+	p = d->pend[t];
+	ALLOC_GROW(p->rows, p->n + 1, p->alloc);
+	r = &p->rows[p->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = d->next[s]++;
+	for (int i = 0; i < tabs[t].nf; i++) {
+		if (f[i].is_int) {
+			r->f[i].tag = 2;
+			r->f[i].i = f[i].i;
+		} else if (f[i].s) {
+			r->f[i].tag = 1;
+			r->f[i].off = p->text.len;
+			r->f[i].len = f[i].len;
+			strbuf_add(&p->text, f[i].s, f[i].len);
+		}
+	}
+	return r->id;
+}
+
+static sqlite3_stmt *insert_rows(sqlite3 *db, enum sq_dict_table t, int rows)
+{
+	struct strbuf q = STRBUF_INIT;
+	sqlite3_stmt *st;
+
+	/* OR FAIL: no statement journal (import.c: insert_sql); a failure ends the import */
+	strbuf_addf(&q, "INSERT OR FAIL INTO %s %s VALUES ", tabs[t].table, tabs[t].cols);
+	for (int k = 0; k < rows; k++) {
+		strbuf_addstr(&q, k ? ", (?" : "(?");
+		for (int c = 0; c < tabs[t].nf; c++)
+			strbuf_addstr(&q, ", ?");
+		strbuf_addch(&q, ')');
+	}
+	st = db_prepare(db, q.buf);
+	strbuf_release(&q);
+	return st;
+}
+
+static void bind_prow(sqlite3_stmt *st, int o, const struct sq_dict_pend *p,
+		      const struct sq_dict_prow *r, int nf)
+{
+	sqlite3_bind_int64(st, o + 1, r->id);
+	for (int i = 0; i < nf; i++) {
+		if (r->f[i].tag == 2)
+			sqlite3_bind_int64(st, o + 2 + i, r->f[i].i);
+		else if (r->f[i].tag == 1)
+			sqlite3_bind_text(st, o + 2 + i, p->text.buf + r->f[i].off,
+					  (int)r->f[i].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, o + 2 + i);
+	}
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int flush_table(struct sq_dict *d, enum sq_dict_table t)
+{
+	struct sq_dict_pend *p = d->pend[t];
+	int cols = tabs[t].nf + 1;
+	size_t i = 0;
+
+	if (!p || !p->n)
+		return 0;
+	if (p->n >= SQ_DICT_BATCH && !d->many[t])
+		d->many[t] = insert_rows(d->db, t, SQ_DICT_BATCH);
+	for (; i + SQ_DICT_BATCH <= p->n; i += SQ_DICT_BATCH) {
+		for (int k = 0; k < SQ_DICT_BATCH; k++)
+			bind_prow(d->many[t], k * cols, p, &p->rows[i + (size_t)k], tabs[t].nf);
+		if (step_reset(d->many[t]))
+			return -1;
+	}
+	if (i < p->n && !d->one[t])
+		d->one[t] = insert_rows(d->db, t, 1);
+	for (; i < p->n; i++) {
+		bind_prow(d->one[t], 0, p, &p->rows[i], tabs[t].nf);
+		if (step_reset(d->one[t]))
+			return -1;
+	}
+	p->n = 0;
+	strbuf_reset(&p->text);
+	return 0;
+}
+
+int sq_dict_flush(struct sq_dict *d)
+{
+	for (int t = 0; t < SQD_COUNT && !d->failed; t++)
+		if (flush_table(d, (enum sq_dict_table)t))
+			d->failed = 1;
+	return d->failed ? -1 : 0;
+}
+
 int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *f)
 {
 	struct strbuf *k = &d->k;
@@ -300,7 +453,16 @@ int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *
 			return -1;
 		}
 	}
-	if (!id) {
+	if (!id && d->loaded && !d->dirty) {
+		/* the map knows every row: a new one is written with others */
+		id = defer(d, t, f);
+		d->made[t] += id > 0;
+		d->failed |= id < 0;
+	} else if (!id) {
+		/* a rowid after the queued rows' ids: write them first */
+		if (sq_dict_flush(d))
+			return -1;
+		memset(d->next, 0, sizeof(d->next));
 		if (!d->ins[t])
 			d->ins[t] = db_prepare(d->db, tabs[t].ins);
 		bind_fields(d->ins[t], f, tabs[t].nf);

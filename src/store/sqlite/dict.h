@@ -34,6 +34,7 @@ struct sq_dv {
 };
 
 struct sq_dict_map;
+struct sq_dict_pend;
 
 struct sq_dict {
 	sqlite3 *db;
@@ -44,6 +45,14 @@ struct sq_dict {
 	size_t lookups;  /* made before the maps were loaded (dict.c: SQ_DICT_LAZY) */
 	size_t made[SQD_COUNT]; /* rows this dictionary inserted, per table */
 	int failed;      /* a statement failed: every later call fails too */
+	/*
+	 * Once the maps are loaded, new rows get their ids here (the largest
+	 * + 1, as a rowid would) and wait in pend, to be written SQ_DICT_BATCH
+	 * per statement by sq_dict_flush.
+	 */
+	int64_t next[SQD_COUNT]; /* by table: track_keys' in SQD_TRACK_ID */
+	struct sq_dict_pend *pend[SQD_COUNT];
+	sqlite3_stmt *many[SQD_COUNT], *one[SQD_COUNT];
 };
 
 void sq_dict_init(struct sq_dict *d, sqlite3 *db);
@@ -58,5 +67,11 @@ static inline void sq_dict_dirty(struct sq_dict *d) { d->dirty = 1; }
  * field only.
  */
 int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *f);
+/*
+ * Writes the rows sq_dict_id made but has not written yet; call it before
+ * anything reads the dictionary tables (a scan, a merge's read, the canon
+ * pass) and before the transaction ends. 0, or -1 on a database error.
+ */
+int sq_dict_flush(struct sq_dict *d);
 
 #endif

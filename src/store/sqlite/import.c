@@ -46,6 +46,8 @@ static struct sq_import *sq_import_of(struct store_import *im)
 	return (struct sq_import *)im;
 }
 
+static int add_fail(struct sq_import *im, struct strbuf *err);
+
 /* A new play, as integers (schema.c, migration 5). */
 static const char insert_sql[] =
 	"INSERT OR FAIL INTO play_rows (played_ms, id, kind, track, ms_played,"
@@ -243,6 +245,11 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 		" WHERE p.account_id = ?1 AND p.played_ms BETWEEN ?2 AND ?3");
 	struct scan_play sp = { .text = STRBUF_INIT };
 	int rc, stop = 0;
+
+	if (sq_dict_flush(&im->dict)) {
+		sqlite3_finalize(st);
+		return add_fail(im, err);
+	}
 
 	sqlite3_bind_int64(st, 1, base->account_id);
 	sqlite3_bind_int64(st, 2, lo);
@@ -459,6 +466,8 @@ int sq_import_add(struct store_import *base, const struct store_import_play *p,
 		im->next_id++;
 	}
 	/* the rest now, so that a scan or a merge after this call sees them */
+	if (sq_dict_flush(&im->dict))
+		return add_fail(im, err);
 	return flush_fps(im, err);
 }
 
@@ -638,7 +647,7 @@ int sq_import_merge(struct store_import *base, int64_t play_id,
 	int ret = -1;
 
 	im->id_plays = 1; /* a merge may join a no-id play to a track: canon */
-	if (read_cur(im, play_id, &c)) {
+	if (sq_dict_flush(&im->dict) || read_cur(im, play_id, &c)) {
 		add_fail(im, err);
 	} else if (p->sources == SRC_EXPORT) {
 		ret = merge_export(im, play_id, p, &c, err) ||
@@ -687,6 +696,11 @@ int sq_import_finish(struct store_import *base,
 		" added = ?5, merged = ?6, duplicates = ?7, ignored = ?8,"
 		" from_ms = ?9, to_ms = ?10 WHERE id = ?1");
 	int rc;
+
+	if (sq_dict_flush(&im->dict)) {
+		sqlite3_finalize(st);
+		return add_fail(im, err);
+	}
 
 	if (c->from_ms <= c->to_ms) {
 		sqlite3_bind_int64(st, 9, c->from_ms);

@@ -585,7 +585,43 @@ const char *const schema_migrations[] = {
 	 */
 	"UPDATE play_rows SET flags = flags & ~255 WHERE sources = 4;",
 	/*
-	 * 13 (issue 11, r6-look; the lead renumbers): an artist's image, the
+	 * 12 (issue 14, incremental canon; sqlite/namekeyed.c): canon_votes,
+	 * the distinct (names, id track) pairs of the plays under each name key
+	 * of the names (key: the names' key0, alt 0, other its key1 or 0; or
+	 * its key1, alt 1, other its key0, which wins when a name-keyed row
+	 * has it), canon_dirty the pairs an UPDATE of a play changed (the
+	 * trigger), canon_state how far play_rows and track_keys were read.
+	 * The keys are computed in C, so this adds empty tables: with no
+	 * canon_state row, the next canon pass is the full one, which fills
+	 * them.
+	 */
+	"CREATE TABLE IF NOT EXISTS canon_votes ("
+	"  key INTEGER NOT NULL,"
+	"  names INTEGER NOT NULL,"
+	"  track INTEGER NOT NULL,"
+	"  other INTEGER NOT NULL,"
+	"  alt INTEGER NOT NULL,"
+	"  PRIMARY KEY (key, names, track)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS canon_dirty ("
+	"  track INTEGER NOT NULL,"
+	"  names INTEGER NOT NULL,"
+	"  PRIMARY KEY (track, names)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS canon_state ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  plays INTEGER NOT NULL,"         /* play_rows ids up to this were read */
+	"  tracks INTEGER NOT NULL"         /* track_keys ids likewise */
+	");"
+	"CREATE TRIGGER IF NOT EXISTS play_rows_canon AFTER UPDATE OF track, names ON play_rows"
+	"  WHEN OLD.track IS NOT NEW.track OR OLD.names IS NOT NEW.names BEGIN"
+	"  INSERT OR IGNORE INTO canon_dirty (track, names) SELECT OLD.track,"
+	"   OLD.names WHERE OLD.track IS NOT NULL AND OLD.names IS NOT NULL;"
+	"  INSERT OR IGNORE INTO canon_dirty (track, names) SELECT NEW.track,"
+	"   NEW.names WHERE NEW.track IS NOT NULL AND NEW.names IS NOT NULL;"
+	" END;",
+	/*
+	 * 13 (issue 11, round 6): an artist's image, the
 	 * URL enrichment picks from /v1/artists' images (pipeline/enrich.c);
 	 * NULL until the artist is enriched or when Spotify has none.
 	 */
