@@ -186,14 +186,19 @@ static int64_t name_ref(const char *id)
 	return id[0] == 'n' && id[1] == '/' ? strtoll(id + 2, NULL, 10) : 0;
 }
 
-/* The names of a track: the play's (by id), or the stored ones of a track
- * known by its names (ref, or a "n/" key). */
-static int names_of(struct store *st, const char *id, int64_t ref, char **ar, char **al)
+/* The names of a track: the play's (by id, or by id_ref, the reference of
+ * that id, where known: store_ref_play_names answers every track of an
+ * import-only store from one read), or the stored ones of a track known
+ * by its names (ref, or a "n/" key). */
+static int names_of(struct store *st, const char *id, int64_t ref, int64_t id_ref,
+		    char **ar, char **al)
 {
 	char *name = NULL;
 
 	if (!ref)
 		ref = name_ref(id);
+	if (!ref && id_ref > 0)
+		return store_ref_play_names(st, id_ref, ar, al);
 	if (!ref)
 		return store_play_names(st, id, ar, al);
 	int found = store_ref_names(st, ref, &name, ar, al);
@@ -207,7 +212,7 @@ static int names_of(struct store *st, const char *id, int64_t ref, char **ar, ch
  * as report.c keys it.
  */
 static int played_track(struct nav_index *x, struct store *st, const char *id,
-			int64_t ref)
+			int64_t ref, int64_t id_ref)
 {
 	int i = nav_track_of(x, id);
 	if (i >= 0)
@@ -215,7 +220,7 @@ static int played_track(struct nav_index *x, struct store *st, const char *id,
 	i = new_track(x, id);
 	x->t[i].ref = ref;
 	char *ar = NULL, *al = NULL;
-	if (names_of(st, id, ref, &ar, &al) > 0) {
+	if (names_of(st, id, ref, id_ref, &ar, &al) > 0) {
 		struct strbuf k = STRBUF_INIT;
 		if (ar) {
 			strbuf_addf(&k, "name:%s", ar);
@@ -385,11 +390,14 @@ static int ref_track(struct build *b, int64_t ref)
 	if (b->ti[ref] >= 0)
 		return b->ti[ref];
 	const char *id = b->sid[ref];
-	int64_t c = b->canon[ref];
-	if (!id && c > 0 && c < b->nref)
+	int64_t c = b->canon[ref], id_ref = id ? ref : 0;
+	if (!id && c > 0 && c < b->nref && b->sid[c]) {
 		id = b->sid[c];
+		id_ref = c;
+	}
 	struct store_music_play p = { .track_id = id, .ref = ref };
-	b->ti[ref] = played_track(x, b->st, play_key(x, &p, key, sizeof(key)), id ? 0 : ref);
+	b->ti[ref] = played_track(x, b->st, play_key(x, &p, key, sizeof(key)), id ? 0 : ref,
+				  id_ref);
 	return b->ti[ref];
 }
 
