@@ -62,3 +62,19 @@ for p in /calendar-2025.html /year-2025.html /day-2025-06-01.html; do
 	echo "first $p, 1 s after the start: $(curl -s -o /dev/null -w '%{time_total}' "$URL$p") s"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+kill $pid; wait $pid 2>/dev/null || true; pid=""
+# CPU rather than wall (a busy machine's wall times mean little): the
+# server's user + system time from its start (the warm-up of the first
+# pages included) until the first artist and day pages were answered.
+rm -f "$D/port"
+$SL serve --listen 127.0.0.1:0 --port-file "$D/port" --no-covers >/dev/null &
+pid=$!
+for _ in $(seq 1 200); do [ -s "$D/port" ] && break; sleep 0.05; done
+URL="http://127.0.0.1:$(cat "$D/port")"
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat"; }
+c0=$(cpu_ms)
+for p in /day-2025-06-01.html /artist-ar1.html; do
+	curl -s -o /dev/null "$URL$p"
+	echo "server CPU until $p was answered: $(( $(cpu_ms) - c0 )) ms (from $c0 ms at the port)"
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

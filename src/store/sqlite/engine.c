@@ -47,6 +47,7 @@ static void sq_close(struct store *st)
 	sqr_release(s->report);
 	sqn_release(s->nav);
 	sqlite3_finalize(s->q_ref_names);
+	sqt_refnames_free(s); /* r6-pages */
 	sqlite3_finalize(s->q_copy);
 	sqlite3_finalize(s->q_data_version);
 	db_close(s->db);

@@ -13,5 +13,7 @@ int sqt_scan_music_refs(struct store *s, int64_t account_id, int64_t from, int64
 int sqt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_ref *),
 		   void *arg, struct strbuf *err);
 int sqt_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
+/* Frees what sqt_ref_play_names read at once (the store closes). */
+void sqt_refnames_free(struct sqlite_store *s);
 
 #endif
