@@ -25,6 +25,23 @@ struct nav_index *pages_nav(struct pages *p, struct strbuf *err)
 	return x;
 }
 
+int pages_cover_shown(struct pages *p, const char *file)
+{
+	char id[128];
+	const char *dot = strrchr(file, '.');
+	struct strbuf err = STRBUF_INIT;
+
+	if (!p->cache.strict)
+		return 1;
+	struct nav_index *x = pages_nav(p, &err);
+	strbuf_release(&err);
+	if (!x || !dot || (size_t)(dot - file) >= sizeof(id))
+		return 0;
+	memcpy(id, file, (size_t)(dot - file));
+	id[dot - file] = '\0';
+	return nav_album_page(x, id) || nav_artist_page(x, id);
+}
+
 void pages_nav_forget(struct pages *p)
 {
 	if (p->nav && !p->nav_borrowed) {

@@ -54,6 +54,13 @@ int pages_arg_int(const char *s, int lo, int hi, int *out);
 struct nav_index *pages_nav(struct pages *p, struct strbuf *err);
 /* Drops it (pages_invalidate and pages_release do). */
 void pages_nav_forget(struct pages *p);
+/*
+ * 1 when a file of the covers folder ("ID.jpg": an album's cover or an
+ * artist's image) may be shown with p's pages: always, unless p is strict
+ * (one listener among several, issue 12), where only the covers of albums
+ * and the images of artists with a page (counted plays of that listener).
+ */
+int pages_cover_shown(struct pages *p, const char *file);
 /* Tells the site (pages.linked) that a page links to a track's page. */
 void pages_link_track(struct pages *p, const char *track_id);
 

@@ -490,30 +490,21 @@ static void *warm_thread(void *arg)
 }
 
 /*
- * issue 12, round 6: a cover only where its listener's pages could show it,
- * as the static site's own_cover: under /u/NAME/ of one listener among
- * several, only an album NAME played; unprefixed, none while several
- * listeners share the store. One listener's store serves every cover.
+ * issue 12, round 6: a cover or artist image only where its listener's
+ * pages could show it (pages_cover_shown, as the static site): under
+ * /u/NAME/ of one listener among several, only an album or artist NAME
+ * played; unprefixed, none while several listeners share the store. One
+ * listener's store serves every cover.
  */
 static int cover_shown(struct server *s, const char *name, size_t nlen, const char *file)
 {
-	char id[128];
-	const char *dot = strrchr(file, '.');
-	struct strbuf err = STRBUF_INIT;
 	int several, ok;
 
 	pthread_mutex_lock(&s->lock);
 	check_version(s);
 	struct pages *pg = pages_for(s, name, nlen, &several);
-	ok = pg && !pg->cache.strict;
-	if (pg && !ok && dot && (size_t)(dot - file) < sizeof(id)) {
-		memcpy(id, file, (size_t)(dot - file));
-		id[dot - file] = '\0';
-		struct nav_index *x = pages_nav(pg, &err);
-		ok = x && nav_album_page(x, id); /* an album of its plays, not any of the catalog */
-	}
+	ok = pg && pages_cover_shown(pg, file);
 	pthread_mutex_unlock(&s->lock);
-	strbuf_release(&err);
 	return ok;
 }
 

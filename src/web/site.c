@@ -498,28 +498,6 @@ out:
 	return ret;
 }
 
-/*
- * Whether a cached cover belongs in the site: every one, but for one
- * listener among several (issue 12) only those of albums they played, so
- * the site shows no other listener's albums.
- */
-static int own_cover(struct pages *p, const char *file)
-{
-	char id[128];
-	const char *dot = strrchr(file, '.');
-	struct strbuf err = STRBUF_INIT;
-
-	if (!p->cache.strict)
-		return 1;
-	struct nav_index *x = pages_nav(p, &err);
-	strbuf_release(&err);
-	if (!x || !dot || (size_t)(dot - file) >= sizeof(id))
-		return 0;
-	memcpy(id, file, (size_t)(dot - file));
-	id[dot - file] = '\0';
-	return nav_album_page(x, id); /* round 6: an album of its plays, not any of the catalog */
-}
-
 /* Copies the cached covers into the folder of each ROUTE_EACH_COVER row. */
 static int copy_covers(struct pages *p, const char *dir, struct site_stats *stats,
 		       struct strbuf *err)
@@ -539,7 +517,7 @@ static int copy_covers(struct pages *p, const char *dir, struct site_stats *stat
 		DIR *d = opendir(p->covers.dir);
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
-			if (!covers_type(de->d_name) || !own_cover(p, de->d_name) ||
+			if (!covers_type(de->d_name) || !pages_cover_shown(p, de->d_name) ||
 			    route_path(r, &(struct route_args){ .file = de->d_name }, sub,
 				       sizeof(sub)))
 				continue;
