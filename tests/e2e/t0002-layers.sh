@@ -31,7 +31,7 @@ is "nothing outside the PostgreSQL engine includes its header" \
 layer() {
 	case $1 in
 	core) echo 0 ;; spotify | landing | store | audio) echo 1 ;; sources | pipeline) echo 2 ;;
-	report | similar) echo 3 ;; web) echo 4 ;; cmd | main.c) echo 5 ;; *) echo 9 ;;
+	report | similar) echo 3 ;; web | modules) echo 4 ;; cmd | main.c) echo 5 ;; *) echo 9 ;;
 	esac
 }
 bad=""
