@@ -413,8 +413,10 @@ static void fix_half_time(struct audio_frames *a)
  * locks in stretches onto three eighths (2/3 of the tempo: 101.9 for
  * 153.1 BPM, 116.9 for 175) or onto every eighth (182.9 for 91.4): its
  * comb filter sees the eighths' pulse at every multiple, and its weighting
- * prefers periods near 0.55 s. So a beat with no onset rising
- * at least BEAT_RISE_DB at it is dropped, and the rising onsets
+ * prefers periods near 0.55 s. So a beat where the level rises less than
+ * BEAT_RISE_DB is dropped (its own rise, not an onset's: the onset
+ * detector misses quiet clicks, t1301's 3/4 click track), and the onsets
+ * rising at least that
  * between two beats left, at least BEAT_FILL s from both and from each
  * other (a tempo under 240 BPM), are put in: the 2/3 stretches get their
  * missing beats, the doubled ones lose the hi-hat's, and a half-time
