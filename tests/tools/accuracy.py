@@ -4,6 +4,10 @@ simulator wrote beside each rendered track (spotify-sim --write-audio): one
 line "name value" per figure, for tests/e2e/t1310-analyze-accuracy.sh.
 
   accuracy.py TRUTH_DIR ANALYSIS.jsonl
+
+Section figures score each true section against the found section holding
+its midpoint: tempo within 2%, key exact, mode exact (keyed sections only),
+key and mode together (section_key_mode_exact).
 """
 import json, os, sys
 
@@ -30,7 +34,7 @@ def main():
         o = json.loads(line)
         got[os.path.basename(o["path"]).rsplit(".", 1)[0]] = o
     n = tempo_ok = octave = key_ok = ts_ok = loud_ok = dur_ok = errors = 0
-    sec_n = sec_key_ok = 0
+    sec_n = sec_key_ok = sec_tempo_ok = sec_k = sec_m = sec_keyed = 0
     bt = bf = bh = ot = of = oh = 0
     worst_loud = worst_dur = 0.0
     for f in sorted(os.listdir(tdir)):
@@ -68,6 +72,11 @@ def main():
                 if x["start"] <= mid < x["start"] + x["duration"]:
                     sec_n += 1
                     sec_key_ok += (x["key"] == s["key"] and (s["key"] == -1 or x["mode"] == s["mode"]))
+                    sec_k += x["key"] == s["key"]
+                    if s["key"] != -1:
+                        sec_keyed += 1
+                        sec_m += x["mode"] == s["mode"]
+                    sec_tempo_ok += abs((x["tempo"] or 0) / s["tempo"] - 1) <= 0.02
         to = t["onsets"]
         fo = [s["start"] for s in a.get("segments", [])]
         ot += len(to); of += len(fo); oh += match_fast(to, fo, 0.05)
@@ -84,7 +93,11 @@ def main():
         "duration_within_50ms": dur_ok / n, "duration_worst_s": worst_dur,
         "sections_true": bt, "sections_found": bf,
         "boundary_precision": pr, "boundary_recall": rc, "boundary_f": f1(pr, rc),
+        "sections_scored": sec_n,
         "section_key_mode_exact": sec_key_ok / sec_n if sec_n else 0,
+        "section_tempo_within_2pct": sec_tempo_ok / sec_n if sec_n else 0,
+        "section_key_exact": sec_k / sec_n if sec_n else 0,
+        "section_mode_exact": sec_m / sec_keyed if sec_keyed else 0,
         "onsets_true": ot, "onsets_found": of,
         "onset_precision": opr, "onset_recall": orc, "onset_f": f1(opr, orc),
     }
