@@ -539,9 +539,23 @@ int pg_import_finish(struct store_import *base,
 }
 
 /*
- * Bulk mode: nothing to switch on a server (no journal, the indexes are
- * kept up as COPY batches land); the batches are what makes it fast.
+ * Bulk mode. An import larger than the plays stored (the first of a store,
+ * more than 100,000 plays) drops play_rows' three secondary indexes and
+ * builds them again at the end, sorted at once instead of kept up row by
+ * row as COPY lands (as sqlite/bulk.c does). DROP INDEX locks play_rows
+ * until the commit, so readers wait for such an import: only one that
+ * more than doubles the store does it. The drop and the build are in the
+ * import's transaction: a crash leaves the indexes as they were.
  */
+#define BULK_ROWS 100000
+
+static const char *const play_indexes[] = {
+	"play_rows_time ON play_rows (played_ms)",
+	"play_rows_account_time ON play_rows (account_id, played_ms)",
+	"play_rows_item ON play_rows (item, played_ms)",
+};
+#define NPLAY_INDEXES (sizeof(play_indexes) / sizeof(*play_indexes))
+
 int pg_bulk_begin(struct store *st, size_t rows, struct strbuf *err)
 {
 	(void)rows;
@@ -550,19 +564,52 @@ int pg_bulk_begin(struct store *st, size_t rows, struct strbuf *err)
 	return 0;
 }
 
+/* 1: the indexes are dropped (pg_bulk_indexes_on builds them). */
 int pg_bulk_indexes_off(struct store *st, size_t new_rows, struct strbuf *err)
 {
-	(void)st;
-	(void)new_rows;
-	(void)err;
-	return 0;
+	static struct pg_q q = PG_Q("SELECT count(*) FROM (SELECT 1 FROM"
+		" play_rows LIMIT $1) x");
+	struct pg_store *s = pg_of(st);
+	struct strbuf sql = STRBUF_INIT;
+	struct pg_params p;
+	int64_t have;
+	int r;
+
+	if (new_rows == SIZE_MAX || new_rows <= BULK_ROWS || s->indexes_off)
+		return 0;
+	pg_params_init(&p);
+	pg_int(&p, (int64_t)new_rows);
+	if ((have = pg_scalar(s, &q, &p, 0)) < 0 || (size_t)have >= new_rows)
+		return have < 0 ? -1 : 0;
+	for (size_t i = 0; i < NPLAY_INDEXES; i++)
+		strbuf_addf(&sql, "DROP INDEX %.*s;",
+			    (int)strcspn(play_indexes[i], " "), play_indexes[i]);
+	r = pg_sql(s, sql.buf, err);
+	strbuf_release(&sql);
+	if (r)
+		return -1;
+	s->indexes_off = 1;
+	return 1;
 }
 
 int pg_bulk_indexes_on(struct store *st, struct strbuf *err)
 {
-	(void)st;
-	(void)err;
-	return 0;
+	struct pg_store *s = pg_of(st);
+	struct strbuf sql = STRBUF_INIT;
+	int r;
+
+	if (!s->indexes_off)
+		return 0;
+	if (pg_import_flush_active(s, err))
+		return -1;
+	strbuf_addstr(&sql, "SET LOCAL maintenance_work_mem = '128MB';");
+	for (size_t i = 0; i < NPLAY_INDEXES; i++)
+		strbuf_addf(&sql, "CREATE INDEX %s;", play_indexes[i]);
+	r = pg_sql(s, sql.buf, err);
+	strbuf_release(&sql);
+	if (!r)
+		s->indexes_off = 0;
+	return r;
 }
 
 void pg_bulk_end(struct store *st)
@@ -572,6 +619,7 @@ void pg_bulk_end(struct store *st)
 
 void pg_import_forget_active(struct pg_store *s)
 {
+	s->indexes_off = 0; /* the rollback brought them back */
 	if (!s->active)
 		return;
 	s->active->nheld = 0;

@@ -48,6 +48,7 @@ struct pg_store {
 	int bulk;              /* between bulk_begin and bulk_end */
 	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
 	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
+	int indexes_off;       /* import.c: play_rows' indexes dropped */
 	unsigned long stmts;   /* statements sent (import.c: has another run?) */
 };
 
