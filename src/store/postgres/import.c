@@ -294,13 +294,17 @@ static int hold(struct pg_import *im, struct pg_held *h,
 		&p->platform, &p->country, &p->ip_addr, &p->user_agent };
 	int32_t k[5], v[6];
 
+	if (!p->kind) { /* play_rows.kind is NOT NULL, as SQLite's kind */
+		strbuf_addstr(err, "cannot write the plays: a play has no kind");
+		return -1;
+	}
 	for (int i = 0; i < 5; i++)
 		if ((k[i] = pgd_text(d, s, it[i]->s, it[i]->len, err)) < 0)
 			return -1;
 	for (int i = 0; i < 6; i++)
 		if ((v[i] = pgd_text(d, s, t[i]->s, t[i]->len, err)) < 0)
 			return -1;
-	h->kind = pgd_text(d, s, p->kind, p->kind ? strlen(p->kind) : 0, err);
+	h->kind = pgd_text(d, s, p->kind, strlen(p->kind), err);
 	h->item = pgd_item(d, s, k, err);
 	if (h->kind < 0 || h->item < 0)
 		return -1;
