@@ -174,6 +174,7 @@ PGresult *pg_exec(struct pg_store *s, struct pg_q *q,
 
 	if (!p)
 		p = &none;
+	s->stmts++;
 	if (prepare(s, q, p->n))
 		goto fail;
 	snprintf(name, sizeof(name), "q%d", q->index);
@@ -205,9 +206,13 @@ int pg_run(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
 
 int pg_sql(struct pg_store *s, const char *sql, struct strbuf *err)
 {
-	PGresult *r = PQexec(s->conn, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
-		 PQresultStatus(r) == PGRES_TUPLES_OK;
+	PGresult *r;
+	int ok;
+
+	s->stmts++;
+	r = PQexec(s->conn, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+	     PQresultStatus(r) == PGRES_TUPLES_OK;
 
 	PQclear(r);
 	if (!ok) {
@@ -285,4 +290,59 @@ int pg_each(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
 		stop = fn(arg, r, i);
 	PQclear(r);
 	return stop;
+}
+
+/*
+ * COPY (the statement copy_sql, "... FROM STDIN") of the text rows in buf.
+ * The failure says "cannot write the plays: " and the server's message.
+ */
+int pg_copy_in(struct pg_store *s, const char *copy_sql,
+	       const struct strbuf *buf, struct strbuf *err)
+{
+	PGconn *c = s->conn;
+	PGresult *r;
+	int ok;
+
+	s->stmts++;
+	r = PQexec(c, copy_sql);
+	ok = PQresultStatus(r) == PGRES_COPY_IN;
+	PQclear(r);
+	if (ok) {
+		ok = PQputCopyData(c, buf->buf, (int)buf->len) == 1;
+		if (PQputCopyEnd(c, ok ? NULL : "cannot send the rows") != 1)
+			ok = 0;
+		while ((r = PQgetResult(c))) {
+			if (PQresultStatus(r) != PGRES_COMMAND_OK)
+				ok = 0;
+			PQclear(r);
+		}
+	}
+	if (ok)
+		return 0;
+	strbuf_reset(&s->errmsg);
+	pg_error(s, &s->errmsg);
+	strbuf_addf(err, "cannot write the plays: %s", s->errmsg.buf);
+	return -1;
+}
+
+/* s (len bytes) escaped for COPY's text format; NUL bytes are dropped. */
+void pg_copy_str(struct strbuf *b, const char *s, size_t len)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		const char *esc;
+		switch (s[i]) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\0': esc = ""; break;
+		default: continue;
+		}
+		strbuf_add(b, s + run, i - run);
+		strbuf_addstr(b, esc);
+		run = i + 1;
+	}
+	strbuf_add(b, s + run, len - run);
 }

@@ -1,12 +1,17 @@
 /*
  * The PostgreSQL engine's import writes. New plays are held in the import
- * handle and written with COPY into a temporary table, stage, then moved
- * into play_rows by one INSERT .. SELECT that puts the new texts and items
- * of the batch into the dictionaries first (schema.c): a round trip per
- * batch of rows, not per row. Rows held back are written before anything
- * reads the plays (a scan, a merge, the counts) and before the commit
- * (engine.c), so the import's own reads see them; all of it is inside the
- * caller's transaction, so a crash leaves nothing half-imported.
+ * handle as integers: their texts and items are looked up in the import's
+ * dictionary (dict.c), which gives new ones their ids from the tables'
+ * sequences. A batch is written with COPY straight into the tables: the
+ * new texts and items, then play_rows (its ids reserved with nextval, in
+ * the order the plays came) and play_fps. Rows held back are written before
+ * anything reads the plays (a scan, a merge, the counts) and before the
+ * commit (engine.c), so the import's own reads see them; all of it is
+ * inside the caller's transaction, so a crash leaves nothing half-imported.
+ *
+ * Measured before (round 5): the batches went through a temporary table
+ * that the server joined to texts twelve times per batch, after adding the
+ * batch's new texts by md5 and an ANALYZE of the stage; see doc/store.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,73 +20,35 @@
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
 #include "store/postgres/namekeyed.h" /* round 6: canon */
+#include "store/postgres/dict.h"
 #include "core/banned.h"
 
 /* Rows per COPY batch (the bulk import's). */
 #define FLUSH_ROWS 20000
 
+/* A play held back, its texts as dictionary ids (0: NULL). */
+struct pg_held {
+	int64_t played_ms, precision_ms, ms_played, offline_ms;
+	uint64_t name_key, fp[SOURCE_COUNT];
+	int32_t kind, item, reason_start, reason_end, platform, country,
+		ip_addr, user_agent;
+	uint8_t skipped, shuffle, offline, incognito, sources;
+};
+
 struct pg_import {
 	struct store_import base;
 	struct pg_store *s;
-	struct strbuf copy;  /* COPY text of the rows held back */
-	size_t held;
+	struct pgd *dict;
+	struct pg_held *held;
+	size_t nheld, alloc;
 	size_t written, analyzed; /* rows moved; at the last ANALYZE */
-	int staged;          /* the temporary table exists */
+	unsigned long seen;  /* s->stmts when the dictionary was last current */
+	struct strbuf rows, fps; /* COPY text of a batch */
 };
 
 static struct pg_import *pg_import_of(struct store_import *im)
 {
 	return (struct pg_import *)im;
-}
-
-/* The texts of a play, in the order of stage's text columns. */
-#define STAGE_TEXTS "kind, track_id, episode_id, track_name, artist_name," \
-	" album_name, reason_start, reason_end, platform, country, ip_addr," \
-	" user_agent"
-
-static int make_stage(struct pg_import *im, struct strbuf *err)
-{
-	struct strbuf q = STRBUF_INIT;
-	int r;
-
-	if (im->staged)
-		return 0;
-	strbuf_addstr(&q, "CREATE TEMP TABLE IF NOT EXISTS stage ("
-		" id bigint DEFAULT nextval('play_rows_id_seq'), played_ms bigint,"
-		" precision_ms bigint, kind text, track_id text, episode_id text,"
-		" track_name text, artist_name text, album_name text,"
-		" ms_played bigint, reason_start text, reason_end text,"
-		" skipped smallint, shuffle smallint, offline smallint,"
-		" offline_ms bigint, incognito smallint, platform text,"
-		" country text, ip_addr text, user_agent text, name_key bigint,"
-		" sources smallint");
-	for (int i = 0; i < SOURCE_COUNT; i++)
-		strbuf_addf(&q, ", fp%d bigint", i);
-	strbuf_addstr(&q, ") ON COMMIT DROP; TRUNCATE stage");
-	r = pg_sql(im->s, q.buf, err);
-	strbuf_release(&q);
-	im->staged = !r;
-	return r;
-}
-
-static void copy_text(struct strbuf *b, const struct store_text *t)
-{
-	if (!t->s) {
-		strbuf_addstr(b, "\\N\t");
-		return;
-	}
-	for (uint32_t i = 0; i < t->len; i++) {
-		char c = t->s[i];
-		switch (c) {
-		case '\\': strbuf_addstr(b, "\\\\"); break;
-		case '\t': strbuf_addstr(b, "\\t"); break;
-		case '\n': strbuf_addstr(b, "\\n"); break;
-		case '\r': strbuf_addstr(b, "\\r"); break;
-		case '\0': break; /* PostgreSQL text holds no NUL */
-		default: strbuf_addch(b, c);
-		}
-	}
-	strbuf_addch(b, '\t');
 }
 
 static void copy_int(struct strbuf *b, int64_t v, int present)
@@ -97,163 +64,86 @@ static void copy_tri(struct strbuf *b, uint8_t v)
 	copy_int(b, v, v != STORE_TRI_NULL);
 }
 
-static void copy_row(struct strbuf *b, const struct store_import_play *p)
+/* One play_rows line of COPY (the columns of write_rows). */
+static void copy_row(struct pg_import *im, const struct pg_held *h,
+		     int64_t id)
 {
-	struct store_text kind = { p->kind, p->kind ? (uint32_t)strlen(p->kind) : 0 };
+	struct strbuf *b = &im->rows;
 
-	copy_int(b, p->played_ms, 1);
-	copy_int(b, p->precision_ms, 1);
-	copy_text(b, &kind);
-	copy_text(b, &p->track_id);
-	copy_text(b, &p->episode_id);
-	copy_text(b, &p->track_name);
-	copy_text(b, &p->artist_name);
-	copy_text(b, &p->album_name);
-	copy_int(b, p->ms_played, p->ms_played >= 0);
-	copy_text(b, &p->reason_start);
-	copy_text(b, &p->reason_end);
-	copy_tri(b, p->skipped);
-	copy_tri(b, p->shuffle);
-	copy_tri(b, p->offline);
-	copy_int(b, p->offline_ms, p->offline_ms != 0);
-	copy_tri(b, p->incognito);
-	copy_text(b, &p->platform);
-	copy_text(b, &p->country);
-	copy_text(b, &p->ip_addr);
-	copy_text(b, &p->user_agent);
-	copy_int(b, (int64_t)p->name_key, p->name_key != 0);
-	copy_int(b, p->sources, 1);
-	for (int i = 0; i < SOURCE_COUNT; i++)
-		copy_int(b, (int64_t)p->fp[i], p->fp[i] != 0);
+	strbuf_addf(b, "%lld\t%lld\t%lld\t%lld\t%d\t%d\t", (long long)id,
+		    (long long)im->base.account_id, (long long)h->played_ms,
+		    (long long)h->precision_ms, h->kind, h->item);
+	copy_int(b, h->ms_played, h->ms_played >= 0);
+	strbuf_addf(b, "%d\t%d\t", h->reason_start, h->reason_end);
+	copy_tri(b, h->skipped);
+	copy_tri(b, h->shuffle);
+	copy_tri(b, h->offline);
+	copy_int(b, h->offline_ms, h->offline_ms != 0);
+	copy_tri(b, h->incognito);
+	strbuf_addf(b, "%d\t%d\t%d\t%d\t%d\t%lld\t", h->platform, h->country,
+		    h->ip_addr, h->user_agent, h->sources,
+		    (long long)im->base.id);
+	copy_int(b, (int64_t)h->name_key, h->name_key != 0);
 	b->buf[b->len - 1] = '\n';
-}
-
-/* COPY of the rows held back into stage. */
-static int copy_in(struct pg_import *im, struct strbuf *err)
-{
-	PGconn *c = im->s->conn;
-	struct strbuf q = STRBUF_INIT;
-	PGresult *r;
-	int ok;
-
-	strbuf_addstr(&q, "COPY stage (played_ms, precision_ms, kind, track_id,"
-		      " episode_id, track_name, artist_name, album_name, ms_played,"
-		      " reason_start, reason_end, skipped, shuffle, offline,"
-		      " offline_ms, incognito, platform, country, ip_addr,"
-		      " user_agent, name_key, sources");
 	for (int i = 0; i < SOURCE_COUNT; i++)
-		strbuf_addf(&q, ", fp%d", i);
-	strbuf_addstr(&q, ") FROM STDIN");
-	r = PQexec(c, q.buf);
-	strbuf_release(&q);
-	ok = PQresultStatus(r) == PGRES_COPY_IN;
-	PQclear(r);
-	if (!ok)
-		goto fail;
-	ok = PQputCopyData(c, im->copy.buf, (int)im->copy.len) == 1;
-	if (PQputCopyEnd(c, ok ? NULL : "cannot send the rows") != 1)
-		ok = 0;
-	while ((r = PQgetResult(c))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			ok = 0;
-		PQclear(r);
-	}
-	if (ok)
-		return 0;
-fail:
-	strbuf_addstr(err, "cannot write the plays: ");
-	pg_error(im->s, err);
-	return -1;
+		if (h->fp[i])
+			strbuf_addf(&im->fps, "%lld\t%d\t%lld\n", (long long)id,
+				    i, (long long)h->fp[i]);
 }
 
 /*
- * stage into the tables: new texts, new items, the plays (in the order
- * they came, so ids follow it), their fingerprints.
+ * The held rows into play_rows and play_fps, with ids reserved now (so
+ * they follow the order the plays came and leave no holes).
  */
-static int move_stage(struct pg_import *im, struct strbuf *err)
+static int write_rows(struct pg_import *im, struct strbuf *err)
 {
-	struct strbuf q = STRBUF_INIT;
-	int r;
+	static struct pg_q q = PG_Q("SELECT nextval('play_rows_id_seq')"
+		" FROM generate_series(1, $1)");
+	struct pg_params p;
+	PGresult *r;
+	int ret;
 
-	strbuf_addstr(&q,
-		"INSERT INTO texts (s) SELECT DISTINCT v FROM stage,"
-		" LATERAL (VALUES (kind), (track_id), (episode_id), (track_name),"
-		" (artist_name), (album_name), (reason_start), (reason_end),"
-		" (platform), (country), (ip_addr), (user_agent)) x(v)"
-		" WHERE v IS NOT NULL ON CONFLICT (md5(s)) DO NOTHING;"
-		"CREATE TEMP TABLE stage_ids ON COMMIT DROP AS SELECT st.id,"
-		" coalesce(a.id, 0) a, coalesce(b.id, 0) b, coalesce(c.id, 0) c,"
-		" coalesce(d.id, 0) d, coalesce(e.id, 0) e, k.id k,"
-		" coalesce(rs.id, 0) rs, coalesce(re.id, 0) re, coalesce(pl.id, 0) pl,"
-		" coalesce(co.id, 0) co, coalesce(ip.id, 0) ip, coalesce(ua.id, 0) ua"
-		" FROM stage st LEFT JOIN texts a ON a.s = st.track_id"
-		" LEFT JOIN texts b ON b.s = st.episode_id"
-		" LEFT JOIN texts c ON c.s = st.track_name"
-		" LEFT JOIN texts d ON d.s = st.artist_name"
-		" LEFT JOIN texts e ON e.s = st.album_name"
-		" LEFT JOIN texts k ON k.s = st.kind"
-		" LEFT JOIN texts rs ON rs.s = st.reason_start"
-		" LEFT JOIN texts re ON re.s = st.reason_end"
-		" LEFT JOIN texts pl ON pl.s = st.platform"
-		" LEFT JOIN texts co ON co.s = st.country"
-		" LEFT JOIN texts ip ON ip.s = st.ip_addr"
-		" LEFT JOIN texts ua ON ua.s = st.user_agent;"
-		"INSERT INTO items (track_id, episode_id, track_name, artist_name,"
-		" album_name) SELECT DISTINCT a, b, c, d, e FROM stage_ids"
-		" ON CONFLICT DO NOTHING;");
-	strbuf_addf(&q,
-		"INSERT INTO play_rows (id, account_id, played_ms, precision_ms,"
-		" kind, item, ms_played, reason_start, reason_end, skipped, shuffle,"
-		" offline, offline_ms, incognito, platform, country, ip_addr,"
-		" user_agent, sources, import_id, name_key)"
-		" SELECT st.id, %lld, st.played_ms, st.precision_ms, x.k, i.id,"
-		" st.ms_played, x.rs, x.re, st.skipped, st.shuffle, st.offline,"
-		" st.offline_ms, st.incognito, x.pl, x.co, x.ip, x.ua, st.sources,"
-		" %lld, st.name_key FROM stage st JOIN stage_ids x ON x.id = st.id"
-		" JOIN items i ON i.track_id = x.a AND i.episode_id = x.b"
-		" AND i.track_name = x.c AND i.artist_name = x.d"
-		" AND i.album_name = x.e ORDER BY st.id;",
-		(long long)im->base.account_id, (long long)im->base.id);
-	strbuf_addstr(&q, "INSERT INTO play_fps (play_id, source, fp)"
-		      " SELECT id, n, fp FROM stage, LATERAL (VALUES ");
-	for (int i = 0; i < SOURCE_COUNT; i++)
-		strbuf_addf(&q, "%s(%d, fp%d)", i ? ", " : "", i, i);
-	strbuf_addstr(&q, ") x(n, fp) WHERE fp IS NOT NULL ORDER BY id, n;"
-		      "DROP TABLE stage_ids; TRUNCATE stage");
-	/* one statement at a time: the server's log times each */
-	r = 0;
-	for (char *p = q.buf, *semi; !r && p && *p; p = semi ? semi + 1 : NULL) {
-		semi = strchr(p, ';');
-		if (semi)
-			*semi = '\0';
-		r = pg_sql(im->s, p, NULL);
+	pg_params_init(&p);
+	pg_int(&p, (int64_t)im->nheld);
+	if (!(r = pg_exec(im->s, &q, &p, err)))
+		return -1;
+	if ((size_t)PQntuples(r) != im->nheld) {
+		PQclear(r);
+		strbuf_addstr(err, "cannot write the plays: no ids reserved");
+		return -1;
 	}
-	strbuf_release(&q);
-	if (r)
-		strbuf_addf(err, "cannot write the plays: %s", im->s->errmsg.buf);
-	return r;
+	strbuf_reset(&im->rows);
+	strbuf_reset(&im->fps);
+	for (size_t i = 0; i < im->nheld; i++)
+		copy_row(im, &im->held[i], pg_get_int(r, (int)i, 0, 0));
+	PQclear(r);
+	ret = pg_copy_in(im->s, "COPY play_rows (id, account_id, played_ms,"
+		" precision_ms, kind, item, ms_played, reason_start, reason_end,"
+		" skipped, shuffle, offline, offline_ms, incognito, platform,"
+		" country, ip_addr, user_agent, sources, import_id, name_key)"
+		" FROM STDIN", &im->rows, err);
+	if (!ret && im->fps.len)
+		ret = pg_copy_in(im->s, "COPY play_fps (play_id, source, fp)"
+				 " FROM STDIN", &im->fps, err);
+	strbuf_reset(&im->rows);
+	strbuf_reset(&im->fps);
+	return ret;
 }
 
 static int flush(struct pg_import *im, struct strbuf *err)
 {
-	if (!im->held)
+	if (!im->nheld)
 		return 0;
-	/*
-	 * Statistics of the batch and of the grown dictionary first: without
-	 * them the planner takes the new tables for empty and joins the
-	 * batch to texts by nested loops.
-	 */
-	if (make_stage(im, err) || copy_in(im, err) ||
-	    pg_sql(im->s, "ANALYZE stage", err) || move_stage(im, err))
+	if (pgd_write(im->dict, im->s, err) || write_rows(im, err))
 		return -1;
-	im->written += im->held;
+	im->written += im->nheld;
+	im->nheld = 0;
+	/* statistics for the import's own reads (its scans, the counts) */
 	if (im->written >= im->analyzed * 2 + FLUSH_ROWS) {
 		if (pg_sql(im->s, "ANALYZE texts, items, play_rows", err))
 			return -1;
 		im->analyzed = im->written;
 	}
-	strbuf_reset(&im->copy);
-	im->held = 0;
 	return 0;
 }
 
@@ -295,7 +185,9 @@ int pg_import_start(struct store *st, int64_t account_id, const char *paths,
 	im->base.id = id;
 	im->base.account_id = account_id;
 	im->s = s;
-	strbuf_init(&im->copy, 0);
+	im->dict = pgd_new();
+	strbuf_init(&im->rows, 0);
+	strbuf_init(&im->fps, 0);
 	s->active = im;
 	*out = &im->base;
 	return 0;
@@ -309,7 +201,10 @@ void pg_import_free(struct store_import *base)
 		return;
 	if (im->s->active == im)
 		im->s->active = NULL;
-	strbuf_release(&im->copy);
+	pgd_free(im->dict);
+	free(im->held);
+	strbuf_release(&im->rows);
+	strbuf_release(&im->fps);
 	free(im);
 }
 
@@ -388,16 +283,73 @@ int pg_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 	return stop;
 }
 
+/* p's texts and item as dictionary ids into h; -1: no id (err says why). */
+static int hold(struct pg_import *im, struct pg_held *h,
+		const struct store_import_play *p, struct strbuf *err)
+{
+	struct pgd *d = im->dict;
+	struct pg_store *s = im->s;
+	const struct store_text *it[5] = { &p->track_id, &p->episode_id,
+		&p->track_name, &p->artist_name, &p->album_name };
+	const struct store_text *t[6] = { &p->reason_start, &p->reason_end,
+		&p->platform, &p->country, &p->ip_addr, &p->user_agent };
+	int32_t k[5], v[6];
+
+	if (!p->kind) { /* play_rows.kind is NOT NULL, as SQLite's kind */
+		strbuf_addstr(err, "cannot write the plays: a play has no kind");
+		return -1;
+	}
+	for (int i = 0; i < 5; i++)
+		if ((k[i] = pgd_text(d, s, it[i]->s, it[i]->len, err)) < 0)
+			return -1;
+	for (int i = 0; i < 6; i++)
+		if ((v[i] = pgd_text(d, s, t[i]->s, t[i]->len, err)) < 0)
+			return -1;
+	h->kind = pgd_text(d, s, p->kind, strlen(p->kind), err);
+	h->item = pgd_item(d, s, k, err);
+	if (h->kind < 0 || h->item < 0)
+		return -1;
+	h->reason_start = v[0];
+	h->reason_end = v[1];
+	h->platform = v[2];
+	h->country = v[3];
+	h->ip_addr = v[4];
+	h->user_agent = v[5];
+	h->played_ms = p->played_ms;
+	h->precision_ms = p->precision_ms;
+	h->ms_played = p->ms_played;
+	h->offline_ms = p->offline_ms;
+	h->name_key = p->name_key;
+	memcpy(h->fp, p->fp, sizeof(h->fp));
+	h->skipped = p->skipped;
+	h->shuffle = p->shuffle;
+	h->offline = p->offline;
+	h->incognito = p->incognito;
+	h->sources = p->sources;
+	return 0;
+}
+
 int pg_import_add(struct store_import *base, const struct store_import_play *p,
 		  size_t n, struct strbuf *err)
 {
 	struct pg_import *im = pg_import_of(base);
+	int r = 0;
 
-	for (size_t i = 0; i < n; i++)
-		copy_row(&im->copy, &p[i]);
-	im->held += n;
+	/* another statement ran (a merge's text_put): catch the dictionary up */
+	if (im->s->stmts != im->seen && pgd_sync(im->dict, im->s, err))
+		return -1;
 	im->s->active = im;
-	return im->held >= FLUSH_ROWS ? flush(im, err) : 0;
+	for (size_t i = 0; i < n && !r; i++) {
+		if (im->nheld == im->alloc) {
+			im->alloc = im->alloc ? im->alloc * 2 : 1024;
+			im->held = xrealloc(im->held, im->alloc * sizeof(*im->held));
+		}
+		r = hold(im, &im->held[im->nheld], &p[i], err);
+		if (!r && ++im->nheld >= FLUSH_ROWS)
+			r = flush(im, err);
+	}
+	im->seen = im->s->stmts;
+	return r ? -1 : 0;
 }
 
 static void text_param(struct pg_params *p, const struct store_text *t)
@@ -592,9 +544,23 @@ int pg_import_finish(struct store_import *base,
 }
 
 /*
- * Bulk mode: nothing to switch on a server (no journal, the indexes are
- * kept up as COPY batches land); the batches are what makes it fast.
+ * Bulk mode. An import larger than the plays stored (the first of a store,
+ * more than 100,000 plays) drops play_rows' three secondary indexes and
+ * builds them again at the end, sorted at once instead of kept up row by
+ * row as COPY lands (as sqlite/bulk.c does). DROP INDEX locks play_rows
+ * until the commit, so readers wait for such an import: only one that
+ * more than doubles the store does it. The drop and the build are in the
+ * import's transaction: a crash leaves the indexes as they were.
  */
+#define BULK_ROWS 100000
+
+static const char *const play_indexes[] = {
+	"play_rows_time ON play_rows (played_ms)",
+	"play_rows_account_time ON play_rows (account_id, played_ms)",
+	"play_rows_item ON play_rows (item, played_ms)",
+};
+#define NPLAY_INDEXES (sizeof(play_indexes) / sizeof(*play_indexes))
+
 int pg_bulk_begin(struct store *st, size_t rows, struct strbuf *err)
 {
 	(void)rows;
@@ -603,19 +569,52 @@ int pg_bulk_begin(struct store *st, size_t rows, struct strbuf *err)
 	return 0;
 }
 
+/* 1: the indexes are dropped (pg_bulk_indexes_on builds them). */
 int pg_bulk_indexes_off(struct store *st, size_t new_rows, struct strbuf *err)
 {
-	(void)st;
-	(void)new_rows;
-	(void)err;
-	return 0;
+	static struct pg_q q = PG_Q("SELECT count(*) FROM (SELECT 1 FROM"
+		" play_rows LIMIT $1) x");
+	struct pg_store *s = pg_of(st);
+	struct strbuf sql = STRBUF_INIT;
+	struct pg_params p;
+	int64_t have;
+	int r;
+
+	if (new_rows == SIZE_MAX || new_rows <= BULK_ROWS || s->indexes_off)
+		return 0;
+	pg_params_init(&p);
+	pg_int(&p, (int64_t)new_rows);
+	if ((have = pg_scalar(s, &q, &p, 0)) < 0 || (size_t)have >= new_rows)
+		return have < 0 ? -1 : 0;
+	for (size_t i = 0; i < NPLAY_INDEXES; i++)
+		strbuf_addf(&sql, "DROP INDEX %.*s;",
+			    (int)strcspn(play_indexes[i], " "), play_indexes[i]);
+	r = pg_sql(s, sql.buf, err);
+	strbuf_release(&sql);
+	if (r)
+		return -1;
+	s->indexes_off = 1;
+	return 1;
 }
 
 int pg_bulk_indexes_on(struct store *st, struct strbuf *err)
 {
-	(void)st;
-	(void)err;
-	return 0;
+	struct pg_store *s = pg_of(st);
+	struct strbuf sql = STRBUF_INIT;
+	int r;
+
+	if (!s->indexes_off)
+		return 0;
+	if (pg_import_flush_active(s, err))
+		return -1;
+	strbuf_addstr(&sql, "SET LOCAL maintenance_work_mem = '128MB';");
+	for (size_t i = 0; i < NPLAY_INDEXES; i++)
+		strbuf_addf(&sql, "CREATE INDEX %s;", play_indexes[i]);
+	r = pg_sql(s, sql.buf, err);
+	strbuf_release(&sql);
+	if (!r)
+		s->indexes_off = 0;
+	return r;
 }
 
 void pg_bulk_end(struct store *st)
@@ -625,9 +624,10 @@ void pg_bulk_end(struct store *st)
 
 void pg_import_forget_active(struct pg_store *s)
 {
+	s->indexes_off = 0; /* the rollback brought them back */
 	if (!s->active)
 		return;
-	strbuf_reset(&s->active->copy);
-	s->active->held = 0;
-	s->active->staged = 0; /* the rollback dropped it */
+	s->active->nheld = 0;
+	pgd_forget(s->active->dict); /* its new rows are gone */
+	s->active->seen = s->stmts - 1; /* read it again */
 }

@@ -48,6 +48,8 @@ struct pg_store {
 	int bulk;              /* between bulk_begin and bulk_end */
 	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
 	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
+	int indexes_off;       /* import.c: play_rows' indexes dropped */
+	unsigned long stmts;   /* statements sent (import.c: has another run?) */
 };
 
 static inline struct pg_store *pg_of(struct store *s)
@@ -80,6 +82,9 @@ int pg_each(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
 	    struct strbuf *err);
 /* One-off SQL (several statements allowed, no parameters): 0 or -1. */
 int pg_sql(struct pg_store *s, const char *sql, struct strbuf *err);
+int pg_copy_in(struct pg_store *s, const char *copy_sql,
+	       const struct strbuf *buf, struct strbuf *err);
+void pg_copy_str(struct strbuf *b, const char *s, size_t len);
 /* The first column of the first row as an integer; dflt when none/NULL. */
 int64_t pg_scalar(struct pg_store *s, struct pg_q *q,
 		  const struct pg_params *p, int64_t dflt);

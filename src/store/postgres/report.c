@@ -33,14 +33,13 @@ static struct pg_params one_text(const char *v)
 	return p;
 }
 
-static struct pg_params range(int64_t from, int64_t to)
+/* Fills p in place: its integers point into p itself, so a copy of it
+ * returned by value would point into a dead frame (ASan saw it). */
+static void range(struct pg_params *p, int64_t from, int64_t to)
 {
-	struct pg_params p;
-
-	pg_params_init(&p);
-	pg_int(&p, from);
-	pg_int(&p, to);
-	return p;
+	pg_params_init(p);
+	pg_int(p, from);
+	pg_int(p, to);
 }
 
 int pgr_read_begin(struct store *st, struct strbuf *err)
@@ -100,8 +99,9 @@ int pgr_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t t
 		" AND p.played_ms >= $1 AND p.played_ms < $2"
 		" AND p.kind = (SELECT text_id('music')) ORDER BY p.played_ms");
 	struct walk w = { (void *)fn, arg };
-	struct pg_params p = range(from, to);
+	struct pg_params p;
 
+	range(&p, from, to);
 	if (account_id)
 		pg_int(&p, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, music_row, &w, err);
@@ -138,8 +138,9 @@ int pgr_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t t
 		" WHERE account_id = $3 AND played_ms >= $1 AND played_ms < $2"
 		" ORDER BY played_ms, id");
 	struct walk w = { (void *)fn, arg };
-	struct pg_params p = range(from, to);
+	struct pg_params p;
 
+	range(&p, from, to);
 	if (account_id)
 		pg_int(&p, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, play_row, &w, err);
@@ -161,8 +162,9 @@ int pgr_scan_sources(struct store *st, int64_t account_id, int64_t from, int64_t
 	static struct pg_q qa = PG_Q("SELECT played_ms, sources FROM play_rows"
 		" WHERE account_id = $3 AND played_ms >= $1 AND played_ms < $2");
 	struct walk w = { (void *)fn, arg };
-	struct pg_params p = range(from, to);
+	struct pg_params p;
 
+	range(&p, from, to);
 	if (account_id)
 		pg_int(&p, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, source_row, &w, err);
@@ -253,41 +255,65 @@ static char *dup_or_empty(const PGresult *r, int row, int col)
 	return xstrdup(v ? v : "");
 }
 
-/* Names the catalog lacks, from the first play that stored a track name. */
-static void track_fallback(struct pg_store *s, const char *track_id,
-			   struct store_track_names *t, struct strbuf *ar)
-{
-	static struct pg_q q = PG_Q(FIRST_PLAY(" AND track_name != 0",
-		"(SELECT s FROM texts WHERE id = i.track_name),"
-		" (SELECT s FROM texts WHERE id = i.artist_name),"
-		" (SELECT s FROM texts WHERE id = i.album_name)"));
-	struct pg_params p = one_text(track_id);
-	PGresult *r = pg_exec(s, &q, &p, NULL);
+/*
+ * A track's names in one round trip (a year page asks some 250 tracks): the
+ * catalog's row, its artists (joined by chr(31), in position order), and,
+ * only when the catalog lacks a name, the album or every artist, the names
+ * of the first play (by time, then id) of the track's items that name one.
+ */
+static struct pg_q q_track_names = PG_Q("SELECT c.name, c.album_id,"
+	" c.album, c.duration_ms, c.found, a.artists, f.found, f.tn, f.an, f.bn"
+	" FROM (SELECT 1) one"
+	" LEFT JOIN (SELECT t.name, t.album_id, al.name AS album, t.duration_ms,"
+	"  1 AS found FROM tracks t LEFT JOIN albums al ON al.id = t.album_id"
+	"  WHERE t.id = $1) c ON true"
+	" CROSS JOIN LATERAL (SELECT string_agg(COALESCE(ar.name, ta.artist_id),"
+	"  chr(31) ORDER BY ta.position) AS artists FROM track_artists ta"
+	"  LEFT JOIN artists ar ON ar.id = ta.artist_id WHERE ta.track_id = $1) a"
+	" LEFT JOIN LATERAL (SELECT 1 AS found,"
+	"  (SELECT s FROM texts WHERE id = i.track_name) AS tn,"
+	"  (SELECT s FROM texts WHERE id = i.artist_name) AS an,"
+	"  (SELECT s FROM texts WHERE id = i.album_name) AS bn"
+	"  FROM items i JOIN LATERAL (SELECT p.played_ms, p.id FROM play_rows p"
+	"   WHERE p.item = i.id ORDER BY p.played_ms, p.id LIMIT 1) fp ON true"
+	"  WHERE i.track_id = (SELECT text_id($1)) AND i.track_name != 0"
+	"  AND (coalesce(c.name, '') = '' OR coalesce(c.album, '') = ''"
+	"   OR translate(coalesce(a.artists, ''), chr(31), '') = '')"
+	"  ORDER BY fp.played_ms, fp.id LIMIT 1) f ON true");
 
-	if (r && PQntuples(r)) {
-		if (!t->name || !t->name[0]) {
-			free(t->name);
-			t->name = dup_or_empty(r, 0, 0);
-		}
-		if (!ar->len)
-			strbuf_addstr(ar, pg_get_str(r, 0, 1) ? pg_get_str(r, 0, 1) : "");
-		if (!t->album || !t->album[0]) {
-			free(t->album);
-			t->album = dup_or_empty(r, 0, 2);
-		}
+/* The artists of column col ("A<31>B"), joined by ", " as before. */
+static void add_artists(struct strbuf *ar, const char *v)
+{
+	while (v) {
+		const char *end = strchr(v, 31);
+		if (ar->len)
+			strbuf_addstr(ar, ", ");
+		strbuf_add(ar, v, end ? (size_t)(end - v) : strlen(v));
+		v = end ? end + 1 : NULL;
 	}
-	PQclear(r);
+}
+
+/* Names the catalog lacks, from the first play that stored a track name. */
+static void track_fallback(const PGresult *r, struct store_track_names *t,
+			   struct strbuf *ar)
+{
+	if (PQgetisnull(r, 0, 6))
+		return;
+	if (!t->name || !t->name[0]) {
+		free(t->name);
+		t->name = dup_or_empty(r, 0, 7);
+	}
+	if (!ar->len)
+		strbuf_addstr(ar, pg_get_str(r, 0, 8) ? pg_get_str(r, 0, 8) : "");
+	if (!t->album || !t->album[0]) {
+		free(t->album);
+		t->album = dup_or_empty(r, 0, 9);
+	}
 }
 
 int pgr_track_names(struct store *st, const char *track_id,
 		    struct store_track_names *t)
 {
-	static struct pg_q q = PG_Q("SELECT t.name, t.album_id, al.name,"
-		" t.duration_ms FROM tracks t LEFT JOIN albums al ON al.id = t.album_id"
-		" WHERE t.id = $1");
-	static struct pg_q qa = PG_Q("SELECT COALESCE(ar.name, ta.artist_id)"
-		" FROM track_artists ta LEFT JOIN artists ar ON ar.id = ta.artist_id"
-		" WHERE ta.track_id = $1 ORDER BY ta.position");
 	struct pg_store *s = pg_of(st);
 	struct strbuf ar = STRBUF_INIT;
 	struct pg_params p = one_text(track_id);
@@ -295,23 +321,19 @@ int pgr_track_names(struct store *st, const char *track_id,
 
 	memset(t, 0, sizeof(*t));
 	t->duration_ms = -1;
-	if ((r = pg_exec(s, &q, &p, NULL)) && PQntuples(r)) {
-		t->in_catalog = 1;
-		t->name = dup_or_empty(r, 0, 0);
-		t->album_id = dup_or_empty(r, 0, 1);
-		t->album = dup_or_empty(r, 0, 2);
-		t->duration_ms = pg_get_int(r, 0, 3, -1);
+	if ((r = pg_exec(s, &q_track_names, &p, NULL)) && PQntuples(r)) {
+		if (!PQgetisnull(r, 0, 4)) {
+			t->in_catalog = 1;
+			t->name = dup_or_empty(r, 0, 0);
+			t->album_id = dup_or_empty(r, 0, 1);
+			t->album = dup_or_empty(r, 0, 2);
+			t->duration_ms = pg_get_int(r, 0, 3, -1);
+		}
+		add_artists(&ar, pg_get_str(r, 0, 5));
+		if (!t->name || !t->name[0] || !ar.len || !t->album || !t->album[0])
+			track_fallback(r, t, &ar);
 	}
 	PQclear(r);
-	if ((r = pg_exec(s, &qa, &p, NULL)))
-		for (int i = 0; i < PQntuples(r); i++) {
-			if (ar.len)
-				strbuf_addstr(&ar, ", ");
-			strbuf_addstr(&ar, pg_get_str(r, i, 0));
-		}
-	PQclear(r);
-	if (!t->name || !t->name[0] || !ar.len || !t->album || !t->album[0])
-		track_fallback(s, track_id, t, &ar);
 	if (!t->album_id)
 		t->album_id = xstrdup("");
 	if (!t->album)
@@ -481,8 +503,9 @@ int pgr_gaps_overlapping(struct store *st, int64_t account_id, int64_t from, int
 		" AND ($3::bigint = 0 OR g.account_id = $3::bigint)"
 		" ORDER BY g.from_ms, g.id");
 	struct walk w = { (void *)fn, arg };
-	struct pg_params p = range(from, to);
+	struct pg_params p;
 
+	range(&p, from, to);
 	pg_int(&p, account_id);
 	return pg_each(pg_of(st), &q, &p, gap_row, &w, err);
 }
