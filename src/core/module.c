@@ -86,3 +86,30 @@ void *module_sym(void *handle, const char *name, const char *sym,
 			    name, sym);
 	return p;
 }
+
+int module_api_load(struct module_api *m, struct strbuf *err)
+{
+	pthread_mutex_lock(&m->lock);
+	if (!m->tried) {
+		void *h = module_open(m->name, &m->why);
+		for (size_t i = 0; h && i < m->n; i++)
+			if (!(m->fn[i] = module_sym(h, m->name, m->syms[i], &m->why)))
+				break;
+		m->tried = 1;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (!m->why.len)
+		return 0;
+	strbuf_addf(err, "cannot load %s: %s", m->what, m->why.buf);
+	return -1;
+}
+
+void module_api_need(struct module_api *m)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (!module_api_load(m, &err))
+		return;
+	fprintf(stderr, "fatal: %s\n", err.buf);
+	exit(1);
+}

@@ -15,10 +15,35 @@
 #ifndef CORE_MODULE_H
 #define CORE_MODULE_H
 
+#include <pthread.h>
+
 #include "core/strbuf.h"
 
 void *module_open(const char *name, struct strbuf *err);
 void *module_sym(void *handle, const char *name, const char *sym,
 		 struct strbuf *err);
+
+/*
+ * A module's table of functions, filled on first use: src/modules/ defines
+ * one per module with MODULE_API(name, what, fn, syms), fn a struct of
+ * function pointers and syms their names in the same order. module_api_load
+ * opens and resolves it once (thread-safe): 0, or -1 with "cannot load
+ * WHAT: why" in err, every call after a failure alike. module_api_need is
+ * for the calls without an error path: it prints that and exits.
+ */
+struct module_api {
+	const char *name, *what;
+	void **fn;
+	const char *const *syms;
+	size_t n;
+	pthread_mutex_t lock;
+	int tried;
+	struct strbuf why; /* empty when loaded */
+};
+#define MODULE_API(name, what, fn, syms)                                     \
+	{ name, what, (void **)&(fn), syms, sizeof(fn) / sizeof(void *),     \
+	  PTHREAD_MUTEX_INITIALIZER, 0, STRBUF_INIT }
+int module_api_load(struct module_api *m, struct strbuf *err);
+void module_api_need(struct module_api *m);
 
 #endif

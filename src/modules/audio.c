@@ -34,78 +34,51 @@ static struct {
 #undef X
 } fn;
 
+static const char *const syms[] = {
+#define X(name, ret, args) #name,
+	AUDIO_FUNCS(X)
+#undef X
+};
+
 /*
  * Forwarding, for the spinlog binary only (the unit tests link the real
  * code): the module is loaded on the first call. A call with an error path
  * fails with "cannot load ..." when it cannot be; the others print the
  * reason and exit, like a missing libcurl (core/http.c).
  */
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static struct strbuf why = STRBUF_INIT; /* empty when loaded */
-
-static void setup(void)
-{
-	void *h = module_open("audio", &why);
-
-	if (!h)
-		return;
-#define X(name, ret, args)                                                   \
-	*(void **)&fn.name = module_sym(h, "audio", #name, &why);             \
-	if (!fn.name)                                                        \
-		return;
-	AUDIO_FUNCS(X)
-#undef X
-}
-
-static int module_load(struct strbuf *err)
-{
-	pthread_once(&once, setup);
-	if (!why.len)
-		return 0;
-	strbuf_addf(err, "cannot load the audio module: %s", why.buf);
-	return -1;
-}
-
-/* For the calls without an error path: loaded, or exit with why. */
-static void need(void)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	if (!module_load(&err))
-		return;
-	fprintf(stderr, "fatal: %s\n", err.buf);
-	exit(1);
-}
+_Static_assert(sizeof(fn) / sizeof(void *) == sizeof(syms) / sizeof(*syms),
+	       "one name per function");
+static struct module_api api = MODULE_API("audio", "the audio module", fn, syms);
 
 int audio_analyze(const char *path, struct audio_result *out,
 		  struct strbuf *err)
 {
-	if (module_load(err))
+	if (module_api_load(&api, err))
 		return -1;
 	return fn.audio_analyze(path, out, err);
 }
 
 void audio_result_release(struct audio_result *r)
 {
-	need();
+	module_api_need(&api);
 	fn.audio_result_release(r);
 }
 
 void audio_result_json(const struct audio_result *r, int with_segments,
 		       struct strbuf *out)
 {
-	need();
+	module_api_need(&api);
 	fn.audio_result_json(r, with_segments, out);
 }
 
 int audio_tags_read(const char *path, struct audio_tags *out)
 {
-	need();
+	module_api_need(&api);
 	return fn.audio_tags_read(path, out);
 }
 
 void audio_tags_release(struct audio_tags *t)
 {
-	need();
+	module_api_need(&api);
 	fn.audio_tags_release(t);
 }

@@ -27,64 +27,38 @@ static struct {
 #undef X
 } fn;
 
+static const char *const syms[] = {
+#define X(name, ret, args) #name,
+	CARD_FUNCS(X)
+#undef X
+};
+
 /*
  * Forwarding, for the spinlog binary only (the unit tests link the real
  * code): the module is loaded on the first call. A call with an error path
  * fails with "cannot load ..." when it cannot be; the others print the
  * reason and exit, like a missing libcurl (core/http.c).
  */
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static struct strbuf why = STRBUF_INIT; /* empty when loaded */
-
-static void setup(void)
-{
-	void *h = module_open("card", &why);
-
-	if (!h)
-		return;
-#define X(name, ret, args)                                                   \
-	*(void **)&fn.name = module_sym(h, "card", #name, &why);              \
-	if (!fn.name)                                                        \
-		return;
-	CARD_FUNCS(X)
-#undef X
-}
-
-static int module_load(struct strbuf *err)
-{
-	pthread_once(&once, setup);
-	if (!why.len)
-		return 0;
-	strbuf_addf(err, "cannot load the share card module: %s", why.buf);
-	return -1;
-}
-
-static void need(void)
-{
-	struct strbuf err = STRBUF_INIT;
-
-	if (!module_load(&err))
-		return;
-	fprintf(stderr, "fatal: %s\n", err.buf);
-	exit(1);
-}
+_Static_assert(sizeof(fn) / sizeof(void *) == sizeof(syms) / sizeof(*syms),
+	       "one name per function");
+static struct module_api api = MODULE_API("card", "the share card module", fn, syms);
 
 void card_figures(const struct report_year *y, struct card_figures *f)
 {
-	need();
+	module_api_need(&api);
 	fn.card_figures(y, f);
 }
 
 void card_json(const struct report_year *y, struct strbuf *out)
 {
-	need();
+	module_api_need(&api);
 	fn.card_json(y, out);
 }
 
 int card_png(const struct report_year *y, const struct covers *c,
 	     struct strbuf *out, struct strbuf *err)
 {
-	if (module_load(err))
+	if (module_api_load(&api, err))
 		return -1;
 	return fn.card_png(y, c, out, err);
 }
