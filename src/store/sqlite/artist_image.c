@@ -4,6 +4,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/artist_image.h"
+#include "store/sqlite/fill.h"
 #include "core/banned.h"
 
 int sqa_artist_image_put(struct store *s, const char *artist_id,
@@ -42,23 +43,9 @@ int sqa_artist_images(struct store *s, int64_t now_ms,
 		      int (*fn)(void *, const char *, const char *), void *arg,
 		      struct strbuf *err)
 {
-	sqlite3 *db = sqlite_of(s)->db;
-	sqlite3_stmt *st = db_prepare(db,
+	return sq_each_id_url(s,
 		"SELECT a.id, a.image_url FROM artists a "
 		"LEFT JOIN cover_misses m ON m.album_id = a.id "
 		"WHERE a.image_url IS NOT NULL AND (m.retry_ms IS NULL OR "
-		"m.retry_ms <= ?) ORDER BY a.id");
-	int rc, r = 0;
-
-	sqlite3_bind_int64(st, 1, now_ms);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((r = fn(arg, (const char *)sqlite3_column_text(st, 0),
-			    (const char *)sqlite3_column_text(st, 1))))
-			break;
-	if (!r && rc != SQLITE_DONE) {
-		db_error(db, err);
-		r = -1;
-	}
-	sqlite3_finalize(st);
-	return r;
+		"m.retry_ms <= ?) ORDER BY a.id", now_ms, fn, arg, err);
 }

@@ -46,16 +46,12 @@ int sq_track_fill(struct store *s, const char *id,
 	return -1;
 }
 
-int sq_album_covers(struct store *s, int64_t now_ms,
-		    int (*fn)(void *, const char *, const char *), void *arg,
-		    struct strbuf *err)
+int sq_each_id_url(struct store *s, const char *sql, int64_t now_ms,
+		   int (*fn)(void *, const char *, const char *), void *arg,
+		   struct strbuf *err)
 {
 	sqlite3 *db = sqlite_of(s)->db;
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT im.album_id, im.url FROM album_images im "
-		"LEFT JOIN cover_misses m ON m.album_id = im.album_id "
-		"WHERE im.position = 0 AND (m.retry_ms IS NULL OR "
-		"m.retry_ms <= ?) ORDER BY im.album_id");
+	sqlite3_stmt *st = db_prepare(db, sql);
 	int rc, r = 0;
 
 	sqlite3_bind_int64(st, 1, now_ms);
@@ -69,6 +65,17 @@ int sq_album_covers(struct store *s, int64_t now_ms,
 	}
 	sqlite3_finalize(st);
 	return r;
+}
+
+int sq_album_covers(struct store *s, int64_t now_ms,
+		    int (*fn)(void *, const char *, const char *), void *arg,
+		    struct strbuf *err)
+{
+	return sq_each_id_url(s,
+		"SELECT im.album_id, im.url FROM album_images im "
+		"LEFT JOIN cover_misses m ON m.album_id = im.album_id "
+		"WHERE im.position = 0 AND (m.retry_ms IS NULL OR "
+		"m.retry_ms <= ?) ORDER BY im.album_id", now_ms, fn, arg, err);
 }
 
 /* A day after the first failure, doubling, at most 30 days. */

@@ -11,6 +11,11 @@
 int sq_track_fill(struct store *s, const char *id,
 		  struct store_track_fill *out, struct strbuf *err);
 
+/* Each (id, url) row of sql, its one parameter now_ms, to fn until it
+ * returns non-zero (returned); -1 with err on a database error. */
+int sq_each_id_url(struct store *s, const char *sql, int64_t now_ms,
+		   int (*fn)(void *, const char *, const char *), void *arg,
+		   struct strbuf *err);
 int sq_album_covers(struct store *s, int64_t now_ms,
 		    int (*fn)(void *, const char *, const char *), void *arg,
 		    struct strbuf *err);
