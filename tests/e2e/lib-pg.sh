@@ -8,6 +8,8 @@
 #                       SPINLOG_TEST_STORE says: fails the script when
 #                       PostgreSQL 15 is not installed, else starts the cluster
 #                       (a check) with SPINLOG_STORE_URL unset
+#   sl_on URL DIR ARGS  spinlog on the data directory DIR, its store the
+#                       SQLite file in DIR (URL "sqlite") or the database URL
 # pg_start installs an EXIT trap that stops the cluster even when the script
 # fails (it calls any EXIT trap set before it first). As root the server runs
 # as the 'postgres' user (initdb refuses root). Reuse a running cluster by
@@ -85,3 +87,13 @@ pg_createdb() {
 
 # pg_psql DB SQL: runs SQL in the database, unaligned, no headers.
 pg_psql() { psql -h "$PG_SOCK" -U postgres -d "$1" -XAtq -v ON_ERROR_STOP=1 -c "$2"; }
+
+sl_on() {
+	local url=$1 dir=$2
+	shift 2
+	if [ "$url" = sqlite ]; then
+		"$SPINLOG" --data-dir "$dir" "$@"
+	else
+		"$SPINLOG" --data-dir "$dir" --set "store.url=$url" "$@"
+	fi
+}

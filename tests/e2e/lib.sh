@@ -152,17 +152,25 @@ authorize() {
 	wait "$pid"
 }
 
-# start_serve [ARGS...]: runs 'spinlog serve' on a free loopback port with
-# the test's data; sets URL and SERVE_PID.
-start_serve() {
+# serve_bg OPTIONS... -- ARGS...: 'spinlog OPTIONS serve ARGS' on a free
+# loopback port in the background (spinlog itself, not a subshell, so kill
+# stops it); waits for its port file, 30 s at most (a loaded machine), and
+# sets URL and SERVE_PID.
+serve_bg() {
+	local g=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do g+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
 	rm -f "$T/serve.port"
-	"$SPINLOG" --data-dir "$DATA" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
+	"$SPINLOG" "${g[@]}" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
 		"$@" >"$T/serve.out" 2>"$T/serve.err" &
 	SERVE_PID=$!
 	_pids="$_pids $SERVE_PID"
-	for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
+	for _ in $(seq 1 600); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
 	URL="http://127.0.0.1:$(cat "$T/serve.port")"
 }
+
+# start_serve [ARGS...]: serve_bg with the test's data.
+start_serve() { serve_bg --data-dir "$DATA" -- "$@"; }
 
 # token_age ACCOUNT DAYS: makes ACCOUNT's refresh token look DAYS days old
 # (its state file's authorized_ms), as the token-age warnings see it.

@@ -15,17 +15,6 @@ DBF=fix_$$ DBS=pipe_$$
 PGF=$(pg_createdb "$DBF") || not_ok "createdb $DBF"
 PGS=$(pg_createdb "$DBS") || not_ok "createdb $DBS"
 
-# sl_on ENGINE DIR ARGS...: spinlog on the data directory DIR, its store
-# the SQLite file in DIR (sqlite) or the database URL (anything else).
-sl_on() {
-	local url=$1 dir=$2
-	shift 2
-	if [ "$url" = sqlite ]; then
-		"$SPINLOG" --data-dir "$dir" "$@"
-	else
-		"$SPINLOG" --data-dir "$dir" --set "store.url=$url" "$@"
-	fi
-}
 
 # same_output WHAT URL_A DIR_A URL_B DIR_B ARGS...: the command's stdout
 # is the same bytes on both stores (and not empty).
@@ -110,16 +99,8 @@ fi
 # back the same (less the time each was received).
 serve_on() { # ENGINE DIR: starts serve, sets URL
 	local url=$1 dir=$2
-	rm -f "$T/serve.port"
-	# spinlog itself in the background (not a subshell), so kill stops it
-	if [ "$url" = sqlite ]; then set -- --data-dir "$dir"; else
-		set -- --data-dir "$dir" --set "store.url=$url"; fi
-	"$SPINLOG" "$@" serve --listen 127.0.0.1:0 --port-file "$T/serve.port" \
-		--no-covers >"$T/serve.out" 2>"$T/serve.err" &
-	SERVE_PID=$!
-	_pids="$_pids $SERVE_PID"
-	for _ in $(seq 1 100); do [ -s "$T/serve.port" ] && break; sleep 0.05; done
-	URL="http://127.0.0.1:$(cat "$T/serve.port")"
+	if [ "$url" = sqlite ]; then serve_bg --data-dir "$dir" -- --no-covers; else
+		serve_bg --data-dir "$dir" --set "store.url=$url" -- --no-covers; fi
 }
 ARTIST=$(cd "$T/site-sq" && ls artist-*.html | head -1)
 ALBUM=$(cd "$T/site-sq" && ls album-*.html | head -1)

@@ -12,26 +12,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-pg.sh"
 
-if ! pg_available; then
-	not_ok "PostgreSQL 15 is installed ($PG_BIN; scripts/install-deps)"
-	done_testing
-	exit 1
-fi
-unset SPINLOG_STORE_URL
-check "a private cluster starts" pg_start
+pg_require
 DB=dict_$$ BIG=dictbig_$$
 PG=$(pg_createdb "$DB") || not_ok "createdb $DB"
 PGB=$(pg_createdb "$BIG") || not_ok "createdb $BIG"
-
-sl_on() {
-	local url=$1 dir=$2
-	shift 2
-	if [ "$url" = sqlite ]; then
-		"$SPINLOG" --data-dir "$dir" "$@"
-	else
-		"$SPINLOG" --data-dir "$dir" --set "store.url=$url" "$@"
-	fi
-}
 q() { pg_psql "$DB" "$1"; }
 
 EXT=$(ls "$FIXTURES"/Streaming_History_Audio_*.json)
@@ -83,7 +67,7 @@ check "importing again gives back the 5 plays deleted, nothing else" grep -q ' 5
 python3 "$ROOT/tests/tools/accounts_gen.py" "$T/big" 110000 3 big || not_ok "generate 110,000 plays"
 idx() { pg_psql "$BIG" "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes
 	WHERE tablename = 'play_rows'"; }
-want="play_rows_account_time play_rows_item play_rows_pkey play_rows_time"
+want="play_rows_account_time play_rows_item play_rows_name_key play_rows_pkey play_rows_time"
 sl_on "$PGB" "$T/big-d" account add big >/dev/null 2>&1
 check "a --dry-run of 110,000 plays" sl_on "$PGB" "$T/big-d" import --dry-run "$T"/big/*.json
 is "leaves the indexes standing" "$(idx)" "$want"

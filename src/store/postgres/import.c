@@ -545,9 +545,10 @@ int pg_import_finish(struct store_import *base,
 
 /*
  * Bulk mode. An import larger than the plays stored (the first of a store,
- * more than 100,000 plays) drops play_rows' three secondary indexes and
- * builds them again at the end, sorted at once instead of kept up row by
- * row as COPY lands (as sqlite/bulk.c does). DROP INDEX locks play_rows
+ * more than 100,000 plays) drops play_rows' secondary indexes (migration
+ * 5's partial one of name keys too) and builds them again at the end,
+ * sorted at once instead of kept up row by row as COPY lands (as
+ * sqlite/bulk.c does). DROP INDEX locks play_rows
  * until the commit, so readers wait for such an import: only one that
  * more than doubles the store does it. The drop and the build are in the
  * import's transaction: a crash leaves the indexes as they were.
@@ -558,6 +559,7 @@ static const char *const play_indexes[] = {
 	"play_rows_time ON play_rows (played_ms)",
 	"play_rows_account_time ON play_rows (account_id, played_ms)",
 	"play_rows_item ON play_rows (item, played_ms)",
+	"play_rows_name_key ON play_rows (name_key, played_ms) WHERE name_key IS NOT NULL",
 };
 #define NPLAY_INDEXES (sizeof(play_indexes) / sizeof(*play_indexes))
 
