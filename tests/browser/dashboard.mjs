@@ -323,8 +323,16 @@ async function lookChecks(page, kinds) {
   await page.emulateMedia({ colorScheme: 'light' });
   if (!kinds.artist) return;
   await page.goto(`${env.BASE}/${kinds.artist}`);
-  const a = await page.evaluate(() => {
+  const a = await page.evaluate(async () => {
     const img = document.querySelector('main img.cover.round, img.cover.round');
+    // a loaded machine may not have it yet at 'load' (a lazy image): wait for
+    // its own load or error, 10 s at most
+    if (img && !img.complete)
+      await new Promise((done) => {
+        img.addEventListener('load', done, { once: true });
+        img.addEventListener('error', done, { once: true });
+        setTimeout(done, 10000);
+      });
     const tile = document.querySelector('.tile.bigtile.round');
     const h1 = document.querySelector('h1');
     return { img: !!img, loaded: img ? img.complete && img.naturalWidth > 0 : false,
