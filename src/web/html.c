@@ -508,16 +508,24 @@ static void svg_mood(struct strbuf *sb, const struct report_year *y)
 
 enum rank_kind { RANK_TRACKS, RANK_ARTISTS, RANK_ALBUMS, RANK_GENRES };
 
-/* The picture of one entry of a top list: a cover, an initials tile, or none. */
+/*
+ * The picture of one entry of a top list: a cover, an initials tile, or none
+ * (no covers). A track's album comes from the year (y) when there is one,
+ * else from the history (nav: the all-time, range, week and month lists);
+ * without either the track gets its initials tile.
+ */
 static void add_rank_image(struct strbuf *sb, const struct report_year *y,
 			   const struct covers *c, const struct report_rank *r,
-			   enum rank_kind kind)
+			   enum rank_kind kind, const struct nav_index *nav)
 {
-	if (!c) /* a list drawn without the year's covers (html_rank_list) */
+	if (!c)
 		return;
-	if (kind == RANK_TRACKS && y && r->track >= 0 && r->track < y->ntracks)
+	if (kind == RANK_TRACKS && y && r->track >= 0 && r->track < y->ntracks) {
 		add_cover(sb, c, &y->tracks[r->track], 48, "thumb", "thumb");
-	else if (kind == RANK_ALBUMS)
+	} else if (kind == RANK_TRACKS) {
+		int t = nav ? nav_track_of(nav, r->key) : -1;
+		add_image(sb, c, t >= 0 ? nav->t[t].album : "", r->label, 48, "thumb", "thumb");
+	} else if (kind == RANK_ALBUMS)
 		add_image(sb, c, r->key, r->label, 48, "thumb", "thumb");
 	else if (kind == RANK_ARTISTS)
 		add_image(sb, c, r->key, r->label, 48, "thumb round", "thumb round");
@@ -535,7 +543,7 @@ static void add_rank_list(struct strbuf *sb, const char *title, const struct rep
 		strbuf_addstr(sb, "<li>");
 		if (kind != RANK_GENRES)
 			addf(sb, "<b class=\"rk\">%d</b>", i + 1);
-		add_rank_image(sb, y, c, &r[i], kind);
+		add_rank_image(sb, y, c, &r[i], kind, nav);
 		if (kind != RANK_GENRES)
 			strbuf_addstr(sb, "<span class=\"what\">");
 		if (kind == RANK_TRACKS)
@@ -559,12 +567,12 @@ static void add_rank_list(struct strbuf *sb, const char *title, const struct rep
 }
 
 void html_rank_list(struct strbuf *sb, const char *title, const struct report_rank *r,
-		    int n, int kind, const struct nav_index *nav)
+		    int n, int kind, const struct nav_index *nav, const struct covers *c)
 {
 	/* html.h's kinds, in the order the navigation pages use */
 	static const enum rank_kind kinds[] = { RANK_TRACKS, RANK_GENRES, RANK_ARTISTS,
 						RANK_ALBUMS };
-	add_rank_list(sb, title, NULL, NULL, r, n, kind >= 0 && kind < 4 ? kinds[kind] : RANK_GENRES,
+	add_rank_list(sb, title, NULL, c, r, n, kind >= 0 && kind < 4 ? kinds[kind] : RANK_GENRES,
 		      nav);
 }
 

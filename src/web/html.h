@@ -33,9 +33,12 @@ void html_coverage(const struct report_coverage *cv, const int *years,
 void html_page_start(struct strbuf *sb, const char *title_prefix, const char *title,
 		     const int *years, int nyears);
 void html_page_end(struct strbuf *sb);
-/* A card with a ranked list; kind 0 tracks, 1 plain names, 2 artists, 3 albums. */
+/* A card with a ranked list; kind 0 tracks, 1 plain names, 2 artists, 3 albums.
+ * With covers (c not NULL) each track, artist and album entry shows its
+ * picture as the year page's lists do (a track's album found through nav);
+ * NULL draws the list without pictures. */
 void html_rank_list(struct strbuf *sb, const char *title, const struct report_rank *r,
-		    int n, int kind, const struct nav_index *nav);
+		    int n, int kind, const struct nav_index *nav, const struct covers *c);
 /* A page saying what was not found, with a link home. */
 void html_not_found(const char *what, struct strbuf *out);
 

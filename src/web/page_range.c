@@ -111,9 +111,9 @@ static void range_page(struct pages *p, const struct nav_index *x, const struct 
 	for (int i = 0; i < r->ntop_tracks; i++)
 		pages_link_track(p, r->top_tracks[i].key);
 	strbuf_addstr(out, "<div class=\"cols\">");
-	html_rank_list(out, "Top tracks", r->top_tracks, r->ntop_tracks, 0, x);
-	html_rank_list(out, "Top artists", r->top_artists, r->ntop_artists, 2, x);
-	html_rank_list(out, "Top albums", r->top_albums, r->ntop_albums, 3, x);
+	html_rank_list(out, "Top tracks", r->top_tracks, r->ntop_tracks, 0, x, &p->covers);
+	html_rank_list(out, "Top artists", r->top_artists, r->ntop_artists, 2, x, &p->covers);
+	html_rank_list(out, "Top albums", r->top_albums, r->ntop_albums, 3, x, &p->covers);
 	strbuf_addstr(out, "</div>");
 	html_page_end(out);
 }
