@@ -75,7 +75,10 @@ is "each top artist has its image or an initials tile" \
 	"$(jq '.top_artists | length' "$T/sum.json")"
 check "the ranks are numbered" grep -q '<b class="rk">1</b>' "$T/artists.html"
 curl -s "$URL/calendar-$YEAR.html" >"$T/cal.html"
-for f in year cal; do
+curl -s "$URL/alltime.html" >"$T/alltime.html"
+check "dashboard: the all-time top lists show covers" \
+	grep -q '<img class="thumb" src="covers/[A-Za-z0-9]*\.png" width="48" height="48" alt="' "$T/alltime.html"
+for f in year cal alltime; do
 	is "$f page: every <img> has width and height" \
 		"$(grep -o '<img [^>]*>' "$T/$f.html" | grep -vc 'width="[0-9]*" height="[0-9]*"')" 0
 done
@@ -91,5 +94,53 @@ for f in $(grep -oh 'src="[^"]*"' "$T/site/year-$YEAR.html" | sed 's/^src="//; s
 	[ -s "$T/site/$f" ] || { missing=$((missing + 1)); echo "# missing: $f"; }
 done
 is "site: every image of the year page is a local file" "$missing" 0
+# Issue 11: the all-time, a week and a month page show the same pictures
+# beside their first top track, artist and album: the cover (album id from
+# the store, or the artist's image) when the cache has it, else the initials
+# tile, and every src is a file of the site.
+first_pictures() { # PAGE: one line per list, "ok ..." or what is wrong
+	python3 - "$T/site" "$1" "$DATA/covers" "$T/albums.txt" <<'PY'
+import html as H, os, re, sys
+site, page, cache, albums = sys.argv[1:]
+album = dict(l.rstrip("\n").split("|", 1) for l in open(albums) if "|" in l)
+doc = open(os.path.join(site, page)).read()
+def cached(i):
+    return [f for f in os.listdir(cache) if f.rsplit(".", 1)[0] == i] if i else []
+for title, link, rnd in (("Top tracks", "track", ""), ("Top artists", "artist", " round"),
+                         ("Top albums", "album", "")):
+    m = re.search(r'<div class="card"><h2>' + title + r'</h2>.*?<li>(.*?)</li>', doc, re.S)
+    if not m:
+        print("no", title); continue
+    it = m.group(1)
+    k = re.search(r'href="' + link + r'-([A-Za-z0-9]+)\.html"', it)
+    key = k.group(1) if k else ""
+    want = album.get(key, "") if link == "track" else key
+    have = cached(want)
+    img = re.search(r'<img class="thumb' + rnd + r'" src="([^"]*)" width="48" height="48" alt="([^"<>]*)" loading="lazy"', it)
+    tile = re.search(r'<span class="tile thumb' + rnd + r'" dir="auto" role="img" aria-label="', it)
+    if have:
+        src = img.group(1) if img else None
+        ok = src in ["covers/" + f for f in have] and os.path.getsize(os.path.join(site, src)) > 0
+        print("ok" if ok else "bad", title, key, "src", src, "want", have)
+    else:
+        print("ok" if tile and not img else "bad", title, key, "tile (no cached picture)")
+PY
+}
+week=$(cd "$T/site" && ls week-*.html | tail -n 1)
+month=$(cd "$T/site" && ls month-*.html | tail -n 1)
+imgs=0
+for f in alltime.html "$week" "$month"; do
+	first_pictures "$f" >"$T/first.out" 2>&1
+	sed "s|^|# $f: |" "$T/first.out"
+	is "site: $f: its first top track, artist and album show their pictures" \
+		"$(grep -c '^ok ' "$T/first.out")" 3
+	imgs=$((imgs + $(grep -c 'src="covers/' "$T/site/$f")))
+	missing=0
+	for g in $(grep -oh 'src="[^"]*"' "$T/site/$f" | sed 's/^src="//; s/"$//' | sort -u); do
+		[ -s "$T/site/$g" ] || { missing=$((missing + 1)); echo "# missing: $g"; }
+	done
+	is "site: every image of $f is a local file" "$missing" 0
+done
+check "site: the all-time, week and month pages have covers" test "$imgs" -gt 0
 check "site: no image points at the CDN" sh -c "! grep -l 'src=\"http' '$T/site/'*.html"
 done_testing
