@@ -3,7 +3,8 @@
 # static site) each top track shows its album's cached cover and each top
 # album its own, every <img> has its drawn size (no layout jump) and loads
 # lazily, artists show their image or an initials tile (t1170), and the
-# site never points at the image CDN.
+# site never points at the image CDN. The all-time, week and month pages
+# show the same pictures beside their top lists (dashboard and site).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-etl.sh"
 
