@@ -43,7 +43,7 @@ void page_group_body(struct pages *p, const struct nav_index *x,
 	strbuf_addstr(out, "</div>");
 	for (int i = 0; i < g->ntop_tracks; i++)
 		pages_link_track(p, g->top_tracks[i].key);
-	html_rank_list(out, "Top tracks", g->top_tracks, g->ntop_tracks, 0, x, NULL);
+	html_rank_list(out, "Top tracks", g->top_tracks, g->ntop_tracks, 0, x, &p->covers);
 }
 
 enum page_status page_artist(struct pages *p, const struct route_args *a,

@@ -143,5 +143,10 @@ for f in alltime.html "$week" "$month"; do
 	is "site: every image of $f is a local file" "$missing" 0
 done
 check "site: the all-time, week and month pages have covers" test "$imgs" -gt 0
+# and an artist page's top tracks, the first artist of the year's
+art=$(grep -o 'href="artist-[A-Za-z0-9]*\.html"' "$T/site/year-$YEAR.html" | head -1 | sed 's/^href="//; s/"$//')
+check "site: the year's first artist has a page ($art)" test -s "$T/site/$art"
+check "site: its top tracks show covers or tiles" \
+	grep -qE '<h2>Top tracks</h2>.*<li>.*(<img class="thumb" src="covers/[A-Za-z0-9]*\.[a-z]*"|<span class="tile thumb")' "$T/site/$art"
 check "site: no image points at the CDN" sh -c "! grep -l 'src=\"http' '$T/site/'*.html"
 done_testing
