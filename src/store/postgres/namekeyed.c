@@ -177,7 +177,7 @@ int pgk_fill_canon(struct pg_store *s, struct strbuf *err)
 	return ret;
 }
 
-/* ---- the scans that name a track known by names (report.c's, with them) ---- */
+/* ---- the scans, a track known by names included ---- */
 
 struct walk {
 	void *fn, *arg;
@@ -251,7 +251,7 @@ static int play_row(void *arg, const PGresult *r, int i)
 	return ((int (*)(void *, const struct store_play_row *))w->fn)(w->arg, &p);
 }
 
-/* As report.c's pgr_scan_plays, with each play's name key (SQLite's Q_PLAYS). */
+/* Every play of a range, with its name key (SQLite's Q_PLAYS). */
 int pgk_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_play_row *), void *arg,
 		   struct strbuf *err)

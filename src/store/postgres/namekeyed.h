@@ -24,9 +24,9 @@ int pgk_name_key_plays(struct store *st, uint64_t name_key, int64_t *ref,
  */
 int pgk_fill_canon(struct pg_store *s, struct strbuf *err);
 /*
- * store_scan_music and store_scan_plays with the plays of tracks known by
- * names (their references, their name keys): report.c's pgr_scan_music
- * and pgr_scan_plays left them out.
+ * store_scan_music and store_scan_plays, the plays of tracks known by
+ * names included (their references, their name keys). They replaced
+ * report.c's scans, which left those plays out.
  */
 int pgk_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t to,
 		   int (*fn)(void *, const struct store_music_play *), void *arg,

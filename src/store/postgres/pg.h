@@ -193,12 +193,6 @@ void pg_bulk_end(struct store *s);
 int pgr_read_begin(struct store *s, struct strbuf *err);
 void pgr_read_end(struct store *s);
 void pgr_tune_for_reads(struct store *s);
-int pgr_scan_music(struct store *s, int64_t account_id, int64_t from, int64_t to,
-		   int (*fn)(void *, const struct store_music_play *), void *arg,
-		   struct strbuf *err);
-int pgr_scan_plays(struct store *s, int64_t account_id, int64_t from, int64_t to,
-		   int (*fn)(void *, const struct store_play_row *), void *arg,
-		   struct strbuf *err);
 int pgr_scan_sources(struct store *s, int64_t account_id, int64_t from, int64_t to,
 		     int (*fn)(void *, int64_t, int), void *arg, struct strbuf *err);
 int pgr_play_span(struct store *s, int64_t account_id, int64_t *first_ms, int64_t *last_ms,
