@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd/cmd.h"
 #include "core/fsutil.h"
@@ -15,7 +16,8 @@
 const char cmd_card_usage[] =
 	"usage: spinlog card [--year YYYY] [-o FILE] [--no-covers] [--account NAME]\n"
 	"  --year       the year (default: the latest with plays)\n"
-	"  -o FILE      where to write the PNG (default: card-YYYY.png here)\n"
+	"  -o FILE      where to write it: a PNG, or an SVG when FILE ends in .svg\n"
+	"               (default: card-YYYY.png here)\n"
 	"  --no-covers  do not download the year's missing covers first\n"
 	"  --account    whose year (default: the store's only account; required\n"
 	"               when it has several)\n"
@@ -87,7 +89,9 @@ int cmd_card(int argc, char **argv, struct ctx *ctx)
 	snprintf(name, sizeof(name), "card-%d.png", year);
 	if (!out)
 		out = name;
-	if (card_png(y, &p.covers, &png, &err)) {
+	size_t olen = strlen(out);
+	int svg = olen > 4 && !strcasecmp(out + olen - 4, ".svg");
+	if ((svg ? card_svg : card_png)(y, &p.covers, &png, &err)) {
 		fprintf(stderr, "spinlog: card: %s\n", err.buf);
 		goto out;
 	}

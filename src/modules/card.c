@@ -19,6 +19,9 @@
 	X(card_json, void, (const struct report_year *, struct strbuf *))    \
 	X(card_png, int,                                                     \
 	  (const struct report_year *, const struct covers *,                \
+	   struct strbuf *, struct strbuf *)) \
+	X(card_svg, int,                                                     \
+	  (const struct report_year *, const struct covers *,                \
 	   struct strbuf *, struct strbuf *))
 
 static struct {
@@ -61,4 +64,12 @@ int card_png(const struct report_year *y, const struct covers *c,
 	if (module_api_load(&api, err))
 		return -1;
 	return fn.card_png(y, c, out, err);
+}
+
+int card_svg(const struct report_year *y, const struct covers *c,
+	     struct strbuf *out, struct strbuf *err)
+{
+	if (module_api_load(&api, err))
+		return -1;
+	return fn.card_svg(y, c, out, err);
 }

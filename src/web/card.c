@@ -1,6 +1,7 @@
 #include "web/card.h"
 
 #include <cairo.h>
+#include <cairo-svg.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -313,10 +314,10 @@ static cairo_status_t to_strbuf(void *closure, const unsigned char *data, unsign
 	return CAIRO_STATUS_SUCCESS;
 }
 
-int card_png(const struct report_year *y, const struct covers *c, struct strbuf *out,
-	     struct strbuf *err)
+/* Draws the card on s (an image or an SVG surface); its status. */
+static cairo_status_t render(const struct report_year *y, const struct covers *c,
+			     cairo_surface_t *s)
 {
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
 	cairo_t *cr = cairo_create(s);
 	cairo_status_t st;
 
@@ -331,12 +332,38 @@ int card_png(const struct report_year *y, const struct covers *c, struct strbuf 
 	pthread_mutex_unlock(&lock);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
+	return st;
+}
+
+static int failed(cairo_status_t st, struct strbuf *err)
+{
+	if (st == CAIRO_STATUS_SUCCESS)
+		return 0;
+	strbuf_addf(err, "drawing the card failed: %s", cairo_status_to_string(st));
+	return -1;
+}
+
+int card_png(const struct report_year *y, const struct covers *c, struct strbuf *out,
+	     struct strbuf *err)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CARD_W, CARD_H);
+	cairo_status_t st = render(y, c, s);
+
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_write_to_png_stream(s, to_strbuf, out);
 	cairo_surface_destroy(s);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		strbuf_addf(err, "drawing the card failed: %s", cairo_status_to_string(st));
-		return -1;
-	}
-	return 0;
+	return failed(st, err);
+}
+
+int card_svg(const struct report_year *y, const struct covers *c, struct strbuf *out,
+	     struct strbuf *err)
+{
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(to_strbuf, out, CARD_W, CARD_H);
+	cairo_status_t st = render(y, c, s);
+
+	cairo_surface_finish(s); /* writes the document */
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	return failed(st, err);
 }

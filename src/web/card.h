@@ -8,7 +8,9 @@
  *
  * card_figures picks what the card shows from a report, and card_json
  * writes exactly those figures, so what the image says can be checked.
- * card_png draws them. Thread-safe (pango's font map is shared under a
+ * card_png draws them as a PNG, card_svg the same drawing as an SVG
+ * document (cairo's SVG surface: names become glyph outlines, never
+ * markup; covers embedded as PNG). Thread-safe (pango's font map is shared under a
  * lock). Nothing here is owned across calls; the figures borrow y.
  */
 #ifndef WEB_CARD_H
@@ -38,6 +40,9 @@ void card_figures(const struct report_year *y, struct card_figures *f);
 void card_json(const struct report_year *y, struct strbuf *out);
 /* Appends the PNG to out: 0, or -1 with the reason in err. */
 int card_png(const struct report_year *y, const struct covers *c, struct strbuf *out,
+	     struct strbuf *err);
+/* Appends the SVG to out: 0, or -1 with the reason in err. */
+int card_svg(const struct report_year *y, const struct covers *c, struct strbuf *out,
 	     struct strbuf *err);
 
 #endif

@@ -106,6 +106,26 @@ sl card --year "$YEAR" -o "$T/cmd.png" --no-covers >"$T/cmd.out" 2>&1
 check "spinlog card writes the card" test $? -eq 0
 is "spinlog card: 1080x1350" "$(png "$T/cmd.png")" 1080x1350
 check "spinlog card: the same card as the server's" cmp -s "$T/cmd.png" "$T/hostile.png"
+sl card --year "$YEAR" -o "$T/cmd.svg" --no-covers >"$T/svg.out" 2>&1
+check "spinlog card -o card.svg writes an SVG" test $? -eq 0
+# svg FILE: "WIDTHxHEIGHT glyphs" of a well-formed SVG document, else why not
+svg() { python3 - "$1" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception as e:
+    print("not XML:", e); sys.exit()
+if not root.tag.endswith("}svg"):
+    print("root is", root.tag); sys.exit()
+num = lambda v: re.sub(r"(pt|px)$", "", v or "")
+glyphs = sum(1 for e in root.iter() if e.tag.endswith("}path") or e.tag.endswith("}use"))
+print("%sx%s %s" % (num(root.get("width")), num(root.get("height")), "glyphs" if glyphs > 50 else "no glyphs"))
+PY
+}
+is "spinlog card: the SVG is 1080x1350, drawn" "$(svg "$T/cmd.svg")" "1080x1350 glyphs"
+check "spinlog card: the hostile name is no markup in the SVG (no script, no text element)" \
+	sh -c "! grep -qE '<script|</script>|<text' '$T/cmd.svg'"
+check "spinlog card: it says it wrote the SVG" grep -q "^spinlog: card: wrote $T/cmd.svg ($YEAR, " "$T/svg.out"
 is "spinlog card: a year without plays is an error" "$(sl card --year 1999 --no-covers -o "$T/x.png" 2>&1 >/dev/null; echo $?)" "spinlog: card: no plays in that year
 1"
 is "spinlog card: a bad year is a usage error" "$(sl card --year 19 >/dev/null 2>&1; echo $?)" 2
