@@ -3,7 +3,6 @@
  * stored names, for the pages that show such a track (report/nav.c).
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/playmatch.h"
 #include "core/strbuf.h"
@@ -37,24 +36,20 @@ int sqn_ref_names(struct store *st, int64_t ref, char **name, char **artist, cha
 	return found;
 }
 
-void sqn_names_keys(const char *artist, size_t alen, const char *title,
-		    size_t tlen, int64_t name_key, int64_t k[2])
+void sqn_names_keys(const char *artist, const char *title, int64_t name_key,
+		    int64_t k[2])
 {
-	const char *a = artist ? artist : "", *t = title ? title : "";
-	const char *comma;
+	uint64_t u[2];
 
 	k[1] = 0;
 	if (name_key) {
 		k[0] = name_key;
 		return;
 	}
-	/* as playmatch_api_namekeys: the whole list, then "A" of "A, B" */
-	k[0] = (int64_t)playmatch_namekey(a, alen, t, tlen);
-	comma = alen ? memmem(a, alen, ", ", 2) : NULL;
-	if (comma)
-		k[1] = (int64_t)playmatch_namekey(a, (size_t)(comma - a), t, tlen);
-	if (k[1] == k[0])
-		k[1] = 0;
+	playmatch_api_namekeys(artist, title, u);
+	k[0] = (int64_t)u[0];
+	if (u[1] != u[0])
+		k[1] = (int64_t)u[1];
 }
 
 /*
@@ -136,9 +131,7 @@ static struct canon_nk *load_nk(sqlite3 *db, size_t *n)
 static void col_keys(sqlite3_stmt *q, int c, int64_t k[2])
 {
 	sqn_names_keys((const char *)sqlite3_column_text(q, c),
-		       (size_t)sqlite3_column_bytes(q, c),
 		       (const char *)sqlite3_column_text(q, c + 1),
-		       (size_t)sqlite3_column_bytes(q, c + 1),
 		       sqlite3_column_int64(q, c + 2), k);
 }
 

@@ -21,9 +21,9 @@ int sqn_rebuild_canon(sqlite3 *db, struct strbuf *err);
  * The name keys a names row votes with (canon_votes, migration 12): k[0]
  * its name_key when the play had one, else the key of the whole artist
  * and title; k[1] the key of the first artist of an "A, B" list, 0 when
- * it is k[0]'s.
+ * it is k[0]'s (playmatch_api_namekeys, the merge rule's).
  */
-void sqn_names_keys(const char *artist, size_t alen, const char *title,
-		    size_t tlen, int64_t name_key, int64_t k[2]);
+void sqn_names_keys(const char *artist, const char *title, int64_t name_key,
+		    int64_t k[2]);
 
 #endif
