@@ -162,36 +162,37 @@ static int sync_one(struct covers *c, struct http *h, const char *album_id,
 	return r;
 }
 
+/* One top album or artist of a year: its picture fetched when missing
+ * (url from the store: store_album_cover or store_artist_image). */
+static int sync_key(struct covers *c, struct http *h, struct store *st, const char *id,
+		    char *(*url_of)(struct store *, const char *))
+{
+	char name[128];
+
+	if (!covers_id_ok(id) || covers_find(c, id, name, sizeof(name)))
+		return 0;
+	char *url = url_of(st, id);
+	int r = sync_one(c, h, id, url);
+	free(url);
+	return r;
+}
+
 int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 		     const struct report_year *y, int *failed)
 {
-	int added = 0, r;
-	char name[128];
+	int added = 0, n = y->ntracks + y->ntop_albums + y->ntop_artists, r;
 
-	for (int i = 0; i < y->ntracks + y->ntop_albums; i++) {
-		if (i < y->ntracks) {
+	/* the tracks' covers, the top albums', then the top artists' images
+	 * (issue 11), cached under the artist's id */
+	for (int i = 0; i < n; i++) {
+		if (i < y->ntracks)
 			r = sync_one(c, h, y->tracks[i].album_id, y->tracks[i].cover_url);
-		} else {
-			const char *id = y->top_albums[i - y->ntracks].key;
-			if (!covers_id_ok(id) || covers_find(c, id, name, sizeof(name)))
-				continue;
-			char *url = store_album_cover(st, id);
-			r = sync_one(c, h, id, url);
-			free(url);
-		}
-		if (r > 0)
-			added++;
-		else if (r < 0 && failed)
-			(*failed)++;
-	}
-	/* the top artists' images (issue 11), cached under the artist's id */
-	for (int i = 0; i < y->ntop_artists; i++) {
-		const char *id = y->top_artists[i].key;
-		if (!covers_id_ok(id) || covers_find(c, id, name, sizeof(name)))
-			continue;
-		char *url = store_artist_image(st, id);
-		r = sync_one(c, h, id, url);
-		free(url);
+		else if (i < y->ntracks + y->ntop_albums)
+			r = sync_key(c, h, st, y->top_albums[i - y->ntracks].key,
+				     store_album_cover);
+		else
+			r = sync_key(c, h, st, y->top_artists[i - y->ntracks - y->ntop_albums].key,
+				     store_artist_image);
 		if (r > 0)
 			added++;
 		else if (r < 0 && failed)
