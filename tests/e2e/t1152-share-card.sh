@@ -27,35 +27,15 @@ print("%dx%d" % struct.unpack(">II", b[16:24]) if ok else "bad")
 PY
 }
 # margins FILE Y0 Y1: pixels brighter than 200 in the 40 px side margins of rows Y0..Y1.
-margins() { python3 - "$@" <<'PY'
-import struct, sys, zlib
-b = open(sys.argv[1], "rb").read()
-w, h, depth, ctype = struct.unpack(">IIBB", b[16:26])
-assert depth == 8 and ctype in (2, 6), (depth, ctype)
-bpp = 3 if ctype == 2 else 4
-data, i = b"", 8
-while i < len(b):
-    n, = struct.unpack(">I", b[i:i + 4])
-    if b[i + 4:i + 8] == b"IDAT":
-        data += b[i + 8:i + 8 + n]
-    i += 12 + n
-raw, stride, rows, prev = zlib.decompress(data), w * bpp, [], bytearray(w * bpp)
-for y in range(h):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for x in range(stride):
-        a = line[x - bpp] if x >= bpp else 0
-        c = prev[x - bpp] if x >= bpp else 0
-        if f == 1: line[x] = (line[x] + a) & 255
-        elif f == 2: line[x] = (line[x] + prev[x]) & 255
-        elif f == 3: line[x] = (line[x] + (a + prev[x]) // 2) & 255
-        elif f == 4:
-            p = a + prev[x] - c; pa, pb, pc = abs(p - a), abs(p - prev[x]), abs(p - c)
-            line[x] = (line[x] + (a if pa <= pb and pa <= pc else prev[x] if pb <= pc else c)) & 255
-    rows.append(line); prev = line
+margins() { python3 - "$ROOT/tests/tools" "$@" <<'PY'
+import sys
+sys.path.insert(0, sys.argv.pop(1)); import pngrows
+rows = pngrows.rows(sys.argv[1])
+w = len(rows[0])
 bright = 0
 for y in range(int(sys.argv[2]), int(sys.argv[3])):
     for x in list(range(0, 40)) + list(range(w - 40, w)):
-        if min(rows[y][x * bpp:x * bpp + 3]) > 200:
+        if min(rows[y][x]) > 200:
             bright += 1
 print(bright)
 PY
