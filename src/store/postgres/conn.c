@@ -65,6 +65,15 @@ void pg_params_init(struct pg_params *p)
 	p->n = 0;
 }
 
+void pg_params_range(struct pg_params *p, int64_t from, int64_t to, int64_t account_id)
+{
+	pg_params_init(p);
+	pg_int(p, from);
+	pg_int(p, to);
+	if (account_id)
+		pg_int(p, account_id);
+}
+
 static int slot(struct pg_params *p)
 {
 	if (p->n >= PG_MAX_PARAMS) {

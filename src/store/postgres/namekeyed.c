@@ -183,16 +183,6 @@ struct walk {
 	void *fn, *arg;
 };
 
-/* Not returned by value: a parameter points into its own struct's num[]. */
-static void range(struct pg_params *p, int64_t from, int64_t to, int64_t account_id)
-{
-	pg_params_init(p);
-	pg_int(p, from);
-	pg_int(p, to);
-	if (account_id)
-		pg_int(p, account_id);
-}
-
 static int music_row(void *arg, const PGresult *r, int i)
 {
 	struct walk *w = arg;
@@ -227,7 +217,7 @@ int pgk_scan_music(struct store *st, int64_t account_id, int64_t from, int64_t t
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
-	range(&p, from, to, account_id);
+	pg_params_range(&p, from, to, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, music_row, &w, err);
 }
 
@@ -266,6 +256,6 @@ int pgk_scan_plays(struct store *st, int64_t account_id, int64_t from, int64_t t
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
-	range(&p, from, to, account_id);
+	pg_params_range(&p, from, to, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, play_row, &w, err);
 }

@@ -60,6 +60,10 @@ static inline struct pg_store *pg_of(struct store *s)
 /* conn.c */
 int pg_connect(const char *url, struct pg_store *s, struct strbuf *err);
 void pg_params_init(struct pg_params *p);
+/* p as $1 from, $2 to and, unless account_id is 0, $3 account_id: a time
+ * range's parameters, filled in place (they point into p itself, so a
+ * copy returned by value would point into a dead frame). */
+void pg_params_range(struct pg_params *p, int64_t from, int64_t to, int64_t account_id);
 void pg_int(struct pg_params *p, int64_t v);
 void pg_text(struct pg_params *p, const char *s); /* NULL: SQL NULL */
 void pg_textn(struct pg_params *p, const char *s, size_t len);

@@ -33,15 +33,6 @@ static struct pg_params one_text(const char *v)
 	return p;
 }
 
-/* Fills p in place: its integers point into p itself, so a copy of it
- * returned by value would point into a dead frame (ASan saw it). */
-static void range(struct pg_params *p, int64_t from, int64_t to)
-{
-	pg_params_init(p);
-	pg_int(p, from);
-	pg_int(p, to);
-}
-
 int pgr_read_begin(struct store *st, struct strbuf *err)
 {
 	struct pg_store *s = pg_of(st);
@@ -89,9 +80,7 @@ int pgr_scan_sources(struct store *st, int64_t account_id, int64_t from, int64_t
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
-	range(&p, from, to);
-	if (account_id)
-		pg_int(&p, account_id);
+	pg_params_range(&p, from, to, account_id);
 	return pg_each(pg_of(st), account_id ? &qa : &q, &p, source_row, &w, err);
 }
 
@@ -430,8 +419,8 @@ int pgr_gaps_overlapping(struct store *st, int64_t account_id, int64_t from, int
 	struct walk w = { (void *)fn, arg };
 	struct pg_params p;
 
-	range(&p, from, to);
-	pg_int(&p, account_id);
+	pg_params_range(&p, from, to, 0);
+	pg_int(&p, account_id); /* always: the query has $3 */
 	return pg_each(pg_of(st), &q, &p, gap_row, &w, err);
 }
 
