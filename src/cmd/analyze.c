@@ -215,9 +215,34 @@ static void print_jsonl(const struct opts *o, const struct job *j,
 	strbuf_release(&b);
 }
 
+/* A figure the analysis could not measure (a steady sine has no beat) is NaN,
+ * null in JSON; the text line says so in words rather than "nan BPM". */
+static const char *num_text(char buf[24], double v, const char *fmt, const char *none)
+{
+	if (isnan(v))
+		return none;
+	snprintf(buf, 24, fmt, v);
+	return buf;
+}
+
+/* "C# minor"; Spotify's -1 (no key detected: silence, noise) reads "unknown". */
+static const char *key_text(char buf[24], double key, double mode)
+{
+	static const char *const names[12] = { "C", "C#", "D", "D#", "E", "F",
+					       "F#", "G", "G#", "A", "A#", "B" };
+	int k = (int)key;
+
+	if (k < 0 || k > 11)
+		return "unknown";
+	snprintf(buf, 24, "%s %s", names[k],
+		 mode == 1 ? "major" : mode == 0 ? "minor" : "(mode unknown)");
+	return buf;
+}
+
 static void print_text(const struct opts *o, const struct job *j)
 {
 	const struct audio_result *r = &j->res;
+	char kbuf[24], tbuf[24], mbuf[24];
 
 	if (j->failed) {
 		fprintf(stderr, "spinlog: analyze: '%s': %s\n", j->path, j->err.buf);
@@ -227,10 +252,12 @@ static void print_text(const struct opts *o, const struct job *j)
 	if (j->cached)
 		printf(" analysed before");
 	else if (!o->match_only)
-		printf(" %.2f s, %.1f LUFS, %.1f BPM, key %.0f %s, %.0f/4, "
+		printf(" %.2f s, %.1f LUFS, %s, key %s, %s, "
 		       "%zu %s, %zu %s", r->duration, r->loudness,
-		       r->tempo, r->key, r->mode == 1 ? "major" : "minor",
-		       r->time_signature, r->nsections,
+		       num_text(tbuf, r->tempo, "%.1f BPM", "no tempo"),
+		       key_text(kbuf, r->key, r->mode),
+		       num_text(mbuf, r->time_signature, "%.0f/4", "no metre"),
+		       r->nsections,
 		       plural((long long)r->nsections, "section", "sections"), r->nsegments,
 		       plural((long long)r->nsegments, "segment", "segments"));
 	if (j->match.track_id)

@@ -40,6 +40,11 @@ check "stereo -20 dBFS 1 kHz sine reads -20.00 LUFS (got $l)" near "$l" -20.00 0
 l=$(field "$T/out.jsonl" sine-mono.wav .loudness)
 check "mono -20 dBFS 1 kHz sine reads -23.01 LUFS (got $l)" near "$l" -23.01 0.1
 is "a steady sine has no tempo" "$(field "$T/out.jsonl" sine-mono.wav .tempo)" null
+# The text line names the key and says "no tempo" rather than "nan BPM".
+an --no-store "$A/aminor.wav" "$A/sine-mono.wav" >"$T/human.txt"
+check "the text line names A minor" grep -q 'aminor.wav: .*, key A minor, 4/4, ' "$T/human.txt"
+check "the text line says a sine has no tempo" grep -q 'sine-mono.wav: .*, no tempo, key .*, no metre, ' "$T/human.txt"
+is "no figure prints as nan" "$(grep -ci "[ ,]nan" "$T/human.txt")" 0
 d=$(field "$T/out.jsonl" two.wav .duration)
 check "duration of two.wav within 0.05 s of 80 (got $d)" near "$d" 80 0.05
 is "two.wav has two sections" "$(field "$T/out.jsonl" two.wav '.sections | length')" 2
