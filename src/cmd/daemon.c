@@ -122,7 +122,7 @@ static void sync_accounts(struct ctx *ctx, struct due **d, size_t *n, size_t *al
 	size_t nn = 0, nalloc = 0;
 
 	if (collect_accounts(ctx, NULL, &names))
-		log_warn("daemon: no accounts to poll; run 'spinlog auth'");
+		log_warn("no accounts to poll; run 'spinlog auth'");
 	for (size_t i = 0; i < names.n; i++) {
 		int64_t next = 0, checked = 0;
 		for (size_t j = 0; j < *n; j++)
@@ -220,7 +220,7 @@ static int run_round(struct ctx *ctx, struct due *d, size_t n, int64_t now,
 	int stored = 0;
 
 	if (ctx_open_store(ctx, &err)) {
-		log_error("daemon: %s", err.buf);
+		log_error("%s", err.buf);
 		strbuf_release(&err);
 		return 1;
 	}
@@ -266,13 +266,13 @@ static int round_in_child(struct ctx *ctx, struct due *d, size_t n,
 	pid_t pid;
 
 	if (pipe(fds)) {
-		log_error("daemon: cannot create a pipe: %s", strerror(errno));
+		log_error("cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		log_error("daemon: cannot fork: %s", strerror(errno));
+		log_error("cannot fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
@@ -313,7 +313,7 @@ static int round_in_child(struct ctx *ctx, struct due *d, size_t n,
 		if (stop_flag)
 			kill(pid, SIGTERM);
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
-		log_error("daemon: a round died of signal %d", WTERMSIG(status));
+		log_error("a round died of signal %d", WTERMSIG(status));
 	return 0;
 }
 
@@ -337,7 +337,8 @@ int cmd_daemon(int argc, char **argv, struct ctx *ctx)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	log_set_timestamps(1);
-	log_info("daemon: started (pid %ld)", (long)getpid());
+	log_set_command("daemon");
+	log_info("started (pid %ld)", (long)getpid());
 	/*
 	 * The parent never opens the database (the dispatcher was told not
 	 * to): each round opens its own, migrating it first if need be.
@@ -370,7 +371,7 @@ int cmd_daemon(int argc, char **argv, struct ctx *ctx)
 		sp_sleep_ms(wake - time_now_ms(), &stop_flag);
 	}
 	if (stop_flag)
-		log_info("daemon: stopping on signal");
+		log_info("stopping on signal");
 	for (size_t i = 0; i < n; i++)
 		free(d[i].name);
 	free(d);

@@ -86,7 +86,7 @@ static int lb_write(struct ctx *ctx, const struct songs_query *q, struct out *o,
 
 	if (export_lb_write(ctx->store, NULL, q->from_ms, q->to_ms, o->f, &st, err))
 		return -1;
-	fprintf(stderr, "export: %zu %s written", st.written,
+	fprintf(stderr, "spinlog: export: %zu %s written", st.written,
 		plural((long long)st.written, "listen", "listens"));
 	if (st.not_music)
 		fprintf(stderr, "; %zu %s not music left out", st.not_music,

@@ -70,11 +70,11 @@ static int report_rejected(struct ctx *ctx, const struct import_opts *o,
 	int ret = 0;
 
 	for (size_t i = 0; i < res->nrejected && i < REJECTED_SHOWN; i++)
-		fprintf(stderr, "import: skipped %s: record %zu: %s\n",
+		fprintf(stderr, "spinlog: import: skipped %s: record %zu: %s\n",
 			res->rejected[i].file, res->rejected[i].rec,
 			res->rejected[i].reason);
 	if (o->dry_run) {
-		fprintf(stderr, "import: %zu invalid %s would be skipped "
+		fprintf(stderr, "spinlog: import: %zu invalid %s would be skipped "
 			"(dry run: no list written)\n", res->nrejected,
 			plural((long long)res->nrejected, "record", "records"));
 		goto out;
@@ -86,12 +86,12 @@ static int report_rejected(struct ctx *ctx, const struct import_opts *o,
 	path = fs_join(ctx->data_dir, name.buf);
 	import_reject_jsonl(res, &sb);
 	if (fs_write_atomic(path, sb.buf, sb.len, 0600)) {
-		fprintf(stderr, "import: cannot write \"%s\": %s (the import was "
+		fprintf(stderr, "spinlog: import: cannot write \"%s\": %s (the import was "
 			"committed)\n", path, strerror(errno));
 		ret = -1;
 		goto out;
 	}
-	fprintf(stderr, "import: %zu invalid %s skipped, listed with "
+	fprintf(stderr, "spinlog: import: %zu invalid %s skipped, listed with "
 		"file, record and reason in \"%s\"\n", res->nrejected,
 		plural((long long)res->nrejected, "record", "records"), path);
 out:
@@ -145,7 +145,7 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 	o.limits.max_ratio = 200;
 
 	if (import_run(ctx->store, &o, paths, npaths, &res, &err)) {
-		fprintf(stderr, "import: %s; nothing was imported%s\n", err.buf,
+		fprintf(stderr, "spinlog: import: %s; nothing was imported%s\n", err.buf,
 			res.refusable ? " (with --skip-invalid the other records "
 			"are imported and the refused ones listed)" : "");
 		goto out;
@@ -153,14 +153,14 @@ int cmd_import(int argc, char **argv, struct ctx *ctx)
 	if (res.nrejected && report_rejected(ctx, &o, &res))
 		goto out;
 	for (size_t i = 0; i < res.ignored.n; i++)
-		fprintf(stderr, "import: ignored \"%s\" (not a streaming history)\n",
+		fprintf(stderr, "spinlog: import: ignored \"%s\" (not a streaming history)\n",
 			res.ignored.v[i]);
 	for (size_t i = 0; i < res.skipped.n; i++)
-		fprintf(stderr, "import: skipped %s\n", res.skipped.v[i]);
+		fprintf(stderr, "spinlog: import: skipped %s\n", res.skipped.v[i]);
 	for (size_t i = 0; i < res.warnings.n; i++)
-		fprintf(stderr, "import: warning: %s\n", res.warnings.v[i]);
+		fprintf(stderr, "spinlog: import: warning: %s\n", res.warnings.v[i]);
 	if (res.replaced > res.warnings.n)
-		fprintf(stderr, "import: warning: %zu more %s with invalid "
+		fprintf(stderr, "spinlog: import: warning: %zu more %s with invalid "
 			"text replaced with U+FFFD\n", res.replaced - res.warnings.n,
 			plural((long long)(res.replaced - res.warnings.n), "field", "fields"));
 	printf("%s%zu %s, %zu %s, %zu new %s, %zu merged, "

@@ -7,6 +7,7 @@
 
 static enum log_level min_level = LOG_INFO;
 static int timestamps;
+static const char *command;
 
 void log_set_level(enum log_level lvl)
 {
@@ -16,6 +17,11 @@ void log_set_level(enum log_level lvl)
 void log_set_timestamps(int on)
 {
 	timestamps = on;
+}
+
+void log_set_command(const char *name)
+{
+	command = name;
 }
 
 void log_msg(enum log_level lvl, const char *fmt, ...)
@@ -31,7 +37,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 		time_format_iso(time_now_ms(), ts);
 		fprintf(stderr, "%s ", ts);
 	}
-	fprintf(stderr, "spinlog: %s", names[lvl]);
+	fprintf(stderr, "spinlog: %s%s%s", command ? command : "", command ? ": " : "",
+		names[lvl]);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -1,6 +1,8 @@
 /*
  * One line per message on stderr: "spinlog: warning: ...". The daemon turns
- * on timestamps. Never pass secrets (tokens, client secrets) to these.
+ * on timestamps and names itself once (log_set_command), so that every line of
+ * its log reads "spinlog: daemon: [warning: ]poll 'main': ...", whichever step
+ * (poll, etl, collect) wrote it. Never pass secrets (tokens, client secrets).
  */
 #ifndef CORE_LOG_H
 #define CORE_LOG_H
@@ -9,6 +11,7 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level lvl);
 void log_set_timestamps(int on);
+void log_set_command(const char *name); /* a static string, or NULL */
 void log_msg(enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -274,7 +274,7 @@ int songs_each(struct store *s, const struct songs_query *q,
 				 &w.dberr);
 
 	if (r == -1 && (w.failed || w.dberr.len))
-		strbuf_addf(err, "export: %s", w.dberr.buf);
+		strbuf_addf(err, "%s", w.dberr.buf);
 	strbuf_release(&w.dberr);
 	cache_release(&w.c);
 	return r;

@@ -23,6 +23,9 @@ kill -TERM "$pid"
 wait "$pid"
 is "SIGTERM stops the daemon with exit 0" "$?" 0
 check "it said it was stopping" grep -q "stopping" "$T/d.err"
+# One prefix for the whole log, whichever step wrote the line (poll, etl, collect).
+is "every log line reads 'TIME spinlog: daemon: ...'" \
+	"$(grep -cvE "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+Z? spinlog: daemon: " "$T/d.err")" 0
 sim_get "/_sim/truth?user=user1" | jq -r '.[] | select(.listed) | "\(.ended_at) \(.track_id)"' | sort >"$T/want"
 sl log --format jsonl -n 1000000 | jq -r '"\(.played_at) \(.track_id)"' | sort >"$T/got"
 is "the daemon's polls stored the listed plays" "$(diff "$T/want" "$T/got" | head -3)" ""
@@ -33,6 +36,7 @@ advance 60
 sl daemon --once >"$T/etl.out" 2>"$T/etl.err"
 is "daemon --once with the ETL exits 0" "$?" 0
 check "the daemon ran the ETL" grep -q "etl: .*pages" "$T/etl.err"
+check "the ETL's lines carry the daemon's prefix" grep -qE "spinlog: daemon: etl: .*pages" "$T/etl.err"
 ntracks=$(sqlite3 "$DATA/spinlog.db" "SELECT count(*) FROM tracks")
 nplayed=$(sqlite3 "$DATA/spinlog.db" "SELECT count(DISTINCT track_id) FROM plays WHERE track_id IS NOT NULL")
 is "every played track is in the catalog after the daemon's ETL" "$ntracks" "$nplayed"

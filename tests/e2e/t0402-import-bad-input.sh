@@ -36,7 +36,7 @@ PY
 }
 
 head -c 1000000 "$EXT" >"$B/Streaming_History_Audio_2019_0.json"
-bad "truncated JSON" '^import: .*Streaming_History_Audio_2019_0\.json: record [0-9]+: the file ends in the middle of a record.*nothing was imported$' \
+bad "truncated JSON" '^spinlog: import: .*Streaming_History_Audio_2019_0\.json: record [0-9]+: the file ends in the middle of a record.*nothing was imported$' \
 	"$EXT" "$B/Streaming_History_Audio_2019_0.json"
 
 mutate "$B/Streaming_History_Audio_2019_1.json" 2512 ms_played '"12"'

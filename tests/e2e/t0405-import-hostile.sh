@@ -75,7 +75,7 @@ before=$(counts)
 
 printf '' >"$W/root/Streaming_History_Audio_2023_0.json"
 (cd "$W/root" && zip -q ../empty-entry.zip Streaming_History_Audio_2023_0.json)
-rejected "an empty history at the root of a ZIP" '^import: empty-entry\.zip:Streaming_History_Audio_2023_0\.json: the file is empty' "$W/empty-entry.zip"
+rejected "an empty history at the root of a ZIP" '^spinlog: import: empty-entry\.zip:Streaming_History_Audio_2023_0\.json: the file is empty' "$W/empty-entry.zip"
 printf '{}' >"$W/root/Streaming_History_Audio_2023_0.json"
 (cd "$W/root" && zip -q ../object-entry.zip Streaming_History_Audio_2023_0.json)
 rejected "{} at the root of a ZIP" 'object-entry\.zip:Streaming_History_Audio_2023_0\.json: not a Spotify streaming history' "$W/object-entry.zip"
@@ -89,10 +89,10 @@ mkdir -p "$W/folder-only/Spotify Account Data" "$W/empty-folder"
 (cd "$W/folder-only" && zip -qr ../folder-only.zip "Spotify Account Data")
 printf '[]' >"$W/plays.json"
 LOOKED='\(looked for endsong_N\.json, Streaming_History_Audio_\*\.json, Streaming_History_Video_\*\.json and StreamingHistory\*\.json; [0-9]+ with no plays, [0-9]+ other files ignored\); nothing was imported$'
-rejected "an empty ZIP" "^import: no streaming history found in \"$W/empty.zip\" $LOOKED" "$W/empty.zip"
-rejected "a ZIP with only a folder" "^import: no streaming history found in \"$W/folder-only.zip\" $LOOKED" "$W/folder-only.zip"
-rejected "an empty folder" "^import: no streaming history found in \"$W/empty-folder\" $LOOKED" "$W/empty-folder"
-rejected "a file holding []" "^import: no streaming history found in \"$W/plays.json\" \(looked for .*; 1 with no plays, 0 other files ignored\)" "$W/plays.json"
+rejected "an empty ZIP" "^spinlog: import: no streaming history found in \"$W/empty.zip\" $LOOKED" "$W/empty.zip"
+rejected "a ZIP with only a folder" "^spinlog: import: no streaming history found in \"$W/folder-only.zip\" $LOOKED" "$W/folder-only.zip"
+rejected "an empty folder" "^spinlog: import: no streaming history found in \"$W/empty-folder\" $LOOKED" "$W/empty-folder"
+rejected "a file holding []" "^spinlog: import: no streaming history found in \"$W/plays.json\" \(looked for .*; 1 with no plays, 0 other files ignored\)" "$W/plays.json"
 
 # escaped names and invalid text, in a folder with a symlink loop
 mkdir -p "$W/export/sub"
@@ -106,12 +106,12 @@ ln -s self "$W/export/self"
 } >"$W/export/sub/Streaming_History_Audio_2023_9.json"
 sl import "$W/export" >"$T/out" 2>"$T/err"
 is "a folder with a symlink loop: exit status" "$?" 0
-check "the loop is skipped with a note" grep -qF "import: skipped \"$W/export/sub/up\": a symlink loop (a folder it is inside); not read twice" "$T/err"
-check "the link to itself is skipped with a note" grep -qxF "import: skipped \"$W/export/self\": a symlink loop" "$T/err"
+check "the loop is skipped with a note" grep -qF "spinlog: import: skipped \"$W/export/sub/up\": a symlink loop (a folder it is inside); not read twice" "$T/err"
+check "the link to itself is skipped with a note" grep -qxF "spinlog: import: skipped \"$W/export/self\": a symlink loop" "$T/err"
 is "the summary counts the replaced fields" "$(sed 's/ (account.*//' "$T/out")" \
 	"1 file, 4 records, 4 new events, 0 merged, 0 duplicates dropped, 0 ignored files, 3 fields with invalid text replaced with U+FFFD"
 for w in 'record 2: "master_metadata_track_name": 1 invalid character' 'record 2: "master_metadata_album_artist_name": 1 invalid character' 'record 3: "master_metadata_track_name": 1 invalid character'; do
-	check "warning: $w" grep -qF "import: warning: $W/export/sub/Streaming_History_Audio_2023_9.json: $w replaced with U+FFFD" "$T/err"
+	check "warning: $w" grep -qF "spinlog: import: warning: $W/export/sub/Streaming_History_Audio_2023_9.json: $w replaced with U+FFFD" "$T/err"
 done
 names() { db "SELECT track_name || '|' || artist_name || '|' || album_name FROM plays WHERE track_id = '$1'"; }
 is "three escaped names keep their values" "$(names 0wgOhYnqZKjOHr6bmdz0aN)" 'T "1"|A "2"|B "3"'

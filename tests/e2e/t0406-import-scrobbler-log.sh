@@ -20,12 +20,12 @@ printf 'Nobody\tNothing\tNever\t\tlong\tL\t%s\n' $((T0 + 900)) >>"$T/bad.scrobbl
 sl import "$T/bad.scrobbler.log" >"$T/out" 2>"$T/err"
 check "bad line: exit status is non-zero" test $? -ne 0
 is "bad line: file:line and field" "$(cat "$T/err")" \
-	"import: $T/bad.scrobbler.log:7: \"duration\" is not a number of seconds (0 to 86400) (\"long\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
+	"spinlog: import: $T/bad.scrobbler.log:7: \"duration\" is not a number of seconds (0 to 86400) (\"long\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
 is "bad line: no plays stored" "$(db 'SELECT count(*) FROM plays' 2>/dev/null || echo 0)" 0
 printf '#AUDIOSCROBBLER/1.1\n#TZ/UTC\nA\tB\tC\t\t100\tX\t%s\n' $T0 >"$T/rating.scrobbler.log"
 sl import "$T/rating.scrobbler.log" >/dev/null 2>"$T/err"
 is "bad rating named" "$(cat "$T/err")" \
-	"import: $T/rating.scrobbler.log:3: \"rating\" is neither 'L' (listened) nor 'S' (skipped) (\"X\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
+	"spinlog: import: $T/rating.scrobbler.log:3: \"rating\" is neither 'L' (listened) nor 'S' (skipped) (\"X\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
 
 sl import "$L" >"$T/out" 2>&1
 check "import succeeds" test $? -eq 0

@@ -32,11 +32,11 @@ sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/before"
 printf '%s\n' 'A,B,C,31 Jan 2021 14:05' 'A,B,D,31 Feb 2021 14:05' >"$T/bad.csv"
 sl import --account a "$T/bad.csv" >/dev/null 2>"$T/err"
 is "an impossible date: file, line, field" "$(cat "$T/err")" \
-	"import: $T/bad.csv:2: \"date\" is not a date like \"31 Jan 2021 14:05\", \"2021-01-31 14:05\" or unix seconds (\"31 Feb 2021 14:05\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
+	"spinlog: import: $T/bad.csv:2: \"date\" is not a date like \"31 Jan 2021 14:05\", \"2021-01-31 14:05\" or unix seconds (\"31 Feb 2021 14:05\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
 printf '%s\n' 'uts,artist,track,track_mbid' '1612101900,A,B,nope' >"$T/mbid.csv"
 sl import --account a "$T/mbid.csv" >/dev/null 2>"$T/err"
 is "a bad MBID named" "$(cat "$T/err")" \
-	"import: $T/mbid.csv:2: \"track_mbid\" is not a MusicBrainz id (36 characters) (\"nope\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
+	"spinlog: import: $T/mbid.csv:2: \"track_mbid\" is not a MusicBrainz id (36 characters) (\"nope\"); nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
 printf '%s\n' 'A,B,C,01 Jan 1970 00:00' >"$T/old.csv"
 sl import --account a "$T/old.csv" >/dev/null 2>"$T/err"
 check "a 1970 date refused" grep -q 'old.csv:1: "date" is not a plausible time' "$T/err"
@@ -44,7 +44,7 @@ printf '%s\n' '{"listened_at":1612101900,"track_metadata":{"artist_name":"A","tr
 	'{"listened_at":1612101900,"track_metadata":{"artist_name":"A"}}' >"$T/bad.jsonl"
 sl import --account a "$T/bad.jsonl" >/dev/null 2>"$T/err"
 is "a listen without track_name named" "$(cat "$T/err")" \
-	"import: $T/bad.jsonl:2: \"track_name\" is missing; nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
+	"spinlog: import: $T/bad.jsonl:2: \"track_name\" is missing; nothing was imported (with --skip-invalid the other records are imported and the refused ones listed)"
 sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/after"
 check "the store is unchanged by the rejected files" cmp -s "$T/before" "$T/after"
 

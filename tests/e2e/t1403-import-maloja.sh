@@ -55,7 +55,7 @@ good = {"time": 1612300000, "track": {"artists": ["A"], "title": "B", "album": N
 bad = json.loads(json.dumps(good)); exec(sys.argv[2])
 json.dump({"scrobbles": [good, bad]}, open(sys.argv[1], "w"), indent=3)' "$T/bad.json" "$2"
 	sl import --account a "$T/bad.json" >/dev/null 2>"$T/err"
-	is "$1" "$(cat "$T/err")" "import: $T/bad.json: record 1: $3; nothing was imported"
+	is "$1" "$(cat "$T/err")" "spinlog: import: $T/bad.json: record 1: $3; nothing was imported"
 }
 bad "no time" 'del bad["time"]' '"time" is not a unix time in seconds from 2002-10-01 to now'
 bad "time a string" 'bad["time"] = "yesterday"' '"time" is not a unix time in seconds from 2002-10-01 to now'
@@ -72,7 +72,7 @@ bad "length a string" 'bad["track"]["length"] = "3:00"' '"length" is not a whole
 bad "a scrobble that is not an object" 'bad = [1]' '"scrobble" is not an object'
 head -c 300 "$T/maloja_export_2021_02_01_12_00_00.json" >"$T/cut.json"
 sl import --account a "$T/cut.json" >/dev/null 2>"$T/err"
-is "a truncated export" "$(cat "$T/err")" "import: $T/cut.json: not a maloja export (invalid or truncated JSON); nothing was imported"
+is "a truncated export" "$(cat "$T/err")" "spinlog: import: $T/cut.json: not a maloja export (invalid or truncated JSON); nothing was imported"
 sqlite3 "$DATA/spinlog.db" 'SELECT * FROM plays ORDER BY id' >"$T/after"
 check "the store is unchanged by the rejected files" cmp -s "$T/before" "$T/after"
 

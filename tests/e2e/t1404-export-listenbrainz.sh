@@ -66,7 +66,7 @@ MUSIC=$(grep -c '"kind":"music"' "$T/orig.log")
 
 sl export --format listenbrainz -o "$T/lb.jsonl" 2>"$T/exp.err"
 is "export: every music play, the podcast left out" "$(cat "$T/exp.err")" \
-	"export: $MUSIC listens written; 1 play that is not music left out"
+	"spinlog: export: $MUSIC listens written; 1 play that is not music left out"
 is "one line per music play" "$(wc -l <"$T/lb.jsonl")" "$MUSIC"
 is "only ListenBrainz's two top-level keys" \
 	"$(python3 -c 'import json,sys; print(sorted({",".join(sorted(json.loads(l))) for l in open(sys.argv[1])}))' "$T/lb.jsonl")" \
