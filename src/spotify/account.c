@@ -268,15 +268,30 @@ int64_t account_app_not_before(const char *data_dir)
 	return v;
 }
 
+/*
+ * Read, compare and write under an flock of ".app-not-before.lock": without it
+ * a collect and a daemon round told of penalties at once could each read the
+ * old end and the later writer keep the shorter one (t: test_spotify's
+ * app_not_before_racers). The lock is held for one small read and write.
+ */
 int account_set_app_not_before(const char *data_dir, int64_t ms)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *path = app_nb_path(data_dir);
-	int ret = 0;
+	int fd, ret = 0;
 
+	strbuf_addf(&sb, "%s.lock", path);
+	fd = open(sb.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		ret = -1;
+	while (fd >= 0 && flock(fd, LOCK_EX) && errno == EINTR)
+		;
+	strbuf_reset(&sb);
 	strbuf_addf(&sb, "%lld\n", (long long)ms);
-	if (ms > account_app_not_before(data_dir))
+	if (fd >= 0 && ms > account_app_not_before(data_dir))
 		ret = fs_write_atomic(path, sb.buf, sb.len, 0600);
+	if (fd >= 0)
+		close(fd); /* releases the lock */
 	strbuf_release(&sb);
 	free(path);
 	return ret;
