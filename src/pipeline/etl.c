@@ -23,6 +23,8 @@
 struct page_stats {
 	long pages, plays;
 	const struct etl_progress *pr; /* NULL: none */
+	long unreadable;               /* pages set aside by this run */
+	struct strvec unreadable_shown; /* the first few: "'key': why" */
 };
 
 static void page_progress(const struct page_stats *ps)
@@ -57,6 +59,30 @@ struct walk {
 };
 
 /* Extracts and transforms one page; loads every PAGES_PER_LOAD pages. */
+/*
+ * A landed page that does not parse (a disk that flipped bits, a file edited
+ * by hand) once stopped every later ETL, the daemon's too, until the user
+ * moved it. It is set aside instead, by key, with the reason: the raw page
+ * stays as it is, the other pages load, the summary and 'spinlog status'
+ * name it, and 'etl --rebuild' reads it again once it is mended.
+ */
+static int unreadable_page(struct walk *w, const char *pkey, struct strbuf *why)
+{
+	struct strbuf d = STRBUF_INIT;
+	int r = store_setaside_add(w->s, SA_PAGE, pkey, why->buf, w->now_ms, w->err);
+
+	if (r >= 0) {
+		w->ps->unreadable++;
+		if (w->ps->unreadable_shown.n < 3) {
+			store_setaside_describe(&d, pkey, why->buf);
+			strvec_push(&w->ps->unreadable_shown, d.buf);
+		}
+	}
+	strbuf_release(&d);
+	strbuf_release(why);
+	return r < 0 ? -1 : 0;
+}
+
 static int one_page(void *arg, int64_t id, const char *pkey)
 {
 	struct walk *w = arg;
@@ -71,13 +97,8 @@ static int one_page(void *arg, int64_t id, const char *pkey)
 		return -1;
 	}
 	memset(&rows, 0, sizeof(rows));
-	if (extract_page(w->body.buf, w->body.len, &rows, &perr)) {
-		strbuf_addf(w->err, "etl: page '%s': %s; nothing was "
-			    "loaded (move the page aside to go on)",
-			    pkey, perr.buf);
-		strbuf_release(&perr);
-		return -1;
-	}
+	if (extract_page(w->body.buf, w->body.len, &rows, &perr))
+		return unreadable_page(w, pkey, &perr);
 	strbuf_release(&perr);
 	tr_add_page(&w->b, &rows, w->account_id, id);
 	w->ps->pages++;
@@ -209,6 +230,20 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 		strbuf_addf(out, "%s %s %ld", i ? "," : "", prov_ep_name(eps[i]),
 			    p ? prov_requests(p, eps[i]) : 0L);
 	strbuf_addf(out, "; pending: %ld", es->pending);
+	if (ps->unreadable) {
+		strbuf_addf(out, "; set aside %ld landed %s that cannot be read, "
+			    "%s plays not loaded: ", ps->unreadable,
+			    plural(ps->unreadable, "page", "pages"),
+			    plural(ps->unreadable, "its", "their"));
+		for (size_t i = 0; i < ps->unreadable_shown.n; i++)
+			strbuf_addf(out, "%s%s", i ? ", " : "",
+				    ps->unreadable_shown.v[i]);
+		if ((size_t)ps->unreadable > ps->unreadable_shown.n)
+			strbuf_addf(out, " and %ld more", ps->unreadable -
+				    (long)ps->unreadable_shown.n);
+		strbuf_addf(out, " ('spinlog etl --rebuild' reads %s again)",
+			    plural(ps->unreadable, "it", "them"));
+	}
 	if (es->unknown)
 		strbuf_addf(out, "; no usable answer for %ld (asked again next "
 			    "run)", es->unknown);
@@ -247,7 +282,7 @@ int etl_run_progress(struct store *s, struct landing *l, const struct config *cf
 		     const struct etl_progress *pr, struct strbuf *summary,
 		     struct strbuf *err)
 {
-	struct page_stats ps = { 0, 0, pr };
+	struct page_stats ps = { 0, 0, pr, 0, STRVEC_INIT };
 	struct enrich_stats es;
 	struct load_stats ls;
 	struct prov *p = NULL;
@@ -290,7 +325,7 @@ int etl_run_progress(struct store *s, struct landing *l, const struct config *cf
 		pr->fn(pr->arg, ps.pages, es.from_landing, 1);
 	es.load.skipped += ls.skipped;
 	summarise(summary, &ps, store_catalog_count_tracks(s) - tracks_before,
-		  p, &es, store_setaside_count(s), rebuild);
+		  p, &es, store_setaside_count(s) - ps.unreadable, rebuild);
 	if (rs.names)
 		strbuf_addf(summary, "; resolve: %ld %s, %ld matched, %ld "
 			    "unresolved, %ld pending, %ld search %s",
@@ -303,5 +338,6 @@ out:
 		store_rollback(s);
 	prov_free(p);
 	enrich_stats_release(&es);
+	strvec_clear(&ps.unreadable_shown);
 	return r;
 }

@@ -299,7 +299,7 @@ int store_blocks_put(struct store *s, const char *provider,
 }
 
 static const char *const setaside_kinds[SA_KINDS] = {
-	"track", "artist", "audio-features", "audio-analysis",
+	"track", "artist", "audio-features", "audio-analysis", "landed-page",
 };
 
 const char *store_setaside_kind_name(enum setaside_kind k)
@@ -345,8 +345,10 @@ int64_t store_setaside_forget(struct store *s, struct strbuf *err)
 	return s->ops->setaside_forget(s, err);
 }
 
-/* The longest id a message shows: a set-aside id may be any length. */
-#define SETASIDE_SHOW_MAX 40
+/* The longest id a message shows: a set-aside id may be any length. 96 bytes
+ * keep a landed page's key whole ("recently-played/<account>/2026/05/13/
+ * 151040-1778668531000.json" is 56 plus the account's name). */
+#define SETASIDE_SHOW_MAX 96
 
 void store_setaside_describe(struct strbuf *out, const char *id,
 			     const char *reason)

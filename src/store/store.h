@@ -313,10 +313,12 @@ enum setaside_kind {
 	SA_ARTIST,   /* the artist endpoint skips it */
 	SA_FEATURES, /* only audio features skip it */
 	SA_ANALYSIS, /* only audio analysis skips it */
+	SA_PAGE,     /* a landed page extract cannot read, by its key: the
+		      * ETL goes on without its plays; --rebuild reads it again */
 	SA_KINDS
 };
 
-/* "track", "artist", "audio-features", "audio-analysis". */
+/* "track", "artist", "audio-features", "audio-analysis", "landed-page". */
 const char *store_setaside_kind_name(enum setaside_kind k);
 /* 1 when newly set aside, 0 when it was already, -1 with err. */
 int store_setaside_add(struct store *s, enum setaside_kind k, const char *id,
@@ -344,7 +346,7 @@ int store_setaside_list(struct store *s, size_t max, struct setaside_list *out,
 void store_setaside_list_release(struct setaside_list *l);
 /* Forgets every set-aside id; the number forgotten, or -1 with err. */
 int64_t store_setaside_forget(struct store *s, struct strbuf *err);
-/* Appends "'<id>': <reason>" with the id made printable and cut at 40
+/* Appends "'<id>': <reason>" with the id made printable and cut at 96
  * bytes, as messages show an id that may be hostile. */
 void store_setaside_describe(struct strbuf *out, const char *id,
 			     const char *reason);
@@ -369,7 +371,8 @@ void store_accounts_free(struct store_account *v, size_t n);
 int store_pages_after(struct store *s, int64_t account_id, int64_t after_id,
 		      int (*fn)(void *arg, int64_t id, const char *key),
 		      void *arg, struct strbuf *err);
-/* Forgets every account's page watermark (a rebuild reads every page). */
+/* Forgets every account's page watermark and the landed pages set aside
+ * (a rebuild reads every page again). */
 int store_etl_marks_clear(struct store *s, struct strbuf *err);
 
 /*

@@ -366,9 +366,20 @@ static void set_aside(void **state)
 	store_setaside_describe(&d, "a\nb", "why");
 	assert_string_equal(d.buf, "'a b': why"); /* made printable */
 	strbuf_reset(&d);
-	store_setaside_describe(&d, "0123456789012345678901234567890123456789xyz",
-				"long");
-	assert_string_equal(d.buf, "'0123456789012345678901234567890123456789…': long");
+	{ /* cut at 96 bytes: a landed page's key (56 + account) stays whole */
+		char id[101], want[128];
+
+		memset(id, 'k', 100);
+		id[100] = '\0';
+		snprintf(want, sizeof(want), "'%.96s…': long", id);
+		store_setaside_describe(&d, id, "long");
+		assert_string_equal(d.buf, want);
+		strbuf_reset(&d);
+		store_setaside_describe(&d, "recently-played/main/2026/05/13/"
+					"151040-1778668531000.json", "bad");
+		assert_string_equal(d.buf, "'recently-played/main/2026/05/13/"
+				    "151040-1778668531000.json': bad");
+	}
 	strbuf_release(&d);
 	assert_int_equal(store_setaside_forget(f->s, &f->err), 3);
 	assert_int_equal(store_setaside_count(f->s), 0);

@@ -204,8 +204,8 @@ int pg_pages_after(struct store *st, int64_t account_id, int64_t after_id,
 
 int pg_etl_marks_clear(struct store *st, struct strbuf *err)
 {
-	return pg_sql(pg_of(st), "DELETE FROM state WHERE key LIKE 'etl.pages.%'",
-		      err);
+	return pg_sql(pg_of(st), "DELETE FROM state WHERE key LIKE 'etl.pages.%';"
+		      " DELETE FROM set_aside WHERE kind = 'landed-page'", err);
 }
 
 int pg_savepoint(struct store *st, struct strbuf *err)

@@ -233,7 +233,8 @@ int sq_pages_after(struct store *s, int64_t account_id, int64_t after_id,
 int sq_etl_marks_clear(struct store *s, struct strbuf *err)
 {
 	return db_exec(sqlite_of(s)->db,
-		       "DELETE FROM state WHERE key LIKE 'etl.pages.%'", err);
+		       "DELETE FROM state WHERE key LIKE 'etl.pages.%';"
+		       "DELETE FROM set_aside WHERE kind = 'landed-page'", err);
 }
 
 int sq_savepoint(struct store *s, struct strbuf *err)
