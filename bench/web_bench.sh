@@ -4,7 +4,8 @@
 # files), the first pages after a start of 'serve' (curl's time_total, the
 # server started and its port known, nothing asked before), uncached day
 # pages (tests/httpload over 8 keep-alive connections, a new date per
-# request, so every answer is rendered), a cached page, and the first pages
+# request, so every answer is rendered), uncached artist and album pages
+# (a new id per request; req/s and the server's CPU per page), a cached page, and the first pages
 # again when asked a second after the start. Prints figures
 # with the load average; asserts nothing.
 #   BUILD_DIR (default build), KEEP_DB=path of a store from report_bench.sh
@@ -47,9 +48,23 @@ URL="http://127.0.0.1:$PORT"
 for p in /calendar-2025.html /year-2025.html /day-2025-06-01.html; do
 	echo "first $p: $(curl -s -o /dev/null -w '%{time_total}' "$URL$p") s"
 done
-echo "uncached day pages: $("$LOAD" flood --port "$PORT" --requests 3000 --conns 8 --path '/day-{day}.html')"
+srv_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$pid/stat"; }
+# flood LABEL N PATH: req/s of N distinct uncached pages, and the server's
+# CPU (user + system) per page over them, with the load average.
+flood() {
+	local c0 out
+	c0=$(srv_ms)
+	out=$("$LOAD" flood --port "$PORT" --requests "$2" --conns 8 --path "$3")
+	echo "$1: $out; server CPU $(awk -v d="$(( $(srv_ms) - c0 ))" -v n="$2" \
+		'BEGIN { printf "%.3f", d / n }') ms/page; load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+curl -s -o /dev/null "$URL/artist-ar2999.html" # the history index, outside {n}'s 0..1999
+flood "uncached day pages" 3000 '/day-{day}.html'
+flood "uncached artist pages" 2000 '/artist-ar{n}.html'
+flood "uncached album pages" 2000 '/album-al{n}.html'
 curl -s -o /dev/null "$URL/year-2024.html"
-echo "cached year page: $("$LOAD" flood --port "$PORT" --requests 20000 --conns 32 --path /year-2024.html)"
+c0=$(srv_ms)
+echo "cached year page: $("$LOAD" flood --port "$PORT" --requests 20000 --conns 32 --path /year-2024.html); server CPU $(( ($(srv_ms) - c0) * 1000 / 20000 )) us/page"
 kill $pid; wait $pid 2>/dev/null || true; pid=""
 # The same first requests when the user clicks a second after the start.
 rm -f "$D/port"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "core/fsutil.h"
 #include "core/http.h"
@@ -199,4 +200,60 @@ int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 			(*failed)++;
 	}
 	return added;
+}
+
+/* <dir>/<id>.accent, after the cover's mtime in *cover_mtime; 0 when no cover. */
+static int accent_path(const struct covers *c, const char *album_id, char *path,
+		       size_t len, time_t *cover_mtime)
+{
+	char name[128], cover[4096];
+	struct stat st;
+
+	if (!covers_find(c, album_id, name, sizeof(name)))
+		return 0;
+	snprintf(cover, sizeof(cover), "%s/%s", c->dir, name);
+	if (stat(cover, &st))
+		return 0;
+	*cover_mtime = st.st_mtime;
+	snprintf(path, len, "%s/%s.accent", c->dir, album_id);
+	return 1;
+}
+
+int covers_accent(const struct covers *c, const char *album_id, double rgb[3])
+{
+	char path[4096], buf[16] = "";
+	unsigned r, g, b;
+	time_t cover_mtime;
+	struct stat st;
+
+	if (!accent_path(c, album_id, path, sizeof(path), &cover_mtime) ||
+	    stat(path, &st) || st.st_mtime < cover_mtime)
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fgets(buf, sizeof(buf), f) && strlen(buf) >= 6 &&
+		 sscanf(buf, "%2x%2x%2x", &r, &g, &b) == 3;
+	fclose(f);
+	if (!ok)
+		return 0;
+	rgb[0] = r / 255.0;
+	rgb[1] = g / 255.0;
+	rgb[2] = b / 255.0;
+	return 1;
+}
+
+void covers_accent_keep(const struct covers *c, const char *album_id,
+			const double rgb[3])
+{
+	char path[4096], buf[16];
+	time_t cover_mtime;
+	unsigned v[3];
+
+	if (!accent_path(c, album_id, path, sizeof(path), &cover_mtime))
+		return;
+	for (int k = 0; k < 3; k++)
+		v[k] = (unsigned)(rgb[k] < 0 ? 0 : rgb[k] > 1 ? 255 : rgb[k] * 255.0 + 0.5);
+	snprintf(buf, sizeof(buf), "%02x%02x%02x\n", v[0], v[1], v[2]);
+	(void)fs_write_atomic(path, buf, 7, 0644);
 }

@@ -53,4 +53,15 @@ int covers_fetch_res(struct covers *c, struct http *h, const char *album_id,
 		     const char *url, enum http_result *result,
 		     long *retry_after_s, struct strbuf *err);
 
+/*
+ * The accent colour of a cached cover, computed once per cover and kept
+ * beside it as <id>.accent ("rrggbb\n"; never served nor copied: not a
+ * cover's name). covers_accent fills rgb (0..1) and returns 1 when the
+ * file is there and not older than the cover; covers_accent_keep writes it
+ * (atomically; a failure only means computing it again).
+ */
+int covers_accent(const struct covers *c, const char *album_id, double rgb[3]);
+void covers_accent_keep(const struct covers *c, const char *album_id,
+			const double rgb[3]);
+
 #endif

@@ -741,11 +741,15 @@ void html_day(int64_t day, const struct report_plays *p, const struct nav_index 
 		strbuf_add(out, "</td><td>", 9);
 		add_track_link(out, x->track_id[0] ? x->track_id : x->name_id, x->name);
 		strbuf_add(out, "</td><td>", 9);
-		links_track_artists(out, x->counted ? nav : NULL, x->track_id, x->artists);
+		/* one lookup of the track, not four: each is a hash and a strcmp */
+		int ti = x->counted ? links_track_index(nav, x->track_id) : -1;
+		links_track_artists_at(out, x->counted ? nav : NULL, ti, x->artists);
 		strbuf_add(out, "</td><td>", 9);
-		if (x->counted && links_track_album(nav, x->track_id) &&
-		    nav_album_page(nav, links_track_album(nav, x->track_id))) {
-			addf(out, "<a href=\"album-%s.html\">", links_track_album(nav, x->track_id));
+		const char *album = links_track_album_at(nav, ti);
+		if (album && nav_album_page(nav, album)) {
+			strbuf_addstr(out, "<a href=\"album-");
+			strbuf_addstr(out, album); /* nav_album_page: [A-Za-z0-9] */
+			strbuf_addstr(out, ".html\">");
 			add_name(out, "album", x->album);
 			strbuf_addstr(out, "</a>");
 		} else {

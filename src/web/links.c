@@ -9,23 +9,37 @@
 #include "web/html.h"
 #include "core/banned.h"
 
-static void bdi(struct strbuf *sb, const char *name)
+static void bdi_n(struct strbuf *sb, const char *name, size_t n)
 {
 	strbuf_addstr(sb, "<bdi>");
-	strbuf_add_html(sb, name);
+	strbuf_add_html_n(sb, name, n);
 	strbuf_addstr(sb, "</bdi>");
+}
+
+static void bdi(struct strbuf *sb, const char *name)
+{
+	bdi_n(sb, name, strlen(name));
+}
+
+/* The artist link of name[0..n), key the artist's (NULL: no link). */
+static void artist_n(struct strbuf *sb, const struct nav_index *nav, const char *key,
+		     const char *name, size_t n)
+{
+	if (!nav || !key || !nav_artist_page(nav, key)) {
+		bdi_n(sb, name, n);
+		return;
+	}
+	strbuf_addstr(sb, "<a href=\"artist-");
+	strbuf_addstr(sb, key); /* nav_artist_page: [A-Za-z0-9] */
+	strbuf_addstr(sb, ".html\">");
+	bdi_n(sb, name, n);
+	strbuf_addstr(sb, "</a>");
 }
 
 void links_artist(struct strbuf *sb, const struct nav_index *nav, const char *key,
 		  const char *name)
 {
-	if (!nav || !nav_artist_page(nav, key)) {
-		bdi(sb, name);
-		return;
-	}
-	strbuf_addf(sb, "<a href=\"artist-%s.html\">", key); /* nav_artist_page: [A-Za-z0-9] */
-	bdi(sb, name);
-	strbuf_addstr(sb, "</a>");
+	artist_n(sb, nav, key, name, strlen(name));
 }
 
 void links_album(struct strbuf *sb, const struct nav_index *nav, const char *key,
@@ -40,10 +54,16 @@ void links_album(struct strbuf *sb, const struct nav_index *nav, const char *key
 	strbuf_addstr(sb, "</a>");
 }
 
-void links_track_artists(struct strbuf *sb, const struct nav_index *nav,
-			 const char *track_id, const char *names)
+int links_track_index(const struct nav_index *nav, const char *track_id)
 {
-	int ti = nav && track_id && track_id[0] ? nav_track_of(nav, track_id) : -1;
+	return nav && track_id && track_id[0] ? nav_track_of(nav, track_id) : -1;
+}
+
+/* Day pages: a day's hundreds of rows drew 1.7 ms CPU a page at 1M plays,
+ * 22% in here: one lookup of the track per row, no copy of each name. */
+void links_track_artists_at(struct strbuf *sb, const struct nav_index *nav, int ti,
+			    const char *names)
+{
 	int n = 1, k = 0;
 	for (const char *p = names; (p = strstr(p, ", ")); p += 2)
 		n++;
@@ -53,12 +73,7 @@ void links_track_artists(struct strbuf *sb, const struct nav_index *nav,
 	for (const char *p = names; *p; k++) {
 		const char *e = strstr(p, ", ");
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *one = xstrndup(p, len);
-		if (ti >= 0)
-			links_artist(sb, nav, nav->a[nav->t[ti].artists[k]].key, one);
-		else
-			bdi(sb, one);
-		free(one);
+		artist_n(sb, nav, ti >= 0 ? nav->a[nav->t[ti].artists[k]].key : NULL, p, len);
 		if (!e)
 			break;
 		strbuf_addstr(sb, ", ");
@@ -67,9 +82,19 @@ void links_track_artists(struct strbuf *sb, const struct nav_index *nav,
 	strbuf_addstr(sb, "</span>");
 }
 
+void links_track_artists(struct strbuf *sb, const struct nav_index *nav,
+			 const char *track_id, const char *names)
+{
+	links_track_artists_at(sb, nav, links_track_index(nav, track_id), names);
+}
+
 const char *links_track_album(const struct nav_index *nav, const char *track_id)
 {
-	int ti = nav && track_id && track_id[0] ? nav_track_of(nav, track_id) : -1;
+	return links_track_album_at(nav, links_track_index(nav, track_id));
+}
+
+const char *links_track_album_at(const struct nav_index *nav, int ti)
+{
 	return ti >= 0 && nav->t[ti].album[0] ? nav->t[ti].album : NULL;
 }
 

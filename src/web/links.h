@@ -27,6 +27,12 @@ void links_track_artists(struct strbuf *sb, const struct nav_index *nav,
 			 const char *track_id, const char *names);
 /* The album key of a track in the history, NULL when none. */
 const char *links_track_album(const struct nav_index *nav, const char *track_id);
+/* The same two by the track's index in nav (links_track_index; -1: none),
+ * for a page that asks both of one track. */
+int links_track_index(const struct nav_index *nav, const char *track_id);
+void links_track_artists_at(struct strbuf *sb, const struct nav_index *nav, int ti,
+			    const char *names);
+const char *links_track_album_at(const struct nav_index *nav, int ti);
 /* The Monday of the week of a local day number. */
 int64_t links_monday(int64_t day);
 /* The day page's links: the days before and after with plays, its week, month
