@@ -60,23 +60,23 @@ void import_pool_release(struct import_pool *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* A slot keeps the string's 32-bit hash beside its offset: a probe past
+ * another string is settled without reading the pool (a cache miss each),
+ * and a rehash reads no string at all. */
 static void pool_rehash(struct import_pool *p)
 {
 	size_t n = p->tabsize * 2;
-	uint32_t *t = xcalloc(n, sizeof(*t));
+	uint64_t *t = xcalloc(n, sizeof(*t));
 
 	for (size_t i = 0; i < p->tabsize; i++) {
-		uint32_t off = p->tab[i];
-		const char *s;
+		uint64_t e = p->tab[i];
 		size_t j;
-		if (!off)
+		if (!e)
 			continue;
-		s = pool_at(p, off);
-		j = hash_words(HASH_WORDS_SEED, s, (size_t)(unsigned char)s[-2] |
-				      (size_t)(unsigned char)s[-1] << 8) & (n - 1);
+		j = (size_t)(e >> 32) & (n - 1);
 		while (t[j])
 			j = (j + 1) & (n - 1);
-		t[j] = off;
+		t[j] = e;
 	}
 	free(p->tab);
 	p->tab = t;
@@ -86,7 +86,8 @@ static void pool_rehash(struct import_pool *p)
 uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 {
 	size_t j, c, room;
-	uint32_t off;
+	uint32_t off, h;
+	uint64_t e;
 	char *dst;
 
 	if (len > 65535) { /* no name is that long: keep 64 KB, whole UTF-8 */
@@ -94,13 +95,18 @@ uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;
 	}
-	j = hash_words(HASH_WORDS_SEED, s, len) & (p->tabsize - 1);
+	h = (uint32_t)hash_words(HASH_WORDS_SEED, s, len);
+	j = h & (p->tabsize - 1);
 
-	while ((off = p->tab[j])) {
-		const unsigned char *x = (const unsigned char *)pool_at(p, off);
-		if (((size_t)x[-2] | (size_t)x[-1] << 8) == len &&
-		    !memcmp(x, s, len))
-			return ((uint32_t)p->index << IMPORT_POOL_SHIFT) | off;
+	while ((e = p->tab[j])) {
+		const unsigned char *x;
+		off = (uint32_t)e;
+		if ((uint32_t)(e >> 32) == h) {
+			x = (const unsigned char *)pool_at(p, off);
+			if (((size_t)x[-2] | (size_t)x[-1] << 8) == len &&
+			    !memcmp(x, s, len))
+				return ((uint32_t)p->index << IMPORT_POOL_SHIFT) | off;
+		}
 		j = (j + 1) & (p->tabsize - 1);
 	}
 	c = p->len >> IMPORT_CHUNK_SHIFT;
@@ -123,7 +129,7 @@ uint32_t import_pool_intern(struct import_pool *p, const char *s, size_t len)
 	dst[2 + len] = '\0';
 	off = (uint32_t)(p->len + 2);
 	p->len += len + 3;
-	p->tab[j] = off;
+	p->tab[j] = (uint64_t)h << 32 | off;
 	if (++p->count * 2 > p->tabsize)
 		pool_rehash(p);
 	return ((uint32_t)p->index << IMPORT_POOL_SHIFT) | off;

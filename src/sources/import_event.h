@@ -58,7 +58,7 @@ struct import_event {
 struct import_pool {
 	char *chunk[IMPORT_CHUNKS];
 	size_t len;       /* next free offset */
-	uint32_t *tab;    /* open addressing: offsets, 0 = empty */
+	uint64_t *tab;    /* open addressing: hash << 32 | offset, 0 = empty */
 	size_t tabsize, count;
 	unsigned index;   /* which pool: the top bits of ids */
 	unsigned max_chunks; /* IMPORT_CHUNKS (lower in tests) */
