@@ -47,6 +47,10 @@ struct pg_store {
 	struct pg_import *active; /* an import with rows not written yet */
 	int bulk;              /* between bulk_begin and bulk_end */
 	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
+	struct pg_scope {      /* trackref.c: the plays a scan in progress reads */
+		int on;
+		int64_t account_id, from, to;
+	} scan;
 	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
 	int indexes_off;       /* import.c: play_rows' indexes dropped */
 	unsigned long stmts;   /* statements sent (import.c: has another run?) */
