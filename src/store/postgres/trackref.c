@@ -79,7 +79,10 @@ static int ref_row(void *arg, const PGresult *r, int i)
 
 /*
  * Each track id once, with the names of its first item (id 0: NULL), and
- * each name key with the names of its first play and its canon.
+ * each name key with the names of its first play and its canon. The rows
+ * are kept while store_data_version is unchanged (references are stable
+ * as long): at 20 accounts x 50k plays the query was 132 ms of every year
+ * page, the same answer each time.
  */
 int pgt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_ref *),
 		   void *arg, struct strbuf *err)
@@ -97,8 +100,24 @@ int pgt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_
 		" (SELECT s FROM texts WHERE id = i.album_name), n.canon, n.name_key"
 		" FROM name_tracks n JOIN items i ON i.id = n.item ORDER BY 1");
 	struct walk w = { (void *)fn, arg };
+	struct pg_store *s = pg_of(st);
+	int64_t version = store_data_version(st);
+	int stop = 0;
 
-	return pg_each(pg_of(st), &q, NULL, ref_row, &w, err);
+	if (s->refs && s->refs_version != version)
+		pgt_track_refs_drop(s);
+	if (!s->refs && !(s->refs = pg_exec(s, &q, NULL, err)))
+		return -1;
+	s->refs_version = version;
+	for (int i = 0; i < PQntuples(s->refs) && !stop; i++)
+		stop = ref_row(&w, s->refs, i);
+	return stop;
+}
+
+void pgt_track_refs_drop(struct pg_store *s)
+{
+	PQclear(s->refs);
+	s->refs = NULL;
 }
 
 /*
