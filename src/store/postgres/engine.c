@@ -48,6 +48,7 @@ static void pq_close(struct store *st)
 	struct pg_store *s = pg_of(st);
 
 	pgt_refnames_drop(s);
+	pgt_track_refs_drop(s);
 	pgc_release(s->copy);
 	PQfinish(s->conn);
 	free(s->prepared);

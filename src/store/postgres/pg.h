@@ -47,6 +47,12 @@ struct pg_store {
 	struct pg_import *active; /* an import with rows not written yet */
 	int bulk;              /* between bulk_begin and bulk_end */
 	struct pg_refnames *refnames; /* trackref.c: within one read transaction */
+	struct pg_scope {      /* trackref.c: the plays a scan in progress reads */
+		int on;
+		int64_t account_id, from, to;
+	} scan;
+	PGresult *refs;        /* trackref.c: store_track_refs' rows, */
+	int64_t refs_version;  /* read at this store_data_version */
 	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
 	int indexes_off;       /* import.c: play_rows' indexes dropped */
 	unsigned long stmts;   /* statements sent (import.c: has another run?) */
@@ -236,6 +242,8 @@ int pgt_track_refs(struct store *s, int (*fn)(void *, const struct store_track_r
 int pgt_ref_play_names(struct store *s, int64_t ref, char **artist, char **album);
 /* Forgets what pgt_ref_play_names read at once (the read transaction ended). */
 void pgt_refnames_drop(struct pg_store *s);
+/* Forgets store_track_refs' rows (the handle closes). */
+void pgt_track_refs_drop(struct pg_store *s);
 
 /* fill.c */
 int pgf_track_fill(struct store *s, const char *id,

@@ -53,9 +53,16 @@ void pgr_read_end(struct store *st)
 	pgt_refnames_drop(s);
 }
 
+/*
+ * JIT off: the year page's queries are costed above jit_above_cost and
+ * compiled each time; at 20 accounts x 50k plays the first-play names of
+ * one account's year (trackref.c) took 102-187 ms with it (36 ms of it
+ * compiling, at load 4), 32-42 ms without.
+ */
 void pgr_tune_for_reads(struct store *st)
 {
 	pg_sql(pg_of(st), "SET work_mem = '64MB'", NULL);
+	pg_sql(pg_of(st), "SET jit = off", NULL);
 }
 
 struct walk {
