@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/import.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 struct sqlite_bulk {
@@ -65,9 +66,12 @@ int sq_bulk_begin(struct store *s, size_t rows, struct strbuf *err)
 	if (q->bulk)
 		sq_bulk_end(s);
 	q->bulk = xcalloc(1, sizeof(*q->bulk));
-	q->bulk->fk_was_on = db_scalar(q->db, "PRAGMA foreign_keys") != 0;
-	if (db_exec(q->db, "PRAGMA cache_size = -8192; PRAGMA threads = 2;"
-		    " PRAGMA foreign_keys = OFF", err)) {
+	/* kept statements: serve begins a bulk import for every submission (issue 14) */
+	q->bulk->fk_was_on = stc_int(s, "PRAGMA foreign_keys", NULL) != 0;
+	if (stc_int(s, "PRAGMA cache_size = -8192", NULL) < 0 ||
+	    stc_int(s, "PRAGMA threads = 2", NULL) < 0 ||
+	    stc_int(s, "PRAGMA foreign_keys = OFF", NULL) < 0) {
+		db_error(q->db, err);
 		sq_bulk_end(s);
 		return -1;
 	}
@@ -86,7 +90,7 @@ void sq_bulk_end(struct store *s)
 	if (q->bulk->journal)
 		journal_mode(q->db, 0);
 	if (q->bulk->fk_was_on)
-		sqlite3_exec(q->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		stc_int(s, "PRAGMA foreign_keys = ON", NULL);
 	strvec_clear(&q->bulk->idx);
 	free(q->bulk);
 	q->bulk = NULL;

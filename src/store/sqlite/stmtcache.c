@@ -73,3 +73,20 @@ void stc_free(struct stc *c)
 	}
 	free(c);
 }
+
+int64_t stc_int(struct store *s, const char *sql, const char *text)
+{
+	sqlite3_stmt *st = stc_get(s, sql);
+	int64_t v = 0;
+	int rc;
+
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		v = -1;
+	stc_done(s, st);
+	return v;
+}

@@ -15,6 +15,7 @@
 #define STORE_SQLITE_STMTCACHE_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 struct store;
 struct stc;
@@ -22,5 +23,11 @@ struct stc;
 sqlite3_stmt *stc_get(struct store *s, const char *sql);
 void stc_done(struct store *s, sqlite3_stmt *st);
 void stc_free(struct stc *c);
+/*
+ * Runs one statement of sql (a PRAGMA, a lookup) with text, when not NULL,
+ * bound to ?1: the first column of its first row, 0 when it has none, -1
+ * when it fails.
+ */
+int64_t stc_int(struct store *s, const char *sql, const char *text);
 
 #endif
