@@ -41,6 +41,9 @@ static int journal_mode(sqlite3 *db, int bulk)
 	return ok;
 }
 
+/* At most one ListenBrainz request's listens (MAX_LISTENS). */
+#define SQ_BULK_SMALL 1000
+
 /*
  * Settings of the connection while an import writes. A small page cache
  * measured fastest (the table is written once, in order) and keeps the peak
@@ -66,11 +69,19 @@ int sq_bulk_begin(struct store *s, size_t rows, struct strbuf *err)
 	if (q->bulk)
 		sq_bulk_end(s);
 	q->bulk = xcalloc(1, sizeof(*q->bulk));
-	/* kept statements: serve begins a bulk import for every submission (issue 14) */
-	q->bulk->fk_was_on = stc_int(s, "PRAGMA foreign_keys", NULL) != 0;
+	/*
+	 * Kept statements: serve begins a bulk import for every submission
+	 * (issue 14). Turning foreign keys off or on expires every prepared
+	 * statement of the connection (SQLite recompiles them for the new
+	 * setting: 16% of a single submission's CPU went to sqlite3Reprepare,
+	 * perf), so an import of one request's listens keeps them on.
+	 */
+	q->bulk->fk_was_on = rows > SQ_BULK_SMALL &&
+			     stc_int(s, "PRAGMA foreign_keys", NULL) != 0;
 	if (stc_int(s, "PRAGMA cache_size = -8192", NULL) < 0 ||
 	    stc_int(s, "PRAGMA threads = 2", NULL) < 0 ||
-	    stc_int(s, "PRAGMA foreign_keys = OFF", NULL) < 0) {
+	    (q->bulk->fk_was_on &&
+	     stc_int(s, "PRAGMA foreign_keys = OFF", NULL) < 0)) {
 		db_error(q->db, err);
 		sq_bulk_end(s);
 		return -1;
