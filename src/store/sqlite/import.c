@@ -738,7 +738,7 @@ int sq_import_finish(struct store_import *base,
 	    !im->dict.made[SQD_TRACK_NAME])
 		return 0;
 	if (rc == SQLITE_DONE)
-		return sqn_fill_canon(im->db, err);
+		return sqn_fill_canon_kept(base->store, err);
 	strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(im->db));
 	return -1;
 }
