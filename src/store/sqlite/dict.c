@@ -91,27 +91,14 @@ struct sq_dict_pend {
 
 static void maps_free(struct sq_dict *d);
 
-static sqlite3_stmt *dict_prepare(struct sq_dict *d, const char *sql)
-{
-	return d->store ? stc_get(d->store, sql) : db_prepare(d->db, sql);
-}
-
-static void dict_done(struct sq_dict *d, sqlite3_stmt *st)
-{
-	if (d->store)
-		stc_done(d->store, st);
-	else
-		sqlite3_finalize(st);
-}
-
 void sq_dict_free(struct sq_dict *d)
 {
 	maps_free(d);
 	for (int t = 0; t < SQD_COUNT; t++) {
-		dict_done(d, d->ins[t]);
-		dict_done(d, d->get[t]);
-		dict_done(d, d->many[t]);
-		dict_done(d, d->one[t]);
+		stc_done_on(d->store, d->ins[t]);
+		stc_done_on(d->store, d->get[t]);
+		stc_done_on(d->store, d->many[t]);
+		stc_done_on(d->store, d->one[t]);
 		if (d->pend[t]) {
 			strbuf_release(&d->pend[t]->text);
 			free(d->pend[t]->rows);
@@ -256,7 +243,7 @@ static int64_t lookup(struct sq_dict *d, enum sq_dict_table t,
 	int64_t id = 0;
 
 	if (!d->get[t])
-		d->get[t] = dict_prepare(d, tabs[t].get);
+		d->get[t] = stc_get_on(d->store, d->db, tabs[t].get);
 	st = d->get[t];
 	bind_fields(st, f, tabs[t].keyed);
 	switch (sqlite3_step(st)) {
@@ -381,7 +368,7 @@ static sqlite3_stmt *insert_rows(struct sq_dict *d, enum sq_dict_table t, int ro
 			strbuf_addstr(&q, ", ?");
 		strbuf_addch(&q, ')');
 	}
-	st = dict_prepare(d, q.buf);
+	st = stc_get_on(d->store, d->db, q.buf);
 	strbuf_release(&q);
 	return st;
 }
@@ -478,7 +465,7 @@ int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *
 			return -1;
 		memset(d->next, 0, sizeof(d->next));
 		if (!d->ins[t])
-			d->ins[t] = dict_prepare(d, tabs[t].ins);
+			d->ins[t] = stc_get_on(d->store, d->db, tabs[t].ins);
 		bind_fields(d->ins[t], f, tabs[t].nf);
 		id = sqlite3_step(d->ins[t]) == SQLITE_DONE
 			? sqlite3_last_insert_rowid(d->db) : -1;

@@ -390,23 +390,10 @@ static void inc_key(struct canon_inc *c, int64_t k)
 	c->keys[c->nk++] = k;
 }
 
-static sqlite3_stmt *inc_prepare(struct canon_inc *c, const char *sql)
-{
-	return c->store ? stc_get(c->store, sql) : db_prepare(c->db, sql);
-}
-
-static void inc_done(struct canon_inc *c, sqlite3_stmt *q)
-{
-	if (c->store)
-		stc_done(c->store, q);
-	else
-		sqlite3_finalize(q);
-}
-
 static sqlite3_stmt *stmt(struct canon_inc *c, sqlite3_stmt **q, const char *sql)
 {
 	if (!*q)
-		*q = inc_prepare(c, sql);
+		*q = stc_get_on(c->store, c->db, sql);
 	sqlite3_reset(*q);
 	return *q;
 }
@@ -439,7 +426,7 @@ static int vote_set(struct canon_inc *c, int64_t m, int64_t t, int present)
 /* The pairs of the plays after play id w: the new plays, whoever wrote them. */
 static int inc_plays(struct canon_inc *c, int64_t w)
 {
-	sqlite3_stmt *q = inc_prepare(c,
+	sqlite3_stmt *q = stc_get_on(c->store, c->db,
 		"SELECT DISTINCT r.names, r.track FROM play_rows r CROSS JOIN"
 		" track_keys t ON t.id = r.track WHERE r.id > ?1 AND"
 		" r.names IS NOT NULL AND t.spotify_id IS NOT NULL");
@@ -449,14 +436,14 @@ static int inc_plays(struct canon_inc *c, int64_t w)
 	while (!ret && (rc = sqlite3_step(q)) == SQLITE_ROW)
 		ret = vote_set(c, sqlite3_column_int64(q, 0),
 			       sqlite3_column_int64(q, 1), 1);
-	inc_done(c, q);
+	stc_done_on(c->store, q);
 	return ret || rc != SQLITE_DONE ? -1 : 0;
 }
 
 /* The pairs an UPDATE changed (canon_dirty): kept while a play has them. */
 static int inc_dirty(struct canon_inc *c)
 {
-	sqlite3_stmt *q = inc_prepare(c, "SELECT track, names FROM canon_dirty");
+	sqlite3_stmt *q = stc_get_on(c->store, c->db, "SELECT track, names FROM canon_dirty");
 	int rc = SQLITE_DONE, ret = 0;
 
 	while (!ret && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -473,7 +460,7 @@ static int inc_dirty(struct canon_inc *c)
 		sqlite3_reset(h);
 		ret = vote_set(c, m, t, present);
 	}
-	inc_done(c, q);
+	stc_done_on(c->store, q);
 	if (ret || rc != SQLITE_DONE)
 		return -1;
 	return sqlite3_exec(c->db, "DELETE FROM canon_dirty", NULL, NULL, NULL) ==
@@ -484,7 +471,7 @@ static int inc_dirty(struct canon_inc *c)
  * they are (those names now vote for the new row). */
 static int inc_tracks(struct canon_inc *c, int64_t wt)
 {
-	sqlite3_stmt *q = inc_prepare(c,
+	sqlite3_stmt *q = stc_get_on(c->store, c->db,
 		"SELECT t.name_key, v.other FROM track_keys t LEFT JOIN canon_votes v"
 		" ON v.key = t.name_key AND v.alt = 0 AND v.other != 0 WHERE"
 		" t.id > ?1 AND t.spotify_id IS NULL AND t.name_key IS NOT NULL");
@@ -495,7 +482,7 @@ static int inc_tracks(struct canon_inc *c, int64_t wt)
 		inc_key(c, sqlite3_column_int64(q, 0));
 		inc_key(c, sqlite3_column_int64(q, 1));
 	}
-	inc_done(c, q);
+	stc_done_on(c->store, q);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -544,13 +531,13 @@ static int incremental(sqlite3 *db, struct store *s, int64_t wp, int64_t wt,
 	for (size_t i = 0; !ret && i < c.nk; i++)
 		if (!i || c.keys[i] != c.keys[i - 1])
 			ret = inc_recount(&c, c.keys[i], err);
-	inc_done(&c, c.names);
-	inc_done(&c, c.put);
-	inc_done(&c, c.del);
-	inc_done(&c, c.has);
-	inc_done(&c, c.row);
-	inc_done(&c, c.count);
-	inc_done(&c, c.set);
+	stc_done_on(s, c.names);
+	stc_done_on(s, c.put);
+	stc_done_on(s, c.del);
+	stc_done_on(s, c.has);
+	stc_done_on(s, c.row);
+	stc_done_on(s, c.count);
+	stc_done_on(s, c.set);
 	free(c.keys);
 	return ret ? ret : save_state(db, err);
 }
@@ -563,8 +550,7 @@ static int incremental(sqlite3 *db, struct store *s, int64_t wp, int64_t wt,
 
 static int fill_canon(sqlite3 *db, struct store *s, struct strbuf *err)
 {
-	struct canon_inc k = { .db = db, .store = s };
-	sqlite3_stmt *q = inc_prepare(&k, "SELECT plays, tracks,"
+	sqlite3_stmt *q = stc_get_on(s, db, "SELECT plays, tracks,"
 		" (SELECT coalesce(max(id), 0) FROM play_rows) FROM canon_state");
 	int64_t wp = -1, wt = 0, top = 0;
 
@@ -573,7 +559,7 @@ static int fill_canon(sqlite3 *db, struct store *s, struct strbuf *err)
 		wt = sqlite3_column_int64(q, 1);
 		top = sqlite3_column_int64(q, 2);
 	}
-	inc_done(&k, q);
+	stc_done_on(s, q);
 	if (wp < 0) {
 		/* no pass read this store: the full one, once a name-keyed row exists */
 		if (db_scalar(db, "SELECT EXISTS (SELECT 1 FROM track_keys WHERE"

@@ -63,6 +63,19 @@ void stc_done(struct store *s, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
+sqlite3_stmt *stc_get_on(struct store *s, sqlite3 *db, const char *sql)
+{
+	return s ? stc_get(s, sql) : db_prepare(db, sql);
+}
+
+void stc_done_on(struct store *s, sqlite3_stmt *st)
+{
+	if (s)
+		stc_done(s, st);
+	else
+		sqlite3_finalize(st);
+}
+
 void stc_free(struct stc *c)
 {
 	if (!c)

@@ -24,6 +24,12 @@ sqlite3_stmt *stc_get(struct store *s, const char *sql);
 void stc_done(struct store *s, sqlite3_stmt *st);
 void stc_free(struct stc *c);
 /*
+ * For code that runs with or without a store handle: stc_get and stc_done
+ * when s is set, else a statement prepared on db and finalized.
+ */
+sqlite3_stmt *stc_get_on(struct store *s, sqlite3 *db, const char *sql);
+void stc_done_on(struct store *s, sqlite3_stmt *st);
+/*
  * Runs one statement of sql (a PRAGMA, a lookup) with text, when not NULL,
  * bound to ?1: the first column of its first row, 0 when it has none, -1
  * when it fails.
