@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/import.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 struct sqlite_bulk {
@@ -40,6 +41,9 @@ static int journal_mode(sqlite3 *db, int bulk)
 	return ok;
 }
 
+/* At most one ListenBrainz request's listens (MAX_LISTENS). */
+#define SQ_BULK_SMALL 1000
+
 /*
  * Settings of the connection while an import writes. A small page cache
  * measured fastest (the table is written once, in order) and keeps the peak
@@ -65,9 +69,20 @@ int sq_bulk_begin(struct store *s, size_t rows, struct strbuf *err)
 	if (q->bulk)
 		sq_bulk_end(s);
 	q->bulk = xcalloc(1, sizeof(*q->bulk));
-	q->bulk->fk_was_on = db_scalar(q->db, "PRAGMA foreign_keys") != 0;
-	if (db_exec(q->db, "PRAGMA cache_size = -8192; PRAGMA threads = 2;"
-		    " PRAGMA foreign_keys = OFF", err)) {
+	/*
+	 * Kept statements: serve begins a bulk import for every submission
+	 * (issue 14). Turning foreign keys off or on expires every prepared
+	 * statement of the connection (SQLite recompiles them for the new
+	 * setting: 16% of a single submission's CPU went to sqlite3Reprepare,
+	 * perf), so an import of one request's listens keeps them on.
+	 */
+	q->bulk->fk_was_on = rows > SQ_BULK_SMALL &&
+			     stc_int(s, "PRAGMA foreign_keys", NULL) != 0;
+	if (stc_int(s, "PRAGMA cache_size = -8192", NULL) < 0 ||
+	    stc_int(s, "PRAGMA threads = 2", NULL) < 0 ||
+	    (q->bulk->fk_was_on &&
+	     stc_int(s, "PRAGMA foreign_keys = OFF", NULL) < 0)) {
+		db_error(q->db, err);
 		sq_bulk_end(s);
 		return -1;
 	}
@@ -86,7 +101,7 @@ void sq_bulk_end(struct store *s)
 	if (q->bulk->journal)
 		journal_mode(q->db, 0);
 	if (q->bulk->fk_was_on)
-		sqlite3_exec(q->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		stc_int(s, "PRAGMA foreign_keys = ON", NULL);
 	strvec_clear(&q->bulk->idx);
 	free(q->bulk);
 	q->bulk = NULL;

@@ -11,6 +11,7 @@
 #include "store/sqlite/playmerge.h"
 #include "store/sqlite/plays.h"
 #include "store/sqlite/collector.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 int sq_plays_add_api(struct store *s, int64_t account_id, int64_t page_id,
@@ -60,7 +61,10 @@ int64_t sq_accounts_ensure(struct store *s, const char *name)
 
 int64_t sq_accounts_find(struct store *s, const char *name)
 {
-	return accounts_find(sqlite_of(s)->db, name);
+	/* accounts_find's query, kept: every submission asks (issue 14) */
+	int64_t id = stc_int(s, "SELECT id FROM accounts WHERE name = ?", name);
+
+	return id > 0 ? id : 0;
 }
 
 int sq_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
@@ -71,13 +75,12 @@ int sq_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
 
 int sq_accounts_names(struct store *s, struct strvec *names)
 {
-	sqlite3 *db = sqlite_of(s)->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM accounts ORDER BY name");
+	sqlite3_stmt *st = stc_get(s, "SELECT name FROM accounts ORDER BY name");
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		strvec_push(names, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	stc_done(s, st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 

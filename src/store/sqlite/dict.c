@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/dict.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 struct sq_dict_ent {
@@ -94,10 +95,10 @@ void sq_dict_free(struct sq_dict *d)
 {
 	maps_free(d);
 	for (int t = 0; t < SQD_COUNT; t++) {
-		sqlite3_finalize(d->ins[t]);
-		sqlite3_finalize(d->get[t]);
-		sqlite3_finalize(d->many[t]);
-		sqlite3_finalize(d->one[t]);
+		stc_done_on(d->store, d->ins[t]);
+		stc_done_on(d->store, d->get[t]);
+		stc_done_on(d->store, d->many[t]);
+		stc_done_on(d->store, d->one[t]);
 		if (d->pend[t]) {
 			strbuf_release(&d->pend[t]->text);
 			free(d->pend[t]->rows);
@@ -242,7 +243,7 @@ static int64_t lookup(struct sq_dict *d, enum sq_dict_table t,
 	int64_t id = 0;
 
 	if (!d->get[t])
-		d->get[t] = db_prepare(d->db, tabs[t].get);
+		d->get[t] = stc_get_on(d->store, d->db, tabs[t].get);
 	st = d->get[t];
 	bind_fields(st, f, tabs[t].keyed);
 	switch (sqlite3_step(st)) {
@@ -354,7 +355,7 @@ static int64_t defer(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv
 	return r->id;
 }
 
-static sqlite3_stmt *insert_rows(sqlite3 *db, enum sq_dict_table t, int rows)
+static sqlite3_stmt *insert_rows(struct sq_dict *d, enum sq_dict_table t, int rows)
 {
 	struct strbuf q = STRBUF_INIT;
 	sqlite3_stmt *st;
@@ -367,7 +368,7 @@ static sqlite3_stmt *insert_rows(sqlite3 *db, enum sq_dict_table t, int rows)
 			strbuf_addstr(&q, ", ?");
 		strbuf_addch(&q, ')');
 	}
-	st = db_prepare(db, q.buf);
+	st = stc_get_on(d->store, d->db, q.buf);
 	strbuf_release(&q);
 	return st;
 }
@@ -403,7 +404,7 @@ static int flush_table(struct sq_dict *d, enum sq_dict_table t)
 	if (!p || !p->n)
 		return 0;
 	if (p->n >= SQ_DICT_BATCH && !d->many[t])
-		d->many[t] = insert_rows(d->db, t, SQ_DICT_BATCH);
+		d->many[t] = insert_rows(d, t, SQ_DICT_BATCH);
 	for (; i + SQ_DICT_BATCH <= p->n; i += SQ_DICT_BATCH) {
 		for (int k = 0; k < SQ_DICT_BATCH; k++)
 			bind_prow(d->many[t], k * cols, p, &p->rows[i + (size_t)k], tabs[t].nf);
@@ -411,7 +412,7 @@ static int flush_table(struct sq_dict *d, enum sq_dict_table t)
 			return -1;
 	}
 	if (i < p->n && !d->one[t])
-		d->one[t] = insert_rows(d->db, t, 1);
+		d->one[t] = insert_rows(d, t, 1);
 	for (; i < p->n; i++) {
 		bind_prow(d->one[t], 0, p, &p->rows[i], tabs[t].nf);
 		if (step_reset(d->one[t]))
@@ -464,7 +465,7 @@ int64_t sq_dict_id(struct sq_dict *d, enum sq_dict_table t, const struct sq_dv *
 			return -1;
 		memset(d->next, 0, sizeof(d->next));
 		if (!d->ins[t])
-			d->ins[t] = db_prepare(d->db, tabs[t].ins);
+			d->ins[t] = stc_get_on(d->store, d->db, tabs[t].ins);
 		bind_fields(d->ins[t], f, tabs[t].nf);
 		id = sqlite3_step(d->ins[t]) == SQLITE_DONE
 			? sqlite3_last_insert_rowid(d->db) : -1;

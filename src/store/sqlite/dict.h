@@ -53,6 +53,8 @@ struct sq_dict {
 	int64_t next[SQD_COUNT]; /* by table: track_keys' in SQD_TRACK_ID */
 	struct sq_dict_pend *pend[SQD_COUNT];
 	sqlite3_stmt *many[SQD_COUNT], *one[SQD_COUNT];
+	/* issue 14: when set, the statements above come from its cache (stmtcache.h) */
+	struct store *store;
 };
 
 void sq_dict_init(struct sq_dict *d, sqlite3 *db);

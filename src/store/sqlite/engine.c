@@ -13,6 +13,7 @@
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/report.h"
 #include "store/sqlite/listenbrainz.h"
+#include "store/sqlite/stmtcache.h"
 #include "store/sqlite/analysis.h"
 #include "store/sqlite/nav.h"
 #include "store/sqlite/secondreader.h"
@@ -50,6 +51,7 @@ static void sq_close(struct store *st)
 	sqt_refnames_free(s); /* r6-pages */
 	sqlite3_finalize(s->q_copy);
 	sqlite3_finalize(s->q_data_version);
+	stc_free(s->stc); /* issue 14 */
 	db_close(s->db);
 	free(s->base.where);
 	free(s);

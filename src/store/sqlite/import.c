@@ -12,6 +12,7 @@
 #include "store/sqlite/dict.h"
 #include "store/sqlite/import.h"
 #include "store/sqlite/namekeyed.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 /*
@@ -87,7 +88,7 @@ static const char merged_sql[] =
 	" episode = ?9, offline_d = ?10, ctx = ?11, import_id = ?12 WHERE id = ?13";
 
 /* The one-row insert sql made an insert of rows rows of cols columns. */
-static sqlite3_stmt *many_statement(sqlite3 *db, const char *sql, int rows,
+static sqlite3_stmt *many_statement(struct store *s, const char *sql, int rows,
 				    int cols)
 {
 	struct strbuf q = STRBUF_INIT;
@@ -102,7 +103,7 @@ static sqlite3_stmt *many_statement(sqlite3 *db, const char *sql, int rows,
 			strbuf_addf(&q, "%s?%d", c > 1 ? ", " : "", k * cols + c);
 		strbuf_addch(&q, ')');
 	}
-	st = db_prepare(db, q.buf);
+	st = stc_get(s, q.buf);
 	strbuf_release(&q);
 	return st;
 }
@@ -112,7 +113,7 @@ int sq_import_start(struct store *s, int64_t account_id, const char *paths,
 		    struct strbuf *err)
 {
 	sqlite3 *db = sqlite_of(s)->db;
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO imports (started_ms,"
+	sqlite3_stmt *st = stc_get(s, "INSERT INTO imports (started_ms,"
 				      " paths, account_id) VALUES (?, ?, ?)");
 	struct sq_import *im;
 	int rc;
@@ -122,7 +123,7 @@ int sq_import_start(struct store *s, int64_t account_id, const char *paths,
 	sqlite3_bind_text(st, 2, paths, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, account_id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	stc_done(s, st);
 	if (rc != SQLITE_DONE) {
 		strbuf_addf(err, "cannot record the import: %s", sqlite3_errmsg(db));
 		return -1;
@@ -133,6 +134,7 @@ int sq_import_start(struct store *s, int64_t account_id, const char *paths,
 	im->base.account_id = account_id;
 	im->db = db;
 	sq_dict_init(&im->dict, db);
+	im->dict.store = s; /* issue 14 */
 	*out = &im->base;
 	return 0;
 }
@@ -143,14 +145,14 @@ void sq_import_free(struct store_import *base)
 
 	if (!im)
 		return;
-	sqlite3_finalize(im->one);
-	sqlite3_finalize(im->many);
-	sqlite3_finalize(im->cur);
-	sqlite3_finalize(im->upd);
-	sqlite3_finalize(im->heal);
-	sqlite3_finalize(im->fp_one);
-	sqlite3_finalize(im->fp_many);
-	sqlite3_finalize(im->fp_put);
+	stc_done(base->store, im->one);
+	stc_done(base->store, im->many);
+	stc_done(base->store, im->cur);
+	stc_done(base->store, im->upd);
+	stc_done(base->store, im->heal);
+	stc_done(base->store, im->fp_one);
+	stc_done(base->store, im->fp_many);
+	stc_done(base->store, im->fp_put);
 	sq_dict_free(&im->dict);
 	free(im);
 }
@@ -158,13 +160,13 @@ void sq_import_free(struct store_import *base)
 int sq_import_account_has_plays(struct store_import *base)
 {
 	struct sq_import *im = sq_import_of(base);
-	sqlite3_stmt *st = db_prepare(im->db,
+	sqlite3_stmt *st = stc_get(im->base.store,
 		"SELECT 1 FROM play_rows WHERE account_id = ? LIMIT 1");
 	int rc;
 
 	sqlite3_bind_int64(st, 1, base->account_id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	stc_done(base->store, st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -234,7 +236,7 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 		   void *arg, struct strbuf *err)
 {
 	struct sq_import *im = sq_import_of(base);
-	sqlite3_stmt *st = db_prepare(im->db,
+	sqlite3_stmt *st = stc_get(im->base.store,
 		"SELECT p.id, p.played_ms, p.precision_ms, k.s, t.spotify_id,"
 		" e.s, n.artist_name, n.track_name, p.ms_played,"
 		" p.sources, n.name_key, f.key & 15, f.fp FROM play_rows p"
@@ -247,7 +249,7 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 	int rc, stop = 0;
 
 	if (sq_dict_flush(&im->dict)) {
-		sqlite3_finalize(st);
+		stc_done(base->store, st);
 		return add_fail(im, err);
 	}
 
@@ -267,7 +269,7 @@ int sq_import_scan(struct store_import *base, int64_t lo, int64_t hi,
 		stop = scan_emit(&sp, fn, arg);
 	if (!stop && rc != SQLITE_DONE)
 		strbuf_addf(err, "cannot read the plays: %s", sqlite3_errmsg(im->db));
-	sqlite3_finalize(st);
+	stc_done(base->store, st);
 	strbuf_release(&sp.text);
 	return stop ? stop : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -377,7 +379,7 @@ static int flush_fps(struct sq_import *im, struct strbuf *err)
 
 	if (im->nfps == FP_BATCH) {
 		if (!im->fp_many)
-			im->fp_many = many_statement(im->db, insert_fp_sql,
+			im->fp_many = many_statement(im->base.store, insert_fp_sql,
 						     FP_BATCH, 2);
 		for (; i < FP_BATCH; i++) {
 			sqlite3_bind_int64(im->fp_many, 2 * i + 1,
@@ -389,7 +391,7 @@ static int flush_fps(struct sq_import *im, struct strbuf *err)
 		return step(im->db, im->fp_many, err);
 	}
 	if (im->nfps && !im->fp_one)
-		im->fp_one = db_prepare(im->db, insert_fp_sql);
+		im->fp_one = stc_get(im->base.store, insert_fp_sql);
 	for (; i < im->nfps; i++) {
 		sqlite3_bind_int64(im->fp_one, 1,
 				   fp_key(im->fps[i].play_id, im->fps[i].source));
@@ -417,6 +419,16 @@ static int queue_fps(struct sq_import *im, const struct store_import_play *p,
 	return 0;
 }
 
+static int64_t next_id_read(struct sq_import *im)
+{
+	sqlite3_stmt *st = stc_get(im->base.store,
+		"SELECT coalesce(max(id), 0) + 1 FROM play_rows");
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+
+	stc_done(im->base.store, st);
+	return id;
+}
+
 /*
  * New plays get the ids after the largest (as a rowid would): the import
  * holds the write lock, so nothing else takes one meanwhile.
@@ -424,8 +436,7 @@ static int queue_fps(struct sq_import *im, const struct store_import_play *p,
 static int next_id(struct sq_import *im)
 {
 	if (!im->next_id)
-		im->next_id = db_scalar(im->db,
-			"SELECT coalesce(max(id), 0) + 1 FROM play_rows");
+		im->next_id = next_id_read(im);
 	return im->next_id > 0 ? 0 : -1;
 }
 
@@ -444,7 +455,7 @@ int sq_import_add(struct store_import *base, const struct store_import_play *p,
 	if (next_id(im))
 		return add_fail(im, err);
 	if (n >= BATCH && !im->many)
-		im->many = many_statement(im->db, insert_sql, BATCH, COLS);
+		im->many = many_statement(im->base.store, insert_sql, BATCH, COLS);
 	for (; i + BATCH <= n; i += BATCH) {
 		for (int k = 0; k < BATCH; k++)
 			if (bind_insert(im, im->many, k, &p[i + (size_t)k],
@@ -456,7 +467,7 @@ int sq_import_add(struct store_import *base, const struct store_import_play *p,
 		im->next_id += BATCH;
 	}
 	if (i < n && !im->one)
-		im->one = db_prepare(im->db, insert_sql);
+		im->one = stc_get(im->base.store, insert_sql);
 	for (; i < n; i++) {
 		if (bind_insert(im, im->one, 0, &p[i], im->next_id))
 			return add_fail(im, err);
@@ -476,7 +487,7 @@ static int put_fps(struct sq_import *im, int64_t play_id,
 		   const struct store_import_play *p, struct strbuf *err)
 {
 	if (!im->fp_put)
-		im->fp_put = db_prepare(im->db, "INSERT OR REPLACE INTO play_fp"
+		im->fp_put = stc_get(im->base.store, "INSERT OR REPLACE INTO play_fp"
 					" (key, fp) VALUES (?1, ?2)");
 	for (int s = 0; s < SOURCE_COUNT; s++) {
 		if (!p->fp[s])
@@ -512,7 +523,7 @@ static int read_cur(struct sq_import *im, int64_t play_id, struct cur_play *c)
 	int rc;
 
 	if (!im->cur)
-		im->cur = db_prepare(im->db, cur_sql);
+		im->cur = stc_get(im->base.store, cur_sql);
 	st = im->cur;
 	sqlite3_bind_int64(st, 1, play_id);
 	rc = sqlite3_step(st);
@@ -568,7 +579,7 @@ static int write_merged(struct sq_import *im, int64_t play_id,
 	if (names < 0 || track < 0 || m->ctx_id < 0 || m->kind < 0 || m->episode < 0)
 		return add_fail(im, err);
 	if (!im->upd)
-		im->upd = db_prepare(im->db, merged_sql);
+		im->upd = stc_get(im->base.store, merged_sql);
 	st = im->upd;
 	sqlite3_bind_int64(st, 1, played);
 	sqlite3_bind_int64(st, 2, c->v[1] < p->precision_ms ? c->v[1] : p->precision_ms);
@@ -671,7 +682,7 @@ int sq_import_heal_gaps(struct store_import *base, int64_t lo, int64_t hi,
 	char by[64];
 
 	if (!im->heal)
-		im->heal = db_prepare(im->db,
+		im->heal = stc_get(im->base.store,
 			"UPDATE gaps SET healed_ms = ?1, healed_by = ?2 WHERE"
 			" account_id = ?3 AND healed_ms IS NULL AND from_ms >= ?4"
 			" AND to_ms <= ?5");
@@ -691,14 +702,14 @@ int sq_import_finish(struct store_import *base,
 		     const struct store_import_counts *c, struct strbuf *err)
 {
 	struct sq_import *im = sq_import_of(base);
-	sqlite3_stmt *st = db_prepare(im->db,
+	sqlite3_stmt *st = stc_get(im->base.store,
 		"UPDATE imports SET finished_ms = ?2, files = ?3, records = ?4,"
 		" added = ?5, merged = ?6, duplicates = ?7, ignored = ?8,"
 		" from_ms = ?9, to_ms = ?10 WHERE id = ?1");
 	int rc;
 
 	if (sq_dict_flush(&im->dict)) {
-		sqlite3_finalize(st);
+		stc_done(base->store, st);
 		return add_fail(im, err);
 	}
 
@@ -715,7 +726,7 @@ int sq_import_finish(struct store_import *base,
 	sqlite3_bind_int64(st, 7, c->duplicates);
 	sqlite3_bind_int64(st, 8, c->ignored);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	stc_done(base->store, st);
 	/*
 	 * The plays just added may give a name-keyed track its id track. Only
 	 * a new track row, a new play of an id track or a merge can change
@@ -727,7 +738,7 @@ int sq_import_finish(struct store_import *base,
 	    !im->dict.made[SQD_TRACK_NAME])
 		return 0;
 	if (rc == SQLITE_DONE)
-		return sqn_fill_canon(im->db, err);
+		return sqn_fill_canon_kept(base->store, err);
 	strbuf_addf(err, "cannot write the import: %s", sqlite3_errmsg(im->db));
 	return -1;
 }

@@ -13,6 +13,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/listenbrainz.h"
 #include "store/sqlite/sqlite.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 static int fail(struct store *s, struct strbuf *err, const char *what)
@@ -46,8 +47,7 @@ int sqlb_token_add(struct store *s, int64_t account_id, const char *hash,
 int sqlb_token_find(struct store *s, const char *hash, int64_t now_ms,
 		    int64_t *account_id, char **account, struct strbuf *err)
 {
-	sqlite3 *db = sqlite_of(s)->db;
-	sqlite3_stmt *st = db_prepare(db, "SELECT t.id, t.account_id, a.name"
+	sqlite3_stmt *st = stc_get(s, "SELECT t.id, t.account_id, a.name"
 		" FROM lb_tokens t JOIN accounts a ON a.id = t.account_id"
 		" WHERE t.hash = ?");
 	int64_t id = 0;
@@ -60,18 +60,18 @@ int sqlb_token_find(struct store *s, const char *hash, int64_t now_ms,
 		*account_id = sqlite3_column_int64(st, 1);
 		*account = xstrdup((const char *)sqlite3_column_text(st, 2));
 	}
-	sqlite3_finalize(st);
+	stc_done(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(s, err, "read the tokens");
 	if (!id)
 		return 0;
 	/* when it was last used, to the minute: not a write per request */
-	st = db_prepare(db, "UPDATE lb_tokens SET last_used_ms = ?1 WHERE id = ?2"
+	st = stc_get(s, "UPDATE lb_tokens SET last_used_ms = ?1 WHERE id = ?2"
 			" AND (last_used_ms IS NULL OR last_used_ms < ?1 - 60000)");
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int64(st, 2, id);
 	sqlite3_step(st);
-	sqlite3_finalize(st);
+	stc_done(s, st);
 	return 1;
 }
 
@@ -167,7 +167,7 @@ int sqlb_keep(struct store *s, int64_t account_id,
 
 	if (db_begin(db, err))
 		return -1;
-	st = db_prepare(db, "INSERT OR IGNORE INTO lb_listens (account_id, fp,"
+	st = stc_get(s, "INSERT OR IGNORE INTO lb_listens (account_id, fp,"
 			" listened_at, inserted_ms, metadata) VALUES (?, ?, ?, ?, ?)");
 	for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
 		sqlite3_bind_int64(st, 1, account_id);
@@ -178,7 +178,7 @@ int sqlb_keep(struct store *s, int64_t account_id,
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	stc_done(s, st);
 	if (rc != SQLITE_DONE) {
 		fail(s, err, "keep the listens");
 		db_rollback(db);

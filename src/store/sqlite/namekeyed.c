@@ -9,6 +9,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/namekeyed.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 static char *dup_col(sqlite3_stmt *q, int i)
@@ -375,6 +376,7 @@ int sqn_rebuild_canon(sqlite3 *db, struct strbuf *err)
 /* What the incremental pass touched: the keys to count again. */
 struct canon_inc {
 	sqlite3 *db;
+	struct store *store; /* when set, statements from its cache (issue 14) */
 	int64_t *keys;
 	size_t nk, ak;
 	sqlite3_stmt *names, *put, *del, *has, *row, *count, *set;
@@ -391,7 +393,7 @@ static void inc_key(struct canon_inc *c, int64_t k)
 static sqlite3_stmt *stmt(struct canon_inc *c, sqlite3_stmt **q, const char *sql)
 {
 	if (!*q)
-		*q = db_prepare(c->db, sql);
+		*q = stc_get_on(c->store, c->db, sql);
 	sqlite3_reset(*q);
 	return *q;
 }
@@ -424,7 +426,7 @@ static int vote_set(struct canon_inc *c, int64_t m, int64_t t, int present)
 /* The pairs of the plays after play id w: the new plays, whoever wrote them. */
 static int inc_plays(struct canon_inc *c, int64_t w)
 {
-	sqlite3_stmt *q = db_prepare(c->db,
+	sqlite3_stmt *q = stc_get_on(c->store, c->db,
 		"SELECT DISTINCT r.names, r.track FROM play_rows r CROSS JOIN"
 		" track_keys t ON t.id = r.track WHERE r.id > ?1 AND"
 		" r.names IS NOT NULL AND t.spotify_id IS NOT NULL");
@@ -434,14 +436,14 @@ static int inc_plays(struct canon_inc *c, int64_t w)
 	while (!ret && (rc = sqlite3_step(q)) == SQLITE_ROW)
 		ret = vote_set(c, sqlite3_column_int64(q, 0),
 			       sqlite3_column_int64(q, 1), 1);
-	sqlite3_finalize(q);
+	stc_done_on(c->store, q);
 	return ret || rc != SQLITE_DONE ? -1 : 0;
 }
 
 /* The pairs an UPDATE changed (canon_dirty): kept while a play has them. */
 static int inc_dirty(struct canon_inc *c)
 {
-	sqlite3_stmt *q = db_prepare(c->db, "SELECT track, names FROM canon_dirty");
+	sqlite3_stmt *q = stc_get_on(c->store, c->db, "SELECT track, names FROM canon_dirty");
 	int rc = SQLITE_DONE, ret = 0;
 
 	while (!ret && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -458,7 +460,7 @@ static int inc_dirty(struct canon_inc *c)
 		sqlite3_reset(h);
 		ret = vote_set(c, m, t, present);
 	}
-	sqlite3_finalize(q);
+	stc_done_on(c->store, q);
 	if (ret || rc != SQLITE_DONE)
 		return -1;
 	return sqlite3_exec(c->db, "DELETE FROM canon_dirty", NULL, NULL, NULL) ==
@@ -469,7 +471,7 @@ static int inc_dirty(struct canon_inc *c)
  * they are (those names now vote for the new row). */
 static int inc_tracks(struct canon_inc *c, int64_t wt)
 {
-	sqlite3_stmt *q = db_prepare(c->db,
+	sqlite3_stmt *q = stc_get_on(c->store, c->db,
 		"SELECT t.name_key, v.other FROM track_keys t LEFT JOIN canon_votes v"
 		" ON v.key = t.name_key AND v.alt = 0 AND v.other != 0 WHERE"
 		" t.id > ?1 AND t.spotify_id IS NULL AND t.name_key IS NOT NULL");
@@ -480,7 +482,7 @@ static int inc_tracks(struct canon_inc *c, int64_t wt)
 		inc_key(c, sqlite3_column_int64(q, 0));
 		inc_key(c, sqlite3_column_int64(q, 1));
 	}
-	sqlite3_finalize(q);
+	stc_done_on(c->store, q);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -516,9 +518,10 @@ static int inc_recount(struct canon_inc *c, int64_t k, struct strbuf *err)
 	return want == old ? 0 : set_canon(c->db, &c->set, id, want, err);
 }
 
-static int incremental(sqlite3 *db, int64_t wp, int64_t wt, struct strbuf *err)
+static int incremental(sqlite3 *db, struct store *s, int64_t wp, int64_t wt,
+		       struct strbuf *err)
 {
-	struct canon_inc c = { .db = db };
+	struct canon_inc c = { .db = db, .store = s };
 	int ret = 0;
 
 	if (inc_plays(&c, wp) || inc_dirty(&c) || inc_tracks(&c, wt))
@@ -528,13 +531,13 @@ static int incremental(sqlite3 *db, int64_t wp, int64_t wt, struct strbuf *err)
 	for (size_t i = 0; !ret && i < c.nk; i++)
 		if (!i || c.keys[i] != c.keys[i - 1])
 			ret = inc_recount(&c, c.keys[i], err);
-	sqlite3_finalize(c.names);
-	sqlite3_finalize(c.put);
-	sqlite3_finalize(c.del);
-	sqlite3_finalize(c.has);
-	sqlite3_finalize(c.row);
-	sqlite3_finalize(c.count);
-	sqlite3_finalize(c.set);
+	stc_done_on(s, c.names);
+	stc_done_on(s, c.put);
+	stc_done_on(s, c.del);
+	stc_done_on(s, c.has);
+	stc_done_on(s, c.row);
+	stc_done_on(s, c.count);
+	stc_done_on(s, c.set);
 	free(c.keys);
 	return ret ? ret : save_state(db, err);
 }
@@ -545,9 +548,9 @@ static int incremental(sqlite3 *db, int64_t wp, int64_t wt, struct strbuf *err)
  */
 #define CANON_FULL_MIN 4096
 
-int sqn_fill_canon(sqlite3 *db, struct strbuf *err)
+static int fill_canon(sqlite3 *db, struct store *s, struct strbuf *err)
 {
-	sqlite3_stmt *q = db_prepare(db, "SELECT plays, tracks,"
+	sqlite3_stmt *q = stc_get_on(s, db, "SELECT plays, tracks,"
 		" (SELECT coalesce(max(id), 0) FROM play_rows) FROM canon_state");
 	int64_t wp = -1, wt = 0, top = 0;
 
@@ -556,7 +559,7 @@ int sqn_fill_canon(sqlite3 *db, struct strbuf *err)
 		wt = sqlite3_column_int64(q, 1);
 		top = sqlite3_column_int64(q, 2);
 	}
-	sqlite3_finalize(q);
+	stc_done_on(s, q);
 	if (wp < 0) {
 		/* no pass read this store: the full one, once a name-keyed row exists */
 		if (db_scalar(db, "SELECT EXISTS (SELECT 1 FROM track_keys WHERE"
@@ -566,5 +569,15 @@ int sqn_fill_canon(sqlite3 *db, struct strbuf *err)
 	}
 	if (top - wp > CANON_FULL_MIN && top - wp > wp)
 		return sqn_rebuild_canon(db, err);
-	return incremental(db, wp, wt, err);
+	return incremental(db, s, wp, wt, err);
+}
+
+int sqn_fill_canon(sqlite3 *db, struct strbuf *err)
+{
+	return fill_canon(db, NULL, err);
+}
+
+int sqn_fill_canon_kept(struct store *s, struct strbuf *err)
+{
+	return fill_canon(sqlite_of(s)->db, s, err);
 }

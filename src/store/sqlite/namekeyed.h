@@ -14,6 +14,8 @@ int sqn_ref_names(struct store *s, int64_t ref, char **name, char **artist, char
  * had, reads everything (sqn_rebuild_canon).
  */
 int sqn_fill_canon(sqlite3 *db, struct strbuf *err);
+/* The same with the store's kept statements (stmtcache.h): an import's. */
+int sqn_fill_canon_kept(struct store *s, struct strbuf *err);
 /* The whole pass: every play, every names row's keys computed again. */
 int sqn_rebuild_canon(sqlite3 *db, struct strbuf *err);
 

@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/report.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
 enum q {
@@ -194,8 +195,9 @@ void sqr_read_end(struct store *s)
  * about 40 MB of index and table pages. */
 void sqr_tune_for_reads(struct store *s)
 {
-	db_exec(sqlite_of(s)->db, "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824",
-		NULL);
+	/* kept statements: serve tunes after every write it sees (issue 14) */
+	stc_int(s, "PRAGMA cache_size = -65536", NULL);
+	stc_int(s, "PRAGMA mmap_size = 1073741824", NULL);
 }
 
 int sqr_scan_music(struct store *s, int64_t account_id, int64_t from, int64_t to,

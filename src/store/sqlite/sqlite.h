@@ -21,6 +21,7 @@ struct sqlite_store {
 	sqlite3_stmt *q_copy; /* copy.c: the insert of the table being copied in */
 	/* r6-pages: every reference's first play names, read at once (trackref.c) */
 	struct sqlite_refnames *refnames;
+	struct stc *stc; /* issue 14: statements kept for reuse (stmtcache.c) */
 };
 
 static inline struct sqlite_store *sqlite_of(struct store *s)
