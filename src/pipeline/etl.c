@@ -183,6 +183,15 @@ out:
 	return r;
 }
 
+/* "a, b, c and 4 more": the first few of n things, as shown. */
+static void add_shown(struct strbuf *out, const struct strvec *shown, long n)
+{
+	for (size_t i = 0; i < shown->n; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", shown->v[i]);
+	if ((size_t)n > shown->n)
+		strbuf_addf(out, " and %ld more", n - (long)shown->n);
+}
+
 /* "; set aside 1 track: 'a b': not a Spotify id", per kind, then how many
  * were set aside by earlier runs. */
 static void summarise_aside(struct strbuf *out, const struct enrich_stats *es,
@@ -201,11 +210,7 @@ static void summarise_aside(struct strbuf *out, const struct enrich_stats *es,
 		strbuf_addf(out, "; set aside %s%ld %s%s: ", what[k],
 			    es->aside[k], k == SA_ARTIST ? "artist" : "track",
 			    plural(es->aside[k], "", "s"));
-		for (size_t i = 0; i < shown->n; i++)
-			strbuf_addf(out, "%s%s", i ? ", " : "", shown->v[i]);
-		if ((size_t)es->aside[k] > shown->n)
-			strbuf_addf(out, " and %ld more",
-				    es->aside[k] - (long)shown->n);
+		add_shown(out, shown, es->aside[k]);
 	}
 	if (total > fresh)
 		strbuf_addf(out, "; %lld set aside earlier, not asked again "
@@ -235,12 +240,7 @@ static void summarise(struct strbuf *out, const struct page_stats *ps,
 			    "%s plays not loaded: ", ps->unreadable,
 			    plural(ps->unreadable, "page", "pages"),
 			    plural(ps->unreadable, "its", "their"));
-		for (size_t i = 0; i < ps->unreadable_shown.n; i++)
-			strbuf_addf(out, "%s%s", i ? ", " : "",
-				    ps->unreadable_shown.v[i]);
-		if ((size_t)ps->unreadable > ps->unreadable_shown.n)
-			strbuf_addf(out, " and %ld more", ps->unreadable -
-				    (long)ps->unreadable_shown.n);
+		add_shown(out, &ps->unreadable_shown, ps->unreadable);
 		strbuf_addf(out, " ('spinlog etl --rebuild' reads %s again)",
 			    plural(ps->unreadable, "it", "them"));
 	}

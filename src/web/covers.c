@@ -204,7 +204,7 @@ int covers_sync_year(struct covers *c, struct http *h, struct store *st,
 
 /* <dir>/<id>.accent, after the cover's mtime in *cover_mtime; 0 when no cover. */
 static int accent_path(const struct covers *c, const char *album_id, char *path,
-		       size_t len, time_t *cover_mtime)
+		       size_t len, struct timespec *cover_mtime)
 {
 	char name[128], cover[4096];
 	struct stat st;
@@ -214,27 +214,34 @@ static int accent_path(const struct covers *c, const char *album_id, char *path,
 	snprintf(cover, sizeof(cover), "%s/%s", c->dir, name);
 	if (stat(cover, &st))
 		return 0;
-	*cover_mtime = st.st_mtime;
+	*cover_mtime = st.st_mtim;
 	snprintf(path, len, "%s/%s.accent", c->dir, album_id);
 	return 1;
 }
 
+/* Whole seconds hide a cover replaced in the second its accent was written:
+ * compare to the nanosecond, as the file system keeps it. */
+static int older(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec ||
+	       (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
 int covers_accent(const struct covers *c, const char *album_id, double rgb[3])
 {
-	char path[4096], buf[16] = "";
+	struct strbuf buf = STRBUF_INIT;
+	char path[4096];
 	unsigned r, g, b;
-	time_t cover_mtime;
+	struct timespec cover_mtime;
 	struct stat st;
+	int ok;
 
 	if (!accent_path(c, album_id, path, sizeof(path), &cover_mtime) ||
-	    stat(path, &st) || st.st_mtime < cover_mtime)
+	    stat(path, &st) || older(st.st_mtim, cover_mtime))
 		return 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	int ok = fgets(buf, sizeof(buf), f) && strlen(buf) >= 6 &&
-		 sscanf(buf, "%2x%2x%2x", &r, &g, &b) == 3;
-	fclose(f);
+	ok = !fs_read_file(path, &buf, 16) && buf.len >= 6 &&
+	     sscanf(buf.buf, "%2x%2x%2x", &r, &g, &b) == 3;
+	strbuf_release(&buf);
 	if (!ok)
 		return 0;
 	rgb[0] = r / 255.0;
@@ -247,7 +254,7 @@ void covers_accent_keep(const struct covers *c, const char *album_id,
 			const double rgb[3])
 {
 	char path[4096], buf[16];
-	time_t cover_mtime;
+	struct timespec cover_mtime;
 	unsigned v[3];
 
 	if (!accent_path(c, album_id, path, sizeof(path), &cover_mtime))

@@ -49,5 +49,15 @@ check "the third card is drawn" test $? -eq 0
 check "a cover newer than its accent: computed again" sh -c "test \"\$(cat '$DATA/covers/$top.accent')\" != ff0000"
 is "computed again: the first card's colour" "$(corner "$T/three.png")" "$first"
 
+# The cover replaced in the same second its accent was written: the accent
+# is older by 0.5 s, which whole seconds would not see.
+now=$(($(date +%s) + 10))
+printf 'ff0000\n' >"$DATA/covers/$top.accent"
+touch -d "@$now.100000000" "$DATA/covers/$top.accent"
+touch -d "@$now.600000000" "$DATA/covers/$cover"
+sl card --year "$YEAR" -o "$T/four.png" >"$T/four.out" 2>&1
+check "the fourth card is drawn" test $? -eq 0
+is "a cover newer by half a second: computed again" "$(corner "$T/four.png")" "$first"
+
 is "the accent file is not served" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/covers/$top.accent")" 404
 done_testing

@@ -1,32 +1,33 @@
 #include "core/timeutil.h"
 #include "store/sqlite/accounts.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
-int64_t accounts_find(sqlite3 *db, const char *name)
+int64_t accounts_find(struct store *s, const char *name)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM accounts WHERE name = ?");
-	int64_t id = 0;
+	/* cached: every ListenBrainz submission asks (issue 14) */
+	int64_t id = stc_int(s, "SELECT id FROM accounts WHERE name = ?", name);
 
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return id;
+	return id > 0 ? id : 0;
 }
 
-int64_t accounts_ensure(sqlite3 *db, const char *name)
+int64_t accounts_ensure(struct store *s, const char *name)
 {
+	sqlite3 *db = sqlite_of(s)->db;
 	sqlite3_stmt *st;
-	int64_t id = accounts_find(db, name);
+	int64_t id = accounts_find(s, name);
 
 	if (id)
 		return id;
-	st = db_prepare(db, "INSERT INTO accounts (name, created_ms) VALUES (?, ?)");
+	st = stc_get(s, "INSERT INTO accounts (name, created_ms) VALUES (?, ?)");
+	if (!st)
+		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, time_now_ms());
 	id = sqlite3_step(st) == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
-	sqlite3_finalize(st);
+	stc_done(s, st);
 	if (id > 0 && accounts_index(db, NULL))
 		return -1;
 	return id;

@@ -11,10 +11,12 @@
 
 #include "core/strbuf.h"
 
+struct store;
+
 /* The row id of the account, creating the row when needed; -1 on error. */
-int64_t accounts_ensure(sqlite3 *db, const char *name);
+int64_t accounts_ensure(struct store *s, const char *name);
 /* The row id, or 0 when there is no such row. */
-int64_t accounts_find(sqlite3 *db, const char *name);
+int64_t accounts_find(struct store *s, const char *name);
 /*
  * The index one account's reads go through (store.h: account_id), made
  * when the store holds a second account: a store of one account does not

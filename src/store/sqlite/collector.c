@@ -56,15 +56,12 @@ int64_t sq_gaps_open_count(struct store *s, int64_t account_id)
 
 int64_t sq_accounts_ensure(struct store *s, const char *name)
 {
-	return accounts_ensure(sqlite_of(s)->db, name);
+	return accounts_ensure(s, name);
 }
 
 int64_t sq_accounts_find(struct store *s, const char *name)
 {
-	/* accounts_find's query, kept: every submission asks (issue 14) */
-	int64_t id = stc_int(s, "SELECT id FROM accounts WHERE name = ?", name);
-
-	return id > 0 ? id : 0;
+	return accounts_find(s, name);
 }
 
 int sq_accounts_record_poll(struct store *s, int64_t id, int64_t when_ms,
