@@ -545,13 +545,15 @@ int pg_import_finish(struct store_import *base,
 
 /*
  * Bulk mode. An import larger than the plays stored (the first of a store,
- * more than 100,000 plays) drops play_rows' secondary indexes (migration
- * 5's partial one of name keys too) and builds them again at the end,
- * sorted at once instead of kept up row by row as COPY lands (as
- * sqlite/bulk.c does). DROP INDEX locks play_rows
- * until the commit, so readers wait for such an import: only one that
- * more than doubles the store does it. The drop and the build are in the
- * import's transaction: a crash leaves the indexes as they were.
+ * more than 100,000 plays; SIZE_MAX, a streamed import of a count not yet
+ * known, when the store holds fewer than that) drops play_rows' secondary
+ * indexes (migration 5's partial one of name keys too) and builds them
+ * again at the end, sorted at once instead of kept up row by row as COPY
+ * lands (as sqlite/bulk.c does). DROP INDEX locks play_rows until the
+ * commit, so readers wait for such an import: only one into a small store
+ * does it. The drop and the build are in the import's transaction: a
+ * crash or a rollback leaves the indexes as they were
+ * (pg_import_forget_active).
  */
 #define BULK_ROWS 100000
 
@@ -582,8 +584,10 @@ int pg_bulk_indexes_off(struct store *st, size_t new_rows, struct strbuf *err)
 	int64_t have;
 	int r;
 
-	if (new_rows == SIZE_MAX || new_rows <= BULK_ROWS || s->indexes_off)
+	if (new_rows <= BULK_ROWS || s->indexes_off)
 		return 0;
+	if (new_rows == SIZE_MAX) /* many: more than a small store holds */
+		new_rows = BULK_ROWS;
 	pg_params_init(&p);
 	pg_int(&p, (int64_t)new_rows);
 	if ((have = pg_scalar(s, &q, &p, 0)) < 0 || (size_t)have >= new_rows)
