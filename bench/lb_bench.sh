@@ -9,13 +9,15 @@
 # for each binary, interleaved (BASE then NEW, RUNS times). Prints requests/s
 # and listens/s (wall) and the server's CPU per request (utime+stime from
 # /proc, which a busy machine disturbs less than the wall time).
-#   BASE=/path/to/old/spinlog NEW=build/spinlog RUNS=3 N=1000 B=10 PRELOAD=20000
+# LOOK=1 asks for the front page first, as a listener with the dashboard
+# open would: the server then re-renders its pages after changes.
+#   BASE=/path/to/old/spinlog NEW=build/spinlog RUNS=3 N=1000 B=10 PRELOAD=20000 LOOK=0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NEW=${NEW:-build/spinlog}
 BASE=${BASE:-}
 CLIENT=${CLIENT:-build/bench/lb-client}
-RUNS=${RUNS:-3} N=${N:-1000} B=${B:-10} PRELOAD=${PRELOAD:-20000}
+RUNS=${RUNS:-3} N=${N:-1000} B=${B:-10} PRELOAD=${PRELOAD:-20000} LOOK=${LOOK:-0}
 W=$(mktemp -d /tmp/lb-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$W"' EXIT
 export HOME="$W/home"
@@ -43,6 +45,7 @@ one() { # BIN LABEL
 	pid=$!
 	for _ in $(seq 100); do [ -s "$W/port" ] && break; sleep 0.05; done
 	port=$(cat "$W/port")
+	[ "$LOOK" = 1 ] && curl -sf -o /dev/null "http://127.0.0.1:$port/"
 	for kind in single-new single-repeat import; do
 		c0=$(cpu $pid)
 		case $kind in
@@ -57,7 +60,7 @@ one() { # BIN LABEL
 	done
 	kill $pid; wait $pid 2>/dev/null || true
 }
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; PRELOAD=$PRELOAD N=$N B=$B"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; PRELOAD=$PRELOAD N=$N B=$B LOOK=$LOOK"
 for r in $(seq "$RUNS"); do
 	[ -n "$BASE" ] && one "$BASE" base
 	one "$NEW" new

@@ -457,10 +457,19 @@ static void warm_one(struct server *s, struct pages *pg, const char *path)
  * every second is PRAGMA data_version: one step of a prepared statement.
  */
 #define WARM_IDLE_MS (15 * 60 * 1000)
+/*
+ * While writes keep coming (a player scrobbling, a ListenBrainz import in
+ * batches), the version changes every second: the re-render waits until a
+ * second passes without a change, or WARM_BUSY_MS since the last one. A
+ * re-render each second held the lock for its pass and halved the single
+ * submissions a visited server took (issue 14, bench/lb_bench.sh LOOK=1).
+ */
+#define WARM_BUSY_MS (10 * 1000)
 static void *warm_thread(void *arg)
 {
 	struct server *s = arg;
-	int64_t warmed = -2;
+	int64_t warmed = -2, last = -2;
+	long long warm_at = 0;
 
 	while (!atomic_load(&s->stop)) {
 		int several;
@@ -468,19 +477,22 @@ static void *warm_thread(void *arg)
 		check_version(s);
 		/* one listener's short URLs; several: each opens their own */
 		struct pages *pg = pages_for(s, NULL, 0, &several);
-		long long seen = atomic_load(&s->last_page);
-		int looking = warmed == -2 || (seen && time_mono_ms() - seen < WARM_IDLE_MS);
-		if (s->version != warmed && pg && pg->nyears && looking) {
+		long long seen = atomic_load(&s->last_page), now = time_mono_ms();
+		int looking = warmed == -2 || (seen && now - seen < WARM_IDLE_MS);
+		int due = warmed == -2 || s->version == last || now - warm_at >= WARM_BUSY_MS;
+		last = s->version;
+		if (due && s->version != warmed && pg && pg->nyears && looking) {
 			char path[64];
 			int y = pg->years[pg->nyears - 1];
 			static const char *const pages[] = { "/calendar-%d.html", "/year-%d.html" };
+			warm_at = now;
 			warm_one(s, pg, "/");
 			for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 				snprintf(path, sizeof(path), pages[i], y);
 				warm_one(s, pg, path);
 			}
 		}
-		if (looking)
+		if (due && looking)
 			warmed = s->version;
 		pthread_mutex_unlock(&s->lock);
 		for (int i = 0; i < 10 && !atomic_load(&s->stop); i++)
