@@ -37,10 +37,27 @@ struct csv {
 	const char *p, *end;
 	size_t line, rec_line;          /* the record's first line */
 	struct strbuf f[MAX_FIELDS];    /* unquoted fields */
+	struct strbuf where;            /* "file:line" of the record */
 	int nf, over;                   /* over: more than MAX_FIELDS */
 	int col[C_N];                   /* field index of each column, -1 */
 	int64_t now_s;
 };
+
+/*
+ * Moves c->p past the bytes that go into a field as they are, appending
+ * them to f at once: to the next quote or line break, and in an unquoted
+ * field to the next comma or CR too. Byte by byte, the reading was a
+ * third of a 100,000-row file's parse (perf, issue 14).
+ */
+static void add_run(struct csv *c, struct strbuf *f, int quoted)
+{
+	const char *s = c->p;
+
+	while (c->p < c->end && *c->p != '"' && *c->p != '\n' &&
+	       (quoted || (*c->p != ',' && *c->p != '\r')))
+		c->p++;
+	strbuf_add(f, s, (size_t)(c->p - s));
+}
 
 /* The next record's fields; 0 at the end of the file, 1 with a record. */
 static int next_record(struct csv *c)
@@ -54,8 +71,13 @@ static int next_record(struct csv *c)
 	c->rec_line = ++c->line;
 	strbuf_reset(&c->f[0]);
 	while (c->p < c->end) {
-		char ch = *c->p++;
 		struct strbuf *f = &c->f[c->nf - 1];
+		char ch;
+
+		add_run(c, f, q);
+		if (c->p >= c->end)
+			break;
+		ch = *c->p++;
 		if (q) {
 			if (ch == '"' && c->p < c->end && *c->p == '"')
 				strbuf_addch(f, *c->p++);
@@ -213,8 +235,8 @@ static int add_record(struct csv *c)
 	const struct strbuf *b = field(c, C_ALBUM), *u = field(c, C_UTS);
 	const struct strbuf *d = field(c, C_DATE);
 	struct scrobble s = { 0 };
-	struct strbuf where = STRBUF_INIT;
-	int ret;
+	char num[24], *n = num + sizeof(num);
+	size_t line = c->rec_line;
 
 	if (c->over || c->nf <= c->col[C_TRACK] || (!u && !d))
 		return fail(c, -1, "a scrobble has the columns artist, album, "
@@ -238,10 +260,15 @@ static int add_record(struct csv *c)
 	s.track = t->buf, s.tlen = t->len;
 	if (b && b->len)
 		s.album = b->buf, s.blen = b->len;
-	strbuf_addf(&where, "%s:%zu", c->in->name, c->rec_line);
-	ret = scrobble_add(&s, SOURCE_LASTFM, c->in, c->out, where.buf, c->err);
-	strbuf_release(&where);
-	return ret;
+	/* "%s:%zu" without printf or malloc: 2.7 % of the whole import (perf) */
+	do
+		*--n = (char)('0' + line % 10);
+	while (line /= 10);
+	strbuf_reset(&c->where);
+	strbuf_addstr(&c->where, c->in->name);
+	strbuf_addch(&c->where, ':');
+	strbuf_add(&c->where, n, (size_t)(num + sizeof(num) - n));
+	return scrobble_add(&s, SOURCE_LASTFM, c->in, c->out, c->where.buf, c->err);
 }
 
 /* The first record: a known header, or four fields ending in a date. */
@@ -285,6 +312,7 @@ static int parse(const struct format_input *in, struct import_file *out,
 	}
 	for (int i = 0; i < MAX_FIELDS; i++)
 		strbuf_init(&c.f[i], 0);
+	strbuf_init(&c.where, 0);
 	out->format = FMT_LASTFM_CSV;
 	out->kind = KIND_MUSIC;
 	next_record(&c);
@@ -296,6 +324,7 @@ static int parse(const struct format_input *in, struct import_file *out,
 	out->records = out->n;
 	for (int i = 0; i < MAX_FIELDS; i++)
 		strbuf_release(&c.f[i]);
+	strbuf_release(&c.where);
 	return ret;
 }
 

@@ -288,6 +288,9 @@ static void bulk_loading(void **state)
 			   " name = 'plays_time'"), 0);
 	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE"
 			   " name = 'plays_api_key'"), 1);
+	/* and the name rows' lookup indexes, the dictionary holding them all */
+	assert_int_equal(q(f, "SELECT count(*) FROM sqlite_master WHERE name IN"
+			   " ('play_names_all', 'track_keys_name')"), 0);
 	for (int i = 0; i < 40; i++)
 		export_play(&p[i], 1000 * i, i);
 	assert_int_equal(store_import_add(im, p, 40, &f->err), 0);
@@ -302,6 +305,9 @@ static void bulk_loading(void **state)
 			   " WHERE track = (SELECT id FROM track_keys WHERE spotify_id = 't05')"), 1);
 	assert_int_equal(q(f, "SELECT count(*) FROM play_rows INDEXED BY plays_time"
 			   " WHERE played_ms >= 5000"), 35);
+	assert_int_equal(q(f, "SELECT count(*) FROM play_names INDEXED BY play_names_all"
+			   " WHERE track_name >= ''"), q(f, "SELECT count(*) FROM play_names"
+							  " WHERE track_name IS NOT NULL"));
 	{
 		sqlite3_stmt *st = db_prepare(store_sqlite_db(f->s), "PRAGMA journal_mode");
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);

@@ -18,6 +18,7 @@ struct sqlite_bulk {
 	int fk_was_on;       /* foreign keys to put back on */
 	int journal;         /* switched to the rollback journal */
 	struct strvec idx;   /* CREATE statements of the indexes set aside */
+	int names_off;       /* the name tables' lookup indexes among them */
 };
 
 /*
@@ -43,6 +44,13 @@ static int journal_mode(sqlite3 *db, int bulk)
 
 /* At most one ListenBrainz request's listens (MAX_LISTENS). */
 #define SQ_BULK_SMALL 1000
+/*
+ * From this many rows on, an import takes the rollback journal and sets
+ * the indexes aside (when it brings more plays than the store has). It was
+ * "more than 100,000", which left a 100,000-row Last.fm CSV in WAL with
+ * every index kept: 1.1-1.3 s, against 0.70-0.87 s now (bench/lastfm_bench.sh).
+ */
+#define SQ_BULK_BIG 10000
 
 /*
  * Settings of the connection while an import writes. A small page cache
@@ -86,7 +94,7 @@ int sq_bulk_begin(struct store *s, size_t rows, struct strbuf *err)
 		sq_bulk_end(s);
 		return -1;
 	}
-	if (rows > 100000)
+	if (rows >= SQ_BULK_BIG)
 		q->bulk->journal = journal_mode(q->db, 1);
 	return 0;
 }
@@ -107,12 +115,23 @@ void sq_bulk_end(struct store *s)
 	q->bulk = NULL;
 }
 
-/* Drops the plays indexes worth building again, keeping their SQL in sqls. */
+/*
+ * Drops the indexes worth building again, keeping their SQL in sqls: the
+ * plays' own, and the two that find a name row (play_names_all) or a
+ * name-keyed track (track_keys_name). A Last.fm CSV of 100,000 new songs
+ * spent 35 % of its import in sq_dict_flush, most of it putting 100,000
+ * random keys into those two B-trees one by one (perf). With them set
+ * aside the import's dictionary holds every row (sq_bulk_names_off), so
+ * nothing looks a name up in SQL until they are back; a duplicate the
+ * dictionary let through would fail the UNIQUE index's CREATE and so the
+ * whole import.
+ */
 static int drop_indexes(sqlite3 *db, struct strvec *sqls, struct strbuf *err)
 {
 	sqlite3_stmt *st = db_prepare(db,
 		"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
-		" tbl_name = 'play_rows' AND sql IS NOT NULL AND sql NOT LIKE '% WHERE %'");
+		" sql IS NOT NULL AND ((tbl_name = 'play_rows' AND sql NOT LIKE"
+		" '% WHERE %') OR name IN ('play_names_all', 'track_keys_name'))");
 	struct strvec names = STRVEC_INIT;
 	int ret = 0;
 
@@ -153,12 +172,20 @@ int sq_bulk_indexes_off(struct store *s, size_t new_rows, struct strbuf *err)
 		return -1;
 	}
 	if (new_rows != SIZE_MAX &&
-	    (new_rows <= 100000 ||
+	    (new_rows < SQ_BULK_BIG ||
 	     (int64_t)new_rows <= db_scalar(q->db, "SELECT count(*) FROM play_rows")))
 		return 0;
 	if (drop_indexes(q->db, &q->bulk->idx, err))
 		return -1;
+	q->bulk->names_off = 1;
 	return q->bulk->idx.n > 0;
+}
+
+int sq_bulk_names_off(struct store *s)
+{
+	struct sqlite_store *q = sqlite_of(s);
+
+	return q->bulk && q->bulk->names_off;
 }
 
 /*
@@ -178,5 +205,6 @@ int sq_bulk_indexes_on(struct store *s, struct strbuf *err)
 		if (db_exec(q->db, idx->v[i], err))
 			return -1;
 	strvec_clear(idx);
+	q->bulk->names_off = 0;
 	return 0;
 }

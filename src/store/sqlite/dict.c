@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/dict.h"
+#include "store/sqlite/import.h"
 #include "store/sqlite/stmtcache.h"
 #include "core/banned.h"
 
@@ -300,7 +301,7 @@ static int ready(struct sq_dict *d)
 {
 	if (d->loaded)
 		return 0;
-	if (d->lookups < SQ_DICT_LAZY) {
+	if (d->lookups < SQ_DICT_LAZY && !(d->store && sq_bulk_names_off(d->store))) {
 		if (!d->m[0])
 			maps_new(d);
 		return 0;

@@ -27,6 +27,8 @@ void sq_import_free(struct store_import *im);
 int sq_bulk_begin(struct store *s, size_t rows, struct strbuf *err);
 int sq_bulk_indexes_off(struct store *s, size_t new_rows, struct strbuf *err);
 int sq_bulk_indexes_on(struct store *s, struct strbuf *err);
+/* 1 while the name lookup indexes are set aside: dictionaries load whole (dict.c). */
+int sq_bulk_names_off(struct store *s);
 void sq_bulk_end(struct store *s);
 
 #endif
