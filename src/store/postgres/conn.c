@@ -183,6 +183,8 @@ PGresult *pg_exec(struct pg_store *s, struct pg_q *q,
 
 	if (!p)
 		p = &none;
+	if (pg_copy_wait(s, err))
+		return NULL;
 	s->stmts++;
 	if (prepare(s, q, p->n))
 		goto fail;
@@ -216,15 +218,16 @@ int pg_run(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
 int pg_sql(struct pg_store *s, const char *sql, struct strbuf *err)
 {
 	PGresult *r;
-	int ok;
+	/* a failed COPY aborted the transaction: the sql runs still (a ROLLBACK) */
+	int bad = pg_copy_wait(s, err), ok;
 
 	s->stmts++;
 	r = PQexec(s->conn, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
-	     PQresultStatus(r) == PGRES_TUPLES_OK;
+	ok = !bad && (PQresultStatus(r) == PGRES_COMMAND_OK ||
+		      PQresultStatus(r) == PGRES_TUPLES_OK);
 
 	PQclear(r);
-	if (!ok) {
+	if (!ok && !bad) {
 		strbuf_reset(&s->errmsg);
 		pg_error(s, &s->errmsg);
 		if (err)
@@ -305,13 +308,15 @@ int pg_each(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
  * COPY (the statement copy_sql, "... FROM STDIN") of the text rows in buf.
  * The failure says "cannot write the plays: " and the server's message.
  */
-int pg_copy_in(struct pg_store *s, const char *copy_sql,
-	       const struct strbuf *buf, struct strbuf *err)
+int pg_copy_send(struct pg_store *s, const char *copy_sql,
+		 const struct strbuf *buf, struct strbuf *err)
 {
 	PGconn *c = s->conn;
 	PGresult *r;
 	int ok;
 
+	if (pg_copy_wait(s, err))
+		return -1;
 	s->stmts++;
 	r = PQexec(c, copy_sql);
 	ok = PQresultStatus(r) == PGRES_COPY_IN;
@@ -320,18 +325,43 @@ int pg_copy_in(struct pg_store *s, const char *copy_sql,
 		ok = PQputCopyData(c, buf->buf, (int)buf->len) == 1;
 		if (PQputCopyEnd(c, ok ? NULL : "cannot send the rows") != 1)
 			ok = 0;
-		while ((r = PQgetResult(c))) {
-			if (PQresultStatus(r) != PGRES_COMMAND_OK)
-				ok = 0;
-			PQclear(r);
-		}
+		s->copy_pending = 1;
+		if (ok)
+			return 0;
+		pg_copy_wait(s, NULL);
+	}
+	strbuf_reset(&s->errmsg);
+	pg_error(s, &s->errmsg);
+	strbuf_addf(err, "cannot write the plays: %s", s->errmsg.buf);
+	return -1;
+}
+
+int pg_copy_wait(struct pg_store *s, struct strbuf *err)
+{
+	PGresult *r;
+	int ok = 1;
+
+	if (!s->copy_pending)
+		return 0;
+	s->copy_pending = 0;
+	while ((r = PQgetResult(s->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			ok = 0;
+		PQclear(r);
 	}
 	if (ok)
 		return 0;
 	strbuf_reset(&s->errmsg);
 	pg_error(s, &s->errmsg);
-	strbuf_addf(err, "cannot write the plays: %s", s->errmsg.buf);
+	if (err)
+		strbuf_addf(err, "cannot write the plays: %s", s->errmsg.buf);
 	return -1;
+}
+
+int pg_copy_in(struct pg_store *s, const char *copy_sql,
+	       const struct strbuf *buf, struct strbuf *err)
+{
+	return pg_copy_send(s, copy_sql, buf, err) || pg_copy_wait(s, err) ? -1 : 0;
 }
 
 /* s (len bytes) escaped for COPY's text format; NUL bytes are dropped. */

@@ -56,6 +56,7 @@ struct pg_store {
 	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
 	int indexes_off;       /* import.c: play_rows' indexes dropped */
 	unsigned long stmts;   /* statements sent (import.c: has another run?) */
+	int copy_pending;      /* conn.c: a COPY sent, its result not read */
 };
 
 static inline struct pg_store *pg_of(struct store *s)
@@ -94,6 +95,16 @@ int pg_each(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
 int pg_sql(struct pg_store *s, const char *sql, struct strbuf *err);
 int pg_copy_in(struct pg_store *s, const char *copy_sql,
 	       const struct strbuf *buf, struct strbuf *err);
+/*
+ * pg_copy_in in two halves: pg_copy_send sends the rows and returns while
+ * the server writes them; pg_copy_wait reads the outcome. Every statement
+ * (pg_exec, pg_sql, another COPY) waits for it first, so the import's own
+ * reads see the rows and a failure is the next call's, with the COPY's
+ * message (import.c: the client makes the next batch meanwhile).
+ */
+int pg_copy_send(struct pg_store *s, const char *copy_sql,
+		 const struct strbuf *buf, struct strbuf *err);
+int pg_copy_wait(struct pg_store *s, struct strbuf *err);
 void pg_copy_str(struct strbuf *b, const char *s, size_t len);
 /* The first column of the first row as an integer; dflt when none/NULL. */
 int64_t pg_scalar(struct pg_store *s, struct pg_q *q,
