@@ -48,7 +48,8 @@ static int journal_mode(sqlite3 *db, int bulk)
  * From this many rows on, an import takes the rollback journal and sets
  * the indexes aside (when it brings more plays than the store has). It was
  * "more than 100,000", which left a 100,000-row Last.fm CSV in WAL with
- * every index kept: 1.1-1.3 s, against 0.70-0.87 s now (bench/lastfm_bench.sh).
+ * every index kept: 1.03-1.30 s, against 0.58-0.87 s now (20,000 distinct
+ * songs, bench/lastfm_bench.sh).
  */
 #define SQ_BULK_BIG 10000
 
