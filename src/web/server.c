@@ -461,8 +461,9 @@ static void warm_one(struct server *s, struct pages *pg, const char *path)
  * While writes keep coming (a player scrobbling, a ListenBrainz import in
  * batches), the version changes every second: the re-render waits until a
  * second passes without a change, or WARM_BUSY_MS since the last one. A
- * re-render each second held the lock for its pass and halved the single
- * submissions a visited server took (issue 14, bench/lb_bench.sh LOOK=1).
+ * re-render each second held the lock for its pass, and the submissions
+ * waited for it (issue 14; bench/lb_bench.sh LOOK=1 measures a visited
+ * server).
  */
 #define WARM_BUSY_MS (10 * 1000)
 static void *warm_thread(void *arg)
