@@ -305,7 +305,8 @@ int pg_each(struct pg_store *s, struct pg_q *q, const struct pg_params *p,
 }
 
 /*
- * COPY (the statement copy_sql, "... FROM STDIN") of the text rows in buf.
+ * COPY (the statement copy_sql, "... FROM STDIN", text or binary as it
+ * says) of the rows in buf.
  * The failure says "cannot write the plays: " and the server's message.
  */
 int pg_copy_send(struct pg_store *s, const char *copy_sql,

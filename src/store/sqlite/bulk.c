@@ -18,7 +18,6 @@ struct sqlite_bulk {
 	int fk_was_on;       /* foreign keys to put back on */
 	int journal;         /* switched to the rollback journal */
 	struct strvec idx;   /* CREATE statements of the indexes set aside */
-	int names_off;       /* the name tables' lookup indexes among them */
 };
 
 /*
@@ -178,15 +177,15 @@ int sq_bulk_indexes_off(struct store *s, size_t new_rows, struct strbuf *err)
 		return 0;
 	if (drop_indexes(q->db, &q->bulk->idx, err))
 		return -1;
-	q->bulk->names_off = 1;
 	return q->bulk->idx.n > 0;
 }
 
+/* The name indexes go with the plays' (drop_indexes): set aside while any is. */
 int sq_bulk_names_off(struct store *s)
 {
 	struct sqlite_store *q = sqlite_of(s);
 
-	return q->bulk && q->bulk->names_off;
+	return q->bulk && q->bulk->idx.n > 0;
 }
 
 /*
@@ -206,6 +205,5 @@ int sq_bulk_indexes_on(struct store *s, struct strbuf *err)
 		if (db_exec(q->db, idx->v[i], err))
 			return -1;
 	strvec_clear(idx);
-	q->bulk->names_off = 0;
 	return 0;
 }

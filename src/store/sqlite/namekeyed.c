@@ -340,11 +340,10 @@ static int write_votes(sqlite3 *db, struct pairset *p, const struct names_map *m
 static int run_on(struct store *s, sqlite3 *db, const char *sql, const char *what,
 		  struct strbuf *err)
 {
-	sqlite3_stmt *q = stc_get_on(s, db, sql);
-	int rc = q ? sqlite3_step(q) : SQLITE_ERROR;
+	sqlite3_stmt *q = stc_get_on(s, db, sql); /* db_prepare: never NULL */
+	int rc = sqlite3_step(q);
 
-	if (q)
-		stc_done_on(s, q);
+	stc_done_on(s, q);
 	if (rc == SQLITE_DONE)
 		return 0;
 	return err ? sql_fail(db, what, err) : -1;
