@@ -732,6 +732,7 @@ static void track_label(const struct nav_index *x, struct store *st, const char 
 	else
 		free(n.album);
 	free(n.album_id);
+	free(n.cover_url);
 }
 
 /* ---- ranges ----------------------------------------------------------- */

@@ -716,54 +716,92 @@ void report_cache_release(struct report_cache *c)
 	report_cache_forget(c);
 }
 
-static int fill_track(struct store *st, const char *id, struct report_track *rt);
+static int track_of_names(struct store_track_names *n, struct report_track *rt);
+
+static struct memo *memo_of(struct report_cache *c)
+{
+	if (!c->memo)
+		c->memo = xcalloc(1, sizeof(struct memo));
+	return c->memo;
+}
+
+/*
+ * Remembers the display names of the ids not remembered yet, asked of the
+ * store at once: one round trip on PostgreSQL, not one per track.
+ */
+static void memo_fill(struct report_cache *c, const char *const *ids, int n)
+{
+	struct memo *m = memo_of(c);
+	int first = m->n;
+
+	for (int i = 0; i < n; i++) {
+		size_t slot;
+		if (strmap_get(&m->map, ids[i], &slot) >= 0)
+			continue;
+		if (m->n == m->alloc)
+			m->in_catalog = xrealloc(m->in_catalog,
+						 (size_t)(m->alloc ? m->alloc * 2 : 256));
+		GROW(m->v, m->n, m->alloc, 256);
+		memset(&m->v[m->n], 0, sizeof(m->v[m->n]));
+		m->v[m->n].id = xstrdup(ids[i]);
+		strmap_put(&m->map, slot, m->v[m->n].id, m->n);
+		m->n++;
+	}
+	int k = m->n - first;
+	if (!k)
+		return;
+	const char **ask = xcalloc((size_t)k, sizeof(*ask));
+	struct store_track_names *names = xcalloc((size_t)k, sizeof(*names));
+	for (int i = 0; i < k; i++)
+		ask[i] = m->v[first + i].id;
+	store_track_names_many(c->store, ask, k, names);
+	for (int i = 0; i < k; i++)
+		m->in_catalog[first + i] = (unsigned char)track_of_names(&names[i],
+									 &m->v[first + i]);
+	free(ask);
+	free(names);
+}
 
 /* The display names of a track, looked up once per report_cache. */
 static const struct report_track *memo_track(struct report_cache *c, const char *id,
 					     int *in_catalog)
 {
-	struct memo *m = c->memo;
+	struct memo *m = memo_of(c);
 	size_t slot;
-	if (!m)
-		m = c->memo = xcalloc(1, sizeof(*m));
 	int i = strmap_get(&m->map, id, &slot);
-	if (i >= 0) {
-		if (in_catalog)
-			*in_catalog = m->in_catalog[i];
-		return &m->v[i];
+
+	if (i < 0) {
+		memo_fill(c, &id, 1);
+		i = m->n - 1;
 	}
-	uint32_t h = m->map.pending;
-	if (m->n == m->alloc)
-		m->in_catalog = xrealloc(m->in_catalog, (size_t)(m->alloc ? m->alloc * 2 : 256));
-	GROW(m->v, m->n, m->alloc, 256);
-	m->in_catalog[m->n] = (unsigned char)fill_track(c->store, id, &m->v[m->n]);
 	if (in_catalog)
-		*in_catalog = m->in_catalog[m->n];
-	/* fill_track does not touch the map, so slot and hash still hold */
-	m->map.pending = h;
-	strmap_put(&m->map, slot, m->v[m->n].id, m->n);
-	return &m->v[m->n++];
+		*in_catalog = m->in_catalog[i];
+	return &m->v[i];
 }
 
 /*
- * Fills a report_track from the store (the catalog's names, else those
- * stored on plays); returns whether the catalog has the track.
+ * Fills a report_track whose id is set from its names (the catalog's, else
+ * those stored on plays; taken over); returns whether the catalog has it.
  */
+static int track_of_names(struct store_track_names *n, struct report_track *rt)
+{
+	rt->name = n->name ? n->name : xstrdup(rt->id);
+	rt->artists = n->artists;
+	rt->album_id = n->album_id;
+	rt->album = n->album;
+	rt->duration_ms = n->duration_ms;
+	rt->cover_url = n->cover_url;
+	return n->in_catalog;
+}
+
+/* A report_track of a track id the memo does not keep. */
 static int fill_track(struct store *st, const char *id, struct report_track *rt)
 {
 	struct store_track_names n;
 
 	store_track_names(st, id, &n);
 	rt->id = xstrdup(id);
-	rt->name = n.name ? n.name : xstrdup(id);
-	rt->artists = n.artists;
-	rt->album_id = n.album_id;
-	rt->album = n.album;
-	rt->duration_ms = n.duration_ms;
-	rt->cover_url = rt->album_id[0] ? store_album_cover(st, rt->album_id) : NULL;
-	if (!rt->cover_url)
-		rt->cover_url = xstrdup("");
-	return n.in_catalog;
+	return track_of_names(&n, rt);
 }
 
 static void release_track(struct report_track *t)
@@ -803,20 +841,50 @@ static void name_track_display(const struct scan *s, const struct tagg *t,
 	rt->duration_ms = -1;
 }
 
+/* The track's place in the report's tracks; fill_displayed fills them. */
 static int display_index(struct scan *s, int ti)
 {
-	struct report_year *y = s->out;
 	struct tagg *t = &s->k.t[ti];
-	if (t->disp < 0) {
-		y->tracks = xrealloc(y->tracks,
-				     (size_t)(y->ntracks + 1) * sizeof(*y->tracks));
-		if (t->name)
-			name_track_display(s, t, &y->tracks[y->ntracks]);
-		else
-			copy_track(&y->tracks[y->ntracks], memo_track(s->fill, t->id, NULL));
-		t->disp = y->ntracks++;
-	}
+	if (t->disp < 0)
+		t->disp = s->out->ntracks++;
 	return t->disp;
+}
+
+/*
+ * The tracks display_index numbered, the names of those with a Spotify id
+ * asked of the store at once, and then the labels of the top lists.
+ */
+static void fill_displayed(struct scan *s)
+{
+	struct report_year *y = s->out;
+	const char **ids = xcalloc((size_t)y->ntracks + 1, sizeof(*ids));
+	int n = 0;
+
+	y->tracks = xcalloc((size_t)y->ntracks + 1, sizeof(*y->tracks));
+	for (int i = 0; i < s->k.nt; i++)
+		if (s->k.t[i].disp >= 0 && !s->k.t[i].name)
+			ids[n++] = s->k.t[i].id;
+	memo_fill(s->fill, ids, n);
+	free(ids);
+	for (int i = 0; i < s->k.nt; i++) {
+		struct tagg *t = &s->k.t[i];
+		if (t->disp < 0)
+			continue;
+		if (t->name)
+			name_track_display(s, t, &y->tracks[t->disp]);
+		else
+			copy_track(&y->tracks[t->disp], memo_track(s->fill, t->id, NULL));
+	}
+	for (int k = 0; k < y->ntop_tracks; k++) {
+		const struct report_track *t = &y->tracks[y->top_tracks[k].track];
+		y->top_tracks[k].label = xstrdup(t->name);
+		y->top_tracks[k].sub = xstrdup(t->artists);
+	}
+	for (int k = 0; k < y->ntop_albums; k++) {
+		const struct report_track *t = &y->tracks[y->top_albums[k].track];
+		y->top_albums[k].label = xstrdup(t->album[0] ? t->album : y->top_albums[k].key);
+		y->top_albums[k].sub = xstrdup(t->artists);
+	}
 }
 
 static void release_ranks(struct report_rank *r, int n)
@@ -889,10 +957,7 @@ static void rank_tracks(struct scan *s)
 	for (int k = 0; k < y->ntop_tracks; k++) {
 		size_t slot;
 		int ti = strmap_get(&s->k.tmap, y->top_tracks[k].key, &slot);
-		int d = display_index(s, ti);
-		y->top_tracks[k].track = d;
-		y->top_tracks[k].label = xstrdup(y->tracks[d].name);
-		y->top_tracks[k].sub = xstrdup(y->tracks[d].artists);
+		y->top_tracks[k].track = display_index(s, ti);
 	}
 	free(v);
 }
@@ -1018,11 +1083,7 @@ static void rank_albums(struct scan *s)
 		v[i].sub = (char *)(intptr_t)rep[i];
 	y->ntop_albums = top_of(v, n, y->top_albums);
 	for (int k = 0; k < y->ntop_albums; k++) {
-		int d = display_index(s, (int)(intptr_t)v[k].sub);
-		y->top_albums[k].track = d;
-		y->top_albums[k].label = xstrdup(y->tracks[d].album[0] ?
-			y->tracks[d].album : y->top_albums[k].key);
-		y->top_albums[k].sub = xstrdup(y->tracks[d].artists);
+		y->top_albums[k].track = display_index(s, (int)(intptr_t)v[k].sub);
 	}
 	strmap_release(&m);
 	free(v);
@@ -1158,6 +1219,7 @@ int report_year_with(struct report_cache *c, int year, const struct report_optio
 	rank_tracks(&s);
 	rank_artists_genres(&s, from);
 	rank_albums(&s);
+	fill_displayed(&s);
 	for (int m = 0; m < 12; m++)
 		if (out->month_mood_plays[m]) {
 			out->month_valence[m] /= out->month_mood_plays[m];

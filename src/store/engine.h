@@ -143,7 +143,7 @@ struct store_ops {
 				struct strbuf *err);
 	int (*any_play_before)(struct store *s, int64_t account_id, int64_t ms);
 	int (*artist_played_before)(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
-	int (*track_names)(struct store *s, const char *track_id,
+	int (*track_names)(struct store *s, const char *const *ids, int n,
 			   struct store_track_names *out);
 	int (*play_names)(struct store *s, const char *track_id, char **artist, char **album);
 	char *(*artist_name)(struct store *s, const char *artist_id);

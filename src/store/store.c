@@ -551,7 +551,13 @@ int store_artist_played_before(struct store *s, int64_t account_id, const char *
 int store_track_names(struct store *s, const char *track_id,
 		      struct store_track_names *out)
 {
-	return s->ops->track_names(s, track_id, out);
+	return store_track_names_many(s, &track_id, 1, out);
+}
+
+int store_track_names_many(struct store *s, const char *const *ids, int n,
+			   struct store_track_names *out)
+{
+	return n > 0 ? s->ops->track_names(s, ids, n, out) : 0;
 }
 
 void store_track_names_release(struct store_track_names *t)
@@ -560,6 +566,7 @@ void store_track_names_release(struct store_track_names *t)
 	free(t->artists);
 	free(t->album_id);
 	free(t->album);
+	free(t->cover_url);
 	memset(t, 0, sizeof(*t));
 }
 

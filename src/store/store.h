@@ -580,11 +580,20 @@ struct store_track_names {
 	char *artists; /* every artist's name, in order, joined with ", " */
 	char *album_id;
 	char *album;
+	char *cover_url;     /* the album's cover as store_album_cover, "" none */
 	int64_t duration_ms; /* -1 when unknown */
 	int in_catalog;      /* the catalog has a row for the track */
 };
 int store_track_names(struct store *s, const char *track_id,
 		      struct store_track_names *out);
+/*
+ * The same for n tracks at once, out[i] for ids[i] (duplicates allowed):
+ * one round trip on PostgreSQL, where a year page's 270 tracks asked one
+ * by one were 25 ms of its 43 ms. Returns 0; a store that cannot answer
+ * leaves the names unknown, as for a track it does not know.
+ */
+int store_track_names_many(struct store *s, const char *const *ids, int n,
+			   struct store_track_names *out);
 void store_track_names_release(struct store_track_names *t);
 /*
  * The artist and album named on some play of a track (new strings, album
@@ -976,7 +985,8 @@ struct store_track_ref {
 	int64_t ref;
 	const char *spotify_id; /* NULL: a track known by its names only */
 	int64_t canon;          /* the reference it counts as, 0: itself */
-	const char *name, *artist, *album; /* its display names, NULL unknown */
+	const char *name, *artist, *album; /* a track known by its names: its
+					      display names; NULL unknown or not */
 	uint64_t name_key;      /* a track known by its names: its name key
 				   (core/playmatch.h); 0 otherwise or unknown */
 };

@@ -182,6 +182,45 @@ static void put_then_get(void **state)
 	store_track_view_release(&v);
 }
 
+/*
+ * Names of several tracks at once, in the order asked: a repeat, one the
+ * store does not know, and an id with the characters a PostgreSQL array
+ * literal quotes (the engine sends the ids as one text[]).
+ */
+static void track_names_many(void **state)
+{
+	struct store_fixture *f = *state;
+	static const char *const artists[] = { AR1 };
+	static const char hostile[] = "h\"q\\b,{x}";
+	struct store_track t = track(hostile, "Hostile \"one\"", artists, 1);
+	const char *ids[] = { T1, "unknown", hostile, T1 };
+	struct store_track_names n[4];
+
+	put_catalog(f);
+	assert_int_equal(store_catalog_put_tracks(f->s, &t, 1, &f->err), 0);
+	assert_int_equal(store_track_names_many(f->s, ids, 0, n), 0);
+	assert_int_equal(store_track_names_many(f->s, ids, 4, n), 0);
+	for (int i = 0; i < 4; i += 3) {
+		assert_int_equal(n[i].in_catalog, 1);
+		assert_string_equal(n[i].name, "Song One");
+		assert_string_equal(n[i].artists, "First, Second");
+		assert_string_equal(n[i].album_id, AL1);
+		assert_string_equal(n[i].album, "The Album");
+		assert_string_equal(n[i].cover_url, "https://i/cover.jpg");
+	}
+	assert_int_equal(n[1].in_catalog, 0);
+	assert_null(n[1].name);
+	assert_string_equal(n[1].artists, "");
+	assert_string_equal(n[1].album, "");
+	assert_string_equal(n[1].cover_url, "");
+	assert_int_equal(n[1].duration_ms, -1);
+	assert_int_equal(n[2].in_catalog, 1);
+	assert_string_equal(n[2].name, "Hostile \"one\"");
+	assert_string_equal(n[2].artists, "First");
+	for (int i = 0; i < 4; i++)
+		store_track_names_release(&n[i]);
+}
+
 static void replace(void **state)
 {
 	struct store_fixture *f = *state;
@@ -448,6 +487,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(empty_store, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(put_then_get, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(replace, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(track_names_many, store_fixture_setup,
+						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(pending_work, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(blocks, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(set_aside, store_fixture_setup, store_fixture_teardown),

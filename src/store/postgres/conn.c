@@ -121,6 +121,23 @@ void pg_text(struct pg_params *p, const char *s)
 	pg_textn(p, s, s ? strlen(s) : 0);
 }
 
+void pg_text_array(struct pg_params *p, struct strbuf *buf, const char *const *v, int n)
+{
+	strbuf_reset(buf);
+	strbuf_addch(buf, '{');
+	for (int i = 0; i < n; i++) {
+		strbuf_addstr(buf, i ? ",\"" : "\"");
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				strbuf_addch(buf, '\\');
+			strbuf_addch(buf, *c);
+		}
+		strbuf_addch(buf, '"');
+	}
+	strbuf_addch(buf, '}');
+	pg_textn(p, buf->buf, buf->len);
+}
+
 void pg_num(struct pg_params *p, double v, int as_int)
 {
 	int i;
@@ -189,7 +206,7 @@ PGresult *pg_exec(struct pg_store *s, struct pg_q *q,
 	if (prepare(s, q, p->n))
 		goto fail;
 	snprintf(name, sizeof(name), "q%d", q->index);
-	r = PQexecPrepared(s->conn, name, p->n, p->v, p->len, p->fmt, 0);
+	r = PQexecPrepared(s->conn, name, p->n, p->v, p->len, p->fmt, q->binary);
 	st = PQresultStatus(r);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return r;
@@ -250,6 +267,18 @@ int64_t pg_scalar(struct pg_store *s, struct pg_q *q,
 	return v;
 }
 
+/* A binary integer (smallint, integer, bigint, boolean): big-endian bytes. */
+static int64_t binary_int(const unsigned char *v, int len)
+{
+	uint64_t u = 0;
+
+	for (int i = 0; i < len; i++)
+		u = u << 8 | v[i];
+	if (len > 0 && len < 8 && (v[0] & 0x80)) /* sign-extend */
+		u |= ~(uint64_t)0 << (8 * len);
+	return (int64_t)u;
+}
+
 int64_t pg_get_int(const PGresult *r, int row, int col, int64_t dflt)
 {
 	const char *v;
@@ -257,6 +286,8 @@ int64_t pg_get_int(const PGresult *r, int row, int col, int64_t dflt)
 	if (PQgetisnull(r, row, col))
 		return dflt;
 	v = PQgetvalue(r, row, col);
+	if (PQfformat(r, col) == 1)
+		return binary_int((const unsigned char *)v, PQgetlength(r, row, col));
 	if (*v == 't')
 		return 1;
 	if (*v == 'f')

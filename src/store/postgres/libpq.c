@@ -36,6 +36,7 @@
 	X(PQnfields, int, (const PGresult *a), (a))                          \
 	X(PQfname, char *, (const PGresult *a, int b), (a, b))               \
 	X(PQftype, Oid, (const PGresult *a, int b), (a, b))                  \
+	X(PQfformat, int, (const PGresult *a, int b), (a, b))                \
 	X(PQgetvalue, char *, (const PGresult *a, int b, int c), (a, b, c))  \
 	X(PQgetlength, int, (const PGresult *a, int b, int c), (a, b, c))    \
 	X(PQgetisnull, int, (const PGresult *a, int b, int c), (a, b, c))    \

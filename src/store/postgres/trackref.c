@@ -7,6 +7,7 @@
  * too, and is handed out when it has one.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/xalloc.h"
 #include "store/postgres/pg.h"
@@ -14,50 +15,198 @@
 
 struct walk {
 	void *fn, *arg;
+	struct pg_store *s;
+	int reloaded;
 };
 
-static int ref_play(void *arg, const PGresult *r, int i)
+/*
+ * The track reference of every item and name key, read again when
+ * store_data_version changes (items and name_tracks only grow, and every
+ * import that adds a play bumps the version): a scan reads the play rows
+ * alone and looks references up here. Joining items and name_tracks on the
+ * server made a year scan of one account among 20 x 50k plays 15-16 ms
+ * instead of 9.5.
+ */
+struct pg_items {
+	int64_t version;
+	int n;    /* ref[id] for item ids below n: its track id's, 0 for none,
+		     -1 no such item (yet) */
+	int *ref;
+	int nkeys; /* name_tracks, by name_key ascending */
+	int64_t *key;
+	int *key_ref;
+};
+
+void pgt_items_drop(struct pg_store *s)
 {
-	struct walk *w = arg;
-	struct store_music_ref p = {
-		.played_ms = pg_get_int(r, i, 0, 0),
-		.track = pg_get_int(r, i, 1, 0),
-		.ms_played = pg_get_int(r, i, 2, -1),
-		.skipped = PQgetisnull(r, i, 3) ? -1 : pg_get_int(r, i, 3, 0) != 0,
-	};
-	return ((int (*)(void *, const struct store_music_ref *))w->fn)(w->arg, &p);
+	if (!s->items)
+		return;
+	free(s->items->ref);
+	free(s->items->key);
+	free(s->items->key_ref);
+	free(s->items);
+	s->items = NULL;
+}
+
+static int items_load(struct pg_store *s, struct strbuf *err)
+{
+	static struct pg_q qi = PG_Q_INTS("SELECT id, track_id FROM items ORDER BY id DESC");
+	static struct pg_q qk = PG_Q_INTS("SELECT name_key, ref FROM name_tracks"
+		" ORDER BY name_key");
+	int64_t version = store_data_version(&s->base);
+	PGresult *ri = pg_exec(s, &qi, NULL, err), *rk;
+	struct pg_items *m;
+
+	if (!ri)
+		return -1;
+	if (!(rk = pg_exec(s, &qk, NULL, err))) {
+		PQclear(ri);
+		return -1;
+	}
+	pgt_items_drop(s);
+	m = s->items = xcalloc(1, sizeof(*m));
+	m->version = version;
+	m->n = PQntuples(ri) ? (int)pg_get_int(ri, 0, 0, 0) + 1 : 0;
+	m->ref = xmalloc(((size_t)m->n + 1) * sizeof(*m->ref));
+	for (int i = 0; i < m->n; i++)
+		m->ref[i] = -1;
+	for (int i = 0; i < PQntuples(ri); i++) {
+		int64_t id = pg_get_int(ri, i, 0, -1);
+		if (id >= 0 && id < m->n)
+			m->ref[id] = (int)pg_get_int(ri, i, 1, 0);
+	}
+	m->nkeys = PQntuples(rk);
+	m->key = xcalloc((size_t)m->nkeys + 1, sizeof(*m->key));
+	m->key_ref = xcalloc((size_t)m->nkeys + 1, sizeof(*m->key_ref));
+	for (int i = 0; i < m->nkeys; i++) {
+		m->key[i] = pg_get_int(rk, i, 0, 0);
+		m->key_ref[i] = (int)pg_get_int(rk, i, 1, 0);
+	}
+	PQclear(ri);
+	PQclear(rk);
+	return 0;
+}
+
+/* The first of v[0..n) (ascending) not below key; n when none. */
+static size_t lower_bound(const int64_t *v, size_t n, int64_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int key_ref(const struct pg_items *m, int64_t key)
+{
+	size_t i = lower_bound(m->key, (size_t)m->nkeys, key);
+
+	return i < (size_t)m->nkeys && m->key[i] == key ? m->key_ref[i] : 0;
+}
+
+/*
+ * A play row's reference: its item's track id (*track set), else its name
+ * key's row; 0 (not music of a track) when neither. An item the map does
+ * not know (committed after it was read) reads the map again, once per scan.
+ */
+static int row_ref(struct walk *w, const PGresult *r, int i, int *track)
+{
+	const struct pg_items *m = w->s->items;
+	int64_t item = pg_get_int(r, i, 1, -1);
+
+	*track = 0;
+	if ((item < 0 || item >= m->n || m->ref[item] < 0) && !w->reloaded) {
+		w->reloaded = 1;
+		if (items_load(w->s, NULL))
+			return 0;
+		m = w->s->items;
+	}
+	if (item < 0 || item >= m->n || m->ref[item] < 0)
+		return 0;
+	if (m->ref[item])
+		return *track = 1, m->ref[item];
+	return PQgetisnull(r, i, 2) ? 0 : key_ref(m, pg_get_int(r, i, 2, 0));
+}
+
+/*
+ * The references of r's rows (0: skipped), and the scan's tracks with a
+ * Spotify id, each once and ascending, for refnames_query: marked in an
+ * array by reference (dictionary ids are dense), not sorted, which was
+ * 14% of a year pass's client CPU.
+ */
+static int *rows_refs(struct walk *w, const PGresult *r)
+{
+	struct pg_store *s = w->s;
+	int n = PQntuples(r), cap = 0, max = 0, track;
+	int *ref = xcalloc((size_t)n + 1, sizeof(*ref));
+	unsigned char *mark = NULL;
+
+	for (int i = 0; i < n; i++) {
+		if (!(ref[i] = row_ref(w, r, i, &track)) || !track)
+			continue;
+		if (ref[i] >= cap) {
+			int to = 2 * ref[i] + 1024;
+			mark = xrealloc(mark, (size_t)to);
+			memset(mark + cap, 0, (size_t)(to - cap));
+			cap = to;
+		}
+		mark[ref[i]] = 1;
+		if (ref[i] > max)
+			max = ref[i];
+	}
+	free(s->scan_tracks);
+	s->scan_tracks = xcalloc((size_t)n + 1, sizeof(*s->scan_tracks));
+	s->nscan_tracks = 0;
+	for (int v = 1; v <= max; v++)
+		if (mark[v])
+			s->scan_tracks[s->nscan_tracks++] = v;
+	free(mark);
+	return ref;
 }
 
 int pgt_scan_music_refs(struct store *st, int64_t account_id, int64_t from, int64_t to,
 			int (*fn)(void *, const struct store_music_ref *), void *arg,
 			struct strbuf *err)
 {
-#define MUSIC_REFS "SELECT p.played_ms, CASE WHEN i.track_id != 0" \
-	" THEN i.track_id ELSE n.ref END, p.ms_played, p.skipped FROM play_rows p" \
-	" JOIN items i ON i.id = p.item LEFT JOIN name_tracks n" \
-	" ON i.track_id = 0 AND n.name_key = p.name_key"
-#define MUSIC_ONLY " AND p.kind = (SELECT text_id('music'))" \
-	" AND (i.track_id != 0 OR n.ref IS NOT NULL) ORDER BY p.played_ms"
-	static struct pg_q q = PG_Q(MUSIC_REFS
-		" WHERE p.played_ms >= $1 AND p.played_ms < $2" MUSIC_ONLY);
+#define MUSIC_ROWS "SELECT played_ms, item, name_key, ms_played, skipped" \
+	" FROM play_rows WHERE played_ms >= $1 AND played_ms < $2"
+#define MUSIC_ONLY " AND kind = (SELECT text_id('music')) ORDER BY played_ms"
+	static struct pg_q q = PG_Q_INTS(MUSIC_ROWS MUSIC_ONLY);
 	/* one account's, over play_rows_account_time */
-	static struct pg_q qa = PG_Q(MUSIC_REFS
-		" WHERE p.account_id = $3 AND p.played_ms >= $1 AND p.played_ms < $2"
-		MUSIC_ONLY);
-	struct walk w = { (void *)fn, arg };
+	static struct pg_q qa = PG_Q_INTS(MUSIC_ROWS " AND account_id = $3" MUSIC_ONLY);
 	struct pg_store *s = pg_of(st);
+	struct walk w = { NULL, NULL, s, 0 };
 	struct pg_params p;
-	int rc;
+	PGresult *r;
+	int *ref, stop = 0;
 
-	pg_params_init(&p);
-	pg_int(&p, from);
-	pg_int(&p, to);
-	if (account_id)
-		pg_int(&p, account_id);
+	if ((!s->items || s->items->version != store_data_version(st)) &&
+	    items_load(s, err))
+		return -1;
+	pg_params_range(&p, from, to, account_id);
+	if (!(r = pg_exec(s, account_id ? &qa : &q, &p, err)))
+		return -1;
+	ref = rows_refs(&w, r);
 	s->scan = (struct pg_scope){ 1, account_id, from, to };
-	rc = pg_each(s, account_id ? &qa : &q, &p, ref_play, &w, err);
+	for (int i = 0; i < PQntuples(r) && !stop; i++) {
+		struct store_music_ref m = {
+			.played_ms = pg_get_int(r, i, 0, 0),
+			.track = ref[i],
+			.ms_played = pg_get_int(r, i, 3, -1),
+			.skipped = PQgetisnull(r, i, 4) ? -1 : pg_get_int(r, i, 4, 0) != 0,
+		};
+		if (m.track)
+			stop = fn(arg, &m);
+	}
 	s->scan.on = 0;
-	return rc;
+	free(ref);
+	PQclear(r);
+	return stop;
 }
 
 static int ref_row(void *arg, const PGresult *r, int i)
@@ -78,8 +227,8 @@ static int ref_row(void *arg, const PGresult *r, int i)
 }
 
 /*
- * Each track id once, with the names of its first item (id 0: NULL), and
- * each name key with the names of its first play and its canon. The rows
+ * Each track id once, and each name key with the names of its first play
+ * and its canon. The rows
  * are kept while store_data_version is unchanged (references are stable
  * as long): at 20 accounts x 50k plays the query was 132 ms of every year
  * page, the same answer each time.
@@ -87,20 +236,18 @@ static int ref_row(void *arg, const PGresult *r, int i)
 int pgt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_ref *),
 		   void *arg, struct strbuf *err)
 {
-	static struct pg_q q = PG_Q("SELECT r.ref, t.s,"
-		" (SELECT s FROM texts WHERE id = i.track_name),"
-		" (SELECT s FROM texts WHERE id = i.artist_name),"
-		" (SELECT s FROM texts WHERE id = i.album_name), r.canon, r.name_key"
-		" FROM (SELECT DISTINCT ON (track_id) track_id AS ref, id AS item,"
-		"   NULL::integer AS canon, NULL::bigint AS name_key FROM items"
-		"  WHERE track_id != 0 ORDER BY track_id, id) r"
-		" JOIN texts t ON t.id = r.ref JOIN items i ON i.id = r.item"
-		" UNION ALL SELECT n.ref, NULL, (SELECT s FROM texts WHERE id = i.track_name),"
-		" (SELECT s FROM texts WHERE id = i.artist_name),"
-		" (SELECT s FROM texts WHERE id = i.album_name), n.canon, n.name_key"
-		" FROM name_tracks n JOIN items i ON i.id = n.item ORDER BY 1");
-	struct walk w = { (void *)fn, arg };
+	/* a track with an id without names, as on SQLite (store.h): reading its
+	 * first item's was 20-35 ms of the first page at 20 x 50k plays */
+	static struct pg_q q = PG_Q("SELECT r.ref, t.s, NULL, NULL, NULL, NULL, NULL"
+		" FROM (SELECT DISTINCT track_id AS ref FROM items WHERE track_id != 0) r"
+		" JOIN texts t ON t.id = r.ref"
+		" UNION ALL SELECT n.ref, NULL, tn.s, ta.s, tb.s, n.canon, n.name_key"
+		" FROM name_tracks n JOIN items i ON i.id = n.item"
+		" LEFT JOIN texts tn ON tn.id = i.track_name"
+		" LEFT JOIN texts ta ON ta.id = i.artist_name"
+		" LEFT JOIN texts tb ON tb.id = i.album_name ORDER BY 1");
 	struct pg_store *s = pg_of(st);
+	struct walk w = { (void *)fn, arg, s, 0 };
 	int64_t version = store_data_version(st);
 	int stop = 0;
 
@@ -130,11 +277,17 @@ void pgt_track_refs_drop(struct pg_store *s)
  * Asked during a scan (the report's and nav.c's passes ask from their
  * callbacks), it reads the tracks of the scan's plays only: at 20 accounts
  * x 50k plays, the whole store's was 193 ms of one account's year page.
+ * What was read is kept while store_data_version is unchanged (checked once
+ * per read transaction), and answers any scan within the scope it was read
+ * for: a year page's year pass after the history pass of its navigation
+ * read it a second time (21-35 ms).
  */
 #define REFNAMES_AT 8
 
 struct pg_refnames {
 	int asked, loaded;
+	int checked;           /* the version compared in this read transaction */
+	int64_t version;       /* store_data_version when read */
 	struct pg_scope scope; /* on: the tracks of these plays, each listed */
 	size_t n;
 	int64_t *ref;
@@ -175,28 +328,31 @@ static PGresult *refnames_query(struct pg_store *s)
 		"  WHERE p.item = i.id ORDER BY p.played_ms, p.id LIMIT 1) f ON true"
 		" WHERE i.track_id != 0 AND i.artist_name != 0"
 		" ORDER BY i.track_id, f.played_ms, f.id");
-#define SCOPE_NAMES(plays) "WITH t AS MATERIALIZED (SELECT DISTINCT i.track_id" \
-	" FROM play_rows p JOIN items i ON i.id = p.item WHERE " plays \
-	" AND i.track_id != 0) SELECT t.track_id, n.a, n.b FROM t" \
-	" LEFT JOIN LATERAL (SELECT (SELECT s FROM texts WHERE id = i.artist_name) a," \
-	" (SELECT s FROM texts WHERE id = i.album_name) b FROM items i" \
-	" JOIN LATERAL (SELECT p.played_ms, p.id FROM play_rows p" \
-	"  WHERE p.item = i.id ORDER BY p.played_ms, p.id LIMIT 1) f ON true" \
-	" WHERE i.track_id = t.track_id AND i.artist_name != 0" \
-	" ORDER BY f.played_ms, f.id LIMIT 1) n ON true ORDER BY 1"
-	static struct pg_q qr = PG_Q(SCOPE_NAMES("p.played_ms >= $1 AND p.played_ms < $2"));
-	static struct pg_q qa = PG_Q(SCOPE_NAMES("p.account_id = $3"
-		" AND p.played_ms >= $1 AND p.played_ms < $2"));
+	/* the scan's tracks, as rows_refs listed them: the plays are not read again */
+	static struct pg_q qt = PG_Q("SELECT t.track_id,"
+		" (SELECT s FROM texts WHERE id = n.artist_name),"
+		" (SELECT s FROM texts WHERE id = n.album_name)"
+		" FROM unnest($1::text::integer[]) t(track_id)"
+		" LEFT JOIN LATERAL (SELECT i.artist_name, i.album_name FROM items i"
+		"  JOIN LATERAL (SELECT p.played_ms, p.id FROM play_rows p"
+		"   WHERE p.item = i.id ORDER BY p.played_ms, p.id LIMIT 1) f ON true"
+		"  WHERE i.track_id = t.track_id AND i.artist_name != 0"
+		"  ORDER BY f.played_ms, f.id LIMIT 1) n ON true ORDER BY 1");
+	struct strbuf list = STRBUF_INIT;
 	struct pg_params p;
+	PGresult *r;
 
 	if (!s->scan.on)
 		return pg_exec(s, &q, NULL, NULL);
+	strbuf_addch(&list, '{');
+	for (int i = 0; i < s->nscan_tracks; i++)
+		strbuf_addf(&list, i ? ",%d" : "%d", s->scan_tracks[i]);
+	strbuf_addch(&list, '}');
 	pg_params_init(&p);
-	pg_int(&p, s->scan.from);
-	pg_int(&p, s->scan.to);
-	if (s->scan.account_id)
-		pg_int(&p, s->scan.account_id);
-	return pg_exec(s, s->scan.account_id ? &qa : &qr, &p, NULL);
+	pg_textn(&p, list.buf, list.len);
+	r = pg_exec(s, &qt, &p, NULL);
+	strbuf_release(&list);
+	return r;
 }
 
 static int refnames_load(struct pg_store *s, struct pg_refnames *c)
@@ -206,6 +362,8 @@ static int refnames_load(struct pg_store *s, struct pg_refnames *c)
 	if (!r)
 		return -1;
 	c->scope = s->scan;
+	c->version = store_data_version(&s->base);
+	c->checked = 1;
 	c->n = (size_t)PQntuples(r);
 	c->ref = xcalloc(c->n ? c->n : 1, sizeof(*c->ref));
 	c->artist = xcalloc(c->n ? c->n : 1, sizeof(*c->artist));
@@ -220,35 +378,42 @@ static int refnames_load(struct pg_store *s, struct pg_refnames *c)
 	return 0;
 }
 
-static int scope_same(const struct pg_scope *a, const struct pg_scope *b)
+/* Are the plays of scope b among those of a? */
+static int scope_covers(const struct pg_scope *a, const struct pg_scope *b)
 {
-	return a->on == b->on && (!a->on || (a->account_id == b->account_id &&
-					      a->from == b->from && a->to == b->to));
+	if (!a->on)
+		return 1;
+	return b->on && (!a->account_id || a->account_id == b->account_id) &&
+	       a->from <= b->from && a->to >= b->to;
+}
+
+void pgt_refnames_end(struct pg_store *s)
+{
+	if (s->refnames)
+		s->refnames->checked = 0;
 }
 
 /* 1 found, 0 not, -1 when the names are not read at once (yet). */
 static int refnames_find(struct pg_store *s, int64_t ref, char **artist, char **album)
 {
 	struct pg_refnames *c;
-	size_t lo = 0, hi;
+	size_t lo;
 
 	if (!s->in_read)
 		return -1;
 	if (!s->refnames)
 		s->refnames = xcalloc(1, sizeof(*s->refnames));
 	c = s->refnames;
-	if (c->loaded && c->scope.on && !scope_same(&c->scope, &s->scan))
+	if (c->loaded && !c->checked) {
+		if (c->version != store_data_version(&s->base))
+			refnames_clear(c);
+		c->checked = 1;
+	}
+	if (c->loaded && !scope_covers(&c->scope, &s->scan))
 		refnames_clear(c); /* another scan's: read this one's at once */
 	if (!c->loaded && (++c->asked < REFNAMES_AT || refnames_load(s, c)))
 		return -1;
-	hi = c->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (c->ref[mid] < ref)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = lower_bound(c->ref, c->n, ref);
 	if (lo == c->n || c->ref[lo] != ref)
 		return c->scope.on ? -1 : 0; /* a scan's: not one of its tracks */
 	if (!c->artist[lo])

@@ -375,7 +375,8 @@ static void track_fallback(struct store *s, const char *track_id,
 	sqlite3_reset(q);
 }
 
-int sqr_track_names(struct store *s, const char *track_id, struct store_track_names *t)
+static void one_track_names(struct store *s, const char *track_id,
+			    struct store_track_names *t)
 {
 	sqlite3_stmt *q = stmt(s, Q_TRACK);
 	struct strbuf ar = STRBUF_INIT;
@@ -407,7 +408,18 @@ int sqr_track_names(struct store *s, const char *track_id, struct store_track_na
 		t->album_id = xstrdup("");
 	if (!t->album)
 		t->album = xstrdup("");
+	t->cover_url = t->album_id[0] ? sqr_album_cover(s, t->album_id) : NULL;
+	if (!t->cover_url)
+		t->cover_url = xstrdup("");
 	t->artists = strbuf_detach(&ar, NULL);
+}
+
+/* One track at a time: in the process, a lookup costs a few index probes. */
+int sqr_track_names(struct store *s, const char *const *ids, int n,
+		    struct store_track_names *out)
+{
+	for (int i = 0; i < n; i++)
+		one_track_names(s, ids[i], &out[i]);
 	return 0;
 }
 

@@ -28,7 +28,8 @@ int sqr_track_play_times(struct store *s, int64_t account_id, const char *track_
 			 struct strbuf *err);
 int sqr_any_play_before(struct store *s, int64_t account_id, int64_t ms);
 int sqr_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
-int sqr_track_names(struct store *s, const char *track_id, struct store_track_names *out);
+int sqr_track_names(struct store *s, const char *const *ids, int n,
+		    struct store_track_names *out);
 int sqr_play_names(struct store *s, const char *track_id, char **artist, char **album);
 char *sqr_artist_name(struct store *s, const char *artist_id);
 char *sqr_album_cover(struct store *s, const char *album_id);
