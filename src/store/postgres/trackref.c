@@ -15,8 +15,12 @@
 
 struct walk {
 	void *fn, *arg;
+};
+
+/* A scan's rows being given their references. */
+struct rows {
 	struct pg_store *s;
-	int reloaded;
+	int reloaded; /* the item map was read again for this scan */
 };
 
 /*
@@ -114,7 +118,7 @@ static int key_ref(const struct pg_items *m, int64_t key)
  * key's row; 0 (not music of a track) when neither. An item the map does
  * not know (committed after it was read) reads the map again, once per scan.
  */
-static int row_ref(struct walk *w, const PGresult *r, int i, int *track)
+static int row_ref(struct rows *w, const PGresult *r, int i, int *track)
 {
 	const struct pg_items *m = w->s->items;
 	int64_t item = pg_get_int(r, i, 1, -1);
@@ -139,7 +143,7 @@ static int row_ref(struct walk *w, const PGresult *r, int i, int *track)
  * array by reference (dictionary ids are dense), not sorted, which was
  * 14% of a year pass's client CPU.
  */
-static int *rows_refs(struct walk *w, const PGresult *r)
+static int *rows_refs(struct rows *w, const PGresult *r)
 {
 	struct pg_store *s = w->s;
 	int n = PQntuples(r), cap = 0, max = 0, track;
@@ -180,7 +184,7 @@ int pgt_scan_music_refs(struct store *st, int64_t account_id, int64_t from, int6
 	/* one account's, over play_rows_account_time */
 	static struct pg_q qa = PG_Q_INTS(MUSIC_ROWS " AND account_id = $3" MUSIC_ONLY);
 	struct pg_store *s = pg_of(st);
-	struct walk w = { NULL, NULL, s, 0 };
+	struct rows w = { s, 0 };
 	struct pg_params p;
 	PGresult *r;
 	int *ref, stop = 0;
@@ -247,7 +251,7 @@ int pgt_track_refs(struct store *st, int (*fn)(void *, const struct store_track_
 		" LEFT JOIN texts ta ON ta.id = i.artist_name"
 		" LEFT JOIN texts tb ON tb.id = i.album_name ORDER BY 1");
 	struct pg_store *s = pg_of(st);
-	struct walk w = { (void *)fn, arg, s, 0 };
+	struct walk w = { (void *)fn, arg };
 	int64_t version = store_data_version(st);
 	int stop = 0;
 
