@@ -695,44 +695,56 @@ int nav_on_this_day(const struct nav_index *x, int64_t day, struct nav_on_day *v
 
 /* ---- labels ----------------------------------------------------------- */
 
-static char *artist_label(struct store *st, const char *key)
+/* A track's names for a top list; each string new, "" when unknown. */
+struct label {
+	char *name, *artists, *album;
+};
+
+static void label_of_ref(struct store *st, int64_t ref, const char *id, struct label *l)
 {
-	char *r;
-	if (!strncmp(key, "name:", 5))
-		return xstrdup(key + 5);
-	r = store_artist_name(st, key);
-	return r ? r : xstrdup(key);
+	char *name = NULL, *ar = NULL, *al = NULL;
+	store_ref_names(st, ref, &name, &ar, &al);
+	l->name = name ? name : xstrdup(id);
+	l->artists = ar ? ar : xstrdup("");
+	l->album = al ? al : xstrdup("");
 }
 
-static void track_label(const struct nav_index *x, struct store *st, const char *id,
-			char **name, char **artists, char **album)
+/*
+ * The labels of n tracks (x NULL: ids are catalog ids or name references),
+ * the catalog's asked at once: a month page's 50 tracks one by one were 50
+ * round trips on PostgreSQL.
+ */
+static void track_labels(const struct nav_index *x, struct store *st, int n,
+			 const char *const *ids, struct label *out)
 {
-	struct store_track_names n = { .duration_ms = -1 };
-	int64_t ref = name_ref(id);
-	int ti = ref || !x ? -1 : nav_track_of(x, id);
+	const char **ask = xcalloc((size_t)n + 1, sizeof(*ask));
+	int *at = xcalloc((size_t)n + 1, sizeof(*at)), k = 0;
 
-	if (ti >= 0)
-		ref = x->t[ti].ref;
-	if (ref) {
-		char *ar = NULL, *al = NULL;
-		store_ref_names(st, ref, &n.name, &ar, &al);
-		n.artists = ar ? ar : xstrdup("");
-		n.album = al ? al : xstrdup("");
-		n.album_id = xstrdup("");
-	} else {
-		store_track_names(st, id, &n);
+	for (int i = 0; i < n; i++) {
+		int64_t ref = name_ref(ids[i]);
+		int ti = ref || !x ? -1 : nav_track_of(x, ids[i]);
+		if (ti >= 0)
+			ref = x->t[ti].ref;
+		if (ref) {
+			label_of_ref(st, ref, ids[i], &out[i]);
+		} else {
+			at[k] = i;
+			ask[k++] = ids[i];
+		}
 	}
-	*name = n.name ? n.name : xstrdup(id);
-	if (artists)
-		*artists = n.artists;
-	else
-		free(n.artists);
-	if (album)
-		*album = n.album;
-	else
-		free(n.album);
-	free(n.album_id);
-	free(n.cover_url);
+	struct store_track_names *nm = xcalloc((size_t)k + 1, sizeof(*nm));
+	store_track_names_many(st, ask, k, nm);
+	for (int j = 0; j < k; j++) {
+		struct label *l = &out[at[j]];
+		l->name = nm[j].name ? nm[j].name : xstrdup(ask[j]);
+		l->artists = nm[j].artists ? nm[j].artists : xstrdup("");
+		l->album = nm[j].album ? nm[j].album : xstrdup("");
+		free(nm[j].album_id);
+		free(nm[j].cover_url);
+	}
+	free(nm);
+	free(at);
+	free(ask);
 }
 
 /* ---- ranges ----------------------------------------------------------- */
@@ -813,29 +825,42 @@ static int range_groups(const struct nav_index *x, int albums, const struct rang
 static void range_labels(const struct nav_index *x, struct store *st, struct nav_range *r,
 			 const struct range_count *c)
 {
-	for (int k = 0; k < r->ntop_tracks; k++)
-		track_label(x, st, r->top_tracks[k].key, &r->top_tracks[k].label,
-			    &r->top_tracks[k].sub, NULL);
-	for (int k = 0; k < r->ntop_artists; k++) {
-		r->top_artists[k].label = artist_label(st, r->top_artists[k].key);
-		r->top_artists[k].sub = xstrdup("");
-	}
+	int nt = r->ntop_tracks, n = nt + r->ntop_albums;
+	const char **ids = xcalloc((size_t)n + 1, sizeof(*ids));
+	struct label *l = xcalloc((size_t)n + 1, sizeof(*l));
+
+	for (int k = 0; k < nt; k++)
+		ids[k] = r->top_tracks[k].key;
 	for (int k = 0; k < r->ntop_albums; k++) {
-		struct report_rank *a = &r->top_albums[k];
-		const struct nav_group *g = &x->b[a->track];
+		const struct nav_group *g = &x->b[r->top_albums[k].track];
 		int best = -1;
 		for (int j = 0; j < g->ntracks; j++) { /* the album's most played track names it */
 			if (best < 0 || c[g->tracks[j]].plays > c[best].plays)
 				best = g->tracks[j];
 		}
-		char *name, *album;
-		track_label(x, st, x->t[best].id, &name, &a->sub, &album);
-		free(name);
-		a->label = album[0] ? album : xstrdup(!strncmp(a->key, "name:", 5) ?
-						       a->key + 5 : a->key);
-		if (!album[0])
-			free(album);
+		ids[nt + k] = x->t[best].id;
 	}
+	track_labels(x, st, n, ids, l);
+	for (int k = 0; k < nt; k++) {
+		r->top_tracks[k].label = l[k].name;
+		r->top_tracks[k].sub = l[k].artists;
+		free(l[k].album);
+	}
+	report_label_artist_ranks(st, r->top_artists, r->ntop_artists);
+	for (int k = 0; k < r->ntop_artists; k++)
+		r->top_artists[k].sub = xstrdup("");
+	for (int k = 0; k < r->ntop_albums; k++) {
+		struct report_rank *a = &r->top_albums[k];
+		struct label *b = &l[nt + k];
+		free(b->name);
+		a->sub = b->artists;
+		a->label = b->album[0] ? b->album : xstrdup(!strncmp(a->key, "name:", 5) ?
+							    a->key + 5 : a->key);
+		if (!b->album[0])
+			free(b->album);
+	}
+	free(l);
+	free(ids);
 }
 
 static void range_days(const struct nav_index *x, struct nav_range *r)
@@ -958,9 +983,18 @@ static int group_page(const struct nav_index *x, struct store *st, int albums,
 	}
 	p->ntracks_played = k;
 	p->ntop_tracks = top_of(v, k, p->top_tracks);
+	const char **ids = xcalloc((size_t)p->ntop_tracks + 1, sizeof(*ids));
+	struct label *l = xcalloc((size_t)p->ntop_tracks + 1, sizeof(*l));
 	for (int j = 0; j < p->ntop_tracks; j++)
-		track_label(x, st, p->top_tracks[j].key, &p->top_tracks[j].label,
-			    &p->top_tracks[j].sub, NULL);
+		ids[j] = p->top_tracks[j].key;
+	track_labels(x, st, p->ntop_tracks, ids, l);
+	for (int j = 0; j < p->ntop_tracks; j++) {
+		p->top_tracks[j].label = l[j].name;
+		p->top_tracks[j].sub = l[j].artists;
+		free(l[j].album);
+	}
+	free(l);
+	free(ids);
 	free(v);
 	group_months(x, g, p);
 	return 1;
@@ -972,7 +1006,7 @@ int nav_artist(const struct nav_index *x, struct store *st, const char *key,
 	int rc = group_page(x, st, 0, key, out);
 	(void)err;
 	if (rc > 0) {
-		out->name = artist_label(st, key);
+		report_artist_labels(st, &key, 1, &out->name);
 		out->sub = xstrdup("");
 	}
 	return rc;
@@ -990,9 +1024,11 @@ static int album_names(struct store *st, struct nav_group_page *p,
 	if (rc < 0)
 		return -1;
 	if (!rc || !ids.n) { /* the most played track's names */
-		char *tn, *al;
-		track_label(NULL, st, p->top_tracks[0].key, &tn, &p->sub, &al);
-		free(tn);
+		struct label l;
+		track_labels(NULL, st, 1, (const char *const *)&p->top_tracks[0].key, &l);
+		free(l.name);
+		p->sub = l.artists;
+		char *al = l.album;
 		if (!name && al[0]) {
 			name = al;
 			al = NULL;
@@ -1001,11 +1037,13 @@ static int album_names(struct store *st, struct nav_group_page *p,
 		}
 		free(al);
 	} else {
+		char **names = xcalloc(ids.n, sizeof(*names));
+		report_artist_labels(st, (const char *const *)ids.v, (int)ids.n, names);
 		for (size_t i = 0; i < ids.n; i++) {
-			char *a = artist_label(st, ids.v[i]);
-			strbuf_addf(&sub, "%s%s", i ? ", " : "", a);
-			free(a);
+			strbuf_addf(&sub, "%s%s", i ? ", " : "", names[i]);
+			free(names[i]);
 		}
+		free(names);
 		p->sub = strbuf_detach(&sub, NULL);
 		p->artist_ids = ids.v;
 		p->nartist_ids = (int)ids.n;

@@ -931,14 +931,41 @@ static int top_of(struct kagg *v, int n, struct report_rank *out)
 	return k;
 }
 
-/* An artist's display name: the one in a "name:" key, the catalog's, or the id. */
-static char *artist_label(struct store *st, const char *key)
+void report_artist_labels(struct store *st, const char *const *keys, int n, char **out)
 {
-	char *r;
-	if (!strncmp(key, "name:", 5))
-		return xstrdup(key + 5);
-	r = store_artist_name(st, key);
-	return r ? r : xstrdup(key);
+	const char **ask = xcalloc((size_t)n + 1, sizeof(*ask));
+	int *at = xcalloc((size_t)n + 1, sizeof(*at)), k = 0;
+
+	for (int i = 0; i < n; i++) {
+		out[i] = NULL;
+		if (!strncmp(keys[i], "name:", 5)) {
+			out[i] = xstrdup(keys[i] + 5);
+		} else {
+			at[k] = i;
+			ask[k++] = keys[i];
+		}
+	}
+	char **names = xcalloc((size_t)k + 1, sizeof(*names));
+	store_artist_names_many(st, ask, k, names);
+	for (int j = 0; j < k; j++)
+		out[at[j]] = names[j] ? names[j] : xstrdup(ask[j]);
+	free(names);
+	free(at);
+	free(ask);
+}
+
+void report_label_artist_ranks(struct store *st, struct report_rank *v, int n)
+{
+	const char **keys = xcalloc((size_t)n + 1, sizeof(*keys));
+	char **labels = xcalloc((size_t)n + 1, sizeof(*labels));
+
+	for (int k = 0; k < n; k++)
+		keys[k] = v[k].key;
+	report_artist_labels(st, keys, n, labels);
+	for (int k = 0; k < n; k++)
+		v[k].label = labels[k];
+	free(labels);
+	free(keys);
 }
 
 static void rank_tracks(struct scan *s)
@@ -1012,11 +1039,8 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	y->first_year = !any_before;
 	y->ntop_artists = top_of(v, nv_all, y->top_artists);
 	y->nnew_artist_list = top_of(nv, nnew, y->new_artist_list);
-	for (int k = 0; k < y->ntop_artists; k++)
-		y->top_artists[k].label = artist_label(s->st, y->top_artists[k].key);
-	for (int k = 0; k < y->nnew_artist_list; k++)
-		y->new_artist_list[k].label = artist_label(s->st,
-							   y->new_artist_list[k].key);
+	report_label_artist_ranks(s->st, y->top_artists, y->ntop_artists);
+	report_label_artist_ranks(s->st, y->new_artist_list, y->nnew_artist_list);
 
 	/* A play counts once for each distinct genre of the track's artists. */
 	int *seen = xcalloc((size_t)ng + 1, sizeof(int));
@@ -1304,13 +1328,7 @@ static int day_play(void *arg, const struct store_play_row *r)
 	p->played_ms = r->played_ms;
 	p->kind = xstrdup(r->kind);
 	p->track_id = xstrdup(r->track_id);
-	if (p->track_id[0]) {
-		/* catalog names first, the play's own names as fallback */
-		const struct report_track *t = memo_track(f->c, p->track_id, NULL);
-		p->name = xstrdup(t->name);
-		p->artists = xstrdup(t->artists);
-		p->album = xstrdup(t->album);
-	} else {
+	if (!p->track_id[0]) { /* a play with an id is named after the scan */
 		p->name = xstrdup(r->name);
 		p->artists = xstrdup(r->artist);
 		p->album = xstrdup(r->album);
@@ -1328,6 +1346,33 @@ static int day_play(void *arg, const struct store_play_row *r)
 	return 0;
 }
 
+/*
+ * Names the plays with a track id: the catalog's names first, the plays'
+ * own as fallback (store_track_names), asked for the day's tracks at once.
+ * On PostgreSQL, one round trip per new track had been 31-46 ms of a day
+ * page's 32-47 ms at 1M plays (about 270 plays, 150 tracks).
+ */
+static void day_names(struct report_cache *c, struct report_plays *out)
+{
+	const char **ids = xcalloc((size_t)out->n + 1, sizeof(*ids));
+	int n = 0;
+
+	for (int i = 0; i < out->n; i++)
+		if (out->v[i].track_id[0])
+			ids[n++] = out->v[i].track_id;
+	memo_fill(c, ids, n);
+	free(ids);
+	for (int i = 0; i < out->n; i++) {
+		struct report_play *p = &out->v[i];
+		if (!p->track_id[0])
+			continue;
+		const struct report_track *t = memo_track(c, p->track_id, NULL);
+		p->name = xstrdup(t->name);
+		p->artists = xstrdup(t->artists);
+		p->album = xstrdup(t->album);
+	}
+}
+
 int report_day_plays(struct report_cache *c, int64_t day, const struct report_options *opt,
 		     struct report_plays *out, struct strbuf *err)
 {
@@ -1343,6 +1388,7 @@ int report_day_plays(struct report_cache *c, int64_t day, const struct report_op
 		return -1;
 	}
 	strbuf_release(&e);
+	day_names(c, out);
 	return 0;
 }
 

@@ -182,6 +182,14 @@ int report_day_plays(struct report_cache *c, int64_t day, const struct report_op
 		     struct report_plays *out, struct strbuf *err);
 void report_plays_release(struct report_plays *p);
 
+/*
+ * Artists' display names, asked of the store at once: the name in a
+ * "name:" key, else the catalog's, else the key itself. out[i] (new
+ * strings) for keys[i]; the second sets v[k].label of ranked artists.
+ */
+void report_artist_labels(struct store *st, const char *const *keys, int n, char **out);
+void report_label_artist_ranks(struct store *st, struct report_rank *v, int n);
+
 struct report_section {
 	double start, duration, loudness, tempo;
 	int key, mode;

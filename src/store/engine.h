@@ -146,7 +146,7 @@ struct store_ops {
 	int (*track_names)(struct store *s, const char *const *ids, int n,
 			   struct store_track_names *out);
 	int (*play_names)(struct store *s, const char *track_id, char **artist, char **album);
-	char *(*artist_name)(struct store *s, const char *artist_id);
+	int (*artist_names)(struct store *s, const char *const *ids, int n, char **out);
 	char *(*album_cover)(struct store *s, const char *album_id);
 	int (*catalog_scan)(struct store *s, const struct store_catalog_fns *fns,
 			    struct strbuf *err);

@@ -577,7 +577,16 @@ int store_play_names(struct store *s, const char *track_id, char **artist, char 
 
 char *store_artist_name(struct store *s, const char *artist_id)
 {
-	return s->ops->artist_name(s, artist_id);
+	char *name = NULL;
+	store_artist_names_many(s, &artist_id, 1, &name);
+	return name;
+}
+
+int store_artist_names_many(struct store *s, const char *const *ids, int n, char **out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = NULL;
+	return n > 0 ? s->ops->artist_names(s, ids, n, out) : 0;
 }
 
 char *store_album_cover(struct store *s, const char *album_id)

@@ -603,6 +603,9 @@ int store_play_names(struct store *s, const char *track_id, char **artist, char 
 /* New strings, or NULL when unknown: an artist's name; an album's cover (the
  * smallest image at least 160 px wide, else the largest). */
 char *store_artist_name(struct store *s, const char *artist_id);
+/* The names of n artists at once, out[i] for ids[i] (NULL unknown): one
+ * round trip on PostgreSQL. Returns 0. */
+int store_artist_names_many(struct store *s, const char *const *ids, int n, char **out);
 char *store_album_cover(struct store *s, const char *album_id);
 
 /*

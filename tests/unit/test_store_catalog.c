@@ -221,6 +221,25 @@ static void track_names_many(void **state)
 		store_track_names_release(&n[i]);
 }
 
+/* Artists' names at once: known, unknown, repeated, and a quoted id. */
+static void artist_names_many(void **state)
+{
+	struct store_fixture *f = *state;
+	const char *ids[] = { AR2, "nobody", "a\"q,{}", AR1, AR2 };
+	char *n[5];
+
+	put_catalog(f);
+	assert_int_equal(store_artist_names_many(f->s, ids, 0, n), 0);
+	assert_int_equal(store_artist_names_many(f->s, ids, 5, n), 0);
+	assert_string_equal(n[0], "Second");
+	assert_null(n[1]);
+	assert_null(n[2]);
+	assert_string_equal(n[3], "First");
+	assert_string_equal(n[4], "Second");
+	for (int i = 0; i < 5; i++)
+		free(n[i]);
+}
+
 static void replace(void **state)
 {
 	struct store_fixture *f = *state;
@@ -488,6 +507,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(put_then_get, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(replace, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(track_names_many, store_fixture_setup,
+						store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(artist_names_many, store_fixture_setup,
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(pending_work, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(blocks, store_fixture_setup, store_fixture_teardown),

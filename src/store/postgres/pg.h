@@ -239,7 +239,7 @@ int pgr_track_names(struct store *s, const char *const *ids, int n,
 		    struct store_track_names *out);
 int pgr_play_names(struct store *s, const char *track_id, char **artist,
 		   char **album);
-char *pgr_artist_name(struct store *s, const char *artist_id);
+int pgr_artist_names(struct store *s, const char *const *ids, int n, char **out);
 char *pgr_album_cover(struct store *s, const char *album_id);
 int pgr_catalog_scan(struct store *s, const struct store_catalog_fns *f,
 		     struct strbuf *err);

@@ -328,10 +328,25 @@ static char *lookup(struct store *st, struct pg_q *q, const char *key)
 	return v;
 }
 
-char *pgr_artist_name(struct store *st, const char *artist_id)
+int pgr_artist_names(struct store *st, const char *const *ids, int n, char **out)
 {
-	static struct pg_q q = PG_Q("SELECT name FROM artists WHERE id = $1");
-	return lookup(st, &q, artist_id);
+	static struct pg_q q = PG_Q("SELECT u.ord, a.name"
+		" FROM unnest($1::text::text[]) WITH ORDINALITY u(id, ord)"
+		" JOIN artists a ON a.id = u.id");
+	struct strbuf arr = STRBUF_INIT;
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_text_array(&p, &arr, ids, n);
+	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
+	for (int row = 0; r && row < PQntuples(r); row++) {
+		int64_t i = pg_get_int(r, row, 0, 0) - 1;
+		if (i >= 0 && i < n && !out[i])
+			out[i] = pg_get_dup(r, row, 1);
+	}
+	PQclear(r);
+	strbuf_release(&arr);
+	return 0;
 }
 
 char *pgr_album_cover(struct store *st, const char *album_id)

@@ -452,9 +452,11 @@ static char *lookup(struct store *s, enum q i, const char *key)
 	return r;
 }
 
-char *sqr_artist_name(struct store *s, const char *artist_id)
+int sqr_artist_names(struct store *s, const char *const *ids, int n, char **out)
 {
-	return lookup(s, Q_ARTIST_NAME, artist_id);
+	for (int i = 0; i < n; i++)
+		out[i] = lookup(s, Q_ARTIST_NAME, ids[i]);
+	return 0;
 }
 
 char *sqr_album_cover(struct store *s, const char *album_id)

@@ -31,7 +31,7 @@ int sqr_artist_played_before(struct store *s, int64_t account_id, const char *ar
 int sqr_track_names(struct store *s, const char *const *ids, int n,
 		    struct store_track_names *out);
 int sqr_play_names(struct store *s, const char *track_id, char **artist, char **album);
-char *sqr_artist_name(struct store *s, const char *artist_id);
+int sqr_artist_names(struct store *s, const char *const *ids, int n, char **out);
 char *sqr_album_cover(struct store *s, const char *album_id);
 int sqr_catalog_scan(struct store *s, const struct store_catalog_fns *fns,
 		     struct strbuf *err);
