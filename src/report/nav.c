@@ -833,12 +833,16 @@ static void range_labels(const struct nav_index *x, struct store *st, struct nav
 		ids[k] = r->top_tracks[k].key;
 	for (int k = 0; k < r->ntop_albums; k++) {
 		const struct nav_group *g = &x->b[r->top_albums[k].track];
-		int best = -1;
-		for (int j = 0; j < g->ntracks; j++) { /* the album's most played track names it */
-			if (best < 0 || c[g->tracks[j]].plays > c[best].plays)
-				best = g->tracks[j];
+		/* the album's first track in rank order (cmp_kv) names it: the
+		 * catalog's order of its tracks differs between engines */
+		struct kv best = { NULL, -1, 0, -1 };
+		for (int j = 0; j < g->ntracks; j++) {
+			int t = g->tracks[j];
+			struct kv v = { x->t[t].id, c[t].plays, c[t].ms, t };
+			if (best.idx < 0 || cmp_kv(&v, &best) < 0)
+				best = v;
 		}
-		ids[nt + k] = x->t[best].id;
+		ids[nt + k] = best.key;
 	}
 	track_labels(x, st, n, ids, l);
 	for (int k = 0; k < nt; k++) {

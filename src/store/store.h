@@ -633,7 +633,7 @@ struct store_page_section {
 int store_track_sections(struct store *s, const char *track_id,
 			 struct store_page_section **v, int *n, struct strbuf *err);
 struct store_page_features {
-	double valence, energy, danceability, tempo, loudness;
+	double valence, energy, danceability, tempo, loudness; /* NAN unknown */
 };
 /* 1 with *f filled, 0 when the track has no audio features. */
 int store_track_features(struct store *s, const char *track_id, struct store_page_features *f);

@@ -890,9 +890,13 @@ void html_track(const struct report_track_page *t, const struct covers *c,
 	if (t->t.duration_ms >= 0)
 		addf(out, " · %d:%02d", (int)(t->t.duration_ms / 60000),
 			    (int)(t->t.duration_ms / 1000 % 60));
-	if (t->has_features)
-		addf(out, " · valence %.2f · energy %.2f · danceability %.2f",
-			    t->valence, t->energy, t->danceability);
+	if (t->has_features) { /* a provider may leave any of them unknown (NAN) */
+		const char *names[] = { "valence", "energy", "danceability" };
+		const double v[] = { t->valence, t->energy, t->danceability };
+		for (int i = 0; i < 3; i++)
+			if (!isnan(v[i]))
+				addf(out, " · %s %.2f", names[i], v[i]);
+	}
 	strbuf_addstr(out, "</p><div style=\"clear:both\"></div></div>");
 	strbuf_addstr(out, "<div class=\"card\"><h2>Plays over time</h2>");
 	if (t->nplays)

@@ -240,6 +240,24 @@ static void artist_names_many(void **state)
 		free(n[i]);
 }
 
+/* A feature the provider left out reads back unknown (NAN), not 0. */
+static void features_unknown(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_features x = { T1, "reccobeats", 0.1, NAN, 0.3, 0.4,
+				    0.5, NAN, 0.6, 0.7, 120, 5, 1, 4, 215000 };
+	struct store_page_features pf;
+
+	put_catalog(f);
+	assert_int_equal(store_catalog_put_features(f->s, &x, 1, 100, &f->err), 0);
+	assert_int_equal(store_track_features(f->s, T1, &pf), 1);
+	assert_true(isnan(pf.danceability));
+	assert_true(isnan(pf.loudness));
+	assert_true(pf.valence > 0.69 && pf.valence < 0.71);
+	assert_true(pf.energy > 0.29 && pf.energy < 0.31);
+	assert_true(pf.tempo > 119 && pf.tempo < 121);
+}
+
 static void replace(void **state)
 {
 	struct store_fixture *f = *state;
@@ -509,6 +527,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(track_names_many, store_fixture_setup,
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(artist_names_many, store_fixture_setup,
+						store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(features_unknown, store_fixture_setup,
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(pending_work, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(blocks, store_fixture_setup, store_fixture_teardown),

@@ -5,6 +5,7 @@
  * a parse per page). A statement is reset as soon as its answer is read, so
  * no statement holds a read snapshot open between calls.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,11 +569,11 @@ int sqr_track_features(struct store *s, const char *track_id, struct store_page_
 	sqlite3_bind_text(q, 1, track_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		found = 1;
-		f->valence = sqlite3_column_double(q, 0);
-		f->energy = sqlite3_column_double(q, 1);
-		f->danceability = sqlite3_column_double(q, 2);
-		f->tempo = sqlite3_column_double(q, 3);
-		f->loudness = sqlite3_column_double(q, 4);
+		double *v[] = { &f->valence, &f->energy, &f->danceability, &f->tempo,
+				&f->loudness };
+		for (int i = 0; i < 5; i++) /* NULL is unknown, as PostgreSQL's */
+			*v[i] = sqlite3_column_type(q, i) == SQLITE_NULL
+				? NAN : sqlite3_column_double(q, i);
 	}
 	sqlite3_reset(q);
 	return found;
