@@ -50,6 +50,7 @@ static void pq_close(struct store *st)
 	pgt_refnames_drop(s);
 	pgt_track_refs_drop(s);
 	pgt_items_drop(s);
+	pgt_kept_drop(s);
 	free(s->scan_tracks);
 	pgc_release(s->copy);
 	PQfinish(s->conn);

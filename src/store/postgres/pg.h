@@ -61,6 +61,7 @@ struct pg_store {
 	int *scan_tracks;      /* trackref.c: its tracks with an id, ascending */
 	int nscan_tracks;
 	struct pg_items *items; /* trackref.c: items' and name keys' refs */
+	struct pg_kept_scan *kept; /* trackref.c: the widest scan read at a version */
 	PGresult *refs;        /* trackref.c: store_track_refs' rows, */
 	int64_t refs_version;  /* read at this store_data_version */
 	struct pg_copy *copy;  /* copy.c: rows of a table being copied in */
@@ -271,6 +272,7 @@ void pgt_refnames_drop(struct pg_store *s);
 /* Forgets store_track_refs' rows (the handle closes). */
 void pgt_track_refs_drop(struct pg_store *s);
 void pgt_items_drop(struct pg_store *s);
+void pgt_kept_drop(struct pg_store *s);
 
 /* fill.c */
 int pgf_track_fill(struct store *s, const char *id,
