@@ -990,18 +990,40 @@ static void rank_tracks(struct scan *s)
 }
 
 /* Was any track of the artist played before year_from? Remembered per artist. */
-static int played_before(struct scan *s, struct aagg *a, int64_t year_from)
+static int played_before(const struct aagg *a, int64_t year_from)
 {
-	if (year_from >= a->played_by)
-		return 1;
-	if (year_from <= a->unplayed_to)
-		return 0;
-	int yes = store_artist_played_before(s->st, s->account, a->key, year_from) > 0;
-	if (yes)
-		a->played_by = year_from;
-	else
-		a->unplayed_to = year_from;
-	return yes;
+	return year_from >= a->played_by;
+}
+
+/*
+ * Asks the store, at once, about the year's artists (catalog ids) whose
+ * answer for year_from is not remembered yet, and remembers it.
+ */
+static void ask_played_before(struct scan *s, int64_t year_from)
+{
+	struct aagg **ask = xcalloc((size_t)s->k.na + 1, sizeof(*ask));
+	const char **ids = xcalloc((size_t)s->k.na + 1, sizeof(*ids));
+	int n = 0;
+
+	for (int i = 0; i < s->k.na; i++) {
+		struct aagg *a = &s->k.a[i];
+		if (a->plays && strncmp(a->key, "name:", 5) && year_from < a->played_by &&
+		    year_from > a->unplayed_to) {
+			ask[n] = a;
+			ids[n++] = a->key;
+		}
+	}
+	int *yes = xcalloc((size_t)n + 1, sizeof(*yes));
+	store_artists_played_before(s->st, s->account, ids, n, year_from, yes);
+	for (int i = 0; i < n; i++) {
+		if (yes[i])
+			ask[i]->played_by = year_from;
+		else
+			ask[i]->unplayed_to = year_from;
+	}
+	free(yes);
+	free(ids);
+	free(ask);
 }
 
 static void rank_artists_genres(struct scan *s, int64_t year_from)
@@ -1022,6 +1044,8 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 	int nv_all = 0;
 	/* Nothing played before the year: every artist is new, no probing. */
 	int any_before = store_any_play_before(s->st, s->account, year_from) > 0;
+	if (any_before)
+		ask_played_before(s, year_from);
 	for (int i = 0; i < s->k.na; i++) {
 		struct aagg *a = &s->k.a[i];
 		if (!a->plays)
@@ -1032,7 +1056,7 @@ static void rank_artists_genres(struct scan *s, int64_t year_from)
 		y->distinct_artists++;
 		if (!strncmp(a->key, "name:", 5))
 			continue;
-		if (!any_before || !played_before(s, a, year_from))
+		if (!any_before || !played_before(a, year_from))
 			nv[nnew++] = v[nv_all - 1];
 	}
 	y->new_artists = nnew;

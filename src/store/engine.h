@@ -142,7 +142,8 @@ struct store_ops {
 	int (*track_play_times)(struct store *s, int64_t account_id, const char *track_id, int64_t **v, int *n,
 				struct strbuf *err);
 	int (*any_play_before)(struct store *s, int64_t account_id, int64_t ms);
-	int (*artist_played_before)(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
+	int (*artists_played_before)(struct store *s, int64_t account_id, const char *const *ids,
+				     int n, int64_t ms, int *out);
 	int (*track_names)(struct store *s, const char *const *ids, int n,
 			   struct store_track_names *out);
 	int (*play_names)(struct store *s, const char *track_id, char **artist, char **album);

@@ -545,7 +545,17 @@ int store_any_play_before(struct store *s, int64_t account_id, int64_t ms)
 
 int store_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms)
 {
-	return s->ops->artist_played_before(s, account_id, artist_id, ms);
+	int yes = 0;
+	store_artists_played_before(s, account_id, &artist_id, 1, ms, &yes);
+	return yes;
+}
+
+int store_artists_played_before(struct store *s, int64_t account_id, const char *const *ids,
+				int n, int64_t ms, int *out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = 0;
+	return n > 0 ? s->ops->artists_played_before(s, account_id, ids, n, ms, out) : 0;
 }
 
 int store_track_names(struct store *s, const char *track_id,

@@ -569,6 +569,11 @@ int store_track_play_times(struct store *s, int64_t account_id, const char *trac
 /* Did any play (1 yes, 0 no) end before ms? Of a track by the artist? */
 int store_any_play_before(struct store *s, int64_t account_id, int64_t ms);
 int store_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
+/* The same for n artists at once, out[i] 1 or 0 for ids[i]: one query on
+ * PostgreSQL, where a year page at 1M plays asked 3,000 one by one
+ * (150 ms of the server's time). Returns 0. */
+int store_artists_played_before(struct store *s, int64_t account_id, const char *const *ids,
+				int n, int64_t ms, int *out);
 
 /*
  * A track as reports show it: the catalog's names, else the names stored

@@ -529,6 +529,15 @@ static void by_account_checks(struct store *st)
 	assert_int_equal(store_artist_played_before(st, 2, "Z", INT64_MAX), 1);
 	assert_int_equal(store_artist_played_before(st, 1, "Z", INT64_MAX), 0);
 	assert_int_equal(store_artist_played_before(st, 2, "A", INT64_MAX), 0);
+	{ /* at once, in the order asked, a quoted id among them */
+		const char *ids[] = { "A", "Z", "q\"{,}", "Z" };
+		int yes[4] = { 7, 7, 7, 7 };
+		assert_int_equal(store_artists_played_before(st, 2, ids, 4, INT64_MAX, yes), 0);
+		assert_int_equal(yes[0], 0);
+		assert_int_equal(yes[1], 1);
+		assert_int_equal(yes[2], 0);
+		assert_int_equal(yes[3], 1);
+	}
 	strbuf_reset(&r.buf);
 	assert_int_equal(store_gaps_overlapping(st, 2, 0, 10000, on_gap, &r, &err), 0);
 	assert_string_equal(r.buf.buf, "other:2500-4000:5000:import ");

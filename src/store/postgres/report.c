@@ -147,10 +147,16 @@ int pgr_track_play_times(struct store *st, int64_t account_id, const char *track
 
 int pgr_any_play_before(struct store *st, int64_t account_id, int64_t ms)
 {
-	static struct pg_q q = PG_Q("SELECT EXISTS (SELECT 1 FROM play_rows"
-		" WHERE played_ms < $1)");
-	static struct pg_q qa = PG_Q("SELECT EXISTS (SELECT 1 FROM play_rows"
-		" WHERE account_id = $2 AND played_ms < $1)");
+	/*
+	 * The first play, compared: EXISTS (... played_ms < $1) took 0.02-0.05
+	 * ms, but once 199 ms (1M plays, none that early; the 12th execution
+	 * of the statement, where a generic plan may be taken). min() is one
+	 * index probe whatever the plan.
+	 */
+	static struct pg_q q = PG_Q("SELECT CASE WHEN (SELECT min(played_ms)"
+		" FROM play_rows) < $1 THEN 1 ELSE 0 END");
+	static struct pg_q qa = PG_Q("SELECT CASE WHEN (SELECT min(played_ms)"
+		" FROM play_rows WHERE account_id = $2) < $1 THEN 1 ELSE 0 END");
 	struct pg_params p;
 
 	pg_params_init(&p);
@@ -160,19 +166,38 @@ int pgr_any_play_before(struct store *st, int64_t account_id, int64_t ms)
 	return pg_scalar(pg_of(st), account_id ? &qa : &q, &p, 0) == 1;
 }
 
-int pgr_artist_played_before(struct store *st, int64_t account_id, const char *artist_id, int64_t ms)
+int pgr_artists_played_before(struct store *st, int64_t account_id, const char *const *ids,
+			      int n, int64_t ms, int *out)
 {
-	static struct pg_q q = PG_Q("SELECT EXISTS (SELECT 1 FROM track_artists ta"
-		" JOIN texts t ON md5(t.s) = md5(ta.track_id)"
-		" JOIN items i ON i.track_id = t.id"
-		" JOIN play_rows p ON p.item = i.id AND p.played_ms < $2"
-		" AND ($3::bigint = 0 OR p.account_id = $3::bigint)"
-		" WHERE ta.artist_id = $1)");
-	struct pg_params p = one_text(artist_id);
+	/*
+	 * A lateral with LIMIT 1, not EXISTS: knowing 3,000 ids, the planner
+	 * made EXISTS a semi join over every earlier play (600,000 at 1M
+	 * plays; 600-700 ms), where a probe per artist takes 40-80 ms.
+	 */
+	static struct pg_q q = PG_Q("SELECT u.ord"
+		" FROM unnest($1::text::text[]) WITH ORDINALITY u(id, ord)"
+		" CROSS JOIN LATERAL (SELECT 1 FROM track_artists ta"
+		"  JOIN texts t ON md5(t.s) = md5(ta.track_id)"
+		"  JOIN items i ON i.track_id = t.id"
+		"  JOIN play_rows p ON p.item = i.id AND p.played_ms < $2"
+		"  AND ($3::bigint = 0 OR p.account_id = $3::bigint)"
+		"  WHERE ta.artist_id = u.id LIMIT 1) x");
+	struct strbuf arr = STRBUF_INIT;
+	struct pg_params p;
 
+	pg_params_init(&p);
+	pg_text_array(&p, &arr, ids, n);
 	pg_int(&p, ms);
 	pg_int(&p, account_id);
-	return pg_scalar(pg_of(st), &q, &p, 0) == 1;
+	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
+	for (int row = 0; r && row < PQntuples(r); row++) {
+		int64_t i = pg_get_int(r, row, 0, 0) - 1;
+		if (i >= 0 && i < n)
+			out[i] = 1;
+	}
+	PQclear(r);
+	strbuf_release(&arr);
+	return 0;
 }
 
 static char *dup_or_empty(const PGresult *r, int row, int col)

@@ -344,14 +344,18 @@ int sqr_any_play_before(struct store *s, int64_t account_id, int64_t ms)
 	return exists(q);
 }
 
-int sqr_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms)
+int sqr_artists_played_before(struct store *s, int64_t account_id, const char *const *ids,
+			      int n, int64_t ms, int *out)
 {
 	sqlite3_stmt *q = stmt(s, Q_ARTIST_BEFORE);
 
-	sqlite3_bind_text(q, 1, artist_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, ms);
-	sqlite3_bind_int64(q, 3, account_id);
-	return exists(q);
+	for (int i = 0; i < n; i++) {
+		sqlite3_bind_text(q, 1, ids[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, ms);
+		sqlite3_bind_int64(q, 3, account_id);
+		out[i] = exists(q) == 1;
+	}
+	return 0;
 }
 
 /* Names the catalog lacks, from the first play that stored a track name. */

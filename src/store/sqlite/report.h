@@ -27,7 +27,8 @@ int sqr_play_span(struct store *s, int64_t account_id, int64_t *first_ms, int64_
 int sqr_track_play_times(struct store *s, int64_t account_id, const char *track_id, int64_t **v, int *n,
 			 struct strbuf *err);
 int sqr_any_play_before(struct store *s, int64_t account_id, int64_t ms);
-int sqr_artist_played_before(struct store *s, int64_t account_id, const char *artist_id, int64_t ms);
+int sqr_artists_played_before(struct store *s, int64_t account_id, const char *const *ids,
+			      int n, int64_t ms, int *out);
 int sqr_track_names(struct store *s, const char *const *ids, int n,
 		    struct store_track_names *out);
 int sqr_play_names(struct store *s, const char *track_id, char **artist, char **album);
