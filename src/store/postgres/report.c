@@ -145,6 +145,39 @@ int pgr_track_play_times(struct store *st, int64_t account_id, const char *track
 	return 0;
 }
 
+/*
+ * Runs q with ids[0..n) as $1 (one text[]) and the integers extra[0..nextra)
+ * as $2...; each row's first column is its id's 1-based position (WITH
+ * ORDINALITY), and fn(arg, r, row, i) is called with i, its index in ids.
+ */
+static void each_of_ids(struct store *st, struct pg_q *q, const char *const *ids, int n,
+			const int64_t *extra, int nextra,
+			void (*fn)(void *arg, const PGresult *r, int row, int i), void *arg)
+{
+	struct strbuf arr = STRBUF_INIT;
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_text_array(&p, &arr, ids, n);
+	for (int k = 0; k < nextra; k++)
+		pg_int(&p, extra[k]);
+	PGresult *r = pg_exec(pg_of(st), q, &p, NULL);
+	for (int row = 0; r && row < PQntuples(r); row++) {
+		int64_t i = pg_get_int(r, row, 0, 0) - 1;
+		if (i >= 0 && i < n)
+			fn(arg, r, row, (int)i);
+	}
+	PQclear(r);
+	strbuf_release(&arr);
+}
+
+static void played_at(void *arg, const PGresult *r, int row, int i)
+{
+	(void)r;
+	(void)row;
+	((int *)arg)[i] = 1;
+}
+
 int pgr_any_play_before(struct store *st, int64_t account_id, int64_t ms)
 {
 	/*
@@ -182,21 +215,9 @@ int pgr_artists_played_before(struct store *st, int64_t account_id, const char *
 		"  JOIN play_rows p ON p.item = i.id AND p.played_ms < $2"
 		"  AND ($3::bigint = 0 OR p.account_id = $3::bigint)"
 		"  WHERE ta.artist_id = u.id LIMIT 1) x");
-	struct strbuf arr = STRBUF_INIT;
-	struct pg_params p;
+	const int64_t extra[] = { ms, account_id };
 
-	pg_params_init(&p);
-	pg_text_array(&p, &arr, ids, n);
-	pg_int(&p, ms);
-	pg_int(&p, account_id);
-	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
-	for (int row = 0; r && row < PQntuples(r); row++) {
-		int64_t i = pg_get_int(r, row, 0, 0) - 1;
-		if (i >= 0 && i < n)
-			out[i] = 1;
-	}
-	PQclear(r);
-	strbuf_release(&arr);
+	each_of_ids(st, &q, ids, n, extra, 2, played_at, out);
 	return 0;
 }
 
@@ -292,25 +313,17 @@ static void track_row(const PGresult *r, int row, struct store_track_names *t)
 	t->artists = strbuf_detach(&ar, NULL);
 }
 
+static void track_row_at(void *arg, const PGresult *r, int row, int i)
+{
+	track_row(r, row, &((struct store_track_names *)arg)[i]);
+}
+
 int pgr_track_names(struct store *st, const char *const *ids, int n,
 		    struct store_track_names *out)
 {
-	struct strbuf arr = STRBUF_INIT;
-	struct pg_params p;
-	PGresult *r;
-
-	pg_params_init(&p);
-	pg_text_array(&p, &arr, ids, n);
 	for (int i = 0; i < n; i++)
 		out[i] = (struct store_track_names){ .duration_ms = -1 };
-	r = pg_exec(pg_of(st), &q_track_names, &p, NULL);
-	for (int row = 0; r && row < PQntuples(r); row++) {
-		int64_t i = pg_get_int(r, row, 0, 0) - 1;
-		if (i >= 0 && i < n)
-			track_row(r, row, &out[i]);
-	}
-	PQclear(r);
-	strbuf_release(&arr);
+	each_of_ids(st, &q_track_names, ids, n, NULL, 0, track_row_at, out);
 	for (int i = 0; i < n; i++) {
 		if (!out[i].album_id)
 			out[i].album_id = xstrdup("");
@@ -353,24 +366,19 @@ static char *lookup(struct store *st, struct pg_q *q, const char *key)
 	return v;
 }
 
+static void name_at(void *arg, const PGresult *r, int row, int i)
+{
+	char **out = arg;
+	if (!out[i])
+		out[i] = pg_get_dup(r, row, 1);
+}
+
 int pgr_artist_names(struct store *st, const char *const *ids, int n, char **out)
 {
 	static struct pg_q q = PG_Q("SELECT u.ord, a.name"
 		" FROM unnest($1::text::text[]) WITH ORDINALITY u(id, ord)"
 		" JOIN artists a ON a.id = u.id");
-	struct strbuf arr = STRBUF_INIT;
-	struct pg_params p;
-
-	pg_params_init(&p);
-	pg_text_array(&p, &arr, ids, n);
-	PGresult *r = pg_exec(pg_of(st), &q, &p, NULL);
-	for (int row = 0; r && row < PQntuples(r); row++) {
-		int64_t i = pg_get_int(r, row, 0, 0) - 1;
-		if (i >= 0 && i < n && !out[i])
-			out[i] = pg_get_dup(r, row, 1);
-	}
-	PQclear(r);
-	strbuf_release(&arr);
+	each_of_ids(st, &q, ids, n, NULL, 0, name_at, out);
 	return 0;
 }
 
