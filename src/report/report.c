@@ -989,7 +989,8 @@ static void rank_tracks(struct scan *s)
 	free(v);
 }
 
-/* Was any track of the artist played before year_from? Remembered per artist. */
+/* Was any track of the artist played before year_from? (ask_played_before
+ * asked the store and remembered the answer.) */
 static int played_before(const struct aagg *a, int64_t year_from)
 {
 	return year_from >= a->played_by;
@@ -1373,8 +1374,8 @@ static int day_play(void *arg, const struct store_play_row *r)
 /*
  * Names the plays with a track id: the catalog's names first, the plays'
  * own as fallback (store_track_names), asked for the day's tracks at once.
- * On PostgreSQL, one round trip per new track had been 31-46 ms of a day
- * page's 32-47 ms at 1M plays (about 270 plays, 150 tracks).
+ * On PostgreSQL at 1M plays (about 270 plays a day), a day page asking one
+ * round trip per new track took 31-46 ms; asked at once, 11.5-16.6 ms.
  */
 static void day_names(struct report_cache *c, struct report_plays *out)
 {
