@@ -1,6 +1,8 @@
 /* Unit tests for store.h's "store copy": the digest of an empty store, a
  * copy of a few rows (with texts COPY must escape) into an SQLite store and
- * its digests, and the refusal of a destination that is not empty. The
+ * its digests, plays of every shape (SQLite writes them into its own rows,
+ * sqlite/copyplays.c: a copy commits only when the digests agree), and the
+ * refusal of a destination that is not empty. The
  * source is the fixture's engine (SQLite, or PostgreSQL in the postgres
  * run), the destination always a new SQLite file. */
 #include <setjmp.h>
@@ -90,12 +92,118 @@ static void copy_few_rows(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static struct store_text txt(const char *s)
+{
+	struct store_text t = { s, s ? (uint32_t)strlen(s) : 0 };
+	return t;
+}
+
+/*
+ * Play i of copy_plays: an id track with every field, a podcast episode,
+ * a play known by its names only, one whose texts are '' (not NULL), one
+ * with nothing but a time; every other one repeats a shape, so the
+ * destination finds rows it made before.
+ */
+static void shaped_play(struct store_import_play *p, int i)
+{
+	memset(p, 0, sizeof(*p));
+	p->played_ms = 1700000000000 + (int64_t)i * 600000;
+	p->precision_ms = i % 2 ? 1 : 1000;
+	p->kind = "music";
+	p->ms_played = 30000 + i;
+	p->skipped = STORE_TRI_NULL;
+	p->shuffle = (uint8_t)(i % 2);
+	p->offline = STORE_TRI_NULL;
+	p->incognito = (uint8_t)(i % 3 == 0);
+	p->sources = SRC_EXPORT;
+	p->fp[SOURCE_EXPORT] = 5000 + (uint64_t)i;
+	switch (i % 5) {
+	case 0:
+		p->track_id = txt(i % 10 ? "4uLU6hMCjMI75M1A2tKUQC" : "7ouMYWpwJ422jRcDASZB7P");
+		p->track_name = txt("Tab\tand \"quote\"");
+		p->artist_name = txt("Björk");
+		p->album_name = txt("Post");
+		p->platform = txt("linux");
+		p->country = txt("DE");
+		p->ip_addr = txt("192.0.2.1");
+		p->user_agent = txt("agent");
+		p->reason_start = txt("clickrow");
+		p->reason_end = txt("trackdone");
+		p->offline = 1;
+		p->offline_ms = p->played_ms - 86400000;
+		break;
+	case 1:
+		p->kind = "podcast";
+		p->episode_id = txt("512ojhOuo1ktJprKbVcKyQ");
+		p->track_name = txt("An episode");
+		p->reason_start = txt("fwdbtn");
+		break;
+	case 2:
+		p->track_name = txt("Only names");
+		p->artist_name = txt("Nobody");
+		p->name_key = 0x123456789abcdefULL + (uint64_t)(i % 10);
+		break;
+	case 3:
+		p->track_name = txt("");
+		p->artist_name = txt("");
+		p->platform = txt("");
+		p->name_key = 77;
+		break;
+	default:
+		break;
+	}
+}
+
+static void copy_plays(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_copy_sum *a = NULL, *b = NULL;
+	struct store_import_play p[20];
+	struct store_import *im = NULL;
+	char dir[] = "/tmp/spinlog-copy-XXXXXX", path[96];
+	struct store *to = NULL;
+	struct store_import_counts c = { 1, 20, 20, 0, 0, 0, 1, 0, 9 };
+
+	assert_int_equal(store_begin(f->s, &f->err), 0);
+	int64_t acct = store_accounts_ensure(f->s, "main");
+	assert_true(acct > 0);
+	assert_int_equal(store_import_start(f->s, acct, "x.json", 5, &im, &f->err), 0);
+	for (int i = 0; i < 20; i++)
+		shaped_play(&p[i], i);
+	assert_int_equal(store_import_add(im, p, 20, &f->err), 0);
+	assert_int_equal(store_import_finish(im, &c, &f->err), 0);
+	store_import_free(im);
+	assert_int_equal(store_commit(f->s, &f->err), 0);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "sqlite:%s/to.db", dir);
+	assert_int_equal(store_open(path, &to, &f->err), 0);
+	assert_int_equal(store_copy(f->s, to, NULL, NULL, &a, &b, &f->err), 0);
+	assert_int_equal(sum_of(a, "plays")->rows, 20);
+	assert_memory_equal(sum_of(a, "plays")->digest, sum_of(b, "plays")->digest, 32);
+	free(a);
+	free(b);
+	/* and read back from the copy by a new handle: the same digest */
+	store_close(to);
+	assert_int_equal(store_open(path, &to, &f->err), 0);
+	assert_int_equal(store_copy_digest(f->s, &a, &f->err), 0);
+	assert_int_equal(store_copy_digest(to, &b, &f->err), 0);
+	assert_memory_equal(sum_of(a, "plays")->digest, sum_of(b, "plays")->digest, 32);
+	free(a);
+	free(b);
+	store_close(to);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(copy_empty_store, store_fixture_setup,
 						store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(copy_few_rows, store_fixture_setup,
+						store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(copy_plays, store_fixture_setup,
 						store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,15 +2,16 @@
  * store copy on SQLite (store.h "store copy"): the logical tables of
  * store/copy.c read from and written to this engine's tables. Most logical
  * tables are tables here under the same name and columns; plays is the view
- * over play_rows and its dictionaries, whose INSTEAD OF trigger (schema.c,
- * migration 5) makes the rows a play refers to when it is written, and
- * play_fps the view over play_fp, keyed by play id * 16 + source.
+ * over play_rows and its dictionaries (read through the view, written into
+ * play_rows with the dictionaries' ids as an import writes them: copyplays.c),
+ * and play_fps the view over play_fp, keyed by play id * 16 + source.
  * track_keys.canon is not a logical column: it is derived from the plays
  * and refilled at the end (sqn_fill_canon), as an import does.
  */
 #include <string.h>
 
 #include "store/sqlite/copy.h"
+#include "store/sqlite/copyplays.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/namekeyed.h"
 #include "core/banned.h"
@@ -139,6 +140,8 @@ int sqc_copy_write(struct store *st, const struct store_copy_table *t,
 	struct sqlite_store *s = sqlite_of(st);
 	int rc;
 
+	if (!strcmp(t->name, "plays"))
+		return sqc_plays_write(s, t, row, err);
 	if (!row) {
 		sqlite3_finalize(s->q_copy);
 		s->q_copy = NULL;
@@ -166,5 +169,6 @@ int sqc_copy_finish(struct store *st, struct strbuf *err)
 
 	sqlite3_finalize(s->q_copy);
 	s->q_copy = NULL;
+	sqc_plays_release(s);
 	return sqn_fill_canon(s->db, err);
 }

@@ -24,6 +24,7 @@
 #include "store/sqlite/namekeyed.h"
 #include "store/sqlite/summary.h"
 #include "store/sqlite/copy.h"        /* issue 12: store copy */
+#include "store/sqlite/copyplays.h"
 #include "store/sqlite/artist_image.h" /* issue 11: artist images */
 #include "core/banned.h"
 
@@ -50,6 +51,7 @@ static void sq_close(struct store *st)
 	sqlite3_finalize(s->q_ref_names);
 	sqt_refnames_free(s); /* r6-pages */
 	sqlite3_finalize(s->q_copy);
+	sqc_plays_release(s);
 	sqlite3_finalize(s->q_data_version);
 	stc_free(s->stc); /* issue 14 */
 	db_close(s->db);

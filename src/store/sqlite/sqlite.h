@@ -19,6 +19,7 @@ struct sqlite_store {
 	struct sqlite_nav *nav; /* prepared navigation queries (nav.c) */
 	sqlite3_stmt *q_ref_names; /* kept: trackref.c asks once per track */
 	sqlite3_stmt *q_copy; /* copy.c: the insert of the table being copied in */
+	struct sqc_plays *copy_plays; /* copyplays.c: while plays are copied in */
 	/* r6-pages: every reference's first play names, read at once (trackref.c) */
 	struct sqlite_refnames *refnames;
 	struct stc *stc; /* issue 14: statements kept for reuse (stmtcache.c) */
