@@ -276,7 +276,7 @@ struct kagg {               /* albums and genres */
  * store is unchanged (store_data_version), so the ten years of a site or a
  * server moving between years read it once; the counters are reset per pass.
  */
-struct catalog {
+struct report_catalog {
 	struct tagg *t;
 	int nt, at, ncatalog;
 	struct aagg *a;
@@ -293,7 +293,7 @@ struct catalog {
 };
 
 struct scan {
-	struct catalog k;   /* first: a copy of the cached one while scanning */
+	struct report_catalog k;   /* first: a copy of the cached one while scanning */
 	struct store *st;
 	struct report_year *out;
 	const struct report_options *opt;
@@ -683,7 +683,7 @@ void report_cache_init_for(struct report_cache *c, struct store *st, int64_t acc
 	c->strict = strict;
 }
 
-struct memo {
+struct report_memo {
 	struct strmap map;
 	struct report_track *v;
 	unsigned char *in_catalog; /* per entry of v */
@@ -692,11 +692,11 @@ struct memo {
 
 static void release_track(struct report_track *t);
 
-static void catalog_free(struct catalog *k);
+static void catalog_free(struct report_catalog *k);
 
 void report_cache_forget(struct report_cache *c)
 {
-	struct memo *m = c->memo;
+	struct report_memo *m = c->memo;
 	if (c->catalog)
 		catalog_free(c->catalog);
 	c->catalog = NULL;
@@ -718,10 +718,10 @@ void report_cache_release(struct report_cache *c)
 
 static int track_of_names(struct store_track_names *n, struct report_track *rt);
 
-static struct memo *memo_of(struct report_cache *c)
+static struct report_memo *memo_of(struct report_cache *c)
 {
 	if (!c->memo)
-		c->memo = xcalloc(1, sizeof(struct memo));
+		c->memo = xcalloc(1, sizeof(struct report_memo));
 	return c->memo;
 }
 
@@ -731,7 +731,7 @@ static struct memo *memo_of(struct report_cache *c)
  */
 static void memo_fill(struct report_cache *c, const char *const *ids, int n)
 {
-	struct memo *m = memo_of(c);
+	struct report_memo *m = memo_of(c);
 	int first = m->n;
 
 	for (int i = 0; i < n; i++) {
@@ -766,7 +766,7 @@ static void memo_fill(struct report_cache *c, const char *const *ids, int n)
 static const struct report_track *memo_track(struct report_cache *c, const char *id,
 					     int *in_catalog)
 {
-	struct memo *m = memo_of(c);
+	struct report_memo *m = memo_of(c);
 	size_t slot;
 	int i = strmap_get(&m->map, id, &slot);
 
@@ -1139,7 +1139,7 @@ static void rank_albums(struct scan *s)
 	free(rep);
 }
 
-static void catalog_free(struct catalog *k)
+static void catalog_free(struct report_catalog *k)
 {
 	for (int i = 0; i < k->nt; i++) {
 		free(k->t[i].id);
@@ -1171,7 +1171,7 @@ static void catalog_free(struct catalog *k)
  */
 static int catalog_take(struct scan *s, struct report_cache *c)
 {
-	struct catalog *k = c->catalog;
+	struct report_catalog *k = c->catalog;
 	int64_t v = store_data_version(s->st);
 
 	if (k && k->version == v) {
@@ -1278,7 +1278,7 @@ int report_year_with(struct report_cache *c, int year, const struct report_optio
 	ret = 0;
 out:
 	{
-		struct catalog *k = xmalloc(sizeof(*k));
+		struct report_catalog *k = xmalloc(sizeof(*k));
 		*k = s.k;
 		if (!ret) /* kept for the next pass */
 			c->catalog = k;

@@ -136,11 +136,16 @@ int report_years(struct store *st, int64_t account_id, int **years, int *n,
  * day pages) looks each track's names up once. Borrows st; release before
  * closing it.
  */
+struct report_memo;
+struct report_catalog;
+
 struct report_cache {
 	struct store *store;
-	void *memo;  /* display names of tracks in the store (bounded by it: ids
-			that are not in the store are never kept) */
-	void *catalog; /* what report_year_with read of the catalog */
+	struct report_memo *memo; /* display names of tracks in the store (bounded
+				     by it: ids that are not in the store are
+				     never kept); report.c's */
+	struct report_catalog *catalog; /* what report_year_with read of the
+					   catalog; report.c's */
 	int64_t account; /* whose plays every report through the cache reads:
 			    an account's id, 0 every account's. Fixed at init, so
 			    two listeners' requests never share a cache */
