@@ -126,10 +126,11 @@ static void block(struct prov *p, const char *key, struct prov_account *a,
 {
 	long long ttl = config_get_int(p->cfg, "etl.forbidden_ttl");
 	int64_t until = p->now_ms + (int64_t)ttl * 1000;
-	char when[TIME_ISO_MAX];
+	char when[64];
 
 	block_store(p, key, a->id, until, why);
-	time_format_iso(until, when);
+	/* local time, as status prints it */
+	time_format_local(until, "%Y-%m-%d %H:%M %Z", when, sizeof(when));
 	log_warn("etl: '%s' answered 403 for account '%s' (%s); not asking "
 		 "it again before %s", key, a->name, why, when);
 }
@@ -354,7 +355,7 @@ void prov_describe_blocks(struct prov *p, struct strbuf *out)
 
 	for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++) {
 		int64_t until = 0;
-		char when[TIME_ISO_MAX];
+		char when[64];
 		for (size_t j = 0; j < p->nacc; j++) {
 			int64_t u = block_until(p, block_key(eps[i], 0),
 						p->acc[j].id);
@@ -367,7 +368,7 @@ void prov_describe_blocks(struct prov *p, struct strbuf *out)
 		}
 		if (!until)
 			continue;
-		time_format_iso(until, when);
+		time_format_local(until, "%Y-%m-%d %H:%M %Z", when, sizeof(when));
 		strbuf_addf(out, "%s%s blocked until %s", out->len ? ", " : "",
 			    ep_names[eps[i]], when);
 	}
